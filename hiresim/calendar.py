@@ -1,0 +1,632 @@
+"""Working calendars and working-time arithmetic: when a person can work, and how long things take.
+
+Simulation time is a float number of hours since the *epoch*: midnight at the start of the
+scenario's start date, in the naive local wall-clock time of the scenario. Every calendar is read
+in that one local time and daylight-saving shifts are ignored (an hour of work is an hour on the
+wall clock); people in other time zones are modelled by shifting their working hours.
+
+Two layers:
+
+* :class:`Timeline` — a person's time cut into labelled segments (open, off hours, absence, ...)
+  with O(log n) queries. It is on the simulation hot path, so it works on plain Python lists with
+  :mod:`bisect` and precomputed cumulative sums, never on NumPy per call.
+* :class:`WorkingCalendar` — the plain-parameter description of working hours, weekdays, public
+  holidays and closed dates, which builds (and caches) the off-hours :class:`Timeline` of a
+  scenario's horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from hiresim.causes import CAUSES, N_CAUSES, OFF_HOURS, OPEN
+
+__all__ = ["Timeline", "WorkingCalendar", "to_datetime", "to_hours"]
+
+#: Spans of at most this many segments are charged by walking them (exact and cheap); longer
+#: spans use the cumulative tables so that ``charge`` stays O(log n) whatever the interval.
+_WALK_LIMIT = 4
+
+
+def _code_name(code: int) -> str:
+    return "open" if code == OPEN else CAUSES[code]
+
+
+class Timeline:
+    """A person's time split into labelled segments, with working-time arithmetic.
+
+    Segment ``i`` is ``[bounds[i], bounds[i + 1])`` and carries ``codes[i]``: a cause code of
+    :mod:`hiresim.causes` (the person is unavailable for that reason) or :data:`OPEN` (the person
+    can work). Time before ``bounds[0]`` and after ``bounds[-1]`` is open, so an empty timeline is
+    always open.
+
+    A timeline is immutable once built. Zero-length segments are dropped, adjacent segments with
+    the same code are merged and open segments at either end are trimmed, so two timelines that
+    describe the same time are equal.
+    """
+
+    __slots__ = ("_b", "_c", "_closed_np", "_cum", "_n", "_next", "_present")
+
+    def __init__(self, bounds: Sequence[float], codes: Sequence[int]) -> None:
+        b, c = _normalize(_as_float_list(bounds), [int(x) for x in codes])
+        self._b: list[float] = b
+        self._c: list[int] = c
+        self._n: int = len(c)
+        # Closed codes present (for charge), and per-code time accumulated at each bound.
+        self._present: tuple[int, ...] = tuple(sorted(set(c) - {OPEN}))
+        self._cum: list[list[float] | None] = [None] * (N_CAUSES + 1)
+        for code in (*self._present, OPEN):
+            self._cum[code] = _cumulative(b, c, code)
+        self._next: list[float] = _next_open_starts(b, c)
+        self._closed_np: tuple[np.ndarray, np.ndarray] | None = None
+
+    # -- construction -----------------------------------------------------------------------
+
+    @classmethod
+    def always_open(cls) -> Timeline:
+        """A timeline with no closed time: what theory checks (M/M/c) run on."""
+        return cls([], [])
+
+    def overlay(self, starts: Iterable[float], ends: Iterable[float], code: int) -> Timeline:
+        """Return a new timeline with ``code`` laid over the intervals ``[starts[k], ends[k])``.
+
+        Inside the intervals ``code`` replaces the existing code only where it has the higher
+        priority (the lower number; :data:`OPEN` is the lowest of all), so a vacation overlaid
+        on a calendar turns weekends into ``absence`` but never opens off hours, and overlaying
+        ``OPEN`` changes nothing. Intervals may overlap each other and come in any order; empty
+        or reversed ones are ignored.
+        """
+        _check_code(code)
+        s = np.asarray(list(starts) if not isinstance(starts, np.ndarray) else starts, float)
+        e = np.asarray(list(ends) if not isinstance(ends, np.ndarray) else ends, float)
+        if s.shape != e.shape or s.ndim != 1:
+            raise ValueError("overlay needs as many starts as ends (1-d sequences)")
+        keep = e > s
+        if code == OPEN or not keep.any():
+            return self
+        us, ue = _union(s[keep], e[keep])
+        old_b = np.asarray(self._b, float)
+        old_c = np.asarray(self._c, np.int64)
+        points = np.unique(np.concatenate([old_b, us, ue]))
+        mids = 0.5 * (points[:-1] + points[1:])
+        # Existing code at each elementary piece (outside the old bounds: open).
+        i = np.searchsorted(old_b, mids, side="right") - 1
+        inside = (i >= 0) & (i < len(old_c))
+        existing = np.full(len(mids), OPEN, np.int64)
+        existing[inside] = old_c[i[inside]]
+        # Whether the piece lies inside the union of the overlaid intervals.
+        k = np.searchsorted(us, mids, side="right") - 1
+        covered = k >= 0
+        covered[covered] = mids[covered] < ue[k[covered]]
+        new = np.where(covered, np.minimum(existing, code), existing)
+        return Timeline(points.tolist(), new.tolist())
+
+    # -- inspection -------------------------------------------------------------------------
+
+    @property
+    def has_closed(self) -> bool:
+        """Whether any time is closed (callers skip all arithmetic when it is not)."""
+        return self._n > 0
+
+    @property
+    def bounds(self) -> list[float]:
+        """Segment bounds after normalization (a copy)."""
+        return list(self._b)
+
+    @property
+    def codes(self) -> list[int]:
+        """Segment codes after normalization (a copy)."""
+        return list(self._c)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Timeline):
+            return NotImplemented
+        return self._b == other._b and self._c == other._c
+
+    def __hash__(self) -> int:
+        return hash((tuple(self._b), tuple(self._c)))
+
+    def __repr__(self) -> str:
+        if not self._n:
+            return "Timeline.always_open()"
+        return (
+            f"<Timeline {self._n} segments in [{self._b[0]:g}, {self._b[-1]:g}), "
+            f"codes {[_code_name(c) for c in self._present]}>"
+        )
+
+    # -- point queries ----------------------------------------------------------------------
+
+    def _code_at(self, i: int) -> int:
+        return self._c[i] if 0 <= i < self._n else OPEN
+
+    def is_open(self, t: float) -> bool:
+        """Whether the person can work at moment ``t`` (segments are half-open ``[start, end)``)."""
+        if not self._n:
+            return True
+        return self._code_at(bisect_right(self._b, t) - 1) == OPEN
+
+    def next_open(self, t: float) -> float:
+        """The earliest moment ``>= t`` at which the person can work (``t`` itself if open)."""
+        if not self._n:
+            return t
+        i = bisect_right(self._b, t) - 1
+        if self._code_at(i) == OPEN:
+            return t
+        return self._next[i]
+
+    # -- working-time arithmetic ------------------------------------------------------------
+
+    def _measure(self, code: int, i: int, t: float) -> float:
+        """Time of ``code`` in ``[bounds[0], t)``, given ``i`` = index of the segment holding t.
+
+        Before ``bounds[0]`` the open measure is negative (``t - bounds[0]``) so that it stays a
+        continuous, non-decreasing function of ``t`` on the whole real line.
+        """
+        b = self._b
+        cum = self._cum[code]
+        if i < 0:
+            return t - b[0] if code == OPEN else 0.0
+        if i >= self._n:
+            return cum[-1] + (t - b[-1] if code == OPEN else 0.0)
+        return cum[i] + (t - b[i] if self._c[i] == code else 0.0)
+
+    def add_open(self, t: float, hours: float) -> float:
+        """The moment at which ``hours`` of open time have elapsed, starting from ``t``.
+
+        This is the smallest such moment: work exhausted exactly at closing time finishes at
+        closing time (Friday 15:00 + 2 h with a 17:00 close is Friday 17:00, not Monday 09:00),
+        while Friday 16:30 + 2 h lands on Monday 10:30. ``add_open(t, 0) == t``.
+        """
+        if hours <= 0.0:
+            if hours == 0.0:
+                return t
+            raise ValueError(f"hours must be >= 0, got {hours!r}")
+        if not self._n:
+            return t + hours
+        b = self._b
+        i = bisect_right(b, t) - 1
+        code = self._code_at(i)
+        if code == OPEN and (i >= self._n or t + hours <= b[i + 1]):
+            return t + hours  # fast path: finishes inside the current open stretch
+        target = self._measure(OPEN, i, t) + hours
+        cum = self._cum[OPEN]
+        j = bisect_left(cum, target)
+        if j == 0:  # before the first bound (only reachable through rounding)
+            return max(t, b[0] + target)
+        if j > self._n:  # after the last bound: everything is open
+            return max(t, b[-1] + (target - cum[-1]))
+        # cum[j-1] < target <= cum[j]: segment j-1 is open and holds the end of the work.
+        return max(t, min(b[j - 1] + (target - cum[j - 1]), b[j]))
+
+    def open_between(self, a: float, b: float) -> float:
+        """Open time in ``[a, b)`` (0 when ``b <= a``)."""
+        if b <= a:
+            return 0.0
+        if not self._n:
+            return b - a
+        bs = self._b
+        ia = bisect_right(bs, a) - 1
+        ib = bisect_right(bs, b) - 1
+        if ia == ib:
+            return b - a if self._code_at(ia) == OPEN else 0.0
+        return self._measure(OPEN, ib, b) - self._measure(OPEN, ia, a)
+
+    def charge(self, a: float, b: float, default: int, acc: list[float]) -> None:
+        """Attribute the interval ``[a, b)`` to causes, adding to ``acc`` in place.
+
+        Time in a closed segment goes to that segment's code; open time goes to ``default`` (the
+        cause the caller is waiting for: contention, scheduling, ...). What is added sums to
+        ``b - a`` (up to float rounding): this is how the accounting identity of the results
+        holds by construction.
+        """
+        if b <= a:
+            return
+        if not self._n:
+            acc[default] += b - a
+            return
+        bs = self._b
+        ia = bisect_right(bs, a) - 1
+        ib = bisect_right(bs, b) - 1
+        if ib - ia <= _WALK_LIMIT:
+            self._charge_walk(a, b, ia, ib, default, acc)
+            return
+        closed = 0.0
+        for code in self._present:
+            d = self._measure(code, ib, b) - self._measure(code, ia, a)
+            if d:
+                acc[code] += d
+                closed += d
+        acc[default] += (b - a) - closed
+
+    def _charge_walk(
+        self, a: float, b: float, ia: int, ib: int, default: int, acc: list[float]
+    ) -> None:
+        """Charge ``[a, b)`` segment by segment (the few-segment case, exact pieces)."""
+        bs = self._b
+        lo = a
+        for i in range(ia, ib + 1):
+            hi = b if i == ib else bs[i + 1]
+            code = self._code_at(i)
+            acc[default if code == OPEN else code] += hi - lo
+            lo = hi
+
+    def closed_intervals(self, a: float, b: float) -> list[tuple[float, float, int]]:
+        """Closed segments ``(start, end, code)`` intersecting ``[a, b)``, clipped to it.
+
+        For Gantt charts and event logs; not for the hot path.
+        """
+        if b <= a or not self._n:
+            return []
+        bs, cs = self._b, self._c
+        out: list[tuple[float, float, int]] = []
+        i = max(bisect_right(bs, a) - 1, 0)
+        while i < self._n and bs[i] < b:
+            if cs[i] != OPEN:
+                lo, hi = max(bs[i], a), min(bs[i + 1], b)
+                if hi > lo:
+                    out.append((lo, hi, cs[i]))
+            i += 1
+        return out
+
+    def slot_mask(self, slot_hours: float, n_slots: int) -> np.ndarray:
+        """Boolean array: slot ``k`` = ``[k * slot_hours, (k + 1) * slot_hours)`` is fully open.
+
+        Meeting scheduling intersects these masks across attendees to find common free slots.
+        """
+        if slot_hours <= 0:
+            raise ValueError(f"slot_hours must be > 0, got {slot_hours!r}")
+        starts = np.arange(n_slots, dtype=float) * slot_hours
+        if not self._n:
+            return np.ones(n_slots, dtype=bool)
+        ends = starts + slot_hours
+        cs, ce = self._closed_arrays()
+        # First closed segment ending after the slot start; the slot is blocked iff it starts
+        # before the slot ends (closed segments are disjoint and sorted).
+        j = np.searchsorted(ce, starts, side="right")
+        blocked = j < len(cs)
+        blocked[blocked] = cs[j[blocked]] < ends[blocked]
+        return ~blocked
+
+    def _closed_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._closed_np is None:
+            b = np.asarray(self._b, float)
+            closed = np.asarray(self._c) != OPEN
+            self._closed_np = (b[:-1][closed], b[1:][closed])
+        return self._closed_np
+
+
+# -- Timeline helpers ---------------------------------------------------------------------------
+
+
+def _as_float_list(values: Sequence[float]) -> list[float]:
+    if isinstance(values, np.ndarray):
+        return values.astype(float).tolist()
+    return [float(x) for x in values]
+
+
+def _check_code(code: int) -> None:
+    if not 0 <= code <= OPEN:
+        raise ValueError(
+            f"code must be a cause code in 0..{N_CAUSES - 1} or OPEN={OPEN}, got {code}"
+        )
+
+
+def _normalize(b: list[float], c: list[int]) -> tuple[list[float], list[int]]:
+    """Drop empty segments, merge equal neighbours, trim open ends; validate the input."""
+    if not b:
+        if c:
+            raise ValueError("codes given without bounds")
+        return [], []
+    if len(c) != len(b) - 1:
+        raise ValueError(f"need len(codes) == len(bounds) - 1, got {len(c)} and {len(b)}")
+    for code in set(c):
+        _check_code(code)
+    nb: list[float] = [b[0]]
+    nc: list[int] = []
+    for i, code in enumerate(c):
+        end = b[i + 1]
+        if not end >= b[i]:  # also rejects NaN
+            raise ValueError(f"bounds must be non-decreasing, got {b[i]} then {end}")
+        if end == b[i]:
+            continue
+        if nc and nc[-1] == code:
+            nb[-1] = end
+        else:
+            nc.append(code)
+            nb.append(end)
+    while nc and nc[0] == OPEN:
+        nc.pop(0)
+        nb.pop(0)
+    while nc and nc[-1] == OPEN:
+        nc.pop()
+        nb.pop()
+    if not nc:
+        return [], []
+    return nb, nc
+
+
+def _cumulative(b: list[float], c: list[int], code: int) -> list[float]:
+    """Time of ``code`` in ``[b[0], b[i])`` for every bound ``i``."""
+    out = [0.0] * len(b)
+    acc = 0.0
+    for i, ci in enumerate(c):
+        if ci == code:
+            acc += b[i + 1] - b[i]
+        out[i + 1] = acc
+    return out
+
+
+def _next_open_starts(b: list[float], c: list[int]) -> list[float]:
+    """For each segment, the first open moment at or after its end (the last bound if none)."""
+    out = [0.0] * len(c)
+    nxt = b[-1] if b else 0.0
+    for i in range(len(c) - 1, -1, -1):
+        out[i] = nxt
+        if c[i] == OPEN:
+            nxt = b[i]
+    # out[i] must be the first open moment >= b[i+1]: segment i+1's start if it is open.
+    return out
+
+
+def _union(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Union of intervals ``[s, e)`` as sorted disjoint ``(starts, ends)``."""
+    order = np.argsort(s, kind="stable")
+    s, e = s[order], e[order]
+    reach = np.maximum.accumulate(e)
+    new = s[1:] > reach[:-1]
+    first = np.concatenate([[True], new])
+    last = np.concatenate([new, [True]])
+    return s[first], reach[last]
+
+
+# -- WorkingCalendar ----------------------------------------------------------------------------
+
+TimeLike = str | _dt.time
+
+
+def _parse_clock(value: TimeLike, name: str) -> float:
+    """Hours after midnight of ``"HH:MM"`` (``"24:00"`` allowed as the end of a day)."""
+    if isinstance(value, _dt.time):
+        return value.hour + value.minute / 60 + value.second / 3600
+    try:
+        hh, mm = str(value).strip().split(":")
+        h, m = int(hh), int(mm)
+    except ValueError:
+        raise ValueError(f"{name} must be a time 'HH:MM', got {value!r}") from None
+    if not (0 <= m < 60 and (0 <= h < 24 or (h == 24 and m == 0))):
+        raise ValueError(f"{name} must be a time between 00:00 and 24:00, got {value!r}")
+    return h + m / 60
+
+
+class WorkingCalendar:
+    """When a person works: hours of the day, weekdays, public holidays and closed dates.
+
+    Parameters are plain values so that the scenario schema (and users) can build one directly.
+    Holidays come from the ``holidays`` package (``country`` is an ISO 3166 code it supports,
+    ``subdivision`` a state/province code of that country), with observed days included, e.g. a
+    US Independence Day on a Saturday closes the Friday before. ``always_open=True`` ignores
+    everything else: work runs around the clock, which is what theory checks need.
+
+    Built timelines are cached per ``(epoch, days)`` because many people share one calendar.
+    """
+
+    def __init__(
+        self,
+        weekdays: Iterable[int] = (0, 1, 2, 3, 4),
+        start: TimeLike = "09:00",
+        end: TimeLike = "17:00",
+        lunch: tuple[TimeLike, TimeLike] | None = None,
+        country: str | None = None,
+        subdivision: str | None = None,
+        closed_dates: Iterable[_dt.date | str] = (),
+        always_open: bool = False,
+    ) -> None:
+        self.always_open = bool(always_open)
+        self.weekdays: tuple[int, ...] = _check_weekdays(weekdays)
+        self.start = start
+        self.end = end
+        self.lunch = None if lunch is None else (lunch[0], lunch[1])
+        self._start_h = _parse_clock(start, "start")
+        self._end_h = _parse_clock(end, "end")
+        if not self._start_h < self._end_h:
+            raise ValueError(f"start ({start}) must be before end ({end}) within one day")
+        self._lunch_h = self._check_lunch(lunch)
+        self.country = None if country is None else str(country).upper()
+        self.subdivision = None if subdivision is None else str(subdivision)
+        self._holidays = _make_holidays(self.country, self.subdivision)
+        self.closed_dates: frozenset[_dt.date] = frozenset(_as_date(d) for d in closed_dates)
+        self._cache: dict[tuple[_dt.date, int], Timeline] = {}
+
+    def _check_lunch(self, lunch: tuple[TimeLike, TimeLike] | None) -> tuple[float, float] | None:
+        if lunch is None:
+            return None
+        if len(lunch) != 2:
+            raise ValueError(f"lunch must be a pair (start, end), got {lunch!r}")
+        lo = _parse_clock(lunch[0], "lunch start")
+        hi = _parse_clock(lunch[1], "lunch end")
+        if not self._start_h < lo < hi < self._end_h:
+            raise ValueError(
+                f"lunch {lunch[0]}-{lunch[1]} must be a non-empty break strictly inside "
+                f"working hours {self.start}-{self.end}"
+            )
+        return lo, hi
+
+    @property
+    def hours_per_day(self) -> float:
+        """Working hours of a normal working day: converts 'working days' into hours."""
+        if self.always_open:
+            return 24.0
+        hours = self._end_h - self._start_h
+        if self._lunch_h is not None:
+            hours -= self._lunch_h[1] - self._lunch_h[0]
+        return hours
+
+    def is_holiday(self, date: _dt.date) -> bool:
+        """Whether ``date`` is a public holiday of the calendar's country or a closed date."""
+        date = _as_date(date)
+        if date in self.closed_dates:
+            return True
+        return self._holidays is not None and date in self._holidays
+
+    def is_working_day(self, date: _dt.date) -> bool:
+        """Whether ``date`` has working hours (right weekday, not a holiday or closed date)."""
+        date = _as_date(date)
+        if self.always_open:
+            return True
+        return date.weekday() in self.weekdays and not self.is_holiday(date)
+
+    def timeline(self, epoch: _dt.date, days: int) -> Timeline:
+        """Off-hours timeline of ``days`` days from ``epoch``: closed time is ``OFF_HOURS``.
+
+        It covers ``[0, days * 24)`` hours; beyond it the timeline is open, so ``days`` must
+        reach past the simulation horizon (plus any work that may run over it).
+        """
+        epoch = _as_date(epoch)
+        days = int(days)
+        if days < 0:
+            raise ValueError(f"days must be >= 0, got {days}")
+        key = (epoch, days)
+        tl = self._cache.get(key)
+        if tl is None:
+            tl = self._build(epoch, days)
+            self._cache[key] = tl
+        return tl
+
+    def _build(self, epoch: _dt.date, days: int) -> Timeline:
+        if self.always_open or days == 0:
+            return Timeline.always_open()
+        day = np.arange(days)
+        working = np.isin((epoch.weekday() + day) % 7, self.weekdays)
+        for d in self._closed_days(epoch, days):
+            working[d] = False
+        base = day[working] * 24.0
+        if self._lunch_h is None:
+            pieces = [(self._start_h, self._end_h)]
+        else:
+            pieces = [(self._start_h, self._lunch_h[0]), (self._lunch_h[1], self._end_h)]
+        # Open intervals per working day, interleaved in time order: (s0, e0, s1, e1, ...).
+        edges = np.stack([base + h for piece in pieces for h in piece], axis=1).ravel()
+        bounds = np.concatenate([[0.0], edges, [days * 24.0]])
+        codes = np.full(len(bounds) - 1, OFF_HOURS, np.int64)
+        codes[1::2] = OPEN
+        return Timeline(bounds.tolist(), codes.tolist())
+
+    def _closed_days(self, epoch: _dt.date, days: int) -> list[int]:
+        """Day offsets in ``[0, days)`` that are holidays or closed dates."""
+        last = epoch + _dt.timedelta(days=days - 1)
+        dates = {d for d in self.closed_dates if epoch <= d <= last}
+        if self._holidays is not None:
+            years = range(epoch.year, last.year + 1)
+            hols = _make_holidays(self.country, self.subdivision, years)
+            dates.update(d for d in hols if epoch <= d <= last)
+        return [(d - epoch).days for d in dates]
+
+    def _key(self) -> tuple:
+        return (
+            self.always_open,
+            self.weekdays,
+            self._start_h,
+            self._end_h,
+            self._lunch_h,
+            self.country,
+            self.subdivision,
+            self.closed_dates,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WorkingCalendar):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        if self.always_open:
+            return "WorkingCalendar(always_open=True)"
+        parts = [f"weekdays={self.weekdays}", f"start={self.start!r}", f"end={self.end!r}"]
+        if self.lunch is not None:
+            parts.append(f"lunch={self.lunch!r}")
+        if self.country is not None:
+            parts.append(f"country={self.country!r}")
+        if self.subdivision is not None:
+            parts.append(f"subdivision={self.subdivision!r}")
+        if self.closed_dates:
+            parts.append(f"closed_dates=<{len(self.closed_dates)} dates>")
+        return f"WorkingCalendar({', '.join(parts)})"
+
+
+def _check_weekdays(weekdays: Iterable[int]) -> tuple[int, ...]:
+    days = tuple(sorted(set(int(d) for d in weekdays)))
+    if not days:
+        raise ValueError("weekdays must name at least one day (0 = Monday ... 6 = Sunday)")
+    if days[0] < 0 or days[-1] > 6:
+        raise ValueError(f"weekdays must be in 0..6 (0 = Monday ... 6 = Sunday), got {days}")
+    return days
+
+
+def _make_holidays(country: str | None, subdivision: str | None, years: Iterable[int] = ()):
+    """The ``holidays`` object for a country/subdivision, with errors that say what is allowed."""
+    if country is None:
+        if subdivision is not None:
+            raise ValueError(f"subdivision {subdivision!r} given without a country")
+        return None
+    import holidays  # deferred: keeps `import hiresim` light
+
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise ValueError(
+            f"unknown holiday country {country!r}: use an ISO 3166 code supported by the "
+            f"'holidays' package, one of {', '.join(sorted(supported))}"
+        )
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision, years=list(years) or None)
+    except NotImplementedError:
+        allowed = supported[country]
+        listed = ", ".join(allowed) if allowed else "none (this country has no subdivisions)"
+        raise ValueError(
+            f"unknown subdivision {subdivision!r} of country {country!r}: allowed are {listed}"
+        ) from None
+
+
+def _as_date(value: _dt.date | str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"expected a date 'YYYY-MM-DD', got {value!r}") from None
+
+
+# -- conversions --------------------------------------------------------------------------------
+
+
+def _midnight(epoch: _dt.date) -> _dt.datetime:
+    return _dt.datetime.combine(_as_date(epoch), _dt.time())
+
+
+def to_hours(dt: _dt.datetime | _dt.date, epoch: _dt.date) -> float:
+    """Simulation time (hours since midnight of ``epoch``) of a naive local datetime.
+
+    Time-zone aware datetimes are refused: simulation time is the scenario's naive wall-clock
+    time, and silently converting would shift working hours.
+    """
+    if not isinstance(dt, _dt.datetime):
+        dt = _midnight(dt)
+    if dt.tzinfo is not None:
+        raise ValueError(f"expected a naive local datetime, got time-zone aware {dt!r}")
+    return (dt - _midnight(epoch)).total_seconds() / 3600.0
+
+
+def to_datetime(hours: float, epoch: _dt.date) -> _dt.datetime:
+    """Naive local datetime of simulation time ``hours`` (inverse of :func:`to_hours`)."""
+    return _midnight(epoch) + _dt.timedelta(hours=float(hours))
