@@ -1,0 +1,54 @@
+"""Analysis of simulated journeys: time-to-feedback distributions, causes, promises, what-ifs.
+
+Every function takes a :class:`hiresim.Results` (or several) and returns a tidy
+:class:`pandas.DataFrame`. Censoring is handled throughout: a wait that ended with the candidate
+withdrawing, being ghosted, or still open at the horizon tells us only that feedback had not
+arrived by then.
+
+=============================  ==============================================================
+:func:`survival`               Kaplan-Meier curve with Greenwood bands, by group
+:func:`quantiles`              KM quantiles and restricted mean, bootstrap CIs by replication
+:func:`restricted_mean`        area under the KM curve up to ``tau``
+:func:`attribution`            mean/median days per cause and their shares, by group
+:func:`cause_intervals`        long table of waiting time per activity and cause
+:func:`promise`                days within which a share of candidates hears back
+:func:`p_heard_by`             probability of hearing back within some days
+:func:`end_of_week_promise`    probability that "by the end of the week" is kept
+:func:`candidate_loss`         withdrawals, how they grow with the wait, declined offers
+:func:`compare`                side-by-side statistics with paired bootstrap differences
+:func:`ablate`                 causal effect of each delay source (switch it off, same seed)
+=============================  ==============================================================
+"""
+
+from __future__ import annotations
+
+from hiresim.analysis._common import business_days_between, stage_waits
+from hiresim.analysis.attribution import attribution, cause_intervals
+from hiresim.analysis.distributions import quantiles, restricted_mean, survival
+from hiresim.analysis.promises import (
+    CandidateLoss,
+    candidate_loss,
+    end_of_week_deadline,
+    end_of_week_promise,
+    p_heard_by,
+    promise,
+)
+from hiresim.analysis.whatif import ablate, compare
+
+__all__ = [
+    "CandidateLoss",
+    "ablate",
+    "attribution",
+    "business_days_between",
+    "candidate_loss",
+    "cause_intervals",
+    "compare",
+    "end_of_week_deadline",
+    "end_of_week_promise",
+    "p_heard_by",
+    "promise",
+    "quantiles",
+    "restricted_mean",
+    "stage_waits",
+    "survival",
+]

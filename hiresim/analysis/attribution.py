@@ -1,0 +1,126 @@
+"""Cause attribution: which share of the wait each delay source accounts for.
+
+Every day of a wait is charged to exactly one cause (design section 3), so the ``delay_<cause>``
+columns of ``journeys`` add up to ``days_to_feedback`` and the ``wt_<cause>`` columns of
+``events`` add up to each activity's waiting time. This labelling is descriptive; the causal
+effect of removing a source (interactions included) is :func:`hiresim.analysis.ablate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hiresim.analysis._common import as_list, groups
+from hiresim.causes import CAUSES, DELAY_COLUMNS, WAIT_COLUMNS
+
+ATTRIBUTION_COLUMNS = ("cause", "mean_days", "median_days", "total_days", "share", "n")
+_CAUSE_TYPE = pd.CategoricalDtype(list(CAUSES), ordered=True)
+
+
+def attribution(results: Any, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Mean and median days per cause, and each cause's share of the total wait.
+
+    Parameters
+    ----------
+    results:
+        A :class:`hiresim.Results`.
+    by:
+        Column(s) of ``journeys`` (``"round"``, ``"outcome"``, ``"requisition"``, ...) to
+        attribute per group. ``"stage"`` (alone or with ``"round"``) uses the event log instead:
+        the waiting time before the activities of each stage (enabled -> start, the ``wt_``
+        columns), summed per candidate, round and stage; working time is not included there.
+
+    Returns
+    -------
+    Long DataFrame: group columns, ``cause`` (ordered categorical, priority order),
+    ``mean_days`` and ``median_days`` (over waits, zeros included), ``total_days``, ``share``
+    (of the group's total; shares add up to 1 per group) and ``n`` (number of waits).
+
+    Examples
+    --------
+    >>> a = attribution(results, by="round")                      # doctest: +SKIP
+    >>> a.pivot(index="cause", columns="round", values="share")    # doctest: +SKIP
+    """
+    by = as_list(by)
+    if "stage" in by:
+        table, cols = _stage_table(results, by)
+    else:
+        table = results.journeys
+        missing = [c for c in by if c not in table]
+        if missing:
+            raise KeyError(f"cannot group by {missing}: not a column of journeys")
+        cols = [c for c in DELAY_COLUMNS if c in table]
+    causes = [c.split("_", 1)[1] for c in cols]
+    frames = []
+    for key, sub in groups(table, by):
+        values = sub[cols].to_numpy(dtype=float)
+        total = values.sum(axis=0)
+        grand = total.sum()
+        frame = pd.DataFrame(
+            {
+                "cause": pd.Categorical(causes, dtype=_CAUSE_TYPE),
+                "mean_days": values.mean(axis=0) if len(sub) else np.nan,
+                "median_days": np.median(values, axis=0) if len(sub) else np.nan,
+                "total_days": total,
+                "share": total / grand if grand > 0 else np.nan,
+                "n": len(sub),
+            }
+        )
+        for i, (col, val) in enumerate(key.items()):
+            frame.insert(i, col, val)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=[*by, *ATTRIBUTION_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _stage_table(results: Any, by: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    ev = results.events
+    if ev is None or len(ev) == 0 or "stage" not in ev:
+        raise ValueError("by='stage' needs the event log (results.events with a 'stage' column)")
+    cols = [c for c in WAIT_COLUMNS if c in ev]
+    keys = ["replication", "case:concept:name"] + [c for c in by if c != "replication"]
+    missing = [c for c in keys if c not in ev]
+    if missing:
+        raise KeyError(f"cannot group by {missing}: not a column of events")
+    table = ev.groupby(keys, observed=True, sort=True)[cols].sum().reset_index()
+    return table, cols
+
+
+def cause_intervals(results: Any, nonzero: bool = True) -> pd.DataFrame:
+    """The event log's waiting time split by cause, one row per (activity instance, cause).
+
+    Columns: ``replication``, ``case`` (candidate), ``activity``, ``stage``, ``round`` (when the
+    log has it), ``resource``, ``role``, ``enabled``, ``start``, ``cause``, ``days``. With
+    ``nonzero=True`` rows with zero days are dropped.
+
+    >>> ci = cause_intervals(results)                              # doctest: +SKIP
+    >>> ci.groupby(["stage", "cause"], observed=True)["days"].sum()  # doctest: +SKIP
+    """
+    ev = results.events
+    cols = [c for c in WAIT_COLUMNS if c in ev]
+    rename = {
+        "case:concept:name": "case",
+        "concept:name": "activity",
+        "org:resource": "resource",
+        "org:role": "role",
+        "enabled_timestamp": "enabled",
+        "start_timestamp": "start",
+    }
+    ids = [c for c in ("replication", *rename, "stage", "round") if c in ev]
+    frame = ev[ids + cols].rename(columns=rename).reset_index(names="event")
+    long = frame.melt(
+        id_vars=["event", *(rename.get(c, c) for c in ids)],
+        value_vars=cols,
+        var_name="cause",
+        value_name="days",
+    )
+    long["cause"] = pd.Categorical(long["cause"].str.slice(3), dtype=_CAUSE_TYPE)
+    if nonzero:
+        long = long[long["days"] > 0]
+    long = long.sort_values(["event", "cause"]).drop(columns="event")
+    return long.reset_index(drop=True)
