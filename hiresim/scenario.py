@@ -1,0 +1,596 @@
+"""The scenario schema: what a company's post-interview process looks like, validated up front.
+
+A scenario is a TOML file (or a dict) checked by pydantic v2 models that forbid unknown keys.
+Every problem is reported at once, before any simulation starts, as ``FILE: path.to.field:
+message`` with a did-you-mean for misspelt keys and unknown role names and, for files, the
+line where the offending key stands. :func:`load_scenario` is the one entry point; presets are
+scenario files embedded in the package (:func:`preset`, :func:`presets`).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import tomllib
+import types
+import typing
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hiresim.distributions import Duration
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated; ``problems`` lists every ``(path, message)``."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {path}: {message}" if path else f"{source}: {message}"
+                 for path, message in problems]
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{len(problems)} {noun} in {source}:\n" + "\n".join(lines))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class CalendarSpec(_Strict):
+    """A working calendar: when the people who use it can work."""
+
+    weekdays: list[Weekday] = Field(default_factory=lambda: ["Mon", "Tue", "Wed", "Thu", "Fri"],
+                                    min_length=1)
+    hours: tuple[ClockTime, ClockTime] = ("09:00", "17:00")
+    lunch: tuple[ClockTime, ClockTime] | None = None
+    country: str | None = Field(None, description="ISO country code for public holidays")
+    subdivision: str | None = Field(None, description="state/province code of `country`")
+    closed: list[date] = Field(default_factory=list, description="extra closed dates")
+    always_open: bool = Field(False, description="24/7, no holidays: for theory checks")
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> CalendarSpec:
+        if self.hours[0] >= self.hours[1]:
+            raise ValueError(f"hours: start {self.hours[0]} must be before end {self.hours[1]}")
+        if self.lunch is not None and not (
+            self.hours[0] <= self.lunch[0] < self.lunch[1] <= self.hours[1]
+        ):
+            raise ValueError(f"lunch {list(self.lunch)} must lie inside hours {list(self.hours)}")
+        if self.subdivision is not None and self.country is None:
+            raise ValueError("subdivision needs a country")
+        return self
+
+
+class RoleSpec(_Strict):
+    """A pool of people of one role (recruiters, hiring managers, finance approvers, ...)."""
+
+    count: int = Field(ge=1, description="number of people in the role")
+    calendar: str = Field("office", description="name of a calendar in [calendars]")
+    calendar_load: float = Field(
+        0.0, ge=0.0, lt=1.0,
+        description="share of working time already booked with other meetings")
+    assignment: Literal["case", "pool"] = Field(
+        "case",
+        description="case: each task goes to the specific person bound to the case; "
+                    "pool: to whoever of the role is free first (a shared queue)")
+
+
+class RequisitionSpec(_Strict):
+    """Open positions: how many, how often new ones open, who owns them."""
+
+    initial: int = Field(1, ge=0, description="requisitions open on the start date")
+    rate_per_month: float = Field(0.0, ge=0.0, description="new requisitions per month")
+    positions: int = Field(1, ge=1, description="hires that fill a requisition")
+    recruiter_role: str = "recruiter"
+    hiring_manager_role: str = "hiring_manager"
+
+
+class CandidateSpec(_Strict):
+    """Candidates who reach the interview stage of an open requisition."""
+
+    arrivals: Literal["poisson", "regular"] = "poisson"
+    rate_per_week: float = Field(gt=0.0, description="candidates per open requisition per week")
+    max_per_requisition: int | None = Field(None, ge=1)
+
+
+class ScreeningSpec(_Strict):
+    """The recruiter's screen before the first interview is scheduled."""
+
+    work: Duration
+    pass_probability: Probability = 0.5
+
+
+class DecisionProbabilities(_Strict):
+    advance: Probability = 0.0
+    offer: Probability = 0.0
+    reject: Probability = 1.0
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> DecisionProbabilities:
+        total = self.advance + self.offer + self.reject
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(
+                f"advance + offer + reject must sum to 1, got {total:g}")
+        return self
+
+
+class RoundSpec(_Strict):
+    """One interview round and the decision that follows it."""
+
+    name: str = ""
+    panel: int = Field(1, ge=1, description="interviewers on the panel")
+    panel_role: str = "interviewer"
+    hiring_manager_attends: bool = False
+    interview_minutes: int = Field(60, ge=0, le=8 * 60)
+    decision: DecisionProbabilities
+
+
+class ScorecardSpec(_Strict):
+    """Each panel member writes their own scorecard after the interview (parallel tasks)."""
+
+    work: Duration = 1.0
+
+
+class DebriefSpec(_Strict):
+    """The debrief meeting: panel and hiring manager, at their earliest common free slot."""
+
+    minutes: int = Field(30, ge=1, le=8 * 60)
+    recruiter_attends: bool = False
+
+
+class DecisionSpec(_Strict):
+    """The hiring manager's decision after the debrief."""
+
+    work: Duration = 0.5
+
+
+class CommitteeSpec(_Strict):
+    """An approval that is given only in a committee meeting on fixed weekdays."""
+
+    weekdays: list[Weekday] = Field(min_length=1)
+    time: ClockTime = "10:00"
+    minutes: int = Field(60, ge=0, le=8 * 60)
+
+
+class ApprovalStep(_Strict):
+    """A sign-off: one role, or a parallel group of roles with a quorum."""
+
+    name: str = ""
+    roles: list[str] = Field(min_length=1)
+    quorum: int | None = Field(None, ge=1, description="k-of-n approvals needed; default all")
+    work: Duration = 0.5
+    send_back: Probability = Field(0.0, description="probability the step returns it for rework")
+    committee: CommitteeSpec | None = None
+
+    @model_validator(mode="after")
+    def _quorum_fits(self) -> ApprovalStep:
+        if self.quorum is not None and self.quorum > len(self.roles):
+            raise ValueError(
+                f"quorum {self.quorum} exceeds the {len(self.roles)} roles of the group")
+        return self
+
+
+class ApprovalsSpec(_Strict):
+    """The offer's approval chain: steps in order; sent-back offers are revised and resubmitted."""
+
+    steps: list[ApprovalStep] = Field(min_length=1)
+    revision: Duration = 1.0
+
+
+class CommunicationSpec(_Strict):
+    """How a decision reaches the candidate."""
+
+    policy: Literal["hr_gated", "direct"] = "hr_gated"
+    handoff: Duration = Field(
+        0.0, description="hr_gated: elapsed time for the decision to reach the recruiter")
+    message: Duration = Field(0.25, description="work of writing to the candidate")
+
+
+class SchedulingSpec(_Strict):
+    """Meetings (interviews, debriefs) need the earliest slot where all attendees are free."""
+
+    enabled: bool = Field(True, description="false: meetings happen as soon as they are due")
+    slot_minutes: Literal[15, 30, 60] = 30
+    notice_hours: float = Field(48.0, ge=0.0,
+                                description="minimum lead time before an interview")
+    candidate_load: float = Field(0.2, ge=0.0, lt=1.0,
+                                  description="share of working time the candidate is busy")
+    search_days: int = Field(90, ge=1, description="how far ahead a slot is searched")
+
+
+class OfferSpec(_Strict):
+    accept_probability: Probability = 0.85
+
+
+class Scenario(_Strict):
+    """A company's post-interview process, as a hiresim simulation sees it."""
+
+    name: str = "unnamed"
+    description: str = ""
+    start: date = date(2026, 1, 5)
+    horizon_days: int = Field(180, ge=1, description="days during which candidates arrive")
+    drain_days: int = Field(120, ge=0, description="days simulated after the last arrival")
+    calendars: dict[str, CalendarSpec] = Field(default_factory=lambda: {"office": CalendarSpec()})
+    roles: dict[str, RoleSpec]
+    requisitions: RequisitionSpec = RequisitionSpec()
+    candidates: CandidateSpec
+    screening: ScreeningSpec | None = None
+    rounds: list[RoundSpec] = Field(min_length=1)
+    scorecards: ScorecardSpec = ScorecardSpec()
+    debrief: DebriefSpec | None = DebriefSpec()
+    decision: DecisionSpec | None = DecisionSpec()
+    approvals: ApprovalsSpec | None = None
+    communication: CommunicationSpec = CommunicationSpec()
+    scheduling: SchedulingSpec = SchedulingSpec()
+    offers: OfferSpec = OfferSpec()
+
+    @property
+    def total_days(self) -> int:
+        return self.horizon_days + self.drain_days
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """A copy with values replaced by dotted path, e.g. ``{"roles.recruiter.count": 3}``.
+
+        Validated like a file: a wrong path or value raises :class:`ScenarioError`.
+        """
+        return with_overrides(self, overrides, source=source)
+
+    def without(self, source: str) -> Scenario:
+        """A copy with one delay source switched off (see :data:`DELAY_SOURCES`)."""
+        return without(self, source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and error reporting
+
+
+def load_scenario(spec: str | Path | dict[str, Any] | Scenario, *, source: str | None = None
+                  ) -> Scenario:
+    """Load and validate a scenario from a TOML file path, a dict, or a Scenario.
+
+    Raises :class:`ScenarioError` listing every problem as ``FILE: path: message``.
+    """
+    if isinstance(spec, Scenario):
+        return spec
+    text: str | None = None
+    if isinstance(spec, dict):
+        data, label = spec, source or "<dict>"
+    else:
+        path = Path(spec)
+        label = source or str(path)
+        if not path.is_file():
+            raise ScenarioError(label, [("", "no such scenario file")])
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(label, [("", f"not valid TOML: {exc}")]) from None
+    return validate(data, source=label, text=text)
+
+
+def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None = None
+             ) -> Scenario:
+    """Validate a plain dict; ``text`` (the TOML source) lets messages give line numbers."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(err, data, text) for err in exc.errors()]
+        raise ScenarioError(source, problems) from None
+    problems = check_references(scenario)
+    if problems:
+        raise ScenarioError(source, [(p, m + _line_hint(text, p)) for p, m in problems])
+    return scenario
+
+
+def _describe(err: Any, data: dict[str, Any], text: str | None) -> tuple[str, str]:
+    loc = [part for part in err["loc"] if not _is_union_tag(part)]
+    path = ".".join(str(p) for p in loc)
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        known = _known_fields(Scenario, loc[:-1])
+        message = f"unknown key {loc[-1]!r}"
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        if known:
+            message += f" Allowed: {', '.join(sorted(known))}."
+    elif err["type"] == "missing":
+        message = "required field is missing"
+    elif err["type"] == "union_tag_invalid":
+        message = err["msg"]
+    message = message.removeprefix("Value error, ")
+    return path, message + _line_hint(text, path)
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Pydantic adds the discriminator value and type names to locations; they are noise."""
+    return isinstance(part, str) and (part in _DIST_TAGS or part.startswith(("function-", "tuple")))
+
+
+_DIST_TAGS = {"constant", "exponential", "uniform", "triangular", "gamma", "lognormal",
+              "empirical", "float", "int"}
+
+
+def _known_fields(model: type[BaseModel], loc: list[Any]) -> list[str]:
+    """Field names allowed at ``loc`` inside ``model`` (walks dicts, lists and optionals)."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return []
+            annotation = field.annotation
+        else:
+            origin = typing.get_origin(annotation)
+            args = typing.get_args(annotation)
+            if origin is dict and args:
+                annotation = args[1]
+            elif origin in (list, tuple) and args:
+                annotation = args[0]
+            else:
+                return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            annotation = models[0] if len(models) == 1 else (args[0] if len(args) == 1 else Any)
+            if annotation is Any:
+                return annotation
+        else:
+            return annotation
+
+
+def _line_hint(text: str | None, path: str) -> str:
+    """`` (line N)`` where the last key of ``path`` is written in the TOML text, if found."""
+    if not text or not path:
+        return ""
+    parts = [p for p in path.split(".") if not p.isdigit()]
+    lines = text.splitlines()
+    for key in reversed(parts):
+        pattern = re.compile(
+            rf"^\s*(\[+\s*[\w.\"' -]*\b{re.escape(key)}\s*\]+|{re.escape(key)}\s*=)|"
+            rf"[{{,]\s*{re.escape(key)}\s*=")
+        header_hits = []
+        for number, line in enumerate(lines, start=1):
+            if pattern.search(line):
+                header_hits.append(number)
+        if header_hits:
+            return f" (line {header_hits[0]})"
+    return ""
+
+
+def check_references(scenario: Scenario) -> list[tuple[str, str]]:
+    """Cross-field checks pydantic cannot do alone: names that must refer to something."""
+    problems: list[tuple[str, str]] = []
+    roles = scenario.roles
+    role_names = list(roles)
+
+    def need_role(path: str, name: str) -> None:
+        if name not in roles:
+            hint = difflib.get_close_matches(name, role_names, n=1, cutoff=0.5)
+            more = f"; did you mean {hint[0]!r}?" if hint else ""
+            problems.append((path, f"unknown role {name!r}{more} Roles defined: "
+                                   f"{', '.join(role_names) or 'none'}."))
+
+    for name, role in roles.items():
+        if role.calendar not in scenario.calendars:
+            hint = difflib.get_close_matches(role.calendar, list(scenario.calendars), n=1)
+            more = f"; did you mean {hint[0]!r}?" if hint else ""
+            problems.append((f"roles.{name}.calendar",
+                             f"unknown calendar {role.calendar!r}{more} Calendars defined: "
+                             f"{', '.join(scenario.calendars)}."))
+    need_role("requisitions.recruiter_role", scenario.requisitions.recruiter_role)
+    need_role("requisitions.hiring_manager_role", scenario.requisitions.hiring_manager_role)
+    for i, rnd in enumerate(scenario.rounds):
+        need_role(f"rounds.{i}.panel_role", rnd.panel_role)
+        role = roles.get(rnd.panel_role)
+        if role is not None and role.assignment == "case" and rnd.panel > role.count:
+            problems.append((f"rounds.{i}.panel",
+                             f"a panel of {rnd.panel} needs at least {rnd.panel} people in role "
+                             f"{rnd.panel_role!r}, which has {role.count}"))
+    last = len(scenario.rounds) - 1
+    if scenario.rounds[last].decision.advance > 0:
+        problems.append((f"rounds.{last}.decision.advance",
+                         "the last round cannot advance candidates (there is no next round)"))
+    if scenario.approvals is not None:
+        for i, step in enumerate(scenario.approvals.steps):
+            for j, name in enumerate(step.roles):
+                need_role(f"approvals.steps.{i}.roles.{j}", name)
+    problems.extend(_check_pool_roles(scenario))
+    problems.extend(_check_calendars(scenario))
+    if scenario.requisitions.initial == 0 and scenario.requisitions.rate_per_month == 0:
+        problems.append(("requisitions", "no requisition ever opens: set initial >= 1 or "
+                                         "rate_per_month > 0"))
+    return problems
+
+
+def _case_bound_roles(scenario: Scenario) -> set[str]:
+    """Roles whose people receive work bound to a particular case or requisition."""
+    used = {scenario.requisitions.recruiter_role, scenario.requisitions.hiring_manager_role}
+    if scenario.approvals is not None:
+        for step in scenario.approvals.steps:
+            used.update(step.roles)
+    return used
+
+
+def _check_pool_roles(scenario: Scenario) -> list[tuple[str, str]]:
+    problems = []
+    bound = _case_bound_roles(scenario)
+    for name, role in scenario.roles.items():
+        if role.assignment == "pool" and name in bound:
+            problems.append((f"roles.{name}.assignment",
+                             "a pool role cannot also be a recruiter, hiring manager or approver "
+                             "role (their work is bound to a requisition); allowed here: 'case'"))
+    return problems
+
+
+def _check_calendars(scenario: Scenario) -> list[tuple[str, str]]:
+    problems = []
+    for name, spec in scenario.calendars.items():
+        try:
+            calendar_from_spec(spec)
+        except ValueError as exc:
+            problems.append((f"calendars.{name}", str(exc)))
+    return problems
+
+
+def calendar_from_spec(spec: CalendarSpec):
+    """The :class:`~hiresim.calendar.WorkingCalendar` a calendar spec describes."""
+    from hiresim.calendar import WorkingCalendar
+
+    return WorkingCalendar(
+        weekdays=tuple(WEEKDAYS.index(d) for d in spec.weekdays),
+        start=spec.hours[0], end=spec.hours[1],
+        lunch=None if spec.lunch is None else (spec.lunch[0], spec.lunch[1]),
+        country=spec.country, subdivision=spec.subdivision,
+        closed_dates=tuple(spec.closed), always_open=spec.always_open,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# What-ifs: overrides by dotted path and delay sources switched off
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str = "overrides"
+                   ) -> Scenario:
+    """Replace values by dotted path (``"roles.recruiter.count"``, ``"rounds.0.panel"``).
+
+    Unknown paths and invalid values raise :class:`ScenarioError` naming the path, before
+    anything runs.
+    """
+    data = scenario.model_dump(mode="python")
+    problems: list[tuple[str, str]] = []
+    for dotted, value in overrides.items():
+        parts = dotted.split(".")
+        node: Any = data
+        for depth, part in enumerate(parts[:-1]):
+            node = _child(node, part)
+            if node is None:
+                problems.append((dotted, f"no field {'.'.join(parts[: depth + 1])!r} in the "
+                                         "scenario"))
+                break
+        else:
+            last = parts[-1]
+            if isinstance(node, list):
+                if not last.isdigit() or int(last) >= len(node):
+                    problems.append((dotted, f"index {last!r} out of range"))
+                    continue
+                node[int(last)] = copy.deepcopy(value)
+            elif isinstance(node, dict):
+                known = _known_fields(Scenario, _model_path(parts[:-1], data))
+                if known and last not in known:
+                    close = difflib.get_close_matches(last, known, n=1)
+                    more = f"; did you mean {close[0]!r}?" if close else ""
+                    problems.append((dotted, f"unknown field {last!r}{more}"))
+                    continue
+                node[last] = copy.deepcopy(value)
+            else:
+                problems.append((dotted, "cannot set a field inside a plain value"))
+    if problems:
+        raise ScenarioError(source, problems)
+    return validate(data, source=source)
+
+
+def _child(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    return None
+
+
+def _model_path(parts: list[str], data: dict[str, Any]) -> list[Any]:
+    return [int(p) if p.isdigit() else p for p in parts]
+
+
+#: Delay sources that :func:`without` can switch off, and what switching off means.
+DELAY_SOURCES: dict[str, str] = {
+    "calendar": "everyone works around the clock: calendars always open, no holidays",
+    "contention": "every role has enough people that no task waits in a queue",
+    "scheduling": "meetings happen as soon as they are due (no search for a common slot)",
+    "calendar_load": "nobody has other meetings: calendars are empty",
+    "bureaucracy": "no approval chain for offers",
+    "communication": "decisions reach the candidate at once (direct, no hand-off, no message)",
+}
+
+
+def without(scenario: Scenario, source: str) -> Scenario:
+    """A copy of ``scenario`` with one delay source switched off, for ablation."""
+    if source not in DELAY_SOURCES:
+        raise ValueError(f"unknown delay source {source!r}; allowed: {', '.join(DELAY_SOURCES)}")
+    data = scenario.model_dump(mode="python")
+    if source == "calendar":
+        for cal in data["calendars"].values():
+            cal["always_open"] = True
+    elif source == "contention":
+        for role in data["roles"].values():
+            role["count"] = max(role["count"], 1) * 50
+    elif source == "scheduling":
+        data["scheduling"]["enabled"] = False
+    elif source == "calendar_load":
+        for role in data["roles"].values():
+            role["calendar_load"] = 0.0
+        data["scheduling"]["candidate_load"] = 0.0
+    elif source == "bureaucracy":
+        data["approvals"] = None
+    elif source == "communication":
+        data["communication"] = {"policy": "direct", "handoff": 0.0, "message": 0.0}
+    return Scenario.model_validate(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Presets and schema
+
+
+def presets() -> list[str]:
+    """Names of the scenario files embedded in hiresim (``hs.preset(name)`` loads one)."""
+    folder = resources.files("hiresim.presets")
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def preset_description(name: str) -> str:
+    """The preset's one-line description (its ``description`` field)."""
+    return preset(name).description.strip().splitlines()[0] if preset(name).description else ""
+
+
+def preset(name: str) -> Scenario:
+    """Load an embedded preset by name, e.g. ``hs.preset("default")``."""
+    names = presets()
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=1)
+        more = f"; did you mean {close[0]!r}?" if close else ""
+        raise ScenarioError(f"preset {name!r}", [("", f"no such preset{more} "
+                                                       f"Presets: {', '.join(names)}.")])
+    resource = resources.files("hiresim.presets") / f"{name}.toml"
+    text = resource.read_text(encoding="utf-8")
+    return validate(tomllib.loads(text), source=f"preset:{name}", text=text)
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files, for editors that complete and check TOML/JSON."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "hiresim scenario"
+    return schema

@@ -1,0 +1,274 @@
+"""Pipeline stages as SimPy processes: tasks, meetings, parallel groups, approvals, messages.
+
+Each stage is a generator the candidate's process delegates to (``yield from``), so a stage
+costs no extra SimPy process unless it really runs branches in parallel. Every stage charges
+the time it takes to the candidate's :class:`~hiresim.trace.Leg` cause by cause as it goes, and
+records one activity instance in the event log. This module is the simulation's hot path: it
+touches no pandas and no pydantic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from hiresim.causes import (
+    BATCHING,
+    COMMUNICATION,
+    CONTENTION,
+    N_CAUSES,
+    OFF_HOURS,
+    OPEN,
+    SCHEDULING,
+    WORK,
+)
+from hiresim.trace import Leg
+
+if TYPE_CHECKING:
+    from hiresim.distributions import Sampler
+    from hiresim.model import Replication
+    from hiresim.people import Person, Pool
+
+Process = Generator[Any, Any, None]
+
+#: Kinds of duration unit, resolved once per sampler (see :class:`Work`).
+_WORKING_HOURS, _WORKING_DAYS, _ELAPSED_HOURS, _CALENDAR_DAYS = range(4)
+_UNIT_KIND = {"working_hours": _WORKING_HOURS, "working_days": _WORKING_DAYS,
+              "hours": _ELAPSED_HOURS, "calendar_days": _CALENDAR_DAYS}
+
+
+class Work:
+    """How long a kind of task takes: a sampler plus what its unit means for a given person."""
+
+    __slots__ = ("draw", "kind", "zero")
+
+    def __init__(self, draw: Sampler, unit: str, zero: bool) -> None:
+        self.draw = draw
+        self.kind = _UNIT_KIND[unit]
+        #: A constant zero: there is nothing to do, so the task is skipped altogether.
+        self.zero = zero
+
+    def amount(self, person: Person) -> tuple[float, bool]:
+        """``(hours, is_working_time)`` of one draw, for the person who does it."""
+        value = self.draw()
+        kind = self.kind
+        if kind == _WORKING_HOURS:
+            return value, True
+        if kind == _WORKING_DAYS:
+            return value * person.hours_per_day, True
+        if kind == _ELAPSED_HOURS:
+            return value, False
+        return value * 24.0, False
+
+
+def task(m: Replication, person: Person, work: Work, leg: Leg, case: str, activity: str,
+         stage: str, requisition: str, rnd: int) -> Process:
+    """A task for one specific person: queue for them, then work in their available time.
+
+    Waiting in their queue is ``contention`` (or the cause that keeps them away: off hours,
+    absence, ...); working time is ``work``, and the closed time it spans goes to its cause.
+    """
+    env = m.env
+    enabled = env.now
+    timeline = m.timeline_of(person, enabled)
+    leg.pending(timeline, CONTENTION)
+    with person.resource.request() as request:
+        yield request
+        now = env.now
+        timeline = m.timeline_of(person, now)
+        hours, working = work.amount(person)
+        hours += m.handover_cost(person, enabled, now)
+        if working:
+            start = timeline.next_open(now)
+            end = timeline.add_open(start, hours)
+        else:
+            start, end = now, now + hours
+        wt = _wait_vector(timeline, enabled, start, CONTENTION) if m.event_log else None
+        leg.charge(now, timeline, CONTENTION)
+        leg.pending(timeline if working else None, WORK)
+        if end > now:
+            yield env.timeout(end - now)
+        if working:
+            leg.charge(end, timeline, WORK)
+        else:
+            leg.flat(end, WORK)
+    if wt is not None:
+        m.trace.event(case, activity, m.person_id(person, start), person.role, enabled, start,
+                      end, stage, requisition, rnd, wt)
+
+
+def pool_task(m: Replication, pool: Pool, work: Work, leg: Leg, case: str, activity: str,
+              stage: str, requisition: str, rnd: int) -> Process:
+    """A task for whoever of a role is free first (one shared queue: M/M/c when exponential)."""
+    env = m.env
+    enabled = env.now
+    leg.pending(pool.timeline, CONTENTION)
+    request = pool.resource.request()
+    yield request
+    now = env.now
+    person = pool.take(now)
+    timeline = person.timeline
+    hours, working = work.amount(person)
+    if working:
+        start = timeline.next_open(now)
+        end = timeline.add_open(start, hours)
+    else:
+        start, end = now, now + hours
+    wt = _wait_vector(timeline, enabled, start, CONTENTION) if m.event_log else None
+    leg.charge(now, pool.timeline, CONTENTION)
+    leg.pending(timeline if working else None, WORK)
+    if end > now:
+        yield env.timeout(end - now)
+    if working:
+        leg.charge(end, timeline, WORK)
+    else:
+        leg.flat(end, WORK)
+    pool.give(person)
+    pool.resource.release(request)
+    if wt is not None:
+        m.trace.event(case, activity, person.id, person.role, enabled, start, end, stage,
+                      requisition, rnd, wt)
+
+
+def _wait_vector(timeline: Any, a: float, b: float, default: int) -> list[float]:
+    wt = [0.0] * N_CAUSES
+    timeline.charge(a, b, default, wt)
+    return wt
+
+
+def parallel(m: Replication, leg: Leg, branches: list[Callable[[Leg], Process]],
+             quorum: int | None = None) -> Process:
+    """Run branches side by side; done when ``quorum`` of them are (all by default).
+
+    The wait is charged along the critical path: the causes of the branch whose completion
+    ended the parallel section.
+    """
+    if len(branches) == 1:
+        yield from branches[0](leg)
+        return
+    env = m.env
+    need = len(branches) if quorum is None else quorum
+    legs = [Leg(env.now) for _ in branches]
+    leg.branches = legs
+    finished: list[Leg] = []
+    enough = env.event()
+
+    def run(make: Callable[[Leg], Process], branch: Leg) -> Process:
+        yield from make(branch)
+        branch.done = True
+        finished.append(branch)
+        if len(finished) == need:
+            enough.succeed()
+
+    for make, branch in zip(branches, legs, strict=True):
+        env.process(run(make, branch))
+    yield enough
+    leg.absorb(finished[need - 1])
+
+
+def meeting(m: Replication, attendees: list[Person], organizer: Person, minutes: int, leg: Leg,
+            case: str, activity: str, stage: str, requisition: str, rnd: int,
+            candidate: bool, notice: float = 0.0) -> Process:
+    """A meeting at the earliest slot where every attendee (and the candidate) is free.
+
+    The wait for the slot is ``scheduling``, except the organizer's off hours (``off_hours``)
+    and any attendee's absence or other disruption, which take precedence by the cause order.
+    """
+    env = m.env
+    enabled = env.now
+    if m.scheduling:
+        start = m.slots.find(attendees, enabled + notice, minutes, organizer, candidate)
+    else:
+        start = enabled
+    leg.pending(m.timeline_of(organizer, enabled), SCHEDULING)
+    if math.isinf(start):
+        yield m.never  # no common slot before the end of the simulation: the wait is censored
+        return
+    wt = [0.0] * N_CAUSES
+    if start > enabled:
+        charge_meeting_wait(m, attendees, organizer, enabled, start, wt)
+        yield env.timeout(start - enabled)
+        for i, v in enumerate(wt):
+            leg.acc[i] += v
+        leg.mark = start
+    end = start + minutes / 60.0
+    if end > start:
+        leg.pending(None, WORK)
+        yield env.timeout(end - start)
+        leg.flat(end, WORK)
+    if m.event_log:
+        m.trace.event(case, activity, m.person_id(organizer, start), organizer.role, enabled,
+                      start, end, stage, requisition, rnd, wt)
+
+
+def charge_meeting_wait(m: Replication, attendees: list[Person], organizer: Person, a: float,
+                        b: float, acc: list[float]) -> None:
+    """Charge ``[a, b)``: attendees' disruptions first, then organizer's closed time, then
+    ``scheduling``."""
+    organizer_line = m.timeline_of(organizer, a)
+    extra: list[tuple[float, float, int]] = []
+    for person in attendees:
+        if person is organizer:
+            continue
+        for s, e, code in m.timeline_of(person, a).closed_intervals(a, b):
+            if code < OFF_HOURS:
+                extra.append((s, e, code))
+    if not extra:
+        organizer_line.charge(a, b, SCHEDULING, acc)
+        return
+    pieces = organizer_line.closed_intervals(a, b) + extra
+    points = sorted({a, b, *(p[0] for p in pieces), *(p[1] for p in pieces)})
+    for lo, hi in itertools.pairwise(points):
+        code = OPEN
+        for s, e, c in pieces:
+            if s <= lo and hi <= e and c < code:
+                code = c
+        acc[SCHEDULING if code == OPEN else code] += hi - lo
+
+
+def wait_until(m: Replication, leg: Leg, t: float, code: int) -> Process:
+    """Hold the candidate until ``t``, the whole interval charged to one cause."""
+    env = m.env
+    leg.pending(None, code)
+    if t > env.now:
+        yield env.timeout(t - env.now)
+    leg.flat(t, code)
+
+
+def committee(m: Replication, leg: Leg, step_index: int, case: str, activity: str,
+              requisition: str, rnd: int) -> Process:
+    """An approval given only at the committee's next session: the wait is ``batching``."""
+    env = m.env
+    enabled = env.now
+    session, minutes, role = m.next_session(step_index, enabled)
+    yield from wait_until(m, leg, session, BATCHING)
+    end = session + minutes / 60.0
+    yield from wait_until(m, leg, end, WORK)
+    if m.event_log:
+        wt = [0.0] * N_CAUSES
+        wt[BATCHING] = session - enabled
+        m.trace.event(case, activity, f"{role}-committee", role, enabled, session, end,
+                      "approval", requisition, rnd, wt)
+
+
+def handoff(m: Replication, leg: Leg, person: Person, work: Work, case: str,
+            requisition: str, rnd: int) -> Process:
+    """The decision travels to the person allowed to tell the candidate: ``communication``."""
+    env = m.env
+    enabled = env.now
+    hours, working = work.amount(person)
+    timeline = m.timeline_of(person, enabled)
+    end = timeline.add_open(enabled, hours) if working else enabled + hours
+    leg.pending(timeline if working else None, COMMUNICATION)
+    if end > enabled:
+        yield env.timeout(end - enabled)
+    if working:
+        leg.charge(end, timeline, COMMUNICATION)
+    else:
+        leg.flat(end, COMMUNICATION)
+    if m.event_log:
+        wt = [0.0] * N_CAUSES
+        m.trace.event(case, "hand-off to recruiter", m.person_id(person, end), person.role,
+                      enabled, enabled, end, "communication", requisition, rnd, wt)
