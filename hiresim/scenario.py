@@ -213,7 +213,11 @@ class OfferSpec(_Strict):
 
 
 class Scenario(_Strict):
-    """A company's post-interview process, as a hiresim simulation sees it."""
+    """A company's post-interview process, as a hiresim simulation sees it.
+
+    Optional blocks (``screening``, ``debrief``, ``decision``, ``approvals``) are off when
+    absent: a scenario without ``[debrief]`` has no debrief meeting.
+    """
 
     name: str = "unnamed"
     description: str = ""
@@ -227,8 +231,8 @@ class Scenario(_Strict):
     screening: ScreeningSpec | None = None
     rounds: list[RoundSpec] = Field(min_length=1)
     scorecards: ScorecardSpec = ScorecardSpec()
-    debrief: DebriefSpec | None = DebriefSpec()
-    decision: DecisionSpec | None = DecisionSpec()
+    debrief: DebriefSpec | None = None
+    decision: DecisionSpec | None = None
     approvals: ApprovalsSpec | None = None
     communication: CommunicationSpec = CommunicationSpec()
     scheduling: SchedulingSpec = SchedulingSpec()
