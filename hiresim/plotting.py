@@ -1,0 +1,365 @@
+"""Matplotlib figures of waits, causes and what-ifs; every function takes and returns an Axes.
+
+Each function accepts ``ax=None`` (a new figure is created) and returns the Axes it drew on, so
+figures compose: ``fig, axes = plt.subplots(1, 2); plot_survival(r, ax=axes[0]); ...``.
+Nothing here calls ``plt.show()``. Causes always get the same colour, from :data:`CAUSE_COLORS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from hiresim import analysis
+from hiresim.analysis.distributions import SURVIVAL_COLUMNS
+from hiresim.causes import CAUSES, WAIT_COLUMNS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+#: One colour per cause label, used by every plot (colour-blind friendly where possible).
+CAUSE_COLORS: dict[str, str] = dict(
+    zip(
+        CAUSES,
+        (
+            "#7f3b08",  # reorganization
+            "#b35806",  # requirements
+            "#e08214",  # turnover
+            "#d6604d",  # absence
+            "#b2182b",  # priority
+            "#bababa",  # off_hours
+            "#8073ac",  # batching
+            "#2166ac",  # scheduling
+            "#4393c3",  # communication
+            "#1b7837",  # contention
+            "#5aae61",  # work
+        ),
+        strict=True,
+    )
+)
+#: Colour of the working part (start -> completion) of an activity in :func:`plot_timeline`.
+WORKING_COLOR = "#404040"
+
+_DAY_LABEL = {"calendar": "calendar days", "business": "business days"}
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    return ax
+
+
+def _is_results(obj: Any) -> bool:
+    return all(hasattr(obj, n) for n in ("journeys", "candidates", "events"))
+
+
+def plot_survival(
+    data: Any,
+    ax: Axes | None = None,
+    promise: float | None = None,
+    by: str | None = None,
+    days: str = "calendar",
+    ci: float = 0.95,
+    label: str | None = None,
+    color: str | None = None,
+    band: bool = True,
+) -> Axes:
+    """Kaplan-Meier curve of the share still waiting, as a step line with its confidence band.
+
+    Parameters
+    ----------
+    data:
+        A :class:`hiresim.Results`, or a DataFrame returned by
+        :func:`hiresim.analysis.survival` (its group columns become one curve each).
+    promise:
+        A confidence level such as ``0.9``: marks the day by which that share of candidates has
+        heard back (dashed vertical line, dotted level line and a dot). With Results this is
+        :func:`hiresim.analysis.promise` (withdrawn and ghosted count as not heard); with a
+        survival DataFrame it is the curve's own quantile.
+    by, days, ci:
+        Passed to :func:`hiresim.analysis.survival` when ``data`` is Results.
+
+    Examples
+    --------
+    >>> from hiresim.plotting import plot_survival                 # doctest: +SKIP
+    >>> ax = plot_survival(results, promise=0.9)                    # doctest: +SKIP
+    >>> ax.figure.savefig("wait.png")                               # doctest: +SKIP
+    """
+    ax = _axes(ax)
+    table = analysis.survival(data, by=by, days=days, ci=ci) if _is_results(data) else data
+    group_cols = [c for c in table.columns if c not in SURVIVAL_COLUMNS]
+    parts = table.groupby(group_cols, observed=True, sort=True) if group_cols else [(None, table)]
+    for key, sub in parts:
+        name = label
+        if key is not None:
+            key = key if isinstance(key, tuple) else (key,)
+            text = ", ".join(f"{c}={v}" for c, v in zip(group_cols, key, strict=True))
+            name = f"{label}: {text}" if label else text
+        (line,) = ax.step(
+            sub["days"], sub["survival"], where="post", label=name, color=color, linewidth=1.8
+        )
+        if band:
+            ax.fill_between(
+                sub["days"],
+                sub["lower"],
+                sub["upper"],
+                step="post",
+                color=line.get_color(),
+                alpha=0.2,
+                linewidth=0,
+            )
+    if promise is not None:
+        _mark_promise(ax, data, table, promise, days)
+    ax.set_xlabel(f"time since interview ({_DAY_LABEL.get(days, days)})")
+    ax.set_ylabel("share still waiting for feedback")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    ax.grid(True, alpha=0.3)
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(frameon=False)
+    return ax
+
+
+def _mark_promise(ax: Axes, data: Any, table: pd.DataFrame, confidence: float, days: str) -> None:
+    level = 1.0 - confidence
+    if _is_results(data):
+        p = analysis.promise(data, confidence=confidence, n_boot=1)
+        x = p.loc[p["days_kind"] == days, "promise_days"].iloc[0]
+    else:
+        hit = table.loc[table["survival"] <= level + 1e-9, "days"]
+        x = float(np.ceil(hit.min() - 1e-9)) if len(hit) else np.nan
+    if not np.isfinite(x):
+        ax.axhline(level, color="0.3", linestyle=":", linewidth=1)
+        ax.text(
+            0.98,
+            level,
+            f" {confidence:.0%} never reached",
+            ha="right",
+            va="bottom",
+            transform=ax.get_yaxis_transform(),
+        )
+        return
+    unit = "business days" if days == "business" else "days"
+    ax.axhline(level, color="0.3", linestyle=":", linewidth=1)
+    ax.axvline(x, color="0.3", linestyle="--", linewidth=1)
+    ax.plot(
+        [x], [level], "o", color="black", label=f"{confidence:.0%} hear back within {x:g} {unit}"
+    )
+
+
+def plot_histogram(
+    results: Any,
+    ax: Axes | None = None,
+    days: str = "calendar",
+    bins: int | Sequence[float] | str = "auto",
+) -> Axes:
+    """Histogram of waits, stacked: feedback received vs. wait ended without it (censored).
+
+    >>> ax = plot_histogram(results, days="business")             # doctest: +SKIP
+    """
+    ax = _axes(ax)
+    table = analysis._common.waits(results, (), days)
+    heard = table.loc[table["event"], "time"].to_numpy()
+    cut = table.loc[~table["event"], "time"].to_numpy()
+    edges = np.histogram_bin_edges(np.concatenate([heard, cut]), bins=bins)
+    ax.hist(
+        [heard, cut],
+        bins=edges,
+        stacked=True,
+        color=["#2166ac", "#bababa"],
+        label=["heard back", "withdrawn, ghosted or open (censored)"],
+    )
+    ax.set_xlabel(f"wait for feedback ({_DAY_LABEL.get(days, days)})")
+    ax.set_ylabel("number of waits")
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_attribution(
+    data: Any,
+    by: str | None = "round",
+    ax: Axes | None = None,
+    value: str = "mean_days",
+) -> Axes:
+    """Stacked bars of the wait by cause, one bar per group (stage, round, outcome, ...).
+
+    ``data`` is a :class:`hiresim.Results` (then :func:`hiresim.analysis.attribution` is called
+    with ``by``) or an attribution DataFrame. ``value`` is ``"mean_days"``, ``"median_days"``,
+    ``"total_days"`` or ``"share"``. Colours come from :data:`CAUSE_COLORS`.
+
+    >>> ax = plot_attribution(results, by="stage")                 # doctest: +SKIP
+    """
+    ax = _axes(ax)
+    table = analysis.attribution(data, by=by) if _is_results(data) else data
+    group_cols = [
+        c
+        for c in table.columns
+        if c not in ("cause", "mean_days", "median_days", "total_days", "share", "n")
+    ]
+    if group_cols:
+        wide = table.pivot_table(
+            index=group_cols, columns="cause", values=value, observed=True, aggfunc="sum"
+        )
+        labels = [", ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in wide.index]
+    else:
+        wide = table.set_index("cause")[[value]].T
+        labels = ["all waits"]
+    x = np.arange(len(wide))
+    bottom = np.zeros(len(wide))
+    for cause in CAUSES:
+        if cause not in wide.columns:
+            continue
+        height = wide[cause].fillna(0).to_numpy(dtype=float)
+        if not np.any(height > 0):
+            continue
+        ax.bar(x, height, bottom=bottom, color=CAUSE_COLORS[cause], label=cause, width=0.7)
+        bottom += height
+    ax.set_xticks(x, labels)
+    ax.set_xlabel(", ".join(group_cols) if group_cols else "")
+    ax.set_ylabel(
+        {
+            "mean_days": "mean days per wait",
+            "median_days": "median days per wait",
+            "total_days": "total days",
+            "share": "share of waiting time",
+        }.get(value, value)
+    )
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(
+        handles[::-1],
+        names[::-1],
+        title="cause",
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+    )
+    return ax
+
+
+def plot_ablation(
+    data: pd.DataFrame,
+    ax: Axes | None = None,
+    statistic: str = "restricted_mean",
+    q: float | None = None,
+) -> Axes:
+    """Tornado chart of :func:`hiresim.analysis.ablate`: change in the wait when each delay
+    source is switched off, with its confidence interval, largest effect on top.
+
+    >>> ax = plot_ablation(ablate(scenario, replications=100))     # doctest: +SKIP
+    """
+    ax = _axes(ax)
+    rows = data[data["statistic"] == statistic]
+    if q is not None:
+        rows = rows[np.isclose(rows["q"], q)]
+    rows = rows.assign(_size=rows["change"].abs()).sort_values("_size")
+    y = np.arange(len(rows))
+    change = rows["change"].to_numpy(dtype=float)
+    err = np.vstack(
+        [
+            change - rows["lower"].to_numpy(dtype=float),
+            rows["upper"].to_numpy(dtype=float) - change,
+        ]
+    )
+    colors = np.where(change <= 0, "#2166ac", "#b2182b")
+    ax.barh(
+        y,
+        change,
+        xerr=np.nan_to_num(err),
+        color=colors,
+        height=0.6,
+        error_kw={"ecolor": "black", "capsize": 3, "linewidth": 1},
+    )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, rows["source"].astype(str))
+    what = "restricted mean" if statistic == "restricted_mean" else f"{q:g} quantile"
+    ax.set_xlabel(f"change in {what} wait when switched off (calendar days)")
+    ax.set_ylabel("delay source")
+    return ax
+
+
+def plot_timeline(
+    results: Any,
+    candidate: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Gantt chart of one candidate's journey from the event log.
+
+    One row per activity: the waiting part (enabled -> start) coloured by its dominant cause
+    (the ``wt_`` column with most days) and the working part (start -> completion) in dark
+    grey. An activity that never completed is drawn hatched up to its last known time.
+    Feedback (from ``journeys``) is marked by vertical lines. ``candidate`` defaults to the
+    first in the log.
+
+    >>> ax = plot_timeline(results, candidate="r0-c12")           # doctest: +SKIP
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.patches import Patch
+
+    ax = _axes(ax)
+    ev = results.events
+    if ev is None or len(ev) == 0:
+        raise ValueError("plot_timeline needs the event log (results.events is empty)")
+    if candidate is None:
+        candidate = ev["case:concept:name"].iloc[0]
+    rows = ev[ev["case:concept:name"] == candidate].sort_values(
+        ["enabled_timestamp", "start_timestamp"]
+    )
+    if rows.empty:
+        raise KeyError(f"no events for candidate {candidate!r}")
+    cols = [c for c in WAIT_COLUMNS if c in rows]
+    used: dict[str, str] = {}
+    y = np.arange(len(rows))[::-1]
+    for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
+        enabled = mdates.date2num(r["enabled_timestamp"])
+        waits = r[cols].to_numpy(dtype=float)
+        if pd.notna(r["start_timestamp"]):
+            start = mdates.date2num(r["start_timestamp"])
+            if start > enabled:
+                cause = cols[int(np.argmax(waits))][3:] if waits.sum() > 0 else "work"
+                ax.barh(yi, start - enabled, left=enabled, color=CAUSE_COLORS[cause], height=0.6)
+                used[cause] = CAUSE_COLORS[cause]
+            if pd.notna(r["time:timestamp"]):
+                end = mdates.date2num(r["time:timestamp"])
+                ax.barh(yi, max(end - start, 1e-3), left=start, color=WORKING_COLOR, height=0.6)
+                used["working"] = WORKING_COLOR
+    ax.set_yticks(y, rows["concept:name"].astype(str))
+    j = results.journeys
+    fb = j.loc[j["candidate"] == candidate, "feedback_at"].dropna()
+    for t in fb:
+        ax.axvline(mdates.date2num(t), color="black", linestyle="--", linewidth=1)
+    if len(fb):
+        used["feedback"] = "black"
+    ax.xaxis_date()
+    ax.figure.autofmt_xdate()
+    ax.set_xlabel("date")
+    ax.set_ylabel("activity")
+    ax.set_title(f"journey of candidate {candidate}")
+    handles = [
+        Patch(facecolor=c, label=f"waiting: {n}" if n in CAUSE_COLORS else n)
+        for n, c in used.items()
+    ]
+    ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+def plot_comparison(
+    runs: Mapping[str, Any],
+    ax: Axes | None = None,
+    days: str = "calendar",
+    ci: float = 0.95,
+    band: bool = True,
+) -> Axes:
+    """Overlaid survival curves of several runs, ``{name: Results or survival DataFrame}``.
+
+    >>> ax = plot_comparison({"now": results, "3 recruiters": results_3})  # doctest: +SKIP
+    """
+    ax = _axes(ax)
+    for name, data in runs.items():
+        plot_survival(data, ax=ax, days=days, ci=ci, label=str(name), band=band)
+    return ax
