@@ -299,6 +299,7 @@ def plot_timeline(
     >>> ax = plot_timeline(results, candidate="r0-c12")           # doctest: +SKIP
     """
     import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     ax = _axes(ax)
@@ -336,12 +337,14 @@ def plot_timeline(
     if len(fb):
         used["feedback"] = "black"
     ax.xaxis_date()
-    ax.figure.autofmt_xdate()
+    ax.tick_params(axis="x", labelrotation=30)
     ax.set_xlabel("date")
     ax.set_ylabel("activity")
     ax.set_title(f"journey of candidate {candidate}")
     handles = [
-        Patch(facecolor=c, label=f"waiting: {n}" if n in CAUSE_COLORS else n)
+        Line2D([], [], color=c, linestyle="--", label=n)
+        if n == "feedback"
+        else Patch(facecolor=c, label=f"waiting: {n}" if n in CAUSE_COLORS else n)
         for n, c in used.items()
     ]
     ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
