@@ -220,7 +220,8 @@ def plot_attribution(
             continue
         ax.bar(x, height, bottom=bottom, color=CAUSE_COLORS[cause], label=cause, width=0.7)
         bottom += height
-    ax.set_xticks(x, labels)
+    crowded = len(labels) * max((len(t) for t in labels), default=0) > 40
+    ax.set_xticks(x, labels, rotation=30 if crowded else 0, ha="right" if crowded else "center")
     ax.set_xlabel(", ".join(group_cols) if group_cols else "")
     ax.set_ylabel(
         {
