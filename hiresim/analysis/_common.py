@@ -96,7 +96,7 @@ def stage_waits(results: Any) -> pd.DataFrame:
     latest = pd.concat([g["enabled_timestamp"].max(), g["start_timestamp"].max(), end], axis=1).max(
         axis=1
     )
-    open_ = g["time:timestamp"].apply(lambda s: s.isna().any())
+    open_ = ev["time:timestamp"].isna().groupby([ev[k] for k in keys], sort=True).any()
     stop = end.where(~open_, latest)
     out = pd.DataFrame(
         {
