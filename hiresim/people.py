@@ -9,23 +9,31 @@ role whose tasks go to whoever is free first (a shared queue): that is what an M
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 import simpy
 
 from hiresim.calendar import Timeline
+from hiresim.causes import OFF_HOURS
+from hiresim.distributions import DurationSpec
 
 
 class Person:
     """One person of a role; their work queue is a SimPy resource of capacity one."""
 
-    __slots__ = ("free", "hours_per_day", "id", "resource", "role", "timeline")
+    __slots__ = ("calendar", "free", "hours_per_day", "id", "joins", "resource", "role",
+                 "timeline")
 
     def __init__(self, env: simpy.Environment, person_id: str, role: str, timeline: Timeline,
                  hours_per_day: float, free: np.ndarray) -> None:
         self.id = person_id
         self.role = role
+        #: The working calendar alone; ``timeline`` adds leave, projects, vacancies over it.
+        self.calendar = timeline
         self.timeline = timeline
+        #: Times at which a replacement took this seat (turnover), in order.
+        self.joins: list[float] = []
         self.hours_per_day = hours_per_day
         self.resource = simpy.Resource(env, capacity=1)
         #: Meeting slots in which the person is at work, present and not booked.
@@ -130,3 +138,154 @@ def busy_blocks(rng: np.random.Generator, load: float, slot_hours: float, first:
     free = np.repeat(rng.random(b1 - b0) >= load, per_block)
     offset = first - b0 * per_block
     return free[offset:offset + stop - first]
+
+
+def seat_holder(person: Person, t: float) -> str:
+    """Id of whoever holds ``person``'s seat at ``t``: ``recruiter-2``, then ``recruiter-2~1``
+    after the first replacement joined, and so on."""
+    k = bisect_right(person.joins, t)
+    return person.id if k == 0 else f"{person.id}~{k}"
+
+
+def changed_hands(person: Person, enabled: float, start: float) -> bool:
+    """Whether a replacement joined the seat while the work waited (it pays a hand-over)."""
+    joins = person.joins
+    k = bisect_left(joins, enabled)
+    return k < len(joins) and joins[k] <= start
+
+
+def disrupted_at(person: Person, t: float) -> tuple[int, float] | None:
+    """``(cause, until)`` if ``person`` is away for a disruption (leave, project, vacancy, freeze)
+    at ``t``; ``None`` if they are at work or merely off hours."""
+    for _s, e, code in person.timeline.closed_intervals(t, t + 1e-9):
+        if code < OFF_HOURS:
+            return code, e
+    return None
+
+
+# -------------------------------------------------------------------------------------------
+# Disruptions drawn per person over the simulated span (hours since the epoch)
+
+
+def span_hours(calendar: Timeline, start: float, value: float, unit: str,
+               hours_per_day: float) -> float:
+    """End of a spell of ``value`` (in ``unit``) that begins at ``start``.
+
+    Working units count the person's working time (a 3-working-day sick spell from Friday
+    covers the weekend and ends on Wednesday); elapsed units are wall-clock time.
+    """
+    if unit == "working_days":
+        return calendar.add_open(calendar.next_open(start), value * hours_per_day)
+    if unit == "working_hours":
+        return calendar.add_open(calendar.next_open(start), value)
+    if unit == "calendar_days":
+        return start + value * 24.0
+    return start + value
+
+
+def poisson_spells(rng: np.random.Generator, rate_per_year: float, duration: DurationSpec,
+                   calendar: Timeline, hours_per_day: float, span: float
+                   ) -> tuple[list[float], list[float]]:
+    """Spells starting as a Poisson process (per year) with random lengths: sick leave,
+    top-priority projects."""
+    mean_gap = 365.0 * 24.0 / rate_per_year
+    n = int(span / mean_gap * 1.5 + 10)
+    onsets = np.cumsum(rng.exponential(mean_gap, n))
+    lengths = duration.sample(rng, n)
+    starts, ends = [], []
+    for onset, length in zip(onsets.tolist(), lengths.tolist(), strict=True):
+        if onset >= span:
+            break
+        starts.append(onset)
+        ends.append(span_hours(calendar, onset, length, duration.unit, hours_per_day))
+    return starts, ends
+
+
+def vacation_blocks(rng: np.random.Generator, days_per_year: float, block: DurationSpec,
+                    seasonality: list[float], first_weekday_month: np.ndarray,
+                    calendar: Timeline, hours_per_day: float, span: float
+                    ) -> tuple[list[float], list[float]]:
+    """Planned vacation: blocks starting at midnight on days drawn with monthly weights, until
+    the person's allowance for the span is used."""
+    n_days = int(span // 24)
+    if days_per_year <= 0 or n_days == 0:
+        return [], []
+    weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
+    weights = weights / weights.sum()
+    allowance = days_per_year * n_days / 365.0
+    starts, ends = [], []
+    used = 0.0
+    lengths = block.sample(rng, 64).tolist()
+    days = rng.choice(n_days, size=64, p=weights).tolist()
+    for length, day in zip(lengths, days, strict=True):
+        if used >= allowance:
+            break
+        length = min(length, allowance - used)
+        start = day * 24.0
+        end = span_hours(calendar, start, length, block.unit, hours_per_day)
+        starts.append(start)
+        ends.append(math.ceil(end / 24.0) * 24.0 if block.unit == "working_days" else end)
+        used += length
+    return starts, ends
+
+
+def vacancies(rng: np.random.Generator, annual_rate: float, lag: DurationSpec,
+              calendar: Timeline, hours_per_day: float, span: float
+              ) -> tuple[list[float], list[float]]:
+    """Departures of a seat's holders and the replacements' arrivals: ``(leaves, joins)``."""
+    mean_gap = 365.0 * 24.0 / annual_rate
+    leaves, joins = [], []
+    t = 0.0
+    while True:
+        t += float(rng.exponential(mean_gap))
+        if t >= span:
+            return leaves, joins
+        wait = float(lag.sample(rng, 1)[0])
+        join = span_hours(calendar, t, wait, lag.unit, hours_per_day)
+        leaves.append(t)
+        joins.append(join)
+        t = join
+
+
+class Delegation:
+    """The continuity policy: does work wait for an absent person, or go to a colleague?
+
+    ``wait``: the work waits for that very person ("for the sake of continuity").
+    ``delegate_after`` N working days: if the person is still away N working days after the
+    work arrived, a colleague of the same role who is at work takes it over and pays a
+    hand-over. ``delegate``: a colleague takes it at once. The decision is taken when the work
+    arrives, from the absence in progress then.
+    """
+
+    __slots__ = ("_handover", "_rules", "_team")
+
+    def __init__(self, rules: dict[str, tuple[str, float]], handover: dict[str, object],
+                 team: dict[str, list[Person]]) -> None:
+        self._rules = rules          # role -> (policy, threshold in working hours)
+        self._handover = handover    # role -> Work-like with .amount(person)
+        self._team = team
+
+    def target(self, person: Person, t: float) -> tuple[Person, float]:
+        """``(who does the work, until when it waits for the absent person first)``."""
+        rule = self._rules.get(person.role)
+        if rule is None:
+            return person, t
+        away = disrupted_at(person, t)
+        if away is None:
+            return person, t
+        policy, threshold = rule
+        back = away[1]
+        if policy == "delegate_after":
+            switch = person.calendar.add_open(person.calendar.next_open(t), threshold)
+            if back <= switch:
+                return person, t
+        else:
+            switch = t
+        for colleague in self._team[person.role]:
+            if colleague is not person and disrupted_at(colleague, switch) is None:
+                return colleague, switch
+        return person, t
+
+    def handover(self, person: Person) -> float:
+        hours, _ = self._handover[person.role].amount(person)  # type: ignore[attr-defined]
+        return hours

@@ -194,6 +194,11 @@ class CommunicationSpec(_Strict):
     handoff: Duration = Field(
         0.0, description="hr_gated: elapsed time for the decision to reach the recruiter")
     message: Duration = Field(0.25, description="work of writing to the candidate")
+    legal_review: LegalReviewSpec | None = None
+    hold_rejections_until_filled: bool = Field(
+        False, description="final-round rejections wait until the job is filled or closed")
+    ghost_probability: Probability = Field(
+        0.0, description="probability that a rejection is never sent")
 
 
 class SchedulingSpec(_Strict):
@@ -206,6 +211,131 @@ class SchedulingSpec(_Strict):
     candidate_load: float = Field(0.2, ge=0.0, lt=1.0,
                                   description="share of working time the candidate is busy")
     search_days: int = Field(90, ge=1, description="how far ahead a slot is searched")
+
+
+class AbsenceSpec(_Strict):
+    """Vacations and sick leave: a person on leave does no work."""
+
+    roles: list[str] | None = Field(None, description="roles that take leave; default all")
+    vacation_days_per_year: float = Field(15.0, ge=0.0, le=120.0)
+    vacation_block: Duration = Field(
+        {"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"},
+        description="length of one vacation block, in working days")
+    seasonality: list[float] = Field(
+        [0.6, 0.6, 0.8, 0.9, 0.9, 1.3, 1.9, 1.9, 0.8, 0.8, 0.9, 1.6], min_length=12,
+        max_length=12, description="relative chance of a vacation starting in each month")
+    sick_spells_per_year: float = Field(3.0, ge=0.0, le=52.0)
+    sick_duration: Duration = Field(
+        {"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"},
+        description="length of one sick spell")
+
+    @model_validator(mode="after")
+    def _weights(self) -> AbsenceSpec:
+        if any(w < 0 for w in self.seasonality) or sum(self.seasonality) <= 0:
+            raise ValueError("seasonality weights must be >= 0 and not all zero")
+        return self
+
+
+class ContinuityRule(_Strict):
+    """What happens to work whose person is on leave when it arrives."""
+
+    policy: Literal["wait", "delegate_after", "delegate"] = "wait"
+    after_days: float = Field(3.0, ge=0.0, description="delegate_after: working days to wait")
+    handover: Duration = Field(1.0, description="extra work for the colleague who takes over")
+
+
+class ContinuitySpec(_Strict):
+    """The continuity policy: a default and overrides per role."""
+
+    default: ContinuityRule = ContinuityRule()
+    roles: dict[str, ContinuityRule] = Field(default_factory=dict)
+
+
+class PrioritySpec(_Strict):
+    """People pulled onto a top-priority project (a Poisson process per person)."""
+
+    roles: list[str] | None = None
+    rate_per_year: float = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
+    duration: Duration = Field(
+        {"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"})
+    on_return: Literal["resume", "restart"] = Field(
+        "resume", description="work in progress resumes where it stopped, or starts over")
+
+
+class TurnoverSpec(_Strict):
+    """People leave (fired or quit); their seat is empty until a replacement joins."""
+
+    roles: list[str] | None = None
+    annual_rate: float = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
+    replacement_lag: Duration = Field(
+        {"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"})
+    handover: Duration = Field(
+        {"dist": "lognormal", "median": 2.0, "p90": 6.0, "unit": "working_hours"},
+        description="re-review of inherited work by the replacement")
+
+
+class ReorganizationSpec(_Strict):
+    """Organization-wide reorganizations that freeze hiring work for a while."""
+
+    rate_per_year: float = Field(0.4, gt=0.0, le=12.0)
+    roles: list[str] | None = Field(None, description="roles whose hiring work freezes")
+    freeze: Duration = Field(
+        {"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"})
+    reassign_recruiters: bool = True
+    handover: Duration = Field(
+        {"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"})
+
+
+class RequirementsSpec(_Strict):
+    """Requisitions rethought: reclassification, a split into two positions, or cancellation."""
+
+    rate_per_year: float = Field(1.0, gt=0.0, le=52.0, description="rethinks per open req-year")
+    approvals: list[ApprovalStep] = Field(min_length=1,
+                                          description="the reclassification approval chain")
+    split_probability: Probability = 0.15
+    cancel_probability: Probability = 0.1
+    told_when_cancelled: Probability = Field(
+        0.5, description="probability that candidates of a cancelled job are told")
+
+    @model_validator(mode="after")
+    def _outcomes(self) -> RequirementsSpec:
+        if self.split_probability + self.cancel_probability > 1.0:
+            raise ValueError("split_probability + cancel_probability must not exceed 1")
+        return self
+
+
+class LegalReviewSpec(_Strict):
+    """Legal reviews outgoing decisions before the candidate hears them."""
+
+    role: str = "legal"
+    work: Duration = 1.0
+    applies_to: list[Literal["advance", "offer", "reject"]] = Field(
+        default_factory=lambda: ["offer", "reject"], min_length=1)
+
+
+class FollowUpSpec(_Strict):
+    """Candidates who hear nothing write in after some days, and again later."""
+
+    first_after_days: float = Field(7.0, gt=0.0)
+    every_days: float = Field(7.0, gt=0.0)
+    answer_probability: dict[Literal["hr_gated", "direct"], Probability] = Field(
+        default_factory=lambda: {"hr_gated": 0.5, "direct": 0.8})
+
+
+class PatienceSpec(_Strict):
+    """How long a candidate waits without news before withdrawing ("keep looking!")."""
+
+    days: Duration = Field(
+        {"dist": "lognormal", "median": 9.1, "p90": 16.6, "unit": "calendar_days"},
+        description="patience of those who would withdraw, from the last news")
+    never_withdraw: Probability = Field(0.2, description="share who never withdraw")
+
+
+class CandidateBehaviourSpec(_Strict):
+    """Follow-ups and withdrawal."""
+
+    follow_up: FollowUpSpec | None = FollowUpSpec()
+    patience: PatienceSpec | None = PatienceSpec()
 
 
 class OfferSpec(_Strict):
@@ -237,6 +367,13 @@ class Scenario(_Strict):
     communication: CommunicationSpec = CommunicationSpec()
     scheduling: SchedulingSpec = SchedulingSpec()
     offers: OfferSpec = OfferSpec()
+    absences: AbsenceSpec | None = None
+    continuity: ContinuitySpec = ContinuitySpec()
+    priority_shifts: PrioritySpec | None = None
+    turnover: TurnoverSpec | None = None
+    reorganizations: ReorganizationSpec | None = None
+    requirements: RequirementsSpec | None = None
+    behaviour: CandidateBehaviourSpec | None = None
 
     @property
     def total_days(self) -> int:
@@ -421,6 +558,23 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         for i, step in enumerate(scenario.approvals.steps):
             for j, name in enumerate(step.roles):
                 need_role(f"approvals.steps.{i}.roles.{j}", name)
+    for block in ("absences", "priority_shifts", "turnover", "reorganizations"):
+        spec = getattr(scenario, block)
+        if spec is not None and spec.roles is not None:
+            for j, name in enumerate(spec.roles):
+                need_role(f"{block}.roles.{j}", name)
+    for name in scenario.continuity.roles:
+        need_role(f"continuity.roles.{name}", name)
+    if scenario.requirements is not None:
+        for i, step in enumerate(scenario.requirements.approvals):
+            for j, name in enumerate(step.roles):
+                need_role(f"requirements.approvals.{i}.roles.{j}", name)
+            if step.committee is not None:
+                problems.append((f"requirements.approvals.{i}.committee",
+                                 "reclassification steps are tasks; committees are allowed in "
+                                 "the offer approval chain only"))
+    if scenario.communication.legal_review is not None:
+        need_role("communication.legal_review.role", scenario.communication.legal_review.role)
     problems.extend(_check_pool_roles(scenario))
     problems.extend(_check_calendars(scenario))
     if scenario.requisitions.initial == 0 and scenario.requisitions.rate_per_month == 0:
@@ -432,9 +586,12 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
 def _case_bound_roles(scenario: Scenario) -> set[str]:
     """Roles whose people receive work bound to a particular case or requisition."""
     used = {scenario.requisitions.recruiter_role, scenario.requisitions.hiring_manager_role}
-    if scenario.approvals is not None:
-        for step in scenario.approvals.steps:
+    for chain in (scenario.approvals.steps if scenario.approvals else [],
+                  scenario.requirements.approvals if scenario.requirements else []):
+        for step in chain:
             used.update(step.roles)
+    if scenario.communication.legal_review is not None:
+        used.add(scenario.communication.legal_review.role)
     return used
 
 
@@ -531,33 +688,46 @@ def _model_path(parts: list[str], data: dict[str, Any]) -> list[Any]:
 #: Delay sources that :func:`without` can switch off, and what switching off means.
 DELAY_SOURCES: dict[str, str] = {
     "calendar": "everyone works around the clock: calendars always open, no holidays",
-    "contention": "every role has enough people that no task waits in a queue",
+    "contention": "every role has 50 times the people, so tasks hardly ever queue",
     "scheduling": "meetings happen as soon as they are due (no search for a common slot)",
     "calendar_load": "nobody has other meetings: calendars are empty",
     "bureaucracy": "no approval chain for offers",
-    "communication": "decisions reach the candidate at once (direct, no hand-off, no message)",
+    "communication": "decisions reach the candidate at once (direct, no hand-off, no message, "
+                     "no legal review, no held rejections, no ghosting)",
+    "absence": "nobody takes vacation or sick leave",
+    "priority": "nobody is pulled onto top-priority projects",
+    "turnover": "nobody leaves",
+    "reorganization": "no reorganizations",
+    "requirements": "requisitions are never rethought",
 }
 
 
 def without(scenario: Scenario, source: str) -> Scenario:
-    """A copy of ``scenario`` with one delay source switched off, for ablation."""
+    """A copy of ``scenario`` with one delay source switched off, for ablation.
+
+    Switching off a source that is already off returns an equal scenario, so its results are
+    identical (common random numbers).
+    """
     if source not in DELAY_SOURCES:
         raise ValueError(f"unknown delay source {source!r}; allowed: {', '.join(DELAY_SOURCES)}")
     data = scenario.model_dump(mode="python")
-    if source == "calendar":
+    block = {"absence": "absences", "priority": "priority_shifts", "turnover": "turnover",
+             "reorganization": "reorganizations", "requirements": "requirements",
+             "bureaucracy": "approvals"}
+    if source in block:
+        data[block[source]] = None
+    elif source == "calendar":
         for cal in data["calendars"].values():
-            cal["always_open"] = True
+            cal.update(always_open=True, country=None, subdivision=None, closed=[])
     elif source == "contention":
         for role in data["roles"].values():
-            role["count"] = max(role["count"], 1) * 50
+            role["count"] = role["count"] * 50
     elif source == "scheduling":
         data["scheduling"]["enabled"] = False
     elif source == "calendar_load":
         for role in data["roles"].values():
             role["calendar_load"] = 0.0
         data["scheduling"]["candidate_load"] = 0.0
-    elif source == "bureaucracy":
-        data["approvals"] = None
     elif source == "communication":
         data["communication"] = {"policy": "direct", "handoff": 0.0, "message": 0.0}
     return Scenario.model_validate(data)

@@ -64,28 +64,42 @@ class Work:
 
 
 def task(m: Replication, person: Person, work: Work, leg: Leg, case: str, activity: str,
-         stage: str, requisition: str, rnd: int) -> Process:
+         stage: str, requisition: str, rnd: int, extra: float = 0.0) -> Process:
     """A task for one specific person: queue for them, then work in their available time.
 
     Waiting in their queue is ``contention`` (or the cause that keeps them away: off hours,
     absence, ...); working time is ``work``, and the closed time it spans goes to its cause.
+    ``extra`` adds working hours (a hand-over when the work changed hands).
     """
     env = m.env
     enabled = env.now
-    timeline = m.timeline_of(person, enabled)
+    pre: list[float] | None = None
+    if m.delegation is not None:
+        target, until = m.delegation.target(person, enabled)
+        if until > enabled:  # wait for the absent person up to the policy's threshold
+            leg.pending(person.timeline, CONTENTION)
+            yield env.timeout(until - enabled)
+            if m.event_log:
+                pre = _wait_vector(person.timeline, enabled, until, CONTENTION)
+            leg.charge(until, person.timeline, CONTENTION)
+        if target is not person:
+            extra += m.delegation.handover(target)
+            person = target
+    queued = env.now
+    timeline = person.timeline
     leg.pending(timeline, CONTENTION)
     with person.resource.request() as request:
         yield request
         now = env.now
-        timeline = m.timeline_of(person, now)
         hours, working = work.amount(person)
-        hours += m.handover_cost(person, enabled, now)
+        hours += extra + m.handover_cost(person, enabled, now)
         if working:
             start = timeline.next_open(now)
             end = timeline.add_open(start, hours)
+            if m.restart_after_priority:
+                end = m.restart_after_priority(timeline, start, end, hours)
         else:
             start, end = now, now + hours
-        wt = _wait_vector(timeline, enabled, start, CONTENTION) if m.event_log else None
         leg.charge(now, timeline, CONTENTION)
         leg.pending(timeline if working else None, WORK)
         if end > now:
@@ -94,9 +108,21 @@ def task(m: Replication, person: Person, work: Work, leg: Leg, case: str, activi
             leg.charge(end, timeline, WORK)
         else:
             leg.flat(end, WORK)
-    if wt is not None:
+    if m.event_log:
+        wt = _wait_vector(timeline, queued, start, CONTENTION)
+        if pre is not None:
+            wt = [a + b for a, b in zip(wt, pre, strict=True)]
         m.trace.event(case, activity, m.person_id(person, start), person.role, enabled, start,
-                      end, stage, requisition, rnd, wt)
+                      end, stage, requisition, rnd, wt, _suspended(timeline, start, end))
+
+
+def _suspended(timeline: Any, start: float, end: float) -> float:
+    """Time a task in progress spent suspended by a disruption (a project, leave, a freeze)."""
+    if not timeline.has_closed or end <= start:
+        return 0.0
+    service = [0.0] * N_CAUSES
+    timeline.charge(start, end, WORK, service)
+    return sum(service[:OFF_HOURS])
 
 
 def pool_task(m: Replication, pool: Pool, work: Work, leg: Leg, case: str, activity: str,
@@ -118,6 +144,7 @@ def pool_task(m: Replication, pool: Pool, work: Work, leg: Leg, case: str, activ
         start, end = now, now + hours
     wt = _wait_vector(timeline, enabled, start, CONTENTION) if m.event_log else None
     leg.charge(now, pool.timeline, CONTENTION)
+    suspended = _suspended(timeline, start, end) if wt is not None else 0.0
     leg.pending(timeline if working else None, WORK)
     if end > now:
         yield env.timeout(end - now)
@@ -129,7 +156,7 @@ def pool_task(m: Replication, pool: Pool, work: Work, leg: Leg, case: str, activ
     pool.resource.release(request)
     if wt is not None:
         m.trace.event(case, activity, person.id, person.role, enabled, start, end, stage,
-                      requisition, rnd, wt)
+                      requisition, rnd, wt, suspended)
 
 
 def _wait_vector(timeline: Any, a: float, b: float, default: int) -> list[float]:

@@ -62,6 +62,20 @@ class Leg:
         self.mark = branch.mark
         self.branches = None
 
+    def snapshot(self, t: float) -> list[float]:
+        """What :meth:`close` would charge up to ``t``, without changing the leg (withdrawal
+        ends the candidate's wait while the company's work goes on)."""
+        acc = self.acc.copy()
+        if self.branches:
+            branch = next((b for b in self.branches if not b.done), self.branches[-1])
+            return [a + b for a, b in zip(acc, branch.snapshot(t), strict=True)]
+        if t > self.mark:
+            if self.timeline is None:
+                acc[self.default] += t - self.mark
+            else:
+                self.timeline.charge(self.mark, t, self.default, acc)
+        return acc
+
     def close(self, t: float) -> None:
         """Charge what is left up to ``t`` the way :meth:`pending` said (censoring)."""
         if self.branches:
@@ -101,9 +115,9 @@ class Trace:
 
     def event(self, case: str, activity: str, resource: str, role: str, enabled: float,
               start: float, end: float, stage: str, requisition: str, rnd: int,
-              wt: list[float]) -> None:
+              wt: list[float], suspended: float = 0.0) -> None:
         self.events.append((case, activity, resource, role, enabled, start, end, stage,
-                            requisition, rnd))
+                            requisition, rnd, suspended))
         self.event_wt.append(wt)
 
     # -- tables ------------------------------------------------------------------------------
@@ -158,7 +172,7 @@ class Trace:
         })
 
     def _events(self, epoch: date) -> pd.DataFrame:
-        cols = list(zip(*self.events, strict=True)) if self.events else [()] * 10
+        cols = list(zip(*self.events, strict=True)) if self.events else [()] * 11
         wt = np.asarray(self.event_wt, dtype=float).reshape(-1, N_CAUSES) / 24.0
         frame = pd.DataFrame({
             "case:concept:name": list(cols[0]),
@@ -172,6 +186,7 @@ class Trace:
             "stage": list(cols[7]),
             "requisition": list(cols[8]),
             "round": np.asarray(cols[9], dtype=np.int64),
+            "suspended_days": np.asarray(cols[10], dtype=float) / 24.0,
         })
         for k, name in enumerate(WAIT_COLUMNS):
             frame[name] = wt[:, k]
