@@ -739,9 +739,14 @@ def without(scenario: Scenario, source: str) -> Scenario:
 
 def presets() -> list[str]:
     """Names of the scenario files embedded in hiresim (``hs.preset(name)`` loads one)."""
-    folder = resources.files("hiresim.presets")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
+    return sorted(p.name.removesuffix(".toml") for p in _preset_folder().iterdir()
                   if p.name.endswith(".toml"))
+
+
+def _preset_folder() -> Any:
+    """The embedded presets: a data folder (not a subpackage, which would shadow
+    :func:`presets` as an attribute of the ``hiresim`` package)."""
+    return resources.files("hiresim").joinpath("presets")
 
 
 def preset_description(name: str) -> str:
@@ -757,7 +762,7 @@ def preset(name: str) -> Scenario:
         more = f"; did you mean {close[0]!r}?" if close else ""
         raise ScenarioError(f"preset {name!r}", [("", f"no such preset{more} "
                                                        f"Presets: {', '.join(names)}.")])
-    resource = resources.files("hiresim.presets") / f"{name}.toml"
+    resource = _preset_folder().joinpath(f"{name}.toml")
     text = resource.read_text(encoding="utf-8")
     return validate(tomllib.loads(text), source=f"preset:{name}", text=text)
 
