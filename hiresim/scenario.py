@@ -111,6 +111,8 @@ class ScreeningSpec(_Strict):
 
 
 class DecisionProbabilities(_Strict):
+    """What the decision after a round is, with what probability (they sum to 1)."""
+
     advance: Probability = 0.0
     offer: Probability = 0.0
     reject: Probability = 1.0
@@ -339,6 +341,8 @@ class CandidateBehaviourSpec(_Strict):
 
 
 class OfferSpec(_Strict):
+    """Offers made: some are declined."""
+
     accept_probability: Probability = 0.85
 
 
@@ -349,31 +353,36 @@ class Scenario(_Strict):
     absent: a scenario without ``[debrief]`` has no debrief meeting.
     """
 
-    name: str = "unnamed"
-    description: str = ""
-    start: date = date(2026, 1, 5)
+    name: str = Field("unnamed", description="short name shown in tables and reports")
+    description: str = Field("", description="one line on what the scenario describes")
+    start: date = Field(date(2026, 1, 5), description="first day simulated (local time)")
     horizon_days: int = Field(180, ge=1, description="days during which candidates arrive")
     drain_days: int = Field(120, ge=0, description="days simulated after the last arrival")
-    calendars: dict[str, CalendarSpec] = Field(default_factory=lambda: {"office": CalendarSpec()})
-    roles: dict[str, RoleSpec]
-    requisitions: RequisitionSpec = RequisitionSpec()
-    candidates: CandidateSpec
-    screening: ScreeningSpec | None = None
-    rounds: list[RoundSpec] = Field(min_length=1)
-    scorecards: ScorecardSpec = ScorecardSpec()
-    debrief: DebriefSpec | None = None
-    decision: DecisionSpec | None = None
-    approvals: ApprovalsSpec | None = None
-    communication: CommunicationSpec = CommunicationSpec()
-    scheduling: SchedulingSpec = SchedulingSpec()
-    offers: OfferSpec = OfferSpec()
-    absences: AbsenceSpec | None = None
-    continuity: ContinuitySpec = ContinuitySpec()
-    priority_shifts: PrioritySpec | None = None
-    turnover: TurnoverSpec | None = None
-    reorganizations: ReorganizationSpec | None = None
-    requirements: RequirementsSpec | None = None
-    behaviour: CandidateBehaviourSpec | None = None
+    calendars: dict[str, CalendarSpec] = Field(
+        default_factory=lambda: {"office": CalendarSpec()},
+        description="working calendars by name (default: one Mon-Fri 9-17 'office')")
+    roles: dict[str, RoleSpec] = Field(description="people by role name")
+    requisitions: RequisitionSpec = Field(RequisitionSpec(), description="open positions")
+    candidates: CandidateSpec = Field(description="candidate arrivals")
+    screening: ScreeningSpec | None = Field(None, description="recruiter screen (optional)")
+    rounds: list[RoundSpec] = Field(min_length=1, description="interview rounds, in order")
+    scorecards: ScorecardSpec = Field(ScorecardSpec(), description="scorecard writing")
+    debrief: DebriefSpec | None = Field(None, description="debrief meeting (optional)")
+    decision: DecisionSpec | None = Field(None, description="hiring manager's decision task")
+    approvals: ApprovalsSpec | None = Field(None, description="offer approval chain")
+    communication: CommunicationSpec = Field(CommunicationSpec(),
+                                             description="how decisions reach candidates")
+    scheduling: SchedulingSpec = Field(SchedulingSpec(), description="meeting slot search")
+    offers: OfferSpec = Field(OfferSpec(), description="offer acceptance")
+    absences: AbsenceSpec | None = Field(None, description="vacation and sick leave")
+    continuity: ContinuitySpec = Field(ContinuitySpec(),
+                                       description="wait for absent people, or delegate")
+    priority_shifts: PrioritySpec | None = Field(None, description="top-priority projects")
+    turnover: TurnoverSpec | None = Field(None, description="people leaving")
+    reorganizations: ReorganizationSpec | None = Field(None, description="reorganizations")
+    requirements: RequirementsSpec | None = Field(None, description="jobs rethought")
+    behaviour: CandidateBehaviourSpec | None = Field(
+        None, description="candidate follow-ups and withdrawal")
 
     @property
     def total_days(self) -> int:
