@@ -1,5 +1,7 @@
-"""Write docs/reference/scenario.md from the scenario schema (run: python docs/gen_scenario_reference.py).
+"""Write docs/reference/scenario.md from the scenario schema.
 
+
+Run: python docs/gen_scenario_reference.py
 The page is generated so that it cannot drift from the code; tests/test_docs.py checks it is
 up to date.
 """
