@@ -1,9 +1,7 @@
 """Write docs/reference/scenario.md from the scenario schema.
 
-
-Run: python docs/gen_scenario_reference.py
-The page is generated so that it cannot drift from the code; tests/test_docs.py checks it is
-up to date.
+Run: python docs/gen_scenario_reference.py. The page is generated so that it cannot drift from
+the code; tests/test_docs.py checks it is up to date.
 """
 
 from __future__ import annotations
