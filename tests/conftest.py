@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -68,3 +69,339 @@ def make_mmc(
 def mmc_scenario() -> Callable[..., hs.Scenario]:
     """Factory ``mmc_scenario(lam, c, mu, horizon_days=120, drain_days=30)``."""
     return make_mmc
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed scenarios (tests/test_scenario.py and tests/test_cli.py): a valid TOML file and, for
+# each case, one edit that breaks it. A test that takes the ``bad_case`` argument runs once per
+# case (see ``pytest_generate_tests``).
+
+BASE_TOML = """\
+name = "bad-input"
+start = 2026-01-05
+horizon_days = 30
+drain_days = 10
+
+[calendars.office]
+hours = ["09:00", "17:00"]
+lunch = ["12:00", "13:00"]
+country = "US"
+
+[roles.recruiter]
+count = 2
+calendar = "office"
+
+[roles.hiring_manager]
+count = 2
+calendar = "office"
+
+[roles.interviewer]
+count = 4
+calendar = "office"
+calendar_load = 0.3
+
+[roles.finance]
+count = 1
+calendar = "office"
+
+[roles.vp]
+count = 1
+calendar = "office"
+
+[candidates]
+rate_per_week = 2.0
+
+[screening]
+work = { dist = "lognormal", median = 1.0, p90 = 3.0, unit = "working_hours" }
+pass_probability = 0.7
+
+[[rounds]]
+panel = 2
+decision = { advance = 0.5, offer = 0.0, reject = 0.5 }
+
+[[rounds]]
+panel = 3
+decision = { advance = 0.0, offer = 0.5, reject = 0.5 }
+
+[scorecards]
+work = { dist = "exponential", mean = 2.0, unit = "working_hours" }
+
+[debrief]
+minutes = 30
+
+[approvals]
+revision = 2.0
+
+[[approvals.steps]]
+roles = ["finance", "vp"]
+work = 1.0
+
+[offers]
+accept_probability = 0.8
+"""
+
+
+@dataclass(frozen=True)
+class BadCase:
+    """One malformed scenario: ``old`` (unique in :data:`BASE_TOML`) replaced by ``new``."""
+
+    id: str
+    old: str
+    new: str
+    #: The field path the error must name, and a fragment of what it must say.
+    path: str
+    says: str
+    #: A fragment of the offending line in the broken file (the line the error should cite).
+    mark: str
+
+    @property
+    def text(self) -> str:
+        assert BASE_TOML.count(self.old) == 1, self.id
+        return BASE_TOML.replace(self.old, self.new)
+
+    def offending_lines(self) -> set[int]:
+        """The line of the offending key and the header of the table it stands in."""
+        lines = self.text.splitlines()
+        hits = [n for n, line in enumerate(lines, start=1) if self.mark in line]
+        assert len(hits) == 1, (self.id, hits)
+        (line,) = hits
+        headers = [n for n in range(line, 0, -1) if lines[n - 1].startswith("[")]
+        return {line, headers[0]} if headers else {line}
+
+
+_SCORECARD_WORK = 'work = { dist = "exponential", mean = 2.0, unit = "working_hours" }'
+
+BAD_CASES: list[BadCase] = [
+    BadCase(
+        "unknown-key",
+        "drain_days = 10",
+        'drain_days = 10\ncolour = "blue"',
+        "colour",
+        "unknown key 'colour'",
+        "colour",
+    ),
+    BadCase(
+        "misspelt-key",
+        "count = 4",
+        "cuont = 4",
+        "roles.interviewer.cuont",
+        "did you mean 'count'?",
+        "cuont",
+    ),
+    BadCase(
+        "negative-duration",
+        _SCORECARD_WORK,
+        "work = -2.0",
+        "scorecards.work",
+        "greater than or equal to 0",
+        "work = -2.0",
+    ),
+    BadCase(
+        "negative-constant",
+        "revision = 2.0",
+        'revision = { dist = "constant", value = -1.0 }',
+        "approvals.revision",
+        "greater than or equal to 0",
+        "revision =",
+    ),
+    BadCase(
+        "probability-above-1",
+        "accept_probability = 0.8",
+        "accept_probability = 1.5",
+        "offers.accept_probability",
+        "less than or equal to 1",
+        "accept_probability",
+    ),
+    BadCase(
+        "decision-not-summing-to-1",
+        "advance = 0.5, offer = 0.0, reject = 0.5",
+        "advance = 0.5, offer = 0.0, reject = 0.6",
+        "rounds.0.decision",
+        "sum to 1",
+        "reject = 0.6",
+    ),
+    BadCase(
+        "unknown-approver-role",
+        'roles = ["finance", "vp"]',
+        'roles = ["finanse", "vp"]',
+        "approvals.steps.0.roles.0",
+        "did you mean 'finance'?",
+        "finanse",
+    ),
+    BadCase(
+        "unknown-panel-role",
+        "panel = 3",
+        'panel = 3\npanel_role = "interviewers"',
+        "rounds.1.panel_role",
+        "did you mean 'interviewer'?",
+        "panel_role",
+    ),
+    BadCase(
+        "p90-below-median",
+        "median = 1.0, p90 = 3.0",
+        "median = 3.0, p90 = 1.0",
+        "screening.work",
+        "p90",
+        "p90 = 1.0",
+    ),
+    BadCase(
+        "empty-panel",
+        "panel = 2",
+        "panel = 0",
+        "rounds.0.panel",
+        "greater than or equal to 1",
+        "panel = 0",
+    ),
+    BadCase(
+        "zero-people-in-role",
+        "count = 4",
+        "count = 0",
+        "roles.interviewer.count",
+        "greater than or equal to 1",
+        "count = 0",
+    ),
+    BadCase(
+        "closed-date-not-a-date",
+        'country = "US"',
+        'country = "US"\nclosed = ["2026-02-30"]',
+        "calendars.office.closed.0",
+        "valid date",
+        "closed",
+    ),
+    BadCase(
+        "start-not-a-date",
+        "start = 2026-01-05",
+        'start = "next monday"',
+        "start",
+        "valid date",
+        "start =",
+    ),
+    BadCase(
+        "unknown-calendar",
+        '[roles.vp]\ncount = 1\ncalendar = "office"',
+        '[roles.vp]\ncount = 1\ncalendar = "ofice"',
+        "roles.vp.calendar",
+        "did you mean 'office'?",
+        '"ofice"',
+    ),
+    BadCase(
+        "last-round-advances",
+        "advance = 0.0, offer = 0.5, reject = 0.5",
+        "advance = 0.4, offer = 0.1, reject = 0.5",
+        "rounds.1.decision.advance",
+        "last round",
+        "advance = 0.4",
+    ),
+    BadCase(
+        "quorum-above-group",
+        'roles = ["finance", "vp"]',
+        'roles = ["finance", "vp"]\nquorum = 3',
+        "approvals.steps.0",
+        "quorum 3",
+        "quorum",
+    ),
+    BadCase(
+        "lunch-outside-hours",
+        'lunch = ["12:00", "13:00"]',
+        'lunch = ["18:00", "19:00"]',
+        "calendars.office",
+        "lunch",
+        "lunch",
+    ),
+    BadCase(
+        "unknown-country", 'country = "US"', 'country = "XQ"', "calendars.office", "'XQ'", "XQ"
+    ),
+    BadCase(
+        "hours-reversed",
+        'hours = ["09:00", "17:00"]',
+        'hours = ["17:00", "09:00"]',
+        "calendars.office",
+        "17:00",
+        "hours =",
+    ),
+    BadCase(
+        "bad-clock-time",
+        'hours = ["09:00", "17:00"]',
+        'hours = ["9am", "17:00"]',
+        "calendars.office.hours.0",
+        "pattern",
+        "9am",
+    ),
+    BadCase(
+        "unknown-distribution",
+        'dist = "exponential"',
+        'dist = "weibull"',
+        "scorecards.work",
+        "'weibull'",
+        "weibull",
+    ),
+    BadCase(
+        "unknown-unit",
+        'mean = 2.0, unit = "working_hours"',
+        'mean = 2.0, unit = "fortnights"',
+        "scorecards.work.unit",
+        "working_days",
+        "fortnights",
+    ),
+    BadCase(
+        "wrong-type",
+        "horizon_days = 30",
+        'horizon_days = "a month"',
+        "horizon_days",
+        "valid integer",
+        "horizon_days",
+    ),
+    BadCase(
+        "missing-required",
+        "rate_per_week = 2.0",
+        'arrivals = "poisson"',
+        "candidates.rate_per_week",
+        "missing",
+        "[candidates]",
+    ),
+    BadCase(
+        "slot-not-allowed",
+        "accept_probability = 0.8",
+        "accept_probability = 0.8\n\n[scheduling]\nslot_minutes = 45",
+        "scheduling.slot_minutes",
+        "15, 30 or 60",
+        "slot_minutes",
+    ),
+    BadCase(
+        "calendar-fully-booked",
+        "calendar_load = 0.3",
+        "calendar_load = 1.0",
+        "roles.interviewer.calendar_load",
+        "less than 1",
+        "calendar_load",
+    ),
+    BadCase(
+        "panel-larger-than-role",
+        "panel = 3",
+        "panel = 5",
+        "rounds.1.panel",
+        "needs at least 5 people",
+        "panel = 5",
+    ),
+    BadCase(
+        "unknown-weekday",
+        'hours = ["09:00", "17:00"]',
+        'hours = ["09:00", "17:00"]\nweekdays = ["Mon", "Funday"]',
+        "calendars.office.weekdays.1",
+        "'Mon'",
+        "Funday",
+    ),
+]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "bad_case" in metafunc.fixturenames:
+        metafunc.parametrize("bad_case", BAD_CASES, ids=[c.id for c in BAD_CASES])
+
+
+@pytest.fixture
+def bad_file(tmp_path, bad_case: BadCase):
+    """The malformed scenario of ``bad_case`` written to a TOML file."""
+    path = tmp_path / f"{bad_case.id}.toml"
+    path.write_text(bad_case.text, encoding="utf-8")
+    return path
