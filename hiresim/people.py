@@ -154,13 +154,19 @@ def changed_hands(person: Person, enabled: float, start: float) -> bool:
     return k < len(joins) and joins[k] <= start
 
 
-def disrupted_at(person: Person, t: float) -> tuple[int, float] | None:
+def disrupted_at(person: Person, t: float, horizon: float = 24.0 * 400) -> tuple[int, float] | None:
     """``(cause, until)`` if ``person`` is away for a disruption (leave, project, vacancy, freeze)
-    at ``t``; ``None`` if they are at work or merely off hours."""
-    for _s, e, code in person.timeline.closed_intervals(t, t + 1e-9):
-        if code < OFF_HOURS:
-            return code, e
-    return None
+    at ``t``; ``None`` if they are at work or merely off hours. ``until`` is the end of the
+    whole spell of disruptions that holds at ``t`` (adjacent spells merged)."""
+    spans = person.timeline.closed_intervals(t, t + horizon)
+    if not spans or spans[0][0] > t or spans[0][2] >= OFF_HOURS:
+        return None
+    cause, until = spans[0][2], spans[0][1]
+    for s, e, code in spans[1:]:
+        if s > until or code >= OFF_HOURS:
+            break
+        until = e
+    return cause, until
 
 
 # -------------------------------------------------------------------------------------------

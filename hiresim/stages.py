@@ -92,14 +92,14 @@ def task(m: Replication, person: Person, work: Work, leg: Leg, case: str, activi
         yield request
         now = env.now
         hours, working = work.amount(person)
-        hours += extra + m.handover_cost(person, enabled, now)
+        start = timeline.next_open(now) if working else now
+        hours += extra + m.handover_cost(person, enabled, start)
         if working:
-            start = timeline.next_open(now)
             end = timeline.add_open(start, hours)
             if m.restart_after_priority:
                 end = m.restart_after_priority(timeline, start, end, hours)
         else:
-            start, end = now, now + hours
+            end = now + hours
         leg.charge(now, timeline, CONTENTION)
         leg.pending(timeline if working else None, WORK)
         if end > now:
