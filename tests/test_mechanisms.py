@@ -11,15 +11,12 @@ errors).
 from __future__ import annotations
 
 import copy
-import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import hiresim as hs
 from hiresim import causes
 from hiresim.causes import DELAY_COLUMNS
 from hiresim.model import Replication
@@ -181,11 +178,6 @@ def test_continuity_delegate_hands_over_at_once():
     assert decision["org:resource"] == "hiring_manager-2"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: people.disrupted_at returns the absence clipped to [t, t + 1e-9), so "
-    "Delegation.target's `back <= switch` always holds and delegate_after never delegates",
-)
 def test_continuity_delegate_after_threshold():
     """Wait 2 working days (Friday 09-17, Monday 09-17: until Monday 17:00, 89 h of absence),
     then the colleague starts Tuesday 09:00 and works 2 h + 1 h hand-over."""
@@ -277,14 +269,320 @@ def test_turnover_work_arriving_at_a_vacant_seat_waits_for_the_join():
     assert card["org:resource"] == "interviewer-1~1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: stages.task charges the turnover hand-over via "
-    "handover_cost(person, enabled, now) with `now` = when the resource is granted; work "
-    "granted while the seat is vacant starts after the join but pays no hand-over",
-)
 def test_turnover_work_arriving_at_a_vacant_seat_pays_handover():
     """Issue 3: open work "waits until a replacement joins ..., who then pays a hand-over"."""
     rep = replication(turnover())
     _vacancy(rep, "interviewer-1", FRIDAY - 10, FRIDAY + 50)
     only(journey(run(rep)), turnover=50 * H, work=5 * H)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reorganizations
+
+
+def test_reorganization_freeze_charged_to_reorganization():
+    rep = replication(base(calendars=ALWAYS_OPEN))
+    overlay(rep, "interviewer-1", FRIDAY - 5, FRIDAY + 30, causes.REORGANIZATION)
+    only(journey(run(rep)), reorganization=30 * H, work=2 * H)
+
+
+def test_overlapping_causes_go_to_the_higher_priority():
+    """Leave Fri 00:00 - Sun 00:00 and a freeze Sat 00:00 - Mon 00:00: Friday is absence,
+    the weekend reorganization (it comes first in the cause order)."""
+    rep = replication(base(calendars=ALWAYS_OPEN))
+    overlay(rep, "interviewer-1", FRIDAY, FRIDAY + 48, causes.ABSENCE)
+    overlay(rep, "interviewer-1", FRIDAY + 24, FRIDAY + 72, causes.REORGANIZATION)
+    only(journey(run(rep)), absence=1.0, reorganization=2.0, work=2 * H)
+
+
+def test_reorganization_reassigns_recruiter_who_pays_handover():
+    """At a reorganization (hour 90) the requisition moves to the other recruiter, whose first
+    task for it (telling the candidate, 1 h) carries the 2 h hand-over."""
+    data = base(
+        calendars=ALWAYS_OPEN,
+        roles={
+            "recruiter": {"count": 2},
+            "hiring_manager": {"count": 1},
+            "interviewer": {"count": 1},
+        },
+        communication={"policy": "hr_gated", "handoff": 0, "message": const(1.0)},
+        reorganizations={
+            "rate_per_year": 12.0,
+            "roles": ["hiring_manager"],
+            "reassign_recruiters": True,
+            "handover": const(2.0),
+        },
+    )
+    rep = replication(data)
+    assert rep.reorganization_onsets, "the seed must draw at least one onset to start the process"
+    rep.reorganization_onsets[:] = [90.0]
+    tables = run(rep)
+    only(journey(tables), work=5 * H)
+    tell = tables["events"].query("`concept:name` == 'tell candidate'").iloc[0]
+    assert tell["org:resource"] == "recruiter-2"
+
+
+# ---------------------------------------------------------------------------------------------
+# Requirement changes
+
+
+def requirements(**spec: Any) -> dict[str, Any]:
+    roles = {
+        "recruiter": {"count": 1},
+        "hiring_manager": {"count": 1},
+        "interviewer": {"count": 1},
+        "finance": {"count": 1},
+    }
+    block = {
+        "rate_per_year": 1e-3,  # no random rethink in the span; the test starts one
+        "approvals": [{"roles": ["finance"], "work": const(10.0)}],
+        "split_probability": 0.3,
+        "cancel_probability": 0.2,
+        **spec,
+    }
+    return base(calendars=ALWAYS_OPEN, roles=roles, requirements=block)
+
+
+def rethink_at(rep: Replication, t: float, u: float) -> None:
+    """Start a rethink of requisition R1 at ``t`` whose outcome draw is ``u`` (cancel below
+    0.2, split below 0.5, keep above)."""
+    from hiresim import org
+
+    rep.env.process(org.rethink(rep, rep.requisitions[0], [t], [u]))
+
+
+def test_requirements_hold_charged_to_requirements():
+    """Rethought at hour 1 after the interview; the 10 h reclassification ends at hour 11: the
+    decision, ready at hour 2, is held 9 h."""
+    rep = replication(requirements())
+    rethink_at(rep, FRIDAY + 1, 0.9)
+    tables = run(rep)
+    only(journey(tables), requirements=9 * H, work=2 * H)
+    assert len(rep.requisitions) == 1
+    assert (tables["events"]["stage"] == "requirements").sum() == 1
+
+
+def test_requirements_split_opens_a_second_requisition():
+    rep = replication(requirements())
+    rethink_at(rep, FRIDAY + 1, 0.3)
+    tables = run(rep)
+    only(journey(tables), requirements=9 * H, work=2 * H)
+    assert len(rep.requisitions) == 2
+    assert set(tables["candidates"]["requisition"]) == {"R1", "R2"}
+
+
+@pytest.mark.parametrize(("told", "outcome"), [(1.0, "reject"), (0.0, "ghosted")])
+def test_requirements_cancel_rejects_or_ghosts(told, outcome):
+    rep = replication(requirements(told_when_cancelled=told))
+    rethink_at(rep, FRIDAY + 1, 0.1)
+    tables = run(rep)
+    row = journey(tables)
+    assert row["outcome"] == outcome
+    assert bool(row["censored"]) is (outcome == "ghosted")
+    only(row, requirements=9 * H, work=2 * H)
+    assert rep.requisitions[0].cancelled and rep.requisitions[0].closed
+
+
+# ---------------------------------------------------------------------------------------------
+# Bureaucracy: quorum, send-back, committees
+
+
+def offer(steps: list[dict[str, Any]], **changes: Any) -> dict[str, Any]:
+    roles = {
+        "recruiter": {"count": 1},
+        "hiring_manager": {"count": 1},
+        "interviewer": {"count": 1},
+        "finance": {"count": 1},
+        "vp": {"count": 1},
+    }
+    data = base(
+        roles=roles,
+        approvals={"steps": steps, "revision": const(4.0)},
+        offers={"accept_probability": 1.0},
+        **changes,
+    )
+    data["rounds"][0]["decision"] = {"offer": 1.0, "reject": 0.0}
+    return data
+
+
+@pytest.mark.parametrize(("quorum", "absence"), [(1, 0.0), (None, 102 * H)])
+def test_quorum_one_of_two_does_not_wait_for_the_absent_approver(quorum, absence):
+    """Finance and the VP sign in parallel (3 h each); the VP is away until hour 200. With a
+    1-of-2 quorum finance's signature suffices; with both required the offer waits."""
+    step = {"roles": ["finance", "vp"], "quorum": quorum, "work": const(3.0)}
+    rep = replication(offer([step], calendars=ALWAYS_OPEN))
+    overlay(rep, "vp-1", FRIDAY, 200.0, causes.ABSENCE)
+    row = journey(run(rep))
+    assert row["outcome"] == "offer"
+    only(row, absence=absence, work=5 * H)
+
+
+def test_send_back_adds_revision_and_a_second_pass():
+    step = {"name": "finance", "roles": ["finance"], "work": const(3.0), "send_back": 0.5}
+    rep = replication(offer([step], calendars=ALWAYS_OPEN))
+    draws = iter([0.1, 0.9])  # sent back once, then signed
+    rep.u_decide = lambda: next(draws)
+    tables = run(rep)
+    only(journey(tables), work=(2 + 3 + 4 + 3) * H)
+    names = list(tables["events"]["concept:name"])
+    assert names.count("finance") == 2
+    assert names.count("revise after finance") == 1
+
+
+def test_friday_committee_delays_monday_approval_to_friday():
+    """Interview Monday 00:00, scorecard 09:00-11:00; the VP signs only at the Friday 10:00
+    committee (1 h): Monday 11:00 to Friday 10:00 is batching."""
+    step = {
+        "name": "committee",
+        "roles": ["vp"],
+        "committee": {"weekdays": ["Fri"], "time": "10:00", "minutes": 60},
+    }
+    data = offer([step])
+    data["candidates"]["rate_per_week"] = 1.0  # the candidate arrives Monday 2026-01-12
+    tables = run(replication(data))
+    row = journey(tables)
+    assert row["interview_end"] == pd.Timestamp("2026-01-12 00:00")
+    assert row["feedback_at"] == pd.Timestamp("2026-01-16 11:00")
+    only(row, off_hours=9 * H, work=3 * H, batching=95 * H)
+
+
+# ---------------------------------------------------------------------------------------------
+# Communication barriers
+
+
+def test_hr_gated_handoff_is_communication():
+    """The decision reaches the recruiter after 4 working hours (11:00-15:00, communication);
+    the recruiter writes for 1 h (work)."""
+    data = base(communication={"policy": "hr_gated", "handoff": const(4.0), "message": const(1.0)})
+    tables = run(replication(data))
+    only(journey(tables), off_hours=9 * H, communication=4 * H, work=3 * H)
+    tell = tables["events"].query("`concept:name` == 'tell candidate'").iloc[0]
+    assert tell["org:resource"] == "recruiter-1"
+
+
+def test_direct_policy_manager_tells_without_handoff():
+    data = base(communication={"policy": "direct", "handoff": const(4.0), "message": const(1.0)})
+    tables = run(replication(data))
+    only(journey(tables), off_hours=9 * H, work=3 * H)
+    tell = tables["events"].query("`concept:name` == 'tell candidate'").iloc[0]
+    assert tell["org:resource"] == "hiring_manager-1"
+
+
+@pytest.mark.parametrize(("applies_to", "extra"), [(["reject"], 2.0), (["offer"], 0.0)])
+def test_legal_review_adds_its_task(applies_to, extra):
+    """Legal reads rejections for 2 h (a task: its time is the lawyer's work, and its event is
+    in the communication stage); a review that applies to offers only leaves rejections alone."""
+    roles = {
+        "recruiter": {"count": 1},
+        "hiring_manager": {"count": 1},
+        "interviewer": {"count": 1},
+        "legal": {"count": 1},
+    }
+    data = base(
+        calendars=ALWAYS_OPEN,
+        roles=roles,
+        communication={
+            "policy": "direct",
+            "message": 0,
+            "legal_review": {"role": "legal", "work": const(2.0), "applies_to": applies_to},
+        },
+    )
+    tables = run(replication(data))
+    only(journey(tables), work=(2 + extra) * H)
+    reviews = tables["events"].query("`concept:name` == 'legal review'")
+    assert len(reviews) == (1 if extra else 0)
+    if extra:
+        assert reviews["stage"].iloc[0] == "communication"
+        assert reviews["org:resource"].iloc[0] == "legal-1"
+
+
+def test_held_rejection_waits_until_filled():
+    """A final-round rejection ready at hour 98 is held until the job closes at hour 150."""
+    data = base(
+        calendars=ALWAYS_OPEN,
+        communication={"policy": "direct", "message": 0, "hold_rejections_until_filled": True},
+    )
+    rep = replication(data)
+
+    def fill():
+        yield rep.env.timeout(150.0)
+        rep.close_requisition(rep.requisitions[0])
+
+    rep.env.process(fill())
+    tables = run(rep)
+    only(journey(tables), communication=52 * H, work=2 * H)
+    held = tables["events"].query("`concept:name` == 'rejection held until filled'").iloc[0]
+    assert held["wt_communication"] == pytest.approx(52 * H)
+
+
+def test_ghosted_rejection_is_censored():
+    data = base(
+        calendars=ALWAYS_OPEN,
+        communication={"policy": "direct", "message": 0, "ghost_probability": 1.0},
+    )
+    tables = run(replication(data))
+    row = journey(tables)
+    assert row["outcome"] == "ghosted"
+    assert bool(row["censored"])
+    assert pd.isna(row["feedback_at"])
+    only(row, work=2 * H)  # censored when the company decided never to write
+    cand = tables["candidates"].iloc[0]
+    assert cand["final_outcome"] == "ghosted" and bool(cand["censored"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates: follow-ups, withdrawal, declined offers
+
+
+def waiting(behaviour: dict[str, Any], days: float = 20.0) -> dict[str, pd.DataFrame]:
+    """The interviewer is away ``days`` days from the interview; the candidate behaves so."""
+    rep = replication(base(calendars=ALWAYS_OPEN, behaviour=behaviour))
+    overlay(rep, "interviewer-1", FRIDAY, FRIDAY + days * 24, causes.ABSENCE)
+    return run(rep)
+
+
+@pytest.mark.parametrize("p", [0.0, 1.0])
+def test_follow_ups_are_recorded_and_do_not_end_the_wait(p):
+    follow = {"first_after_days": 7, "every_days": 7, "answer_probability": {"direct": p}}
+    tables = waiting({"follow_up": follow, "patience": None})
+    only(journey(tables), absence=20.0, work=2 * H)
+    ups = tables["events"].query("stage == 'follow-up'")
+    label = "follow-up answered" if p else "follow-up unanswered"
+    assert list(ups["concept:name"]) == [label, label]  # days 7 and 14
+    stamps = (ups["time:timestamp"] - pd.Timestamp("2026-01-09")) / pd.Timedelta(days=1)
+    assert list(stamps) == [7.0, 14.0]
+
+
+def test_withdrawal_when_patience_runs_out():
+    patience = {"days": const(3.0, "calendar_days"), "never_withdraw": 0.0}
+    tables = waiting({"follow_up": None, "patience": patience})
+    row = journey(tables)
+    assert row["outcome"] == "withdrawn" and bool(row["censored"])
+    assert pd.isna(row["feedback_at"])
+    only(row, absence=3.0)
+    assert tables["candidates"]["final_outcome"].iloc[0] == "withdrawn"
+
+
+@pytest.mark.parametrize(("p", "outcome"), [(1.0, "reject"), (0.0, "withdrawn")])
+def test_answered_follow_ups_renew_patience(p, outcome):
+    """Patience 10 days from the last news; follow-ups on days 7 and 14. Answered, they push
+    withdrawal to day 24, after the feedback on day 20; unanswered, the candidate leaves on
+    day 10."""
+    behaviour = {
+        "follow_up": {"first_after_days": 7, "every_days": 7, "answer_probability": {"direct": p}},
+        "patience": {"days": const(10.0, "calendar_days"), "never_withdraw": 0.0},
+    }
+    row = journey(waiting(behaviour))
+    assert row["outcome"] == outcome
+    assert row["days_to_feedback"] == pytest.approx(20 + 2 * H if p else 10.0)
+
+
+@pytest.mark.parametrize(("accept", "final"), [(0.0, "declined"), (1.0, "hired")])
+def test_offer_declined_or_accepted(accept, final):
+    data = base(calendars=ALWAYS_OPEN, offers={"accept_probability": accept})
+    data["rounds"][0]["decision"] = {"offer": 1.0, "reject": 0.0}
+    tables = run(replication(data))
+    assert journey(tables)["outcome"] == "offer"
+    cand = tables["candidates"].iloc[0]
+    assert cand["final_outcome"] == final
+    assert bool(cand["offer_declined"]) is (final == "declined")
