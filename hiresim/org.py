@@ -82,4 +82,5 @@ def rethink(m: Replication, req: Requisition, times: list[float], draws: list[fl
 
 def _approver_task(m: Replication, req: Requisition, role: str, work, name: str):
     person = req.approvers[role]
-    return lambda leg: task(m, person, work, leg, req.id, name, "requirements", req.id, 0)
+    case = f"r{m.replication}-{req.id}"  # the requisition is the case: unique across replications
+    return lambda leg: task(m, person, work, leg, case, name, "requirements", req.id, 0)

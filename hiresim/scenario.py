@@ -512,22 +512,55 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def _line_hint(text: str | None, path: str) -> str:
-    """`` (line N)`` where the last key of ``path`` is written in the TOML text, if found."""
+    """`` (line N)`` where the field at ``path`` (or its nearest written parent) stands."""
     if not text or not path:
         return ""
-    parts = [p for p in path.split(".") if not p.isdigit()]
-    lines = text.splitlines()
-    for key in reversed(parts):
-        pattern = re.compile(
-            rf"^\s*(\[+\s*[\w.\"' -]*\b{re.escape(key)}\s*\]+|{re.escape(key)}\s*=)|"
-            rf"[{{,]\s*{re.escape(key)}\s*=")
-        header_hits = []
-        for number, line in enumerate(lines, start=1):
-            if pattern.search(line):
-                header_hits.append(number)
-        if header_hits:
-            return f" (line {header_hits[0]})"
+    lines = _toml_lines(text)
+    parts = tuple(path.split("."))
+    for n in range(len(parts), 0, -1):
+        if parts[:n] in lines:
+            return f" (line {lines[parts[:n]]})"
     return ""
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([\w\-\"'.]+?)\s*=")
+_INLINE_KEY = re.compile(r"[{,]\s*([\w\-]+)\s*=")
+
+
+def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Map every table and key path written in a TOML text to its line number.
+
+    Follows table headers (``[roles.vp]``) and arrays of tables (the n-th ``[[rounds]]`` is
+    ``rounds.n``), dotted keys, and the keys of one-line inline tables.
+    """
+    where: dict[tuple[str, ...], int] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            names = [p.strip().strip("\"'") for p in header.group(2).split(".")]
+            path: list[str] = []
+            for name in names[:-1]:
+                path.append(name)
+                if tuple(path) in counts:
+                    path.append(str(counts[tuple(path)] - 1))
+            path.append(names[-1])
+            if header.group(1) == "[[":
+                key = tuple(path)
+                counts[key] = counts.get(key, 0) + 1
+                path.append(str(counts[key] - 1))
+            table = tuple(path)
+            where.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            full = table + tuple(p.strip().strip("\"'") for p in key.group(1).split("."))
+            where.setdefault(full, number)
+            for inner in _INLINE_KEY.findall(line[key.end():]):
+                where.setdefault((*full, inner), number)
+    return where
 
 
 def check_references(scenario: Scenario) -> list[tuple[str, str]]:

@@ -118,12 +118,6 @@ def test_events_columns_and_ids(default_results):
     assert (reps_per_case == 1).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="org.py requirement changes log their reclassification tasks with the bare "
-    "requisition id ('R4') as case:concept:name, so the same case id appears in every "
-    "replication (design: case ids unique across replications)",
-)
 def test_every_event_case_id_is_unique_across_replications(default_results):
     e = default_results.events
     assert (e["stage"] == "requirements").any(), "the default preset rethinks requisitions"

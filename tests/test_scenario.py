@@ -139,27 +139,7 @@ def test_bad_file_names_file_and_field(bad_file, bad_case):
     assert bad_case.says in line
 
 
-#: Cases where the TOML line given is that of the same key in another table: the line hint
-#: looks up the last key of the path anywhere in the file (first match), not inside its table.
-WRONG_LINE = {
-    "negative-duration": "scorecards.work is cited at the line of screening.work",
-    "zero-people-in-role": "roles.interviewer.count is cited at roles.recruiter.count",
-    "unknown-calendar": "roles.vp.calendar is cited at roles.recruiter.calendar",
-    "unknown-distribution": "scorecards.work is cited at the line of screening.work",
-    "unknown-unit": "scorecards.work.unit is cited at the line of screening.work",
-    "panel-larger-than-role": "rounds.1.panel is cited at rounds.0.panel",
-    "last-round-advances": "rounds.1.decision.advance is cited at rounds.0.decision",
-}
-
-
-def test_bad_file_gives_the_line(bad_file, bad_case, request):
-    if bad_case.id in WRONG_LINE:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="scenario._line_hint ignores the table: " + WRONG_LINE[bad_case.id],
-            )
-        )
+def test_bad_file_gives_the_line(bad_file, bad_case):
     with pytest.raises(hs.ScenarioError) as info:
         hs.load_scenario(bad_file)
     line = _problem_line(str(info.value), bad_case.path)
