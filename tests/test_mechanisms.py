@@ -11,12 +11,14 @@ errors).
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+import hiresim as hs
 from hiresim import causes
 from hiresim.causes import DELAY_COLUMNS
 from hiresim.model import Replication
@@ -586,3 +588,248 @@ def test_offer_declined_or_accepted(accept, final):
     cand = tables["candidates"].iloc[0]
     assert cand["final_outcome"] == final
     assert bool(cand["offer_declined"]) is (final == "declined")
+
+
+# ---------------------------------------------------------------------------------------------
+# The default preset with common random numbers: ablation and intensity
+
+#: Replications of the paired comparisons: the replication is the independent unit, and a
+#: difference of replication means paired by replication (common random numbers) has a
+#: standard error estimated across replications.
+N_PAIRED = 8
+#: Replications of the intensity comparisons (rare org-wide events vary a lot between runs).
+N_INTENSITY = 16
+#: Contention's ablation multiplies every role by 50 (slow to build): fewer replications.
+N_CONTENTION = 4
+SEED = 20260105
+#: One-sided bound, in standard errors.
+Z = 3.0
+
+
+@pytest.fixture(scope="module")
+def short_default() -> hs.Scenario:
+    """The default preset over a shorter span. Candidate behaviour is off: withdrawal censors
+    long waits, which would hide part of what a delay source adds to ``days_to_feedback``."""
+    return hs.preset("default").with_overrides(
+        {"horizon_days": 90, "drain_days": 60, "behaviour": None}
+    )
+
+
+def per_replication(results: hs.Results, column: str, n: int, rows=None) -> pd.Series:
+    j = results.journeys if rows is None else rows(results.journeys)
+    return j.groupby("replication")[column].mean().reindex(range(n))
+
+
+def paired(a: pd.Series, b: pd.Series) -> tuple[float, float]:
+    """Mean and standard error of the paired difference ``a - b`` across replications."""
+    d = (a - b).dropna()
+    assert len(d) >= 3
+    return float(d.mean()), float(d.std(ddof=1) / math.sqrt(len(d)))
+
+
+@pytest.fixture(scope="module")
+def baseline(short_default) -> hs.Results:
+    # replication i is the same computation whatever the count: ablations use the first ones
+    return hs.simulate(short_default, replications=N_INTENSITY, seed=SEED, event_log=False)
+
+
+@pytest.mark.parametrize("source", list(hs.DELAY_SOURCES))
+def test_switching_a_source_off_does_not_lengthen_the_wait(short_default, baseline, source):
+    n = N_PAIRED
+    if source == "contention":  # 50 times the people: slow to build, so a shorter span
+        n, sc = N_CONTENTION, short_default.with_overrides({"horizon_days": 45, "drain_days": 45})
+        on = per_replication(
+            hs.simulate(sc, replications=n, seed=SEED, event_log=False), "days_to_feedback", n
+        )
+    else:
+        sc, on = short_default, per_replication(baseline, "days_to_feedback", N_INTENSITY)[:n]
+    off = hs.simulate(sc.without(source), replications=n, seed=SEED, event_log=False)
+    diff, se = paired(per_replication(off, "days_to_feedback", n), on)
+    assert diff <= Z * se, f"without {source}: mean wait {diff:+.2f} days (SE {se:.2f})"
+
+
+def offers(j: pd.DataFrame) -> pd.DataFrame:
+    return j[j["outcome"] == "offer"]
+
+
+def ghosted_share(results: hs.Results, n: int) -> pd.Series:
+    j = results.journeys
+    return (j["outcome"] == "ghosted").groupby(j["replication"]).mean().reindex(range(n))
+
+
+#: (knob, high, measure): raising the knob from the preset's value (the ``baseline`` run) to
+#: ``high`` gives more of ``measure``: a delay column, or a function of the results.
+INTENSITY = [
+    ("absences.vacation_days_per_year", 40, "delay_absence"),  # preset: 13
+    ("absences.sick_spells_per_year", 12, "delay_absence"),  # preset: 3
+    ("priority_shifts.rate_per_year", 8, "delay_priority"),  # preset: 2
+    ("turnover.annual_rate", 1.0, "delay_turnover"),  # preset: 0.15
+    ("reorganizations.rate_per_year", 12.0, "delay_reorganization"),  # preset: 0.4
+    ("requirements.rate_per_year", 12.0, "delay_requirements"),  # preset: 1
+    ("communication.ghost_probability", 0.5, ghosted_share),  # preset: 0.1
+    ("approvals.steps.0.send_back", 0.9, "offer days_to_feedback"),  # preset: 0.1
+]
+
+
+def measured(res: hs.Results, measure) -> pd.Series:
+    if callable(measure):
+        return measure(res, N_INTENSITY)
+    if measure.startswith("offer "):
+        return per_replication(res, measure.split()[1], N_INTENSITY, rows=offers)
+    return per_replication(res, measure, N_INTENSITY)
+
+
+#: One-sided level of the intensity tests: the normal tail beyond 3 standard errors.
+ALPHA = 0.00135
+
+
+def sign_test(d: pd.Series) -> float:
+    """One-sided p-value of the paired sign test that differences ``d`` tend to be positive.
+
+    Rare organization-wide events (a reorganization freezes every recruiter at once) make the
+    replication means heavy-tailed: one replication can carry most of the total, so a mean's
+    standard error says little with a few replications. The sign test only asks whether more
+    replications go up than down; ties (no difference) are left out.
+    """
+    d = d[d != 0].dropna()
+    n, k = len(d), int((d > 0).sum())
+    return sum(math.comb(n, i) for i in range(k, n + 1)) / 2.0**n
+
+
+@pytest.mark.parametrize(("knob", "high", "measure"), INTENSITY, ids=[k[0] for k in INTENSITY])
+def test_more_of_a_source_gives_more_of_its_cause(short_default, baseline, knob, high, measure):
+    more = hs.simulate(
+        short_default.with_overrides({knob: high}),
+        replications=N_INTENSITY,
+        seed=SEED,
+        event_log=False,
+    )
+    a, b = measured(more, measure), measured(baseline, measure)
+    diff, se = paired(a, b)
+    p = sign_test(a - b)
+    # either paired test at the 3-sigma level (together: level <= 2 * ALPHA)
+    assert diff > 0 and (diff > Z * se or p < ALPHA), (
+        f"{knob} -> {high}: {diff:+.3f} (SE {se:.3f}), sign p={p:.2g}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity, reproducibility and common random numbers with every mechanism on
+
+
+@pytest.fixture(scope="module")
+def everything_on() -> hs.Scenario:
+    return hs.preset("default").with_overrides({"horizon_days": 90, "drain_days": 60})
+
+
+def test_every_mechanism_is_on_in_the_default_preset():
+    sc = hs.preset("default")
+    for block in (
+        "absences",
+        "priority_shifts",
+        "turnover",
+        "reorganizations",
+        "requirements",
+        "approvals",
+        "behaviour",
+    ):
+        assert getattr(sc, block) is not None, block
+    comm = sc.communication
+    assert comm.policy == "hr_gated" and comm.legal_review is not None
+    assert comm.ghost_probability > 0
+    assert any(step.committee for step in sc.approvals.steps)
+    assert any(step.send_back > 0 for step in sc.approvals.steps)
+    assert sc.behaviour.follow_up is not None and sc.behaviour.patience is not None
+
+
+def test_identity_every_row_all_mechanisms_on(everything_on):
+    res = hs.simulate(everything_on, replications=4, seed=SEED)
+    j = res.journeys
+    assert len(j) > 100
+    # every outcome that the mechanisms produce shows up
+    assert {"withdrawn", "ghosted", "offer", "reject"} <= set(j["outcome"])
+    np.testing.assert_allclose(
+        j[list(DELAY_COLUMNS)].sum(axis=1), j["days_to_feedback"], rtol=0, atol=1e-6
+    )
+    assert (j[list(DELAY_COLUMNS)] >= -1e-9).all().all()
+    for cause in (
+        "absence",
+        "priority",
+        "turnover",
+        "requirements",
+        "batching",
+        "scheduling",
+        "communication",
+    ):
+        assert j[f"delay_{cause}"].sum() > 0, cause
+    e = res.events
+    wait = (e["start_timestamp"] - e["enabled_timestamp"]) / pd.Timedelta(days=1)
+    wt = e[[c for c in e.columns if c.startswith("wt_")]].sum(axis=1)
+    np.testing.assert_allclose(wt, wait, rtol=0, atol=1e-6)
+
+
+def test_same_seed_identical_results(everything_on):
+    a = hs.simulate(everything_on, replications=2, seed=99)
+    b = hs.simulate(everything_on, replications=2, seed=99)
+    for name in ("journeys", "candidates", "events"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+def _arrivals(res: hs.Results) -> dict[tuple[int, str], list[pd.Timestamp]]:
+    c = res.candidates.sort_values("applied_at")
+    return {k: list(g["applied_at"]) for k, g in c.groupby(["replication", "requisition"])}
+
+
+@pytest.mark.parametrize("source", ["absence", "priority", "turnover", "reorganization"])
+def test_switching_a_mechanism_off_leaves_arrivals_unchanged(everything_on, source):
+    """Arrival times are drawn up front from their own stream. A requisition stops sourcing
+    when it is filled (which the mechanism may hasten or delay), so one run's arrivals to a
+    requisition are a prefix of the other's. Requirement changes are off: a split opens a
+    requisition mid-run, which renumbers those opened after it."""
+    sc = everything_on.with_overrides({"requirements": None})
+    on = _arrivals(hs.simulate(sc, replications=3, seed=SEED, event_log=False))
+    off = _arrivals(hs.simulate(sc.without(source), replications=3, seed=SEED, event_log=False))
+    assert on.keys() == off.keys()
+    for key in on:
+        a, b = on[key], off[key]
+        k = min(len(a), len(b))
+        assert k > 0 and a[:k] == b[:k], key
+
+
+def _draws(sc: hs.Scenario) -> dict[str, Any]:
+    rep = Replication(sc, SEED, 0)
+    people = [p for members in rep.people.values() for p in members]
+
+    def spells(code: int) -> dict[str, list[tuple[float, float]]]:
+        return {
+            p.id: [(s, e) for s, e, c in p.timeline.closed_intervals(0, rep.end) if c == code]
+            for p in people
+        }
+
+    return {
+        "reorganization": list(rep.reorganization_onsets),
+        "turnover": {p.id: list(p.joins) for p in people},
+        "absence": spells(causes.ABSENCE),
+        "free": {p.id: p.free.copy() for p in people},
+    }
+
+
+@pytest.mark.parametrize(
+    ("kept", "switched"),
+    [
+        ("reorganization", "turnover"),
+        ("reorganization", "absence"),
+        ("reorganization", "priority"),
+        ("turnover", "absence"),
+        ("turnover", "priority"),
+        ("turnover", "reorganization"),
+        ("absence", "priority"),
+    ],
+)
+def test_switching_a_mechanism_off_leaves_the_others_draws_unchanged(everything_on, kept, switched):
+    """A mechanism's own draws (reorganization onsets, replacements' joins, leave spells) are
+    the same with and without another mechanism. Leave spells are compared where nothing of a
+    higher cause priority can cover them (priority shifts rank below absence)."""
+    a = _draws(everything_on)
+    b = _draws(everything_on.without(switched))
+    assert a[kept] == b[kept]
