@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import math
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -833,3 +834,56 @@ def test_switching_a_mechanism_off_leaves_the_others_draws_unchanged(everything_
     a = _draws(everything_on)
     b = _draws(everything_on.without(switched))
     assert a[kept] == b[kept]
+
+
+# ---------------------------------------------------------------------------------------------
+# Invalid parameters: a ScenarioError naming the field
+
+INVALID = [
+    ("absences.vacation_days_per_year", -1, "absences.vacation_days_per_year"),
+    ("absences.seasonality", [1.0] * 11, "absences.seasonality"),
+    ("absences.sick_spells_per_year", -2, "absences.sick_spells_per_year"),
+    ("absences.roles", ["recruiter", "recruter"], "absences.roles.1"),
+    ("continuity.default.policy", "maybe", "continuity.default.policy"),
+    ("continuity.roles.recruiter.after_days", -1, "continuity.roles.recruiter.after_days"),
+    ("priority_shifts.rate_per_year", 0, "priority_shifts.rate_per_year"),
+    ("priority_shifts.on_return", "later", "priority_shifts.on_return"),
+    ("turnover.annual_rate", -0.1, "turnover.annual_rate"),
+    ("reorganizations.rate_per_year", 0, "reorganizations.rate_per_year"),
+    ("requirements.split_probability", 0.95, "requirements"),
+    (
+        "requirements.approvals",
+        [{"roles": ["vp"], "committee": {"weekdays": ["Fri"]}}],
+        "requirements.approvals.0.committee",
+    ),
+    ("approvals.steps.0.send_back", 1.5, "approvals.steps.0.send_back"),
+    ("approvals.steps.0.quorum", 2, "approvals.steps.0"),
+    ("communication.policy", "email", "communication.policy"),
+    ("communication.legal_review.role", "lawyer", "communication.legal_review.role"),
+    ("communication.ghost_probability", 2, "communication.ghost_probability"),
+    ("behaviour.follow_up.first_after_days", 0, "behaviour.follow_up.first_after_days"),
+    ("behaviour.patience.never_withdraw", 1.5, "behaviour.patience.never_withdraw"),
+    ("offers.accept_probability", -0.1, "offers.accept_probability"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "path"), INVALID, ids=[c[0] for c in INVALID])
+def test_invalid_mechanism_parameter_names_the_field(field, value, path):
+    with pytest.raises(hs.ScenarioError) as info:
+        hs.preset("default").with_overrides({field: value})
+    assert [p for p, _ in info.value.problems] == [path]
+    assert path in str(info.value)
+
+
+def test_invalid_parameter_in_a_file_names_file_field_and_line(tmp_path):
+    text = (resources.files("hiresim.presets") / "default.toml").read_text(encoding="utf-8")
+    bad = text.replace("annual_rate = 0.15", "annual_rate = -0.15")
+    assert bad != text
+    path = tmp_path / "company.toml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(hs.ScenarioError) as info:
+        hs.load_scenario(path)
+    message = str(info.value)
+    assert "company.toml" in message and "turnover.annual_rate" in message
+    line = next(i for i, s in enumerate(bad.splitlines(), 1) if "annual_rate = -0.15" in s)
+    assert f"(line {line})" in message
