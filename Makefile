@@ -18,8 +18,9 @@ run: $(STAMP)
 	$(BIN)/hiresim run --preset default -n 200 --seed 7
 
 test: $(STAMP)
-	$(BIN)/ruff check hiresim tests benchmarks
-	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check hiresim tests benchmarks docs/gen_scenario_reference.py
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q --nbmake notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check hiresim tests benchmarks

@@ -41,25 +41,35 @@ def _bad_input(message: str) -> None:
 
 
 def feedback_table(results, title: str) -> Table:
-    """P10/P50/P90/P95, mean, share censored and candidates simulated, in calendar days."""
+    """P10/P50/P90/P95 and restricted mean of calendar days to feedback, overall and per round.
+
+    Kaplan-Meier estimates: withdrawn, ghosted and still-open waits are censored, exactly as in
+    ``results.summary()`` (a quantile the curve never reaches shows as "never").
+    """
+    from hiresim.analysis import quantiles
+
     journeys = results.journeys
     table = Table(title=title)
     for name in ("round", "P10", "P50", "P90", "P95", "mean", "censored", "waits",
                  "candidates"):
         table.add_column(name, justify="right")
-    groups = [("all", journeys)] + [(str(r), g) for r, g in journeys.groupby("round")]
-    for label, group in groups:
-        days = group["days_to_feedback"]
-        heard = days[~group["censored"]]
-        q = heard.quantile([0.1, 0.5, 0.9, 0.95]) if len(heard) else None
-        cells = ["-"] * 4 if q is None else [f"{v:.1f}" for v in q]
+    overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0).assign(round="all")
+    per_round = quantiles(results, q=QUANTILES, by="round", n_boot=50, seed=0)
+    for label, group in [("all", journeys), *list(journeys.groupby("round"))]:
+        rows = overall if label == "all" else per_round[per_round["round"] == label]
+        q = rows[rows["statistic"] == "quantile"]["days"].tolist()
+        mean = rows[rows["statistic"] == "restricted_mean"]["days"].tolist()
+        cells = ["never" if v != v else f"{v:.1f}" for v in q + mean]
         n_cand = (results.candidates["candidate"].nunique() if label == "all"
                   else group["candidate"].nunique())
-        table.add_row(label, *cells, f"{heard.mean():.1f}" if len(heard) else "-",
-                      f"{group['censored'].mean():.1%}", str(len(group)), str(n_cand))
-    table.caption = ("calendar days from interview end to feedback; quantiles of waits that "
-                     "ended with feedback")
+        table.add_row(str(label), *cells, f"{group['censored'].mean():.1%}", str(len(group)),
+                      str(n_cand))
+    table.caption = ("calendar days from interview end to feedback (Kaplan-Meier: withdrawn, "
+                     "ghosted and open waits censored; mean restricted to the longest wait)")
     return table
+
+
+QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -147,7 +147,7 @@ class Replication:
             members = []
             for i in range(role.count):
                 person = Person(env, f"{role_name}-{i + 1}", role_name, calendar, hours_per_day,
-                                None)  # type: ignore[arg-type]
+                                None, role.capacity)  # type: ignore[arg-type]
                 self._disrupt(person, span, reorganizations)
                 free = person.timeline.slot_mask(slot_hours, n_slots)
                 if role.calendar_load > 0.0:
@@ -156,7 +156,7 @@ class Replication:
                 members.append(person)
             self.people[role_name] = members
             if role.assignment == "pool":
-                self.pools[role_name] = Pool(env, role_name, members)
+                self.pools[role_name] = Pool(env, role_name, members, role.capacity)
         self.slots = SlotFinder(slot_hours, n_slots, int(s.scheduling.search_days * 24 /
                                                          slot_hours),
                                 s.scheduling.candidate_load,

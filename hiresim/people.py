@@ -26,7 +26,7 @@ class Person:
                  "timeline")
 
     def __init__(self, env: simpy.Environment, person_id: str, role: str, timeline: Timeline,
-                 hours_per_day: float, free: np.ndarray) -> None:
+                 hours_per_day: float, free: np.ndarray, capacity: int = 1) -> None:
         self.id = person_id
         self.role = role
         #: The working calendar alone; ``timeline`` adds leave, projects, vacancies over it.
@@ -35,7 +35,7 @@ class Person:
         #: Times at which a replacement took this seat (turnover), in order.
         self.joins: list[float] = []
         self.hours_per_day = hours_per_day
-        self.resource = simpy.Resource(env, capacity=1)
+        self.resource = simpy.Resource(env, capacity=capacity)
         #: Meeting slots in which the person is at work, present and not booked.
         self.free = free
 
@@ -51,25 +51,32 @@ class Pool:
     calendar), so with exponential work this is exactly M/M/c.
     """
 
-    __slots__ = ("idle", "people", "resource", "role", "timeline")
+    __slots__ = ("idle", "people", "resource", "role", "timeline", "turn")
 
-    def __init__(self, env: simpy.Environment, role: str, people: list[Person]) -> None:
+    def __init__(self, env: simpy.Environment, role: str, people: list[Person],
+                 capacity: int = 1) -> None:
         self.role = role
         self.people = people
-        self.idle = list(reversed(people))
-        self.resource = simpy.Resource(env, capacity=len(people))
+        #: Idle people, when each works on one task at a time; ``None`` when they multitask.
+        self.idle = list(reversed(people)) if capacity == 1 else None
+        self.turn = 0
+        self.resource = simpy.Resource(env, capacity=len(people) * capacity)
         #: The role's calendar, for charging queue time to off hours.
         self.timeline = people[0].timeline
 
     def take(self, now: float) -> Person:
         idle = self.idle
+        if idle is None:  # people multitask: hand tasks round
+            self.turn += 1
+            return self.people[self.turn % len(self.people)]
         if len(idle) == 1 or not idle[-1].timeline.has_closed:
             return idle.pop()
         best = min(range(len(idle)), key=lambda k: idle[k].timeline.next_open(now))
         return idle.pop(best)
 
     def give(self, person: Person) -> None:
-        self.idle.append(person)
+        if self.idle is not None:
+            self.idle.append(person)
 
 
 class SlotFinder:

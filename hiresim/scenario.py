@@ -79,6 +79,8 @@ class RoleSpec(_Strict):
     calendar_load: float = Field(
         0.0, ge=0.0, lt=1.0,
         description="share of working time already booked with other meetings")
+    capacity: int = Field(
+        1, ge=1, description="tasks one person works on at once (1: one at a time, a queue)")
     assignment: Literal["case", "pool"] = Field(
         "case",
         description="case: each task goes to the specific person bound to the case; "
@@ -171,7 +173,8 @@ class ApprovalStep(_Strict):
     roles: list[str] = Field(min_length=1)
     quorum: int | None = Field(None, ge=1, description="k-of-n approvals needed; default all")
     work: Duration = 0.5
-    send_back: Probability = Field(0.0, description="probability the step returns it for rework")
+    send_back: float = Field(0.0, ge=0.0, lt=1.0,
+                             description="probability the step returns it for rework (< 1)")
     committee: CommitteeSpec | None = None
 
     @model_validator(mode="after")
@@ -727,10 +730,13 @@ def _model_path(parts: list[str], data: dict[str, Any]) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in parts]
 
 
+#: Capacity that stands for "as many tasks at once as arrive" (contention switched off).
+UNLIMITED = 1_000_000
+
 #: Delay sources that :func:`without` can switch off, and what switching off means.
 DELAY_SOURCES: dict[str, str] = {
     "calendar": "everyone works around the clock: calendars always open, no holidays",
-    "contention": "every role has 50 times the people, so tasks hardly ever queue",
+    "contention": "nobody queues: every person works on all their tasks at once",
     "scheduling": "meetings happen as soon as they are due (no search for a common slot)",
     "calendar_load": "nobody has other meetings: calendars are empty",
     "bureaucracy": "no approval chain for offers",
@@ -763,7 +769,7 @@ def without(scenario: Scenario, source: str) -> Scenario:
             cal.update(always_open=True, country=None, subdivision=None, closed=[])
     elif source == "contention":
         for role in data["roles"].values():
-            role["count"] = role["count"] * 50
+            role["capacity"] = UNLIMITED
     elif source == "scheduling":
         data["scheduling"]["enabled"] = False
     elif source == "calendar_load":
