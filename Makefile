@@ -18,13 +18,13 @@ run: $(STAMP)
 	$(BIN)/hiresim run --preset default -n 200 --seed 7
 
 test: $(STAMP)
-	$(BIN)/ruff check hiresim tests benchmarks docs/gen_scenario_reference.py
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q --nbmake notebooks
 
 lint: $(STAMP)
-	$(BIN)/ruff check hiresim tests benchmarks
-	$(BIN)/ruff format --check hiresim tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -1,5 +1,6 @@
 """Write the hiresim notebooks (outputs cleared): `python notebooks/make_notebooks.py`."""
 from pathlib import Path
+
 import nbformat as nbf
 
 OUT = Path(__file__).resolve().parent
