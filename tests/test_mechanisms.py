@@ -89,7 +89,7 @@ def run(rep: Replication) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def only(row: pd.Series, **expected: float) -> None:
+def check_only(row: pd.Series, **expected: float) -> None:
     """The row's delay columns are ``expected`` (days) and zero elsewhere."""
     for col in DELAY_COLUMNS:
         want = expected.get(col.removeprefix("delay_"), 0.0)
@@ -109,7 +109,7 @@ def test_baseline_friday_scorecard():
     assert row["interview_end"] == pd.Timestamp("2026-01-09 00:00")
     assert row["outcome"] == "reject"
     assert row["days_to_feedback"] == pytest.approx(11 * H)
-    only(row, off_hours=9 * H, work=2 * H)
+    check_only(row, off_hours=9 * H, work=2 * H)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,14 +123,14 @@ def test_absence_five_working_days_delays_by_exactly_that():
     overlay(rep, "interviewer-1", FRIDAY, FRIDAY + 7 * 24, causes.ABSENCE)
     row = journey(run(rep))
     assert row["days_to_feedback"] == pytest.approx(7 + 11 * H)
-    only(row, absence=7.0, off_hours=9 * H, work=2 * H)
+    check_only(row, absence=7.0, off_hours=9 * H, work=2 * H)
 
 
 def test_absence_always_open_calendar_exact():
     rep = replication(base(calendars=ALWAYS_OPEN))
     overlay(rep, "interviewer-1", FRIDAY, FRIDAY + 5 * 24, causes.ABSENCE)
     row = journey(run(rep))
-    only(row, absence=5.0, work=2 * H)
+    check_only(row, absence=5.0, work=2 * H)
 
 
 def test_absence_of_meeting_attendee_is_charged_to_absence():
@@ -140,7 +140,7 @@ def test_absence_of_meeting_attendee_is_charged_to_absence():
     rep = replication(data)
     overlay(rep, "hiring_manager-1", FRIDAY, FRIDAY + 3 * 24, causes.ABSENCE)
     row = journey(run(rep))
-    only(row, absence=3.0, work=1 * H)
+    check_only(row, absence=3.0, work=1 * H)
 
 
 def continuity(policy: str, **rule: Any) -> dict[str, Any]:
@@ -169,14 +169,14 @@ def run_continuity(data: dict[str, Any]) -> dict[str, pd.DataFrame]:
 
 def test_continuity_wait_waits_for_the_person():
     tables = run_continuity(continuity("wait"))
-    only(journey(tables), absence=7.0, off_hours=9 * H, work=2 * H)
+    check_only(journey(tables), absence=7.0, off_hours=9 * H, work=2 * H)
     assert (tables["events"]["org:resource"] == "hiring_manager-1").any()
 
 
 def test_continuity_delegate_hands_over_at_once():
     """A colleague takes the decision at once and pays the 1 h hand-over: Friday 09:00-12:00."""
     tables = run_continuity(continuity("delegate"))
-    only(journey(tables), off_hours=9 * H, work=3 * H)
+    check_only(journey(tables), off_hours=9 * H, work=3 * H)
     decision = tables["events"].query("`concept:name` == 'decision'").iloc[0]
     assert decision["org:resource"] == "hiring_manager-2"
 
@@ -185,7 +185,7 @@ def test_continuity_delegate_after_threshold():
     """Wait 2 working days (Friday 09-17, Monday 09-17: until Monday 17:00, 89 h of absence),
     then the colleague starts Tuesday 09:00 and works 2 h + 1 h hand-over."""
     tables = run_continuity(continuity("delegate_after", after_days=2))
-    only(journey(tables), absence=89 * H, off_hours=16 * H, work=3 * H)
+    check_only(journey(tables), absence=89 * H, off_hours=16 * H, work=3 * H)
     decision = tables["events"].query("`concept:name` == 'decision'").iloc[0]
     assert decision["org:resource"] == "hiring_manager-2"
 
@@ -193,7 +193,7 @@ def test_continuity_delegate_after_threshold():
 def test_continuity_delegate_after_short_absence_waits():
     """An absence that ends before the threshold is waited out by the person themselves."""
     tables = run_continuity(continuity("delegate_after", after_days=10))
-    only(journey(tables), absence=7.0, off_hours=9 * H, work=2 * H)
+    check_only(journey(tables), absence=7.0, off_hours=9 * H, work=2 * H)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_priority_preempted_task_resumes_with_remaining_work():
     rep = replication(priority("resume"))
     overlay(rep, "interviewer-1", FRIDAY + 1, FRIDAY + 6, causes.PRIORITY)
     tables = run(rep)
-    only(journey(tables), priority=5 * H, work=4 * H)
+    check_only(journey(tables), priority=5 * H, work=4 * H)
     card = tables["events"].query("`concept:name` == 'scorecard'").iloc[0]
     assert card["suspended_days"] == pytest.approx(5 * H)
     assert card["time:timestamp"] == pd.Timestamp("2026-01-09 09:00")
@@ -226,7 +226,7 @@ def test_priority_preempted_task_restarts():
     rep = replication(priority("restart"))
     overlay(rep, "interviewer-1", FRIDAY + 1, FRIDAY + 6, causes.PRIORITY)
     tables = run(rep)
-    only(journey(tables), priority=5 * H, work=5 * H)
+    check_only(journey(tables), priority=5 * H, work=5 * H)
     card = tables["events"].query("`concept:name` == 'scorecard'").iloc[0]
     assert card["time:timestamp"] == pd.Timestamp("2026-01-09 10:00")
 
@@ -255,8 +255,8 @@ def test_turnover_vacancy_then_handover_for_queued_work():
     _vacancy(rep, "interviewer-1", 30.0, 80.0)
     tables = run(rep)
     first, second = tables["journeys"].iloc[0], tables["journeys"].iloc[1]
-    only(first, turnover=50 * H, work=30 * H)
-    only(second, turnover=32 * H, contention=24 * H, work=33 * H)
+    check_only(first, turnover=50 * H, work=30 * H)
+    check_only(second, turnover=32 * H, contention=24 * H, work=33 * H)
     cards = tables["events"].query("`concept:name` == 'scorecard'")
     assert list(cards["org:resource"]) == ["interviewer-1", "interviewer-1~1"]
     assert cards["suspended_days"].iloc[0] == pytest.approx(50 * H)
@@ -276,7 +276,7 @@ def test_turnover_work_arriving_at_a_vacant_seat_pays_handover():
     """Issue 3: open work "waits until a replacement joins ..., who then pays a hand-over"."""
     rep = replication(turnover())
     _vacancy(rep, "interviewer-1", FRIDAY - 10, FRIDAY + 50)
-    only(journey(run(rep)), turnover=50 * H, work=5 * H)
+    check_only(journey(run(rep)), turnover=50 * H, work=5 * H)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ def test_turnover_work_arriving_at_a_vacant_seat_pays_handover():
 def test_reorganization_freeze_charged_to_reorganization():
     rep = replication(base(calendars=ALWAYS_OPEN))
     overlay(rep, "interviewer-1", FRIDAY - 5, FRIDAY + 30, causes.REORGANIZATION)
-    only(journey(run(rep)), reorganization=30 * H, work=2 * H)
+    check_only(journey(run(rep)), reorganization=30 * H, work=2 * H)
 
 
 def test_overlapping_causes_go_to_the_higher_priority():
@@ -295,7 +295,7 @@ def test_overlapping_causes_go_to_the_higher_priority():
     rep = replication(base(calendars=ALWAYS_OPEN))
     overlay(rep, "interviewer-1", FRIDAY, FRIDAY + 48, causes.ABSENCE)
     overlay(rep, "interviewer-1", FRIDAY + 24, FRIDAY + 72, causes.REORGANIZATION)
-    only(journey(run(rep)), absence=1.0, reorganization=2.0, work=2 * H)
+    check_only(journey(run(rep)), absence=1.0, reorganization=2.0, work=2 * H)
 
 
 def test_reorganization_reassigns_recruiter_who_pays_handover():
@@ -320,7 +320,7 @@ def test_reorganization_reassigns_recruiter_who_pays_handover():
     assert rep.reorganization_onsets, "the seed must draw at least one onset to start the process"
     rep.reorganization_onsets[:] = [90.0]
     tables = run(rep)
-    only(journey(tables), work=5 * H)
+    check_only(journey(tables), work=5 * H)
     tell = tables["events"].query("`concept:name` == 'tell candidate'").iloc[0]
     assert tell["org:resource"] == "recruiter-2"
 
@@ -360,7 +360,7 @@ def test_requirements_hold_charged_to_requirements():
     rep = replication(requirements())
     rethink_at(rep, FRIDAY + 1, 0.9)
     tables = run(rep)
-    only(journey(tables), requirements=9 * H, work=2 * H)
+    check_only(journey(tables), requirements=9 * H, work=2 * H)
     assert len(rep.requisitions) == 1
     assert (tables["events"]["stage"] == "requirements").sum() == 1
 
@@ -369,7 +369,7 @@ def test_requirements_split_opens_a_second_requisition():
     rep = replication(requirements())
     rethink_at(rep, FRIDAY + 1, 0.3)
     tables = run(rep)
-    only(journey(tables), requirements=9 * H, work=2 * H)
+    check_only(journey(tables), requirements=9 * H, work=2 * H)
     assert len(rep.requisitions) == 2
     assert set(tables["candidates"]["requisition"]) == {"R1", "R2"}
 
@@ -382,7 +382,7 @@ def test_requirements_cancel_rejects_or_ghosts(told, outcome):
     row = journey(tables)
     assert row["outcome"] == outcome
     assert bool(row["censored"]) is (outcome == "ghosted")
-    only(row, requirements=9 * H, work=2 * H)
+    check_only(row, requirements=9 * H, work=2 * H)
     assert rep.requisitions[0].cancelled and rep.requisitions[0].closed
 
 
@@ -417,7 +417,7 @@ def test_quorum_one_of_two_does_not_wait_for_the_absent_approver(quorum, absence
     overlay(rep, "vp-1", FRIDAY, 200.0, causes.ABSENCE)
     row = journey(run(rep))
     assert row["outcome"] == "offer"
-    only(row, absence=absence, work=5 * H)
+    check_only(row, absence=absence, work=5 * H)
 
 
 def test_send_back_adds_revision_and_a_second_pass():
@@ -426,7 +426,7 @@ def test_send_back_adds_revision_and_a_second_pass():
     draws = iter([0.1, 0.9])  # sent back once, then signed
     rep.u_decide = lambda: next(draws)
     tables = run(rep)
-    only(journey(tables), work=(2 + 3 + 4 + 3) * H)
+    check_only(journey(tables), work=(2 + 3 + 4 + 3) * H)
     names = list(tables["events"]["concept:name"])
     assert names.count("finance") == 2
     assert names.count("revise after finance") == 1
@@ -446,7 +446,7 @@ def test_friday_committee_delays_monday_approval_to_friday():
     row = journey(tables)
     assert row["interview_end"] == pd.Timestamp("2026-01-12 00:00")
     assert row["feedback_at"] == pd.Timestamp("2026-01-16 11:00")
-    only(row, off_hours=9 * H, work=3 * H, batching=95 * H)
+    check_only(row, off_hours=9 * H, work=3 * H, batching=95 * H)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,7 +458,7 @@ def test_hr_gated_handoff_is_communication():
     the recruiter writes for 1 h (work)."""
     data = base(communication={"policy": "hr_gated", "handoff": const(4.0), "message": const(1.0)})
     tables = run(replication(data))
-    only(journey(tables), off_hours=9 * H, communication=4 * H, work=3 * H)
+    check_only(journey(tables), off_hours=9 * H, communication=4 * H, work=3 * H)
     tell = tables["events"].query("`concept:name` == 'tell candidate'").iloc[0]
     assert tell["org:resource"] == "recruiter-1"
 
@@ -466,7 +466,7 @@ def test_hr_gated_handoff_is_communication():
 def test_direct_policy_manager_tells_without_handoff():
     data = base(communication={"policy": "direct", "handoff": const(4.0), "message": const(1.0)})
     tables = run(replication(data))
-    only(journey(tables), off_hours=9 * H, work=3 * H)
+    check_only(journey(tables), off_hours=9 * H, work=3 * H)
     tell = tables["events"].query("`concept:name` == 'tell candidate'").iloc[0]
     assert tell["org:resource"] == "hiring_manager-1"
 
@@ -491,7 +491,7 @@ def test_legal_review_adds_its_task(applies_to, extra):
         },
     )
     tables = run(replication(data))
-    only(journey(tables), work=(2 + extra) * H)
+    check_only(journey(tables), work=(2 + extra) * H)
     reviews = tables["events"].query("`concept:name` == 'legal review'")
     assert len(reviews) == (1 if extra else 0)
     if extra:
@@ -513,7 +513,7 @@ def test_held_rejection_waits_until_filled():
 
     rep.env.process(fill())
     tables = run(rep)
-    only(journey(tables), communication=52 * H, work=2 * H)
+    check_only(journey(tables), communication=52 * H, work=2 * H)
     held = tables["events"].query("`concept:name` == 'rejection held until filled'").iloc[0]
     assert held["wt_communication"] == pytest.approx(52 * H)
 
@@ -528,7 +528,7 @@ def test_ghosted_rejection_is_censored():
     assert row["outcome"] == "ghosted"
     assert bool(row["censored"])
     assert pd.isna(row["feedback_at"])
-    only(row, work=2 * H)  # censored when the company decided never to write
+    check_only(row, work=2 * H)  # censored when the company decided never to write
     cand = tables["candidates"].iloc[0]
     assert cand["final_outcome"] == "ghosted" and bool(cand["censored"])
 
@@ -548,7 +548,7 @@ def waiting(behaviour: dict[str, Any], days: float = 20.0) -> dict[str, pd.DataF
 def test_follow_ups_are_recorded_and_do_not_end_the_wait(p):
     follow = {"first_after_days": 7, "every_days": 7, "answer_probability": {"direct": p}}
     tables = waiting({"follow_up": follow, "patience": None})
-    only(journey(tables), absence=20.0, work=2 * H)
+    check_only(journey(tables), absence=20.0, work=2 * H)
     ups = tables["events"].query("stage == 'follow-up'")
     label = "follow-up answered" if p else "follow-up unanswered"
     assert list(ups["concept:name"]) == [label, label]  # days 7 and 14
@@ -562,7 +562,7 @@ def test_withdrawal_when_patience_runs_out():
     row = journey(tables)
     assert row["outcome"] == "withdrawn" and bool(row["censored"])
     assert pd.isna(row["feedback_at"])
-    only(row, absence=3.0)
+    check_only(row, absence=3.0)
     assert tables["candidates"]["final_outcome"].iloc[0] == "withdrawn"
 
 

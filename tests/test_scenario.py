@@ -50,7 +50,8 @@ def test_scenario_round_trips_through_a_plain_dict():
 def test_base_toml_is_valid():
     from conftest import BASE_TOML
 
-    hs.load_scenario(tomllib.loads(BASE_TOML))
+    scenario = hs.load_scenario(tomllib.loads(BASE_TOML))
+    assert scenario.rounds, "the base scenario has interview rounds"
 
 
 def test_with_overrides_changes_only_the_path():
