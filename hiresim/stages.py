@@ -91,29 +91,47 @@ def task(m: Replication, person: Person, work: Work, leg: Leg, case: str, activi
     with person.resource.request() as request:
         yield request
         now = env.now
-        hours, working = work.amount(person)
-        start = timeline.next_open(now) if working else now
-        hours += extra + m.handover_cost(person, enabled, start)
-        if working:
-            end = timeline.add_open(start, hours)
-            if m.restart_after_priority:
-                end = m.restart_after_priority(timeline, start, end, hours)
-        else:
-            end = now + hours
+        start, end, working = _service(m, person, work, now, enabled, extra)
         leg.charge(now, timeline, CONTENTION)
         leg.pending(timeline if working else None, WORK)
         if end > now:
             yield env.timeout(end - now)
-        if working:
-            leg.charge(end, timeline, WORK)
-        else:
-            leg.flat(end, WORK)
+        _charge_service(leg, timeline, end, working)
     if m.event_log:
         wt = _wait_vector(timeline, queued, start, CONTENTION)
         if pre is not None:
             wt = [a + b for a, b in zip(wt, pre, strict=True)]
         m.trace.event(case, activity, m.person_id(person, start), person.role, enabled, start,
                       end, stage, requisition, rnd, wt, _suspended(timeline, start, end))
+
+
+def _service(m: Replication, person: Person, work: Work, now: float, enabled: float,
+             extra: float) -> tuple[float, float, bool]:
+    """``(start, end, is_working_time)`` of a task its person takes up at ``now``.
+
+    Working time starts at the person's next open moment and runs on their availability
+    timeline (suspended by disruptions; started over after a priority project when the
+    scenario says so); elapsed time runs on the wall clock. ``extra`` and any turnover
+    hand-over add working hours.
+    """
+    hours, working = work.amount(person)
+    if not working:  # hand-over hours then run on the wall clock too
+        return now, now + hours + extra + m.handover_cost(person, enabled, now), False
+    timeline = person.timeline
+    start = timeline.next_open(now)
+    hours += extra + m.handover_cost(person, enabled, start)
+    end = timeline.add_open(start, hours)
+    if m.restart_after_priority:
+        end = m.restart_after_priority(timeline, start, end, hours)
+    return start, end, True
+
+
+def _charge_service(leg: Leg, timeline: Any, end: float, working: bool) -> None:
+    """Charge a task's service up to ``end``: working time by the person's timeline."""
+    if working:
+        leg.charge(end, timeline, WORK)
+    else:
+        leg.flat(end, WORK)
 
 
 def _suspended(timeline: Any, start: float, end: float) -> float:
@@ -136,22 +154,14 @@ def pool_task(m: Replication, pool: Pool, work: Work, leg: Leg, case: str, activ
     now = env.now
     person = pool.take(now)
     timeline = person.timeline
-    hours, working = work.amount(person)
-    if working:
-        start = timeline.next_open(now)
-        end = timeline.add_open(start, hours)
-    else:
-        start, end = now, now + hours
+    start, end, working = _service(m, person, work, now, enabled, 0.0)
     wt = _wait_vector(timeline, enabled, start, CONTENTION) if m.event_log else None
-    leg.charge(now, pool.timeline, CONTENTION)
+    leg.charge(now, timeline, CONTENTION)
     suspended = _suspended(timeline, start, end) if wt is not None else 0.0
     leg.pending(timeline if working else None, WORK)
     if end > now:
         yield env.timeout(end - now)
-    if working:
-        leg.charge(end, timeline, WORK)
-    else:
-        leg.flat(end, WORK)
+    _charge_service(leg, timeline, end, working)
     pool.give(person)
     pool.resource.release(request)
     if wt is not None:
