@@ -76,6 +76,17 @@ def run_chunk(payload: dict[str, Any], seed: int, replications: Sequence[int],
     return [run_replication(scenario, seed, r, event_log) for r in replications]
 
 
+def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],
+                   event_log: bool = True) -> dict[str, pd.DataFrame]:
+    """The tables of some replications of ``scenario``, concatenated in replication order.
+
+    Replication ``r`` gives the same rows here as in :func:`simulate` with the same seed, so
+    callers (sweeps, custom schedulers) can split a run any way they like.
+    """
+    parts = run_chunk(scenario.model_dump(mode="json"), seed, replications, event_log)
+    return {name: _concat([p[name] for p in parts]) for name in TABLES}
+
+
 def _chunks(n: int, size: int) -> list[range]:
     return [range(i, min(i + size, n)) for i in range(0, n, size)]
 
