@@ -35,6 +35,7 @@ from hiresim.people import (
     SlotFinder,
     busy_blocks,
     changed_hands,
+    part_time,
     poisson_spells,
     seat_holder,
     span_hours,
@@ -209,6 +210,7 @@ class Replication:
             rng = self._person_rng("priority")
             ps, pe = poisson_spells(rng, spec_p.rate_per_year, spec_p.duration, calendar, hpd,
                                     span)
+            ps, pe = part_time(calendar, ps, pe, spec_p.share)
             timeline = timeline.overlay(ps, pe, PRIORITY)
         spec_t = s.turnover
         if spec_t is not None and (spec_t.roles is None or role in spec_t.roles):
@@ -364,7 +366,7 @@ class Replication:
         approvers = {}
         if s.approvals is not None:
             for step in s.approvals.steps:
-                for role in step.roles:
+                for role in [*step.roles, *([step.escalate_to] if step.escalate_to else [])]:
                     members = self.people[role]
                     approvers[role] = members[index % len(members)]
         if s.requirements is not None:
@@ -585,12 +587,50 @@ class Replication:
                     w = self.w_steps[k]
                     makers = [_bind(task, self, req.approvers[role], w, c.id, name, "approval",
                                     req.id, r) for role in step.roles]
-                    yield from parallel(self, leg, makers, quorum=step.quorum)
+                    if step.escalate_after is None:
+                        yield from parallel(self, leg, makers, quorum=step.quorum)
+                    else:
+                        yield from self._escalating(c, r, leg, step, k, name, makers)
                 if step.send_back > 0.0 and self.u_decide() < step.send_back:
                     yield from task(self, req.hiring_manager, self.w_revision, leg, c.id,
                                     f"revise after {name}", "approval", req.id, r)
                     continue
                 break
+
+    def _escalating(self, c: Candidate, r: int, leg: Leg, step: object, k: int, name: str,
+                    makers: list) -> Process:
+        """A sign-off that goes up a level when it has waited too long.
+
+        The step's own approvers get ``escalate_after`` working days (on the first approver's
+        calendar); then the ``escalate_to`` person is asked too, and whoever signs first ends
+        the step. The wait is charged along whichever path finished it.
+        """
+        env, req = self.env, c.requisition
+        t0 = env.now
+        first = req.approvers[step.roles[0]]  # type: ignore[attr-defined]
+        calendar = first.calendar
+        deadline = calendar.add_open(calendar.next_open(t0),
+                                     step.escalate_after * first.hours_per_day)  # type: ignore
+        own = Leg(t0)
+        leg.branches = [own]
+        group = env.process(parallel(self, own, makers, quorum=step.quorum))  # type: ignore
+        yield group | env.timeout(max(deadline - t0, 0.0))
+        if group.triggered:
+            leg.absorb(own)
+            return
+        boss = req.approvers[step.escalate_to]  # type: ignore[attr-defined]
+        before = own.snapshot(env.now)  # the wait so far, charged along the step's own path
+        up = Leg(env.now)
+        leg.branches = [own, up]
+        escalation = env.process(task(self, boss, self.w_steps[k], up, c.id,
+                                      f"{name} (escalated)", "approval", req.id, r))
+        yield group | escalation
+        if group.triggered:
+            leg.absorb(own)
+            return
+        for i, v in enumerate(before):
+            leg.acc[i] += v
+        leg.absorb(up)
 
     def _communicate(self, c: Candidate, r: int, leg: Leg, outcome: str) -> Process:
         """Tell the candidate: hand-off, legal review, held rejections, ghosting, the message.

@@ -302,3 +302,30 @@ class Delegation:
     def handover(self, person: Person) -> float:
         hours, _ = self._handover[person.role].amount(person)  # type: ignore[attr-defined]
         return hours
+
+
+def part_time(calendar: Timeline, starts: list[float], ends: list[float], share: float
+              ) -> tuple[list[float], list[float]]:
+    """Turn spells into the first ``share`` of each working day inside them.
+
+    A project that takes half of someone's time takes their mornings: on each day of the
+    spell, the first ``share`` of that day's working hours goes to the project and the rest is
+    left for hiring work.
+    """
+    if share >= 1.0:
+        return starts, ends
+    out_s: list[float] = []
+    out_e: list[float] = []
+    for s, e in zip(starts, ends, strict=True):
+        day = math.floor(s / 24.0)
+        while day * 24.0 < e:
+            lo, hi = max(s, day * 24.0), min(e, (day + 1) * 24.0)
+            first = calendar.next_open(lo)
+            if first < hi:
+                take = share * calendar.open_between(day * 24.0, (day + 1) * 24.0)
+                stop = min(calendar.add_open(first, take), hi)
+                if stop > first:
+                    out_s.append(first)
+                    out_e.append(stop)
+            day += 1
+    return out_s, out_e

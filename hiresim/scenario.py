@@ -176,12 +176,20 @@ class ApprovalStep(_Strict):
     send_back: float = Field(0.0, ge=0.0, lt=1.0,
                              description="probability the step returns it for rework (< 1)")
     committee: CommitteeSpec | None = None
+    escalate_after: float | None = Field(
+        None, gt=0.0, description="working days without a sign-off before it is escalated")
+    escalate_to: str | None = Field(
+        None, description="role that signs off an escalated step (one person, case-bound)")
 
     @model_validator(mode="after")
     def _quorum_fits(self) -> ApprovalStep:
         if self.quorum is not None and self.quorum > len(self.roles):
             raise ValueError(
                 f"quorum {self.quorum} exceeds the {len(self.roles)} roles of the group")
+        if (self.escalate_after is None) != (self.escalate_to is None):
+            raise ValueError("escalate_after and escalate_to go together")
+        if self.escalate_after is not None and self.committee is not None:
+            raise ValueError("a committee step cannot escalate (it decides at its sessions)")
         return self
 
 
@@ -265,6 +273,9 @@ class PrioritySpec(_Strict):
         {"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"})
     on_return: Literal["resume", "restart"] = Field(
         "resume", description="work in progress resumes where it stopped, or starts over")
+    share: float = Field(
+        1.0, gt=0.0, le=1.0,
+        description="share of each working day the project takes (the first hours of the day)")
 
 
 class TurnoverSpec(_Strict):
@@ -603,6 +614,8 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         for i, step in enumerate(scenario.approvals.steps):
             for j, name in enumerate(step.roles):
                 need_role(f"approvals.steps.{i}.roles.{j}", name)
+            if step.escalate_to is not None:
+                need_role(f"approvals.steps.{i}.escalate_to", step.escalate_to)
     for block in ("absences", "priority_shifts", "turnover", "reorganizations"):
         spec = getattr(scenario, block)
         if spec is not None and spec.roles is not None:
@@ -635,6 +648,8 @@ def _case_bound_roles(scenario: Scenario) -> set[str]:
                   scenario.requirements.approvals if scenario.requirements else []):
         for step in chain:
             used.update(step.roles)
+            if step.escalate_to is not None:
+                used.add(step.escalate_to)
     if scenario.communication.legal_review is not None:
         used.add(scenario.communication.legal_review.role)
     return used
