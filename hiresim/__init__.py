@@ -20,16 +20,20 @@ from hiresim.scenario import (
     preset,
     presets,
 )
+from hiresim.sweep import Sweep, read_sweep, sweep
 
 __all__ = [
     "DELAY_SOURCES",
     "Results",
     "Scenario",
     "ScenarioError",
+    "Sweep",
     "json_schema",
     "load_scenario",
     "preset",
     "presets",
+    "read_sweep",
     "simulate",
+    "sweep",
 ]
 __version__ = "0.1.0"

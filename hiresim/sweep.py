@@ -1,0 +1,589 @@
+"""Parameter sweeps: many what-if rows of one scenario, written chunk by chunk, resumable.
+
+A sweep runs the base scenario with each row of an *overrides table* applied (columns are
+dotted paths such as ``roles.recruiter.count``; an empty cell keeps the base value). Every row
+uses the same seed and the same replication indices, so rows differ only through their settings
+(common random numbers) and a row equal to the base gives exactly ``simulate(base, ...)``.
+
+The unit of work is one row times one chunk of replications. Each finished unit is written to
+Parquet under the output directory as soon as it completes, each file first to a temporary name
+in the same directory, flushed to disk, then renamed (atomic on POSIX and Windows). A unit counts
+as done only when all its table files exist under their final names, so a sweep killed at any
+moment (even by SIGKILL in the middle of a write) resumes with ``resume=True`` without losing,
+duplicating or reading a partial replication.
+
+Layout of ``DIR``::
+
+    sweep.json                                   manifest (written first)
+    row-0000/journeys-r00000-00049.parquet       row 0, replications 0..49
+    row-0000/candidates-r00000-00049.parquet
+    row-0000/events-r00000-00049.parquet         (empty when event_log=False)
+    row-0000/journeys-r00050-00099.parquet
+    ...
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hiresim.results import TABLES, Results, dependency_versions
+from hiresim.runner import START_METHOD, _concat, simulate_chunk
+from hiresim.scenario import Scenario, ScenarioError, load_scenario
+
+__all__ = ["Sweep", "SweepError", "read_sweep", "sweep"]
+
+#: Name of the manifest file in a sweep directory.
+MANIFEST = "sweep.json"
+#: Format tag stored in the manifest; a directory with another tag is not read.
+FORMAT = "hiresim-sweep/1"
+#: Manifest fields that must match for ``resume=True`` to continue a sweep.
+_IDENTITY = ("format", "base", "overrides", "seed", "replications", "chunk_size", "event_log")
+#: Temporary files are named ``.<final name>.<pid>.tmp``; resume removes any left behind.
+_TMP_SUFFIX = ".tmp"
+
+
+class SweepError(ValueError):
+    """A sweep directory that cannot be used as asked (another sweep's, or not a sweep)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Overrides tables
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(value)
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly Python value: numpy scalars unwrapped, JSON text in CSV cells parsed."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] in "[{":
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                return value
+        return text
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def read_overrides(
+    overrides: pd.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike,
+) -> tuple[list[dict[str, Any]], list[str], str]:
+    """Normalize an overrides table to ``(rows, columns, label)``.
+
+    ``overrides`` is a DataFrame, a list of dicts, or the path of a CSV file; columns are dotted
+    paths and missing cells (NaN, None, empty) mean "keep the base value". CSV cells holding JSON
+    (``{"dist": "exponential", "mean": 2}``, ``[1, 2]``) are parsed.
+    """
+    label = "overrides"
+    if isinstance(overrides, str | os.PathLike):
+        label = str(overrides)
+        path = Path(overrides)
+        if not path.is_file():
+            raise ScenarioError(label, [("", "no such overrides file")])
+        try:
+            overrides = pd.read_csv(path, skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise ScenarioError(label, [("", f"not a readable CSV table: {exc}")]) from None
+    if isinstance(overrides, pd.DataFrame):
+        columns = [str(c) for c in overrides.columns]
+        records = [
+            dict(zip(columns, values, strict=True))
+            for values in overrides.itertuples(index=False, name=None)
+        ]
+    elif isinstance(overrides, Mapping):
+        raise TypeError(
+            "overrides must be a table (DataFrame, list of dicts or CSV path), "
+            "not a single dict; wrap it in a list for a one-row sweep"
+        )
+    else:
+        records = [dict(r) for r in overrides]
+        columns = list(dict.fromkeys(str(k) for r in records for k in r))
+    rows = [{str(k): _plain(v) for k, v in r.items() if not _is_missing(v)} for r in records]
+    if not rows:
+        raise ScenarioError(label, [("", "the overrides table has no rows")])
+    return rows, columns, label
+
+
+def _scenarios(base: Scenario, rows: list[dict[str, Any]], label: str) -> list[Scenario]:
+    """Each row's scenario; every problem of every row in one :class:`ScenarioError`."""
+    out: list[Scenario] = []
+    problems: list[tuple[str, str]] = []
+    for i, row in enumerate(rows):
+        try:
+            out.append(base.with_overrides(row, source=f"{label} row {i}"))
+        except ScenarioError as exc:
+            problems += [
+                (f"row {i}: {path}" if path else f"row {i}", message)
+                for path, message in exc.problems
+            ]
+    if problems:
+        raise ScenarioError(label, problems)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def _row_dir(root: Path, row: int) -> Path:
+    return root / f"row-{row:04d}"
+
+
+def _unit_name(table: str, reps: range) -> str:
+    return f"{table}-r{reps.start:05d}-{reps.stop - 1:05d}.parquet"
+
+
+def _chunks(n: int, size: int) -> list[range]:
+    return [range(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def default_chunk_size(replications: int) -> int:
+    """Replications per unit when not given: about 4 units per row, at most 50 replications.
+
+    It depends on ``replications`` only (not on the workers), so a sweep can be resumed with
+    another executor.
+    """
+    return max(1, min(50, -(-replications // 4)))
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open directories
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse
+        pass
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write via ``write(file)`` to a temporary file next to ``path``, fsync, then rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP_SUFFIX}")
+    try:
+        with open(tmp, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, indent=2, default=str).encode()
+    _atomic_write(path, lambda fh: fh.write(text))
+
+
+def _write_unit(root: Path, row: int, reps: range, tables: dict[str, pd.DataFrame]) -> None:
+    folder = _row_dir(root, row)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        frame = tables[name]
+        _atomic_write(
+            folder / _unit_name(name, reps),
+            lambda fh, frame=frame: frame.to_parquet(fh, index=False),
+        )
+
+
+def _remove_temporaries(root: Path) -> int:
+    removed = 0
+    for tmp in root.glob(f"row-*/.*{_TMP_SUFFIX}"):
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+# ---------------------------------------------------------------------------------------------
+# The sweep result
+
+
+@dataclass
+class Sweep:
+    """A sweep directory: its manifest, its rows, and loaders for what has been computed.
+
+    Get one from :func:`sweep` or :func:`read_sweep`. Nothing is held in memory but the
+    manifest; :meth:`results` and :meth:`journeys` read the Parquet files.
+    """
+
+    path: Path
+    manifest: dict[str, Any]
+
+    # -- description ---------------------------------------------------------------------------
+
+    @property
+    def seed(self) -> int:
+        return int(self.manifest["seed"])
+
+    @property
+    def replications(self) -> int:
+        return int(self.manifest["replications"])
+
+    @property
+    def chunk_size(self) -> int:
+        return int(self.manifest["chunk_size"])
+
+    @property
+    def base(self) -> Scenario:
+        """The base scenario (rows apply their overrides to it)."""
+        return Scenario.model_validate(self.manifest["base"])
+
+    @property
+    def overrides(self) -> pd.DataFrame:
+        """The overrides table: one row per sweep row, a column per dotted path, NaN = base."""
+        columns = self.manifest.get("columns") or None
+        table = pd.DataFrame(self.manifest["overrides"], columns=columns)
+        table.index.name = "row"
+        return table
+
+    def __len__(self) -> int:
+        return len(self.manifest["overrides"])
+
+    def scenario(self, row: int) -> Scenario:
+        """The scenario of ``row``: the base with that row's overrides."""
+        return self.base.with_overrides(self.manifest["overrides"][self._check_row(row)])
+
+    def units(self) -> list[tuple[int, range]]:
+        """Every work unit ``(row, replications)`` of the sweep, done or not."""
+        chunks = _chunks(self.replications, self.chunk_size)
+        return [(row, reps) for row in range(len(self)) for reps in chunks]
+
+    def done(self, row: int, reps: range) -> bool:
+        """Whether unit ``(row, reps)`` has all its files (each written atomically)."""
+        folder = _row_dir(self.path, row)
+        return all((folder / _unit_name(name, reps)).is_file() for name in TABLES)
+
+    def missing(self) -> list[tuple[int, range]]:
+        """The units still to run (what ``resume=True`` would run)."""
+        return [(row, reps) for row, reps in self.units() if not self.done(row, reps)]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing()
+
+    def __repr__(self) -> str:
+        units = self.units()
+        done = len(units) - len(self.missing())
+        return (
+            f"Sweep({str(self.path)!r}, rows={len(self)}, replications={self.replications}, "
+            f"seed={self.seed}, units={done}/{len(units)} done)"
+        )
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _check_row(self, row: int) -> int:
+        if not isinstance(row, int | np.integer) or not 0 <= row < len(self):
+            raise IndexError(f"row must be an int in [0, {len(self)}), got {row!r}")
+        return int(row)
+
+    def _read(self, row: int, table: str) -> pd.DataFrame:
+        row = self._check_row(row)
+        chunks = _chunks(self.replications, self.chunk_size)
+        absent = [reps for reps in chunks if not self.done(row, reps)]
+        if absent:
+            spans = ", ".join(f"{r.start}-{r.stop - 1}" for r in absent)
+            raise SweepError(
+                f"{self.path}: row {row} is incomplete (replications {spans} "
+                "missing); run the sweep again with resume=True"
+            )
+        folder = _row_dir(self.path, row)
+        return _concat([pd.read_parquet(folder / _unit_name(table, reps)) for reps in chunks])
+
+    def results(self, row: int) -> Results:
+        """The :class:`Results` of one row, as :func:`hiresim.simulate` of its scenario gives.
+
+        Raises :class:`SweepError` if some of the row's units have not been computed.
+        """
+        tables = {name: self._read(row, name) for name in TABLES}
+        manifest = {
+            "seed": self.seed,
+            "replications": self.replications,
+            "event_log": self.manifest["event_log"],
+            "scenario": self.scenario(row).model_dump(mode="json"),
+            "versions": self.manifest["versions"],
+            "sweep": {
+                "path": str(self.path),
+                "row": int(row),
+                "overrides": self.manifest["overrides"][row],
+            },
+        }
+        return Results(**tables, manifest=manifest)
+
+    def journeys(self, rows: Iterable[int] | None = None) -> pd.DataFrame:
+        """The ``journeys`` of several rows (default: all) in one table with a ``row`` column."""
+        rows = range(len(self)) if rows is None else list(rows)
+        frames = []
+        for row in rows:
+            frame = self._read(row, "journeys")
+            frame.insert(0, "row", int(row))
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def summary(
+        self, q: Sequence[float] = (0.5, 0.9), ci: float = 0.95, n_boot: int = 200
+    ) -> pd.DataFrame:
+        """One line per row: its override values, then statistics of ``days_to_feedback``.
+
+        Columns: ``row``, one per override path (NaN where the row keeps the base value),
+        ``journeys``, ``censored_share``, ``mean_days`` (Kaplan-Meier restricted mean, up to the
+        longest wait observed in the row) and ``p50``, ``p90``... (Kaplan-Meier quantiles), each
+        with ``_lower``/``_upper`` bootstrap bounds over replications (see
+        :func:`hiresim.analysis.quantiles`). All rows must be complete.
+        """
+        from hiresim.analysis import quantiles
+
+        journeys = self.journeys()
+        stats = quantiles(_Journeys(journeys), q=q, by="row", ci=ci, n_boot=n_boot, seed=self.seed)
+        names = np.where(
+            stats["statistic"] == "restricted_mean",
+            "mean_days",
+            [f"p{100 * float(x):g}" for x in stats["q"].fillna(0)],
+        )
+        stats = stats.assign(name=names).set_index(["row", "name"])[["days", "lower", "upper"]]
+        wide = stats.unstack("name")
+        order = ["mean_days"] + [f"p{100 * float(x):g}" for x in q]
+        wide = pd.DataFrame(
+            {
+                f"{name}{suffix}": wide[(col, name)]
+                for name in order
+                for suffix, col in (("", "days"), ("_lower", "lower"), ("_upper", "upper"))
+            }
+        )
+        counts = journeys.groupby("row").agg(
+            journeys=("censored", "size"), censored_share=("censored", "mean")
+        )
+        out = self.overrides.reset_index()
+        return out.join(counts, on="row").join(wide, on="row")
+
+
+@dataclass
+class _Journeys:
+    journeys: pd.DataFrame
+
+
+def read_sweep(path: str | os.PathLike) -> Sweep:
+    """Open the sweep in directory ``path`` (complete or not) to load its rows."""
+    root = Path(path)
+    file = root / MANIFEST
+    if not file.is_file():
+        raise SweepError(f"{root}: not a sweep directory (no {MANIFEST})")
+    manifest = json.loads(file.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        raise SweepError(f"{file}: unknown sweep format {manifest.get('format')!r}")
+    return Sweep(root, manifest)
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+def sweep(
+    scenario: Scenario | str | os.PathLike | dict,
+    overrides: pd.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike,
+    replications: int = 100,
+    seed: int = 0,
+    out: str | os.PathLike = "sweep",
+    workers: int | Executor | None = None,
+    resume: bool = False,
+    chunk_size: int | None = None,
+    event_log: bool = False,
+    progress: bool = False,
+) -> Sweep:
+    """Run ``scenario`` once per row of ``overrides``, writing each finished chunk to ``out``.
+
+    Args:
+        scenario: the base scenario (a :class:`Scenario`, a TOML path or a dict).
+        overrides: a table with one column per dotted path (``"roles.recruiter.count"``,
+            ``"rounds.0.panel"``) and one row per setting to simulate: a DataFrame, a list of
+            dicts, or the path of a CSV file. Missing cells (NaN, None, empty) keep the base value;
+            CSV cells may hold JSON (``{"dist": "exponential", "mean": 2}``).
+        replications: replications per row; every row uses replications ``0..n-1`` of ``seed``
+            (common random numbers).
+        seed: the experiment's seed.
+        out: the output directory (created; see the module docstring for its layout).
+        workers: ``None`` (this process), an int (that many local processes, started with
+            ``spawn``), or any :class:`concurrent.futures.Executor` (e.g. a Dask
+            ``Client.get_executor()``). Files are written by this process only.
+        resume: continue the sweep already in ``out``: run only the units without files. Safe
+            to pass always (a new directory is simply started); an ``out`` holding another sweep
+            is an error.
+        chunk_size: replications per unit (default :func:`default_chunk_size`; on resume, the
+            directory's).
+        event_log: keep the per-activity event log (``events`` tables; big). Default off.
+        progress: show a progress bar (tqdm) over units, with an ETA.
+
+    Returns:
+        A :class:`Sweep`: ``.results(row)``, ``.journeys()``, ``.summary()``.
+
+    Raises:
+        ScenarioError: a row sets an unknown path or an invalid value (naming the row and the
+            path); raised before anything is written or run.
+        SweepError: ``out`` holds another sweep (or, without ``resume``, any sweep) or other
+            files.
+    """
+    if (
+        isinstance(replications, bool)
+        or not isinstance(replications, int | np.integer)
+        or replications < 1
+    ):
+        raise ValueError(f"replications must be an int >= 1, got {replications!r}")
+    replications = int(replications)
+    if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
+        raise ValueError(f"chunk_size must be an int >= 1, got {chunk_size!r}")
+    base = load_scenario(scenario)
+    rows, columns, label = read_overrides(overrides)
+    scenarios = _scenarios(base, rows, label)  # every row validated before anything runs
+
+    root = Path(out)
+    existing = _existing_manifest(root, resume)
+    if chunk_size is None:
+        chunk_size = existing["chunk_size"] if existing else default_chunk_size(replications)
+    manifest = {
+        "format": FORMAT,
+        "base": base.model_dump(mode="json"),
+        "overrides": rows,
+        "columns": columns,
+        "seed": int(seed),
+        "replications": replications,
+        "chunk_size": int(chunk_size),
+        "event_log": bool(event_log),
+        "versions": dependency_versions(),
+    }
+    manifest = json.loads(json.dumps(manifest, default=str))  # as it reads back from disk
+    if existing is not None:
+        _check_compatible(root, existing, manifest)
+        result = Sweep(root, existing)
+    else:
+        root.mkdir(parents=True, exist_ok=True)
+        _write_json(root / MANIFEST, manifest)
+        result = Sweep(root, manifest)
+    _remove_temporaries(root)
+
+    todo = result.missing()
+    total = len(result.units())
+    bar = _progress(total, total - len(todo)) if progress else None
+    try:
+        _execute(root, scenarios, todo, int(seed), bool(event_log), workers, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return result
+
+
+def _existing_manifest(root: Path, resume: bool) -> dict[str, Any] | None:
+    if not root.exists():
+        return None
+    if not root.is_dir():
+        raise SweepError(f"{root}: exists and is not a directory")
+    if not (root / MANIFEST).is_file():
+        if any(root.iterdir()):
+            raise SweepError(
+                f"{root}: exists, is not empty and holds no sweep ({MANIFEST}); "
+                "choose a new output directory"
+            )
+        return None
+    current = read_sweep(root).manifest
+    if not resume:
+        raise SweepError(
+            f"{root}: already holds a sweep; pass resume=True (CLI: --resume) to "
+            "continue it, or choose a new output directory"
+        )
+    return current
+
+
+def _check_compatible(root: Path, existing: dict[str, Any], new: dict[str, Any]) -> None:
+    differ = [key for key in _IDENTITY if existing.get(key) != new.get(key)]
+    if differ:
+        raise SweepError(
+            f"{root}: cannot resume: this sweep differs from the one in the "
+            f"directory in {', '.join(differ)}; use the same arguments or a new "
+            "output directory"
+        )
+    old, now = existing.get("versions", {}), new["versions"]
+    changed = sorted(k for k in set(old) | set(now) if old.get(k) != now.get(k))
+    if changed:
+        warnings.warn(
+            f"{root}: resuming with other versions than the sweep started with "
+            f"({', '.join(changed)}); rows may mix results of both",
+            stacklevel=3,
+        )
+
+
+def _execute(
+    root: Path,
+    scenarios: list[Scenario],
+    todo: list[tuple[int, range]],
+    seed: int,
+    event_log: bool,
+    workers: int | Executor | None,
+    bar: Any,
+) -> None:
+    if not todo:
+        return
+    serial = workers is None or (
+        isinstance(workers, int) and not isinstance(workers, bool) and workers <= 1
+    )
+    if serial:
+        for row, reps in todo:
+            _write_unit(root, row, reps, simulate_chunk(scenarios[row], seed, reps, event_log))
+            if bar is not None:
+                bar.update(1)
+        return
+    if isinstance(workers, Executor):
+        executor, owned = workers, False
+    elif isinstance(workers, int) and not isinstance(workers, bool):
+        context = multiprocessing.get_context(START_METHOD)
+        executor, owned = ProcessPoolExecutor(max_workers=workers, mp_context=context), True
+    else:
+        raise TypeError(f"workers must be None, an int or an Executor, got {workers!r}")
+    pending: dict[Future, tuple[int, range]] = {}
+    try:
+        for row, reps in todo:
+            future = executor.submit(simulate_chunk, scenarios[row], seed, reps, event_log)
+            pending[future] = (row, reps)
+        for future in as_completed(list(pending)):  # each unit on disk as soon as it is done
+            row, reps = pending.pop(future)
+            _write_unit(root, row, reps, future.result())
+            if bar is not None:
+                bar.update(1)
+    finally:
+        for future in pending:
+            future.cancel()
+        if owned:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _progress(total: int, initial: int) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, unit="chunk", desc="sweep")
