@@ -1,0 +1,752 @@
+"""The HR report: one self-contained HTML page on how long candidates wait, and why.
+
+The page is written for people who will not open Python: what can be promised to candidates at
+50/80/90/95 % confidence, the curve of the wait, where the days go (by cause and by stage), what
+would shorten the wait most (each delay source switched off in turn, with common random numbers),
+how many candidates are lost while waiting, and the scenario's assumptions in plain words.
+Every figure is embedded as a base64 PNG and the styles are inline: the file opens offline and
+loads nothing from anywhere.
+
+Every number comes from :mod:`hiresim.analysis` on one simulation run (same seed, same
+replications), so the page agrees with ``analysis.promise`` and ``analysis.attribution``:
+
+>>> import hiresim as hs
+>>> from hiresim.report import build_report
+>>> rep = build_report(hs.preset("mmc"), replications=2, seed=1, ablation=False)
+>>> html = rep.to_html()
+>>> "What to promise candidates" in html and "http://" not in html
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import io
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Confidence levels of the promise table.
+LEVELS: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95)
+
+#: What each cause label means, in the words of the people who wait.
+CAUSE_WORDS: dict[str, str] = {
+    "reorganization": "an HR reorganization froze hiring work",
+    "requirements": "the job itself was being rethought (reclassified, split or cancelled)",
+    "turnover": "the person in charge had left and the seat was empty",
+    "absence": "someone involved was on vacation or sick",
+    "priority": "someone involved was pulled onto a top-priority project",
+    "off_hours": "nights, weekends and public holidays",
+    "batching": "waiting for the next weekly committee meeting",
+    "scheduling": "finding a free slot on everyone's calendar",
+    "communication": "the decision was made but not yet passed on to the candidate",
+    "contention": "people were busy with other candidates' files",
+    "work": "someone was actually working on it",
+}
+
+#: What switching each delay source off stands for in practice (the ablation table).
+SOURCE_WORDS: dict[str, str] = {
+    "calendar": "Work on hiring around the clock (not a real option: it shows what office hours "
+                "cost)",
+    "contention": "Nobody queues: enough people that no file waits for a busy colleague",
+    "scheduling": "Meetings happen as soon as they are due (slots reserved in advance)",
+    "calendar_load": "Empty calendars: block time for hiring so other meetings don't crowd it",
+    "bureaucracy": "No approval chain for offers",
+    "communication": "Decision makers tell candidates directly, at once, and nobody is ghosted",
+    "absence": "Nobody is away (or someone covers at once for people on leave)",
+    "priority": "Protect hiring work from urgent projects",
+    "turnover": "Nobody leaves (or hand-overs are immediate)",
+    "reorganization": "No reorganizations",
+    "requirements": "Jobs are not rethought while candidates are in process",
+}
+
+
+#: Stages in the order a candidate meets them (the stage chart's x axis).
+STAGE_ORDER: tuple[str, ...] = (
+    "screening", "interview", "scorecards", "debrief", "decision", "approval", "communication",
+    "follow-up", "requirements",
+)
+
+
+@dataclass
+class Report:
+    """Everything the HR page shows, as tables; :meth:`to_html` renders it, :meth:`write` saves.
+
+    Attributes
+    ----------
+    scenario:
+        The :class:`hiresim.Scenario` simulated.
+    results:
+        The :class:`hiresim.Results` of ``replications`` runs with ``seed``.
+    promises:
+        :func:`hiresim.analysis.promise` at each level of :data:`LEVELS`, concatenated.
+    attribution:
+        :func:`hiresim.analysis.attribution` of the whole wait for feedback, by cause.
+    stage_attribution:
+        :func:`hiresim.analysis.attribution` with ``by="stage"`` (event-log waits).
+    ablation:
+        The format of :func:`hiresim.analysis.ablate` (``None`` when skipped), with a column
+        ``seconds``: the time each source's rerun took.
+    loss:
+        :func:`hiresim.analysis.candidate_loss`.
+    end_of_week:
+        :func:`hiresim.analysis.end_of_week_promise`.
+    """
+
+    scenario: Any
+    results: Any
+    promises: pd.DataFrame
+    attribution: pd.DataFrame
+    stage_attribution: pd.DataFrame | None
+    ablation: pd.DataFrame | None
+    loss: Any
+    end_of_week: pd.DataFrame
+    seed: int = 0
+    replications: int = 0
+    ablation_replications: int = 0
+    created: str = field(default_factory=lambda: _dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+    def to_html(self) -> str:
+        """The report as one self-contained HTML page."""
+        return render(self)
+
+    def write(self, path: str | os.PathLike) -> Path:
+        """Write the page to ``path`` (parent folders are created)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.to_html(), encoding="utf-8")
+        return path
+
+
+def build_report(
+    scenario: Any,
+    replications: int = 100,
+    seed: int = 0,
+    ablation: bool = True,
+    ablation_replications: int = 20,
+    sources: Iterable[str] | None = None,
+    workers: Any = None,
+    n_boot: int = 200,
+    step: Callable[[str], None] | None = None,
+) -> Report:
+    """Simulate ``scenario`` and compute everything the HR report shows.
+
+    Parameters
+    ----------
+    scenario:
+        A :class:`hiresim.Scenario`, a TOML path or a dict.
+    replications, seed, workers:
+        Passed to :func:`hiresim.simulate` for the main run.
+    ablation:
+        Whether to rerun the scenario with each delay source switched off ("what would help
+        most"). This is the slow part: ``1 + len(sources)`` runs of ``ablation_replications``.
+    ablation_replications:
+        Replications of each ablation run (same ``seed``: common random numbers). When equal to
+        ``replications`` the main run is reused as the baseline.
+    sources:
+        Delay sources to switch off (default: all of :data:`hiresim.DELAY_SOURCES`).
+    n_boot:
+        Bootstrap resamples for confidence intervals.
+    step:
+        Called with a short label before each simulation (for progress display).
+    """
+    import hiresim
+    from hiresim import analysis
+    from hiresim.scenario import DELAY_SOURCES, load_scenario
+
+    sc = load_scenario(scenario)
+    tick = step or (lambda label: None)
+    tick("simulating the scenario")
+    results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+    promises = pd.concat(
+        [analysis.promise(results, confidence=c, n_boot=n_boot, seed=seed) for c in LEVELS],
+        ignore_index=True,
+    )
+    attribution = analysis.attribution(results)
+    stage = None
+    if results.events is not None and len(results.events):
+        stage = analysis.attribution(results, by="stage")
+    effects = None
+    if ablation:
+        chosen = list(DELAY_SOURCES if sources is None else sources)
+        effects = run_ablation(sc, chosen, ablation_replications, seed, workers, n_boot, tick,
+                               baseline=results)
+    return Report(
+        scenario=sc,
+        results=results,
+        promises=promises,
+        attribution=attribution,
+        stage_attribution=stage,
+        ablation=effects,
+        loss=analysis.candidate_loss(results),
+        end_of_week=analysis.end_of_week_promise(results, n_boot=n_boot, seed=seed),
+        seed=seed,
+        replications=replications,
+        ablation_replications=ablation_replications if ablation else 0,
+    )
+
+
+def run_ablation(
+    scenario: Any,
+    sources: Sequence[str] | None = None,
+    replications: int = 20,
+    seed: int = 0,
+    workers: Any = None,
+    n_boot: int = 200,
+    step: Callable[[str], None] | None = None,
+    baseline: Any = None,
+) -> pd.DataFrame:
+    """:func:`hiresim.analysis.ablate` with a progress hook and the time each rerun took.
+
+    Same runs and same numbers as ``analysis.ablate(scenario, sources, replications, seed,
+    q=(0.5, 0.9), n_boot=n_boot)``, plus a column ``seconds``. ``baseline``: Results of
+    ``scenario`` already simulated with this ``seed`` and ``replications`` (reused, not rerun).
+    """
+    import hiresim
+    from hiresim import analysis
+    from hiresim.scenario import DELAY_SOURCES, load_scenario
+
+    sc = load_scenario(scenario)
+    sources = list(DELAY_SOURCES if sources is None else sources)
+    tick = step or (lambda label: None)
+    results = baseline
+    if (results is not None and results.replications == replications
+            and results.seed == seed):
+        runs: dict[str, Any] = {"baseline": results}
+    else:
+        tick("what-ifs: baseline")
+        runs = {"baseline": hiresim.simulate(sc, replications=replications, seed=seed,
+                                             workers=workers)}
+    seconds = {}
+    for source in sources:
+        tick(f"what-ifs: without {source}")
+        t0 = time.perf_counter()
+        runs[source] = hiresim.simulate(sc.without(source), replications=replications,
+                                        seed=seed, workers=workers)
+        seconds[source] = time.perf_counter() - t0
+    table = analysis.compare(runs, q=(0.5, 0.9), n_boot=n_boot, seed=seed)
+    base = table.loc[table["name"] == "baseline", "value"].to_numpy()
+    out = table[table["name"] != "baseline"].drop(columns=["lower", "upper"])
+    out["baseline"] = np.tile(base, len(sources))
+    out = out.rename(columns={"name": "source", "diff": "change", "diff_lower": "lower",
+                              "diff_upper": "upper"})
+    out["seconds"] = out["source"].map(seconds)
+    cols = ["source", "statistic", "q", "baseline", "value", "change", "lower", "upper",
+            "seconds"]
+    return out[cols].reset_index(drop=True)
+
+
+def write_report(scenario: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
+    """Build the report of ``scenario`` (see :func:`build_report`) and write it to ``path``."""
+    return build_report(scenario, **kwargs).write(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _pct(x: float, digits: int = 0) -> str:
+    return "–" if x is None or not np.isfinite(x) else f"{100 * x:.{digits}f} %"
+
+
+def _days(x: float, digits: int = 1) -> str:
+    return "–" if x is None or not np.isfinite(x) else f"{x:.{digits}f}"
+
+
+def _signed(x: float) -> str:
+    if x is None or not np.isfinite(x):
+        return "–"
+    text = f"{x:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
+def _figure_png(draw: Callable[[Any], None], size: tuple[float, float] = (8.0, 4.0)) -> str:
+    """Draw on a fresh Figure (no pyplot, no global state) and return a base64 PNG data URI."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, dpi=110, layout="constrained")
+    draw(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _img(uri: str, alt: str) -> str:
+    return f'<figure><img src="{uri}" alt="{_esc(alt)}"></figure>'
+
+
+def _promise_section(rep: Report) -> str:
+    p = rep.promises
+    never = float(p["p_never"].iloc[0]) if len(p) else float("nan")
+    rows: list[str] = []
+    sentences: list[str] = []
+    unreachable: list[str] = []
+    for level in LEVELS:
+        cal = p[(p["days_kind"] == "calendar") & np.isclose(p["confidence"], level)].iloc[0]
+        bus = p[(p["days_kind"] == "business") & np.isclose(p["confidence"], level)].iloc[0]
+        reached = np.isfinite(cal["promise_days"])
+        key = f"{level:g}"
+        if reached:
+            cells = (
+                f'<td class="num" data-promise="calendar-{key}">{cal["promise_days"]:.0f}</td>'
+                f'<td class="num" data-promise="business-{key}">{bus["promise_days"]:.0f}</td>'
+                f'<td class="num">{_days(cal["lower"])} – {_days(cal["upper"])}</td>'
+            )
+            sentences.append(
+                f"<li><b>{level:.0%}</b> of candidates hear back within "
+                f"<b>{cal['promise_days']:.0f} calendar days</b> "
+                f"({bus['promise_days']:.0f} working days).</li>"
+            )
+        else:
+            cells = (
+                f'<td class="num never" data-promise="calendar-{key}">never</td>'
+                f'<td class="num never" data-promise="business-{key}">never</td>'
+                '<td class="num">–</td>'
+            )
+            unreachable.append(f"{level:.0%}")
+        rows.append(f"<tr><th>{level:.0%}</th>{cells}</tr>")
+    if unreachable:
+        levels = (unreachable[0] if len(unreachable) == 1
+                  else ", ".join(unreachable[:-1]) + " or " + unreachable[-1])
+        sentences.append(
+            f"<li><b>{levels}</b>: <b>cannot be promised</b>, however long the wait announced. "
+            f"Only {_pct(1 - never)} of candidates ever hear back: the others withdraw before "
+            "an answer comes or are never told. Shorter waits (fewer withdrawals) and telling "
+            "every candidate are what would make these promises possible.</li>"
+        )
+    eow = rep.end_of_week.set_index("interview_day")
+    eow_all = float(eow.loc["all", "p_kept"]) if "all" in eow.index else float("nan")
+    by_day = ", ".join(
+        f"{d} {_pct(float(eow.loc[d, 'p_kept']))}"
+        for d in ("Mon", "Tue", "Wed", "Thu", "Fri") if d in eow.index
+    )
+    return f"""
+<section id="promise">
+<h2>What to promise candidates</h2>
+<p class="lead">After an interview, candidates want to know when they will hear back. These are
+the waits you can honestly announce, from the simulated interviews of this scenario
+(“confidence” is the share of candidates for whom the promise is kept).</p>
+<ul class="promises">{''.join(sentences)}</ul>
+<table class="data" id="promise-table">
+<thead><tr><th>confidence</th><th>calendar days</th><th>working days (Mon–Fri)</th>
+<th>range of the estimate (calendar days)</th></tr></thead>
+<tbody>{''.join(rows)}</tbody>
+</table>
+<p><b data-never="{never:.6f}">{_pct(never)}</b> of waits end without an answer (the candidate
+withdrew or was never told). <b>“We'll let you know by the end of the week”</b> is kept for
+<b>{_pct(eow_all)}</b> of candidates (by interview day: {by_day}).</p>
+</section>"""
+
+
+def _survival_section(rep: Report) -> str:
+    from hiresim import analysis, plotting
+
+    r = rep.results
+    reached = rep.promises[(rep.promises["days_kind"] == "calendar")
+                           & np.isfinite(rep.promises["promise_days"])]
+    mark = float(reached["confidence"].max()) if len(reached) else None
+
+    def draw(fig):
+        ax = fig.add_subplot()
+        plotting.plot_survival(r, ax=ax, promise=mark, label="still waiting, among those who "
+                               "keep waiting and are answered")
+        finite = r.journeys["days_to_feedback"].to_numpy(dtype=float)
+        top = float(np.nanquantile(finite, 0.99)) if finite.size else 30.0
+        grid = np.linspace(0, max(top, 7.0), 400)
+        heard = analysis.p_heard_by(r, grid)
+        ax.step(grid, 1 - heard["p_heard"], where="post", color="#b2182b", linewidth=1.8,
+                label="without an answer, all candidates (withdrawn and ghosted never hear)")
+        ax.set_xlim(0, grid[-1])
+        ax.legend(frameon=False, loc="upper right", fontsize=8)
+        ax.set_title("How long candidates wait for feedback after an interview")
+
+    return f"""
+<section id="curve">
+<h2>The wait, day by day</h2>
+<p>The red line is the share of candidates who still have no answer, so many days after their
+interview; it levels off at the share who never get one. The blue line leaves out candidates who
+withdrew or were never told (the shaded band is its 95 % confidence band)
+{'and the dot marks the longest promise above' if mark else ''}.</p>
+{_img(_figure_png(draw), "share of candidates still waiting, by days since the interview")}
+</section>"""
+
+
+def _attribution_section(rep: Report) -> str:
+    from hiresim import plotting
+
+    a = rep.attribution
+    total = float(a["mean_days"].sum())
+    rows = []
+    for row in a.sort_values("share", ascending=False).itertuples():
+        if not row.total_days > 0:
+            continue
+        cause = str(row.cause)
+        rows.append(
+            f'<tr><th>{_esc(cause)}</th><td>{_esc(CAUSE_WORDS.get(cause, ""))}</td>'
+            f'<td class="num" data-cause-days="{cause}">{row.mean_days:.2f}</td>'
+            f'<td class="num" data-cause-share="{cause}">{_pct(row.share, 1)}</td></tr>'
+        )
+    top = a.sort_values("share", ascending=False).iloc[0] if len(a) else None
+    lead = ""
+    if top is not None and np.isfinite(top["share"]):
+        lead = (f"The average wait for feedback is <b>{total:.1f} calendar days</b>. The largest "
+                f"part, <b>{_pct(top['share'])}</b>, is {_esc(CAUSE_WORDS[str(top['cause'])])}.")
+    figs = ""
+    if rep.stage_attribution is not None and len(rep.stage_attribution):
+        stage = rep.stage_attribution.copy()
+        seen = list(dict.fromkeys(rep.results.events["stage"].astype(str)))
+        order = [s for s in STAGE_ORDER if s in seen] + [s for s in seen if s not in STAGE_ORDER]
+        stage["stage"] = pd.Categorical(stage["stage"].astype(str), categories=order,
+                                        ordered=True)
+
+        def draw(fig):
+            ax = fig.add_subplot()
+            plotting.plot_attribution(stage, ax=ax, value="mean_days")
+            ax.set_title("Waiting before each step of the process, by cause")
+            ax.set_xlabel("step (stage)")
+            ax.set_ylabel("mean waiting days per candidate at that step")
+
+        figs = (
+            "<p>The same days, seen step by step over the whole process (from the recruiter's "
+            "screen to the last message): how long each step's work waited to be picked up, "
+            "and why.</p>"
+            + _img(_figure_png(draw, (9.0, 4.2)), "waiting days before each stage, by cause")
+        )
+    return f"""
+<section id="causes">
+<h2>Where the days go</h2>
+<p>{lead} Every day of every simulated wait is charged to exactly one cause; when several hold at
+once (a vacation over a weekend) the day goes to the first of them in the order of this list of
+causes: reorganization, requirements, turnover, absence, priority, off hours, batching,
+scheduling, communication, contention, work.</p>
+<table class="data" id="cause-table">
+<thead><tr><th>cause</th><th>what it means</th><th>mean days per wait</th><th>share</th></tr>
+</thead><tbody>{''.join(rows)}</tbody></table>
+{figs}
+</section>"""
+
+
+def _ablation_section(rep: Report) -> str:
+    from hiresim import plotting
+
+    if rep.ablation is None or not len(rep.ablation):
+        return """
+<section id="whatif"><h2>What would help most</h2>
+<p>Not computed for this report (run without <code>--no-ablation</code> to include it).</p>
+</section>"""
+    ab = rep.ablation
+    mean = ab[ab["statistic"] == "restricted_mean"].sort_values("change")
+    p90 = ab[(ab["statistic"] == "quantile") & np.isclose(ab["q"], 0.9)].set_index("source")
+    rows = []
+    for row in mean.itertuples():
+        src = str(row.source)
+        change = -row.change
+        p90_change = -float(p90.loc[src, "change"]) if src in p90.index else float("nan")
+        verdict = ("shorter" if row.upper < 0 else "longer" if row.lower > 0
+                   else "no clear change")
+        rows.append(
+            f'<tr><th>{_esc(src)}</th><td>{_esc(SOURCE_WORDS.get(src, src))}</td>'
+            f'<td class="num" data-ablation="{src}">{_signed(change)}</td>'
+            f'<td class="num">{_signed(-row.upper)} to {_signed(-row.lower)}</td>'
+            f'<td class="num">{_signed(p90_change)}</td><td>{verdict}</td>'
+            f'<td class="num small">{row.seconds:.1f} s</td></tr>'
+        )
+
+    # With few replications a percentile interval may not contain its point estimate;
+    # plot_ablation draws error bars from the distances, which must not be negative.
+    shown = ab.assign(lower=np.fmin(ab["lower"], ab["change"]),
+                      upper=np.fmax(ab["upper"], ab["change"]))
+
+    def draw(fig):
+        ax = fig.add_subplot()
+        plotting.plot_ablation(shown, ax=ax)
+        ax.set_title("Change in the average wait with each delay source switched off")
+        ax.set_xlabel("change in the average wait (calendar days; negative = shorter)")
+
+    actionable = mean[mean["source"] != "calendar"]
+    best = (actionable if len(actionable) else mean).iloc[0]
+    now = float(mean["baseline"].iloc[0])
+    return f"""
+<section id="whatif">
+<h2>What would help most</h2>
+<p>Each delay source was switched off in turn and the same candidates, with the same luck, were
+simulated again ({rep.ablation_replications} runs each). The average wait is
+<b>{now:.1f} days</b> now; the biggest gain within a company's reach:
+<b>{_esc(SOURCE_WORDS.get(str(best['source']), best['source']))}</b>, about
+<b>{_signed(-best['change'])} days</b> on average.
+“Days saved (90 % wait)” is the change of the wait within which nine in ten of the candidates
+who are answered hear back. “Range” is a 95 % interval: when it includes 0 the effect is not
+clear at this number of runs. Sources already absent from the scenario change nothing.</p>
+<table class="data" id="whatif-table">
+<thead><tr><th>delay source</th><th>if …</th><th>days saved (average)</th><th>range</th>
+<th>days saved (90 % wait)</th><th>verdict</th><th>compute time</th></tr></thead>
+<tbody>{''.join(rows)}</tbody></table>
+{_img(_figure_png(draw), "change in the mean wait when each delay source is switched off")}
+</section>"""
+
+
+def _loss_section(rep: Report) -> str:
+    s = rep.loss.summary.iloc[0]
+    bw = rep.loss.by_wait
+    rows = []
+    for row in bw.itertuples():
+        if row.at_risk == 0:
+            continue
+        stop = "more" if not np.isfinite(row.stop) else f"{row.stop:.0f}"
+        rows.append(
+            f'<tr><th>{row.start:.0f} – {stop} days</th><td class="num">{row.at_risk}</td>'
+            f'<td class="num">{_pct(row.withdrawal_rate)}</td>'
+            f'<td class="num">{_pct(row.cumulative_withdrawn)}</td></tr>'
+        )
+    declined = ("" if not np.isfinite(s["share_declined"]) else
+                f" Of the {int(s['offers'])} offers made, {_pct(s['share_declined'])} were "
+                "declined.")
+    return f"""
+<section id="loss">
+<h2>Candidates lost while waiting</h2>
+<p><b data-loss="withdrawn">{_pct(s['share_withdrawn'])}</b> of candidates withdrew (took another
+job or gave up) before the process ended, and <b>{_pct(s['share_ghosted'])}</b> were never told
+the outcome.{declined} The longer the silence, the more candidates leave:</p>
+<table class="data" id="loss-table">
+<thead><tr><th>already waiting</th><th>still waiting</th><th>withdraw in this period</th>
+<th>all waits withdrawn so far</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+</section>"""
+
+
+def _duration(d: Any) -> str:
+    unit = {"working_hours": "working hours", "working_days": "working days",
+            "calendar_days": "calendar days", "hours": "hours"}.get(d.unit, d.unit)
+    lo, mid, hi = d.quantile(0.1), d.quantile(0.5), d.quantile(0.9)
+    if np.isclose(lo, hi):
+        return f"{mid:g} {unit}"
+    return f"typically {mid:.3g} {unit}, one in ten over {hi:.3g}"
+
+
+def _roles_text(roles: list[str] | None) -> str:
+    return "everyone" if not roles else ", ".join(r.replace("_", " ") for r in roles)
+
+
+def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
+    """The scenario's key assumptions in plain words: ``[(heading, [sentence, ...]), ...]``."""
+    sc = scenario
+    out: list[tuple[str, list[str]]] = []
+    people = []
+    for name, role in sc.roles.items():
+        text = (f"{role.count} {name.replace('_', ' ')}{'s' if role.count > 1 else ''}, "
+                f"working on the “{role.calendar}” calendar")
+        if role.calendar_load:
+            text += f", with {_pct(role.calendar_load)} of their time already in other meetings"
+        if role.assignment == "pool":
+            text += "; tasks go to whoever is free first"
+        people.append(text + ".")
+    out.append(("People", people))
+    cals = []
+    for name, cal in sc.calendars.items():
+        if cal.always_open:
+            cals.append(f"“{name}”: open around the clock, no holidays.")
+            continue
+        text = f"“{name}”: {', '.join(cal.weekdays)}, {cal.hours[0]}–{cal.hours[1]}"
+        if cal.lunch:
+            text += f" (lunch {cal.lunch[0]}–{cal.lunch[1]})"
+        if cal.country:
+            text += f", public holidays of {cal.country}"
+            if cal.subdivision:
+                text += f"-{cal.subdivision}"
+        if cal.closed:
+            text += f", {len(cal.closed)} extra closed days"
+        cals.append(text + ".")
+    out.append(("Working calendars", cals))
+    req = sc.requisitions
+    flow = [
+        f"{req.initial} open positions at the start, {req.rate_per_month:g} new ones a month; "
+        f"{sc.candidates.rate_per_week:g} candidates a week per open position reach the "
+        f"interviews"
+        + (f" (at most {sc.candidates.max_per_requisition} per position)."
+           if sc.candidates.max_per_requisition else "."),
+        f"Candidates arrive over {sc.horizon_days} days from {sc.start:%d %B %Y}.",
+    ]
+    if sc.screening:
+        flow.append(f"A recruiter screen first ({_duration(sc.screening.work)}); "
+                    f"{_pct(sc.screening.pass_probability)} pass.")
+    out.append(("Positions and candidates", flow))
+    rounds = []
+    for i, rnd in enumerate(sc.rounds, 1):
+        who = f"{rnd.panel} {rnd.panel_role.replace('_', ' ')}{'s' if rnd.panel > 1 else ''}"
+        if rnd.hiring_manager_attends:
+            who += " and the hiring manager"
+        d = rnd.decision
+        rounds.append(
+            f"Round {i} “{rnd.name or i}”: {rnd.interview_minutes} minutes with {who}; then "
+            f"{_pct(d.advance)} go on, {_pct(d.offer)} get an offer, {_pct(d.reject)} are "
+            "rejected."
+        )
+    rounds.append(f"Each interviewer writes a scorecard: {_duration(sc.scorecards.work)}.")
+    if sc.debrief:
+        rounds.append(f"A {sc.debrief.minutes}-minute debrief of the panel and hiring manager"
+                      + (" and recruiter" if sc.debrief.recruiter_attends else "")
+                      + ", at the first slot where all are free.")
+    if sc.decision:
+        rounds.append(f"The hiring manager decides: {_duration(sc.decision.work)}.")
+    out.append(("Interview rounds", rounds))
+    if sc.approvals:
+        steps = []
+        for step in sc.approvals.steps:
+            text = f"“{step.name or '/'.join(step.roles)}” by {_roles_text(step.roles)}"
+            if step.committee:
+                c = step.committee
+                text += f", only at the committee on {', '.join(c.weekdays)} at {c.time}"
+            else:
+                text += f" ({_duration(step.work)})"
+            if step.send_back:
+                text += f"; {_pct(step.send_back)} are sent back for rework"
+            steps.append(text + ".")
+        out.append(("Offer approvals (people who never met the candidate)", steps))
+    com = sc.communication
+    comm = [
+        "Only the recruiter talks to candidates (decisions are handed over first)."
+        if com.policy == "hr_gated" else "Decision makers tell candidates directly.",
+        f"Writing to the candidate: {_duration(com.message)}.",
+    ]
+    if com.legal_review:
+        comm.append(f"Legal reviews {', '.join(com.legal_review.applies_to)} messages "
+                    f"({_duration(com.legal_review.work)}).")
+    if com.hold_rejections_until_filled:
+        comm.append("Final-round rejections wait until the job is filled.")
+    if com.ghost_probability:
+        comm.append(f"{_pct(com.ghost_probability)} of rejections are never sent.")
+    out.append(("Communication policy", comm))
+    life = []
+    if sc.absences:
+        a = sc.absences
+        life.append(f"{a.vacation_days_per_year:g} vacation days a year and about "
+                    f"{a.sick_spells_per_year:g} sick spells ({_duration(a.sick_duration)}) "
+                    f"for {_roles_text(a.roles)}.")
+    rule = sc.continuity.default
+    life.append("Work of someone on leave " + (
+        "waits for them." if rule.policy == "wait" else
+        f"goes to a colleague after {rule.after_days:g} working days."
+        if rule.policy == "delegate_after" else "goes to a colleague at once."))
+    for role, r in sc.continuity.roles.items():
+        life.append(f"For {role.replace('_', ' ')}s: " + (
+            "work waits for them." if r.policy == "wait" else
+            f"a colleague takes over after {r.after_days:g} working days."
+            if r.policy == "delegate_after" else "a colleague takes over at once."))
+    if sc.priority_shifts:
+        p = sc.priority_shifts
+        life.append(f"About {p.rate_per_year:g} top-priority projects a year per person "
+                    f"({_roles_text(p.roles)}), each {_duration(p.duration)}.")
+    if sc.turnover:
+        t = sc.turnover
+        life.append(f"{_pct(t.annual_rate)} of staff leave each year; a replacement arrives "
+                    f"after {_duration(t.replacement_lag)}.")
+    if sc.reorganizations:
+        r = sc.reorganizations
+        life.append(f"{r.rate_per_year:g} reorganizations a year, each freezing hiring work for "
+                    f"{_duration(r.freeze)}.")
+    if sc.requirements:
+        r = sc.requirements
+        life.append(f"Each open job is rethought about {r.rate_per_year:g} times a year "
+                    f"({_pct(r.split_probability)} split, {_pct(r.cancel_probability)} "
+                    "cancelled).")
+    out.append(("Life inside the company", life))
+    if sc.behaviour:
+        b = sc.behaviour
+        cand = []
+        if b.follow_up:
+            cand.append(f"Candidates write in after {b.follow_up.first_after_days:g} days of "
+                        f"silence, then every {b.follow_up.every_days:g} days.")
+        if b.patience:
+            cand.append(f"Candidates without news withdraw after {_duration(b.patience.days)}; "
+                        f"{_pct(b.patience.never_withdraw)} never withdraw.")
+        out.append(("Candidates", cand))
+    out.append(("Offers", [f"{_pct(sc.offers.accept_probability)} of offers are accepted."]))
+    return out
+
+
+def _assumptions_section(rep: Report) -> str:
+    blocks = "".join(
+        f"<h3>{_esc(head)}</h3><ul>{''.join(f'<li>{_esc(s)}</li>' for s in items)}</ul>"
+        for head, items in assumptions(rep.scenario) if items
+    )
+    return f"""
+<section id="assumptions">
+<h2>What the simulation assumes</h2>
+<p>The numbers above are only as good as these assumptions. If your company differs, change the
+scenario file and run the report again.</p>
+{blocks}
+</section>"""
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+color:#1f2328;max-width:60rem;margin:2rem auto;padding:0 1.5rem;line-height:1.5}
+h1{font-size:1.9rem;margin-bottom:.2rem}h2{border-bottom:2px solid #d0d7de;
+padding-bottom:.2rem;margin-top:2.4rem}h3{margin-bottom:.2rem}
+.sub{color:#57606a;margin-top:0}.lead{font-size:1.08rem}
+table.data{border-collapse:collapse;margin:1rem 0;width:100%}
+table.data th,table.data td{border-bottom:1px solid #d0d7de;padding:.35rem .6rem;
+text-align:left;vertical-align:top}table.data thead th{background:#f6f8fa}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.never{color:#b2182b;font-weight:600}.small{color:#57606a;font-size:.85rem}
+ul.promises li{margin:.3rem 0}figure{margin:1rem 0}figure img{max-width:100%;height:auto}
+nav a{margin-right:1rem}footer{margin-top:3rem;color:#57606a;font-size:.9rem;
+border-top:1px solid #d0d7de;padding-top:.8rem}code{background:#f6f8fa;padding:0 .2rem}
+"""
+
+
+def render(rep: Report) -> str:
+    """The HTML page of a :class:`Report` (self-contained: no external resources)."""
+    import hiresim
+
+    sc = rep.scenario
+    waits = len(rep.results.journeys)
+    cands = len(rep.results.candidates)
+    title = f"How long candidates wait — {sc.name}"
+    nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (
+        ("promise", "Promise"), ("curve", "The wait"), ("causes", "Where the days go"),
+        ("whatif", "What would help"), ("loss", "Candidates lost"),
+        ("assumptions", "Assumptions")))
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="hiresim {hiresim.__version__}">
+<title>{_esc(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>{_esc(title)}</h1>
+<p class="sub">{_esc(sc.description)}</p>
+<p>From {rep.replications} simulated runs of {sc.horizon_days} days each: {cands:,} candidates
+and {waits:,} waits for feedback after an interview. Days are calendar days unless marked
+“working days”.</p>
+<nav>{nav}</nav>
+</header>
+{_promise_section(rep)}
+{_survival_section(rep)}
+{_attribution_section(rep)}
+{_ablation_section(rep)}
+{_loss_section(rep)}
+{_assumptions_section(rep)}
+<footer>Made with hiresim {hiresim.__version__} on {rep.created}: scenario “{_esc(sc.name)}”,
+{rep.replications} replications, seed {rep.seed}
+{f"; what-ifs with {rep.ablation_replications} replications each" if rep.ablation is not None
+ else ""}. The same command with the same seed gives the same numbers. This is a simulation: it
+shows what the stated assumptions imply, not a measurement of your company.</footer>
+</body>
+</html>
+"""
