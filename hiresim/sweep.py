@@ -91,6 +91,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _unfloat(column: pd.Series) -> list[Any]:
+    """A column's cells, whole numbers of a float column as ints (pandas makes ints with NaN
+    floats)."""
+    cells = column.tolist()
+    if column.dtype.kind != "f":
+        return cells
+    return [int(v) if isinstance(v, float) and v.is_integer() else v for v in cells]
+
+
 def read_overrides(
     overrides: pd.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike,
 ) -> tuple[list[dict[str, Any]], list[str], str]:
@@ -112,10 +121,8 @@ def read_overrides(
             raise ScenarioError(label, [("", f"not a readable CSV table: {exc}")]) from None
     if isinstance(overrides, pd.DataFrame):
         columns = [str(c) for c in overrides.columns]
-        records = [
-            dict(zip(columns, values, strict=True))
-            for values in overrides.itertuples(index=False, name=None)
-        ]
+        cells = [_unfloat(overrides.iloc[:, k]) for k in range(len(columns))]
+        records = [{c: cells[k][i] for k, c in enumerate(columns)} for i in range(len(overrides))]
     elif isinstance(overrides, Mapping):
         raise TypeError(
             "overrides must be a table (DataFrame, list of dicts or CSV path), "

@@ -145,7 +145,8 @@ def test_overrides_from_a_csv_file_with_empty_cells(base, tmp_path):
 def test_dataframe_overrides_with_nan_keep_the_base(base, tmp_path):
     table = pd.DataFrame({"roles.recruiter.count": [float("nan"), 3.0]})
     swept = hs.sweep(base, table, 2, seed=SEED, out=tmp_path / "out")
-    assert swept.manifest["overrides"] == [{}, {"roles.recruiter.count": 3.0}]
+    assert swept.manifest["overrides"] == [{}, {"roles.recruiter.count": 3}]
+    assert type(swept.manifest["overrides"][1]["roles.recruiter.count"]) is int
     assert swept.scenario(1).roles["recruiter"].count == 3
 
 
