@@ -482,8 +482,10 @@ def _ablation_section(rep: Report) -> str:
 <section id="whatif">
 <h2>What would help most</h2>
 <p>Each delay source was switched off in turn and the same candidates, with the same luck, were
-simulated again ({rep.ablation_replications} runs each). The average wait is
-<b>{now:.1f} days</b> now; the biggest gain within a company's reach:
+simulated again ({rep.ablation_replications} runs each). The average wait until an answer
+is <b>{now:.1f} days</b> now (this average also estimates how long withdrawn and ghosted
+candidates would have waited, so it is longer than the average of the waits above, which end
+when a candidate leaves); the biggest gain within a company's reach:
 <b>{_esc(SOURCE_WORDS.get(str(best['source']), best['source']))}</b>, about
 <b>{_signed(-best['change'])} days</b> on average.
 “Days saved (90 % wait)” is the change of the wait within which nine in ten of the candidates
