@@ -600,8 +600,8 @@ def test_offer_declined_or_accepted(accept, final):
 N_PAIRED = 8
 #: Replications of the intensity comparisons (rare org-wide events vary a lot between runs).
 N_INTENSITY = 16
-#: Contention's ablation multiplies every role by 50 (slow to build): fewer replications.
-N_CONTENTION = 4
+#: Send-back is measured on offers only (a few per replication): more replications.
+N_SEND_BACK = 48
 SEED = 20260105
 #: One-sided bound, in standard errors.
 Z = 3.0
@@ -637,13 +637,7 @@ def baseline(short_default) -> hs.Results:
 @pytest.mark.parametrize("source", list(hs.DELAY_SOURCES))
 def test_switching_a_source_off_does_not_lengthen_the_wait(short_default, baseline, source):
     n = N_PAIRED
-    if source == "contention":  # 50 times the people: slow to build, so a shorter span
-        n, sc = N_CONTENTION, short_default.with_overrides({"horizon_days": 45, "drain_days": 45})
-        on = per_replication(
-            hs.simulate(sc, replications=n, seed=SEED, event_log=False), "days_to_feedback", n
-        )
-    else:
-        sc, on = short_default, per_replication(baseline, "days_to_feedback", N_INTENSITY)[:n]
+    sc, on = short_default, per_replication(baseline, "days_to_feedback", N_INTENSITY)[:n]
     off = hs.simulate(sc.without(source), replications=n, seed=SEED, event_log=False)
     diff, se = paired(per_replication(off, "days_to_feedback", n), on)
     assert diff <= Z * se, f"without {source}: mean wait {diff:+.2f} days (SE {se:.2f})"
@@ -672,12 +666,12 @@ INTENSITY = [
 ]
 
 
-def measured(res: hs.Results, measure) -> pd.Series:
+def measured(res: hs.Results, measure, n: int = N_INTENSITY) -> pd.Series:
     if callable(measure):
-        return measure(res, N_INTENSITY)
+        return measure(res, n)
     if measure.startswith("offer "):
-        return per_replication(res, measure.split()[1], N_INTENSITY, rows=offers)
-    return per_replication(res, measure, N_INTENSITY)
+        return per_replication(res, measure.split()[1], n, rows=offers)
+    return per_replication(res, measure, n)
 
 
 #: One-sided level of the intensity tests: the normal tail beyond 3 standard errors.
@@ -699,13 +693,13 @@ def sign_test(d: pd.Series) -> float:
 
 @pytest.mark.parametrize(("knob", "high", "measure"), INTENSITY, ids=[k[0] for k in INTENSITY])
 def test_more_of_a_source_gives_more_of_its_cause(short_default, baseline, knob, high, measure):
+    n = N_SEND_BACK if knob.endswith("send_back") else N_INTENSITY
     more = hs.simulate(
-        short_default.with_overrides({knob: high}),
-        replications=N_INTENSITY,
-        seed=SEED,
-        event_log=False,
+        short_default.with_overrides({knob: high}), replications=n, seed=SEED, event_log=False
     )
-    a, b = measured(more, measure), measured(baseline, measure)
+    if n != N_INTENSITY:  # replication i is the same whatever the count: extend the baseline
+        baseline = hs.simulate(short_default, replications=n, seed=SEED, event_log=False)
+    a, b = measured(more, measure, n), measured(baseline, measure, n)
     diff, se = paired(a, b)
     p = sign_test(a - b)
     # either paired test at the 3-sigma level (together: level <= 2 * ALPHA)
