@@ -58,13 +58,20 @@ def _small(code: str) -> str:
     return re.sub(r"\bworkers=\d+", "workers=None", code)
 
 
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
 def _skip_reason(code: str) -> str | None:
     for needle, what in NEEDS.items():
         if needle in code:
             return what
     for module in OPTIONAL_MODULES:
         if re.search(rf"^\s*(import|from)\s+{module}\b", code, re.M) and \
-                importlib.util.find_spec(module) is None:
+                not _importable(module):
             return f"{module} (optional) is not installed"
     return None
 
