@@ -327,6 +327,7 @@ def compare(scenarios, preset_names, sets, replications, seed, workers, business
         table = compare_runs(runs, q=(0.5, 0.9), seed=seed,
                              days="business" if business else "calendar")
     unit = "working days" if business else "calendar days"
+    out_tau = float(table.attrs.get("tau") or float("nan"))
     out = Table(title=f"time to feedback ({unit}; {replications} replications, seed {seed})")
     for col in ("scenario", "statistic", "value", "95 % CI", "diff vs first", "diff CI"):
         out.add_column(col, justify="left" if col in ("scenario", "statistic") else "right")
@@ -337,7 +338,8 @@ def compare(scenarios, preset_names, sets, replications, seed, workers, business
                     "" if first_row else f"{row.diff:+.1f}",
                     "" if first_row else _interval(row.diff_lower, row.diff_upper))
     out.caption = ("Kaplan-Meier: withdrawn, ghosted and open waits censored; mean restricted "
-                   "to the longest wait; negative diff = shorter than the first")
+                   f"to {out_tau:.0f} days (90th percentile of all waits); negative diff = "
+                   "shorter than the first")
     console.print(out)
     if variant_note:
         console.print(variant_note)

@@ -271,7 +271,8 @@ def plot_ablation(
     ax.barh(
         y,
         change,
-        xerr=np.nan_to_num(err),
+        # a bootstrap interval need not contain the point estimate (tiny samples): clip at 0
+        xerr=np.clip(np.nan_to_num(err), 0.0, None),
         color=colors,
         height=0.6,
         error_kw={"ecolor": "black", "capsize": 3, "linewidth": 1},

@@ -478,14 +478,16 @@ def _ablation_section(rep: Report) -> str:
     actionable = mean[mean["source"] != "calendar"]
     best = (actionable if len(actionable) else mean).iloc[0]
     now = float(mean["baseline"].iloc[0])
+    tau = float(ab.attrs.get("tau") or float("nan"))
     return f"""
 <section id="whatif">
 <h2>What would help most</h2>
 <p>Each delay source was switched off in turn and the same candidates, with the same luck, were
-simulated again ({rep.ablation_replications} runs each). The average wait until an answer
-is <b>{now:.1f} days</b> now (this average also estimates how long withdrawn and ghosted
-candidates would have waited, so it is longer than the average of the waits above, which end
-when a candidate leaves); the biggest gain within a company's reach:
+simulated again ({rep.ablation_replications} runs each). The average wait until an answer,
+counting any wait longer than {tau:.0f} days as {tau:.0f} days, is <b>{now:.1f} days</b> now
+(it also estimates how long withdrawn and ghosted candidates would have waited, so it differs
+from the average of the waits above, which end when a candidate leaves); the biggest gain
+within a company's reach:
 <b>{_esc(SOURCE_WORDS.get(str(best['source']), best['source']))}</b>, about
 <b>{_signed(-best['change'])} days</b> on average.
 “Days saved (90 % wait)” is the change of the wait within which nine in ten of the candidates

@@ -63,8 +63,10 @@ def compare(
     days:
         ``"calendar"`` or ``"business"``.
     tau:
-        Horizon of the restricted mean, common to all runs (default: the longest wait seen in
-        any run; without censoring the restricted mean is then the plain mean).
+        Horizon of the restricted mean, common to all runs. Default: the 90th percentile of
+        all waits (ended or censored) pooled over the runs. The longest wait seen would make
+        the mean hinge on a handful of extreme, heavily censored waits (it flipped the sign of
+        small effects); the 90th percentile keeps the comparison on waits that are observed.
 
     Returns
     -------
@@ -96,7 +98,8 @@ def compare(
     universe = np.unique(np.concatenate([t["replication"].to_numpy() for t in tables.values()]))
     if tau is None:
         finite = [t["time"].to_numpy()[np.isfinite(t["time"].to_numpy())] for t in tables.values()]
-        tau = max((float(f.max()) for f in finite if f.size), default=np.nan)
+        pooled = np.concatenate(finite) if finite else np.array([])
+        tau = float(np.quantile(pooled, TAU_QUANTILE)) if pooled.size else np.nan
     weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     ones = np.ones((1, universe.size))
     stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -119,6 +122,10 @@ def compare(
     out = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
     out.attrs["tau"] = tau
     return out
+
+
+#: Default horizon of the restricted mean in comparisons: this quantile of the pooled waits.
+TAU_QUANTILE = 0.9
 
 
 def _stats(time, event, rep, weights, qs, tau) -> np.ndarray:
@@ -184,4 +191,6 @@ def ablate(
         columns={"name": "source", "diff": "change", "diff_lower": "lower", "diff_upper": "upper"}
     )
     cols = ["source", "statistic", "q", "baseline", "value", "change", "lower", "upper"]
-    return out[cols].reset_index(drop=True)
+    out = out[cols].reset_index(drop=True)
+    out.attrs["tau"] = table.attrs.get("tau")
+    return out
