@@ -49,20 +49,53 @@ class Timeline:
     describe the same time are equal.
     """
 
-    __slots__ = ("_b", "_c", "_closed_np", "_cum", "_n", "_next", "_present")
+    __slots__ = ("_b", "_c", "_closed_np", "_cum", "_masks", "_n", "_next", "_np", "_present")
 
     def __init__(self, bounds: Sequence[float], codes: Sequence[int]) -> None:
         b, c = _normalize(_as_float_list(bounds), [int(x) for x in codes])
+        self._setup(b, c, tuple(sorted(set(c) - {OPEN})))
+
+    def _setup(self, b: list[float], c: list[int], present: tuple[int, ...],
+               arrays: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self._b: list[float] = b
         self._c: list[int] = c
         self._n: int = len(c)
-        # Closed codes present (for charge), and per-code time accumulated at each bound.
-        self._present: tuple[int, ...] = tuple(sorted(set(c) - {OPEN}))
+        #: Closed codes present (for charge), in priority order.
+        self._present: tuple[int, ...] = present
+        # Per-code time accumulated at each bound, and the next open moment after each
+        # segment: built on first use (most person timelines answer few kinds of query).
         self._cum: list[list[float] | None] = [None] * (N_CAUSES + 1)
-        for code in (*self._present, OPEN):
-            self._cum[code] = _cumulative(b, c, code)
-        self._next: list[float] = _next_open_starts(b, c)
+        self._next: list[float] | None = None
         self._closed_np: tuple[np.ndarray, np.ndarray] | None = None
+        self._masks: dict[tuple[float, int], np.ndarray] | None = None
+        #: The bounds and codes as NumPy arrays (for building tables and overlays).
+        self._np: tuple[np.ndarray, np.ndarray] | None = arrays
+
+    @classmethod
+    def _from_normalized(cls, b: np.ndarray, c: np.ndarray, present: tuple[int, ...]
+                         ) -> Timeline:
+        """A timeline from segments already in normal form (NumPy arrays, no validation)."""
+        tl = cls.__new__(cls)
+        tl._setup(b.tolist(), c.tolist(), present, (b, c))
+        return tl
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        arrays = self._np
+        if arrays is None:
+            arrays = self._np = (np.asarray(self._b, float), np.asarray(self._c, np.int64))
+        return arrays
+
+    def _cum_of(self, code: int) -> list[float]:
+        cum = self._cum[code]
+        if cum is None:
+            cum = self._cum[code] = _cumulative(*self._arrays(), code)
+        return cum
+
+    def _next_starts(self) -> list[float]:
+        nxt = self._next
+        if nxt is None:
+            nxt = self._next = _next_open_starts(*self._arrays())
+        return nxt
 
     # -- construction -----------------------------------------------------------------------
 
@@ -80,30 +113,45 @@ class Timeline:
         ``OPEN`` changes nothing. Intervals may overlap each other and come in any order; empty
         or reversed ones are ignored.
         """
-        _check_code(code)
-        s = np.asarray(list(starts) if not isinstance(starts, np.ndarray) else starts, float)
-        e = np.asarray(list(ends) if not isinstance(ends, np.ndarray) else ends, float)
-        if s.shape != e.shape or s.ndim != 1:
-            raise ValueError("overlay needs as many starts as ends (1-d sequences)")
-        keep = e > s
-        if code == OPEN or not keep.any():
+        return self.overlay_many([(starts, ends, code)])
+
+    def overlay_many(self, layers: Iterable[tuple[Iterable[float], Iterable[float], int]]
+                     ) -> Timeline:
+        """:meth:`overlay` of several ``(starts, ends, code)`` layers in one pass.
+
+        The result is the same as overlaying them one after the other (in any order: each
+        piece of time keeps the highest-priority code among those that cover it), but the
+        segments are merged and the timeline built once.
+        """
+        unions = []
+        for starts, ends, code in layers:
+            _check_code(code)
+            s = np.asarray(list(starts) if not isinstance(starts, np.ndarray) else starts, float)
+            e = np.asarray(list(ends) if not isinstance(ends, np.ndarray) else ends, float)
+            if s.shape != e.shape or s.ndim != 1:
+                raise ValueError("overlay needs as many starts as ends (1-d sequences)")
+            keep = e > s
+            if code == OPEN or not keep.any():
+                continue
+            unions.append((*_union(s[keep], e[keep]), code))
+        if not unions:
             return self
-        us, ue = _union(s[keep], e[keep])
-        old_b = np.asarray(self._b, float)
-        old_c = np.asarray(self._c, np.int64)
-        points = np.unique(np.concatenate([old_b, us, ue]))
+        old_b, old_c = self._arrays()
+        points = np.unique(np.concatenate([old_b, *(u[0] for u in unions),
+                                           *(u[1] for u in unions)]))
         mids = 0.5 * (points[:-1] + points[1:])
         # Existing code at each elementary piece (outside the old bounds: open).
         i = np.searchsorted(old_b, mids, side="right") - 1
         inside = (i >= 0) & (i < len(old_c))
-        existing = np.full(len(mids), OPEN, np.int64)
-        existing[inside] = old_c[i[inside]]
-        # Whether the piece lies inside the union of the overlaid intervals.
-        k = np.searchsorted(us, mids, side="right") - 1
-        covered = k >= 0
-        covered[covered] = mids[covered] < ue[k[covered]]
-        new = np.where(covered, np.minimum(existing, code), existing)
-        return Timeline(points.tolist(), new.tolist())
+        new = np.full(len(mids), OPEN, np.int64)
+        new[inside] = old_c[i[inside]]
+        for us, ue, code in unions:
+            # Whether the piece lies inside the union of the overlaid intervals.
+            k = np.searchsorted(us, mids, side="right") - 1
+            covered = k >= 0
+            covered[covered] = mids[covered] < ue[k[covered]]
+            new[covered] = np.minimum(new[covered], code)
+        return _normalized_timeline(points, new)
 
     # -- inspection -------------------------------------------------------------------------
 
@@ -159,7 +207,7 @@ class Timeline:
         i = bisect_right(self._b, t) - 1
         if self._code_at(i) == OPEN:
             return t
-        return self._next[i]
+        return self._next_starts()[i]
 
     # -- working-time arithmetic ------------------------------------------------------------
 
@@ -170,7 +218,7 @@ class Timeline:
         continuous, non-decreasing function of ``t`` on the whole real line.
         """
         b = self._b
-        cum = self._cum[code]
+        cum = self._cum_of(code)
         if i < 0:
             return t - b[0] if code == OPEN else 0.0
         if i >= self._n:
@@ -196,7 +244,7 @@ class Timeline:
         if code == OPEN and (i >= self._n or t + hours <= b[i + 1]):
             return t + hours  # fast path: finishes inside the current open stretch
         target = self._measure(OPEN, i, t) + hours
-        cum = self._cum[OPEN]
+        cum = self._cum_of(OPEN)
         j = bisect_left(cum, target)
         if j == 0:  # before the first bound (only reachable through rounding)
             return max(t, b[0] + target)
@@ -275,6 +323,34 @@ class Timeline:
             i += 1
         return out
 
+    def disruption_at(self, t: float, horizon: float) -> tuple[int, float] | None:
+        """``(code, until)`` if ``t`` lies in a segment closed by a disruption (a code below
+        :data:`OFF_HOURS`), else ``None``. ``until`` is the end of the run of adjacent
+        disruption segments from there (clipped at ``t + horizon``).
+
+        The same answer as scanning :meth:`closed_intervals` over ``[t, t + horizon)``, but it
+        walks only the segments of the spell, so it is cheap on the hot path.
+        """
+        if not self._n:
+            return None
+        bs, cs = self._b, self._c
+        i = bisect_right(bs, t) - 1
+        if i < 0 or i >= self._n or cs[i] >= OFF_HOURS:
+            return None
+        stop = t + horizon
+        code = cs[i]
+        until = min(bs[i + 1], stop)
+        i += 1
+        while i < self._n and bs[i] < stop and cs[i] < OFF_HOURS:
+            until = min(bs[i + 1], stop)
+            i += 1
+        return code, until
+
+    @property
+    def disrupted(self) -> bool:
+        """Whether any segment is closed by a disruption (not merely off hours)."""
+        return bool(self._present) and self._present[0] < OFF_HOURS
+
     def slot_mask(self, slot_hours: float, n_slots: int) -> np.ndarray:
         """Boolean array: slot ``k`` = ``[k * slot_hours, (k + 1) * slot_hours)`` is fully open.
 
@@ -282,22 +358,27 @@ class Timeline:
         """
         if slot_hours <= 0:
             raise ValueError(f"slot_hours must be > 0, got {slot_hours!r}")
-        starts = np.arange(n_slots, dtype=float) * slot_hours
         if not self._n:
             return np.ones(n_slots, dtype=bool)
-        ends = starts + slot_hours
-        cs, ce = self._closed_arrays()
-        # First closed segment ending after the slot start; the slot is blocked iff it starts
-        # before the slot ends (closed segments are disjoint and sorted).
-        j = np.searchsorted(ce, starts, side="right")
-        blocked = j < len(cs)
-        blocked[blocked] = cs[j[blocked]] < ends[blocked]
-        return ~blocked
+        key = (float(slot_hours), int(n_slots))
+        if self._masks is None:
+            self._masks = {}
+        mask = self._masks.get(key)
+        if mask is None:
+            starts, ends = slot_grid(slot_hours, n_slots)
+            cs, ce = self._closed_arrays()
+            # First closed segment ending after the slot start; the slot is blocked iff it
+            # starts before the slot ends (closed segments are disjoint and sorted).
+            j = np.searchsorted(ce, starts, side="right")
+            blocked = j < len(cs)
+            blocked[blocked] = cs[j[blocked]] < ends[blocked]
+            mask = self._masks[key] = ~blocked
+        return mask.copy()
 
     def _closed_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         if self._closed_np is None:
-            b = np.asarray(self._b, float)
-            closed = np.asarray(self._c) != OPEN
+            b, c = self._arrays()
+            closed = c != OPEN
             self._closed_np = (b[:-1][closed], b[1:][closed])
         return self._closed_np
 
@@ -352,27 +433,90 @@ def _normalize(b: list[float], c: list[int]) -> tuple[list[float], list[int]]:
     return nb, nc
 
 
-def _cumulative(b: list[float], c: list[int], code: int) -> list[float]:
-    """Time of ``code`` in ``[b[0], b[i])`` for every bound ``i``."""
-    out = [0.0] * len(b)
-    acc = 0.0
-    for i, ci in enumerate(c):
-        if ci == code:
-            acc += b[i + 1] - b[i]
-        out[i + 1] = acc
-    return out
+def _cumulative(b: np.ndarray, c: np.ndarray, code: int) -> list[float]:
+    """Time of ``code`` in ``[b[0], b[i])`` for every bound ``i``.
+
+    ``np.cumsum`` adds left to right like a Python loop (adding 0.0 for other codes changes
+    nothing), so the sums are the same floats as ``acc += b[i + 1] - b[i]``.
+    """
+    pieces = np.where(c == code, b[1:] - b[:-1], 0.0)
+    out = np.zeros(len(b))
+    np.cumsum(pieces, out=out[1:])
+    return out.tolist()
 
 
-def _next_open_starts(b: list[float], c: list[int]) -> list[float]:
-    """For each segment, the first open moment at or after its end (the last bound if none)."""
-    out = [0.0] * len(c)
-    nxt = b[-1] if b else 0.0
-    for i in range(len(c) - 1, -1, -1):
-        out[i] = nxt
-        if c[i] == OPEN:
-            nxt = b[i]
-    # out[i] must be the first open moment >= b[i+1]: segment i+1's start if it is open.
-    return out
+def _next_open_starts(bs: np.ndarray, c: np.ndarray) -> list[float]:
+    """For each segment, the first open moment at or after its end (the last bound if none):
+    the start of the first open segment after it, else the last bound."""
+    n = len(c)
+    if not n:
+        return []
+    opens = np.flatnonzero(c == OPEN)
+    k = np.searchsorted(opens, np.arange(n), side="right")
+    found = k < len(opens)
+    out = np.full(n, bs[-1])
+    out[found] = bs[opens[k[found]]]
+    return out.tolist()
+
+
+def _normalized_timeline(points: np.ndarray, codes: np.ndarray) -> Timeline:
+    """A timeline from strictly increasing ``points`` and the code of each piece between them:
+    equal neighbours merged and open ends trimmed (what :func:`_normalize` does), in NumPy."""
+    if codes.size == 0:
+        return Timeline.always_open()
+    first = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    c = codes[first]
+    b = np.append(points[first], points[-1])
+    lo, hi = 0, len(c)
+    if c[0] == OPEN:
+        lo = 1
+    if hi > lo and c[hi - 1] == OPEN:
+        hi -= 1
+    if hi <= lo:
+        return Timeline.always_open()
+    c = c[lo:hi]
+    b = b[lo:hi + 1]
+    present = tuple(int(x) for x in np.unique(c) if x != OPEN)
+    return Timeline._from_normalized(b, c, present)
+
+
+def slot_grid(slot_hours: float, n_slots: int) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (hours) of meeting slots ``0 .. n_slots - 1`` (read-only, cached)."""
+    key = (float(slot_hours), int(n_slots))
+    grid = _SLOT_GRIDS.get(key)
+    if grid is None:
+        starts = np.arange(n_slots, dtype=float) * slot_hours
+        ends = starts + slot_hours
+        starts.flags.writeable = False
+        ends.flags.writeable = False
+        if len(_SLOT_GRIDS) > 16:
+            _SLOT_GRIDS.clear()
+        grid = _SLOT_GRIDS[key] = (starts, ends)
+    return grid
+
+
+_SLOT_GRIDS: dict[tuple[float, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def block_slots(mask: np.ndarray, starts: Sequence[float], ends: Sequence[float],
+                slot_hours: float) -> None:
+    """Mark as not free (in place) every slot of ``mask`` that meets ``[starts[k], ends[k])``.
+
+    The same test as :meth:`Timeline.slot_mask` (a slot is blocked when a closed interval
+    overlaps it), applied to extra intervals: a person's mask is their calendar's mask with
+    their own absences, projects and freezes blocked on top.
+    """
+    if not len(starts):
+        return
+    s = np.asarray(starts, float)
+    e = np.asarray(ends, float)
+    keep = e > s
+    slot_starts, slot_ends = slot_grid(slot_hours, len(mask))
+    lo = np.searchsorted(slot_ends, s[keep], side="right").tolist()
+    hi = np.searchsorted(slot_starts, e[keep], side="left").tolist()
+    for a, b in zip(lo, hi, strict=True):
+        if b > a:
+            mask[a:b] = False
 
 
 def _union(s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-import pandas as pd
 import simpy
 
 from hiresim import org
-from hiresim.calendar import Timeline
+from hiresim.calendar import Timeline, WorkingCalendar, block_slots
 from hiresim.causes import (
     ABSENCE,
     COMMUNICATION,
@@ -63,7 +63,7 @@ HOURS_PER_WEEK = 168.0
 CALENDAR_MARGIN_DAYS = 30
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Requisition:
     """An open position, owned by one hiring manager and one recruiter."""
 
@@ -84,7 +84,7 @@ class Requisition:
     handover_due: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Candidate:
     """A candidate's fixed draws: decisions and panels, made at arrival for common numbers."""
 
@@ -135,7 +135,7 @@ class Replication:
         span = s.total_days * 24.0
         slot_hours = s.scheduling.slot_minutes / 60.0
         n_slots = int(days * 24 / slot_hours)
-        calendars = {name: calendar_from_spec(spec) for name, spec in s.calendars.items()}
+        calendars = {name: _calendar(spec) for name, spec in s.calendars.items()}
         self.calendar_timelines = {name: cal.timeline(self.epoch, days)
                                    for name, cal in calendars.items()}
         load_rng = self.streams.generator("calendar_load")
@@ -149,8 +149,12 @@ class Replication:
             for i in range(role.count):
                 person = Person(env, f"{role_name}-{i + 1}", role_name, calendar, hours_per_day,
                                 None, role.capacity)  # type: ignore[arg-type]
-                self._disrupt(person, span, reorganizations)
-                free = person.timeline.slot_mask(slot_hours, n_slots)
+                layers = self._disrupt(person, span, reorganizations)
+                # the calendar's mask (cached across replications) with the person's own
+                # disruptions blocked on top: the same as their timeline's slot mask
+                free = calendar.slot_mask(slot_hours, n_slots)
+                for starts, ends, _code in layers:
+                    block_slots(free, starts, ends, slot_hours)
                 if role.calendar_load > 0.0:
                     free &= busy_blocks(load_rng, role.calendar_load, slot_hours, 0, n_slots)
                 person.free = free
@@ -187,16 +191,17 @@ class Replication:
         self.reorganization_onsets = onsets
         return list(zip(onsets, lengths, strict=True))
 
-    def _disrupt(self, person: Person, span: float,
-                 reorganizations: list[tuple[float, float]]) -> None:
+    def _disrupt(self, person: Person, span: float, reorganizations: list[tuple[float, float]]
+                 ) -> list[tuple[list[float], list[float], int]]:
         """Lay absences, projects, vacancies and freezes over the person's calendar.
 
         Each mechanism draws from its own stream, person by person in a fixed order, so
-        switching one off leaves the others' draws unchanged.
+        switching one off leaves the others' draws unchanged. The layers are laid in one pass
+        (:meth:`Timeline.overlay_many`) and returned, for the person's meeting-slot mask.
         """
         s = self.s
         calendar, hpd, role = person.calendar, person.hours_per_day, person.role
-        timeline = calendar
+        layers: list[tuple[list[float], list[float], int]] = []
         spec_a = s.absences
         if spec_a is not None and (spec_a.roles is None or role in spec_a.roles):
             rng = self._person_rng("absence")
@@ -204,28 +209,29 @@ class Replication:
                                      spec_a.seasonality, self._month_of_day, calendar, hpd, span)
             ss, se = ([], []) if spec_a.sick_spells_per_year == 0 else poisson_spells(
                 rng, spec_a.sick_spells_per_year, spec_a.sick_duration, calendar, hpd, span)
-            timeline = timeline.overlay(vs + ss, ve + se, ABSENCE)
+            layers.append((vs + ss, ve + se, ABSENCE))
         spec_p = s.priority_shifts
         if spec_p is not None and (spec_p.roles is None or role in spec_p.roles):
             rng = self._person_rng("priority")
             ps, pe = poisson_spells(rng, spec_p.rate_per_year, spec_p.duration, calendar, hpd,
                                     span)
             ps, pe = part_time(calendar, ps, pe, spec_p.share)
-            timeline = timeline.overlay(ps, pe, PRIORITY)
+            layers.append((ps, pe, PRIORITY))
         spec_t = s.turnover
         if spec_t is not None and (spec_t.roles is None or role in spec_t.roles):
             rng = self._person_rng("turnover")
             leaves, joins = vacancies(rng, spec_t.annual_rate, spec_t.replacement_lag, calendar,
                                       hpd, span)
-            timeline = timeline.overlay(leaves, joins, TURNOVER)
+            layers.append((leaves, joins, TURNOVER))
             person.joins = joins
         spec_r = s.reorganizations
         if reorganizations and (spec_r.roles is None or role in spec_r.roles):  # type: ignore
             starts = [t for t, _ in reorganizations]
             ends = [span_hours(calendar, t, length, spec_r.freeze.unit, hpd)  # type: ignore
                     for t, length in reorganizations]
-            timeline = timeline.overlay(starts, ends, REORGANIZATION)
-        person.timeline = timeline
+            layers.append((starts, ends, REORGANIZATION))
+        person.timeline = calendar.overlay_many(layers) if layers else calendar
+        return layers
 
     def _person_rng(self, mechanism: str) -> np.random.Generator:
         return self.streams.sub_generator(mechanism)
@@ -257,6 +263,11 @@ class Replication:
                           if s.requirements else [])
         self.w_turnover = self._work(s.turnover.handover) if s.turnover else None
         self.w_reorg = self._work(s.reorganizations.handover) if s.reorganizations else None
+        comm = s.communication
+        #: ``_communicate`` has nothing to do (and draws nothing) for any outcome.
+        self._silent = (comm.ghost_probability == 0.0 and not comm.hold_rejections_until_filled
+                        and (comm.policy != "hr_gated" or self.w_handoff.zero)
+                        and self.w_legal is None and self.w_message.zero)
         self.delegation = self._delegation()
         self.restart_after_priority = (
             _restart_after_priority if s.priority_shifts is not None
@@ -290,6 +301,9 @@ class Replication:
         self._behaviour_rng = self.streams.generator("candidates")
         self._assign = self.streams.python_random("assignment")
         self._requirements_rng = self.streams.generator("requirements")
+        self._all_pools = all(s.roles[rnd.panel_role].assignment == "pool" for rnd in s.rounds)
+        self._round_pools = [self.pools.get(rnd.panel_role) for rnd in s.rounds]
+        self._no_panels: list[list[int]] = [[] for _ in s.rounds]
         for t_open in opened:
             self._start_requisition(t_open, rng, horizon)
 
@@ -306,7 +320,10 @@ class Replication:
         if s.candidates.max_per_requisition is not None:
             times = times[: s.candidates.max_per_requisition]
         draws = self._decision_rng.random((len(times), len(s.rounds) + 2)).tolist()
-        panels = [[self._panel(rnd, self._assign) for rnd in s.rounds] for _ in times]
+        if self._all_pools:  # pool rounds draw no panel: share one list of empty panels
+            panels = [self._no_panels] * len(times)
+        else:
+            panels = [[self._panel(rnd, self._assign) for rnd in s.rounds] for _ in times]
         behaviour = self._behaviour_draws(len(times))
         self.requisitions.append(req)
         self.env.process(self._arrivals(req, times, draws, panels, behaviour))
@@ -440,30 +457,36 @@ class Replication:
     def _candidate(self, c: Candidate) -> Process:
         """A candidate's whole process: screen, interview rounds, waits for feedback."""
         s, env, req = self.s, self.env, c.requisition
-        scratch = Leg(env.now)
+        # ``scratch`` legs account for waits outside a journey (screening, holds, interview
+        # scheduling); nothing reads them afterwards, so they are made only when needed
         if self.w_screening is not None:
-            yield from task(self, req.recruiter, self.w_screening, scratch, c.id, "screening",
-                            "screening", req.id, 0, self.recruiter_handover(req))
+            yield from task(self, req.recruiter, self.w_screening, Leg(env.now), c.id,
+                            "screening", "screening", req.id, 0, self.recruiter_handover(req))
             if c.draws[0] >= s.screening.pass_probability or req.closed:  # type: ignore[union-attr]
                 self._finish(c, "rejected")
                 return
         for r, rnd in enumerate(s.rounds, start=1):
-            scratch = Leg(env.now)
-            yield from self._gate(req, scratch)
+            scratch = None
+            if req.hold is not None:
+                scratch = Leg(env.now)
+                yield from self._gate(req, scratch)
             if req.cancelled:
                 self._finish(c, "cancelled")
                 return
-            pool = self.pools.get(rnd.panel_role)
+            pool = self._round_pools[r - 1]
             panel = [] if pool else [self.people[rnd.panel_role][i] for i in c.panels[r - 1]]
-            attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
-            notice = s.scheduling.notice_hours if self.scheduling else 0.0
-            yield from meeting(self, attendees, req.recruiter, rnd.interview_minutes, scratch,
-                               c.id, f"interview {r}", "interview", req.id, r, candidate=True,
-                               notice=notice)
+            # an unscheduled zero-minute interview with no event log does nothing: skip it
+            if self.scheduling or rnd.interview_minutes or self.event_log:
+                attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
+                notice = s.scheduling.notice_hours if self.scheduling else 0.0
+                yield from meeting(self, attendees, req.recruiter, rnd.interview_minutes,
+                                   scratch or Leg(env.now), c.id, f"interview {r}",
+                                   "interview", req.id, r, candidate=True, notice=notice)
             c.rounds = r
             leg = Leg(env.now)
             c.journey = (r, env.now, leg)
-            self._watch(c, r)
+            if s.behaviour is not None:
+                self._watch(c, r)
             outcome = yield from self._after_interview(c, r, rnd, pool, panel, leg)
             if c.withdrawn:  # the company learns it when it tries to tell the candidate
                 self._finish(c, "withdrawn")
@@ -501,20 +524,27 @@ class Replication:
         s, req = self.s, c.requisition
         w = self.w_scorecard
         if not w.zero:
-            if pool is not None:
-                makers = [lambda b: pool_task(self, pool, w, b, c.id, "scorecard", "scorecards",
-                                              req.id, r)] * rnd.panel  # type: ignore[attr-defined]
+            if pool is not None and rnd.panel == 1:  # type: ignore[attr-defined]
+                # what ``parallel`` does with one branch, without its two generator layers
+                yield from pool_task(self, pool, w, leg, c.id, "scorecard", "scorecards",
+                                     req.id, r)
             else:
-                makers = [_bind(task, self, p, w, c.id, "scorecard", "scorecards", req.id, r)
-                          for p in panel]
-            yield from parallel(self, leg, makers)
+                if pool is not None:
+                    makers = [lambda b: pool_task(self, pool, w, b, c.id, "scorecard",
+                                                  "scorecards", req.id, r)
+                              ] * rnd.panel  # type: ignore[attr-defined]
+                else:
+                    makers = [_bind(task, self, p, w, c.id, "scorecard", "scorecards", req.id,
+                                    r) for p in panel]
+                yield from parallel(self, leg, makers)
         if s.debrief is not None:
             attendees = [*panel, req.hiring_manager]
             if s.debrief.recruiter_attends:
                 attendees.append(req.recruiter)
             yield from meeting(self, attendees, req.hiring_manager, s.debrief.minutes, leg, c.id,
                                "debrief", "debrief", req.id, r, candidate=False)
-        yield from self._gate(req, leg)
+        if req.hold is not None:
+            yield from self._gate(req, leg)
         if self.w_decision is not None and not self.w_decision.zero:
             yield from task(self, req.hiring_manager, self.w_decision, leg, c.id, "decision",
                             "decision", req.id, r)
@@ -523,12 +553,15 @@ class Replication:
             outcome = "reject"
         if outcome == "offer" and s.approvals is not None:
             yield from self._approvals(c, r, leg)
-        yield from self._gate(req, leg)
+        if req.hold is not None:
+            yield from self._gate(req, leg)
         if req.cancelled:
             told = self.u_communicate() < s.requirements.told_when_cancelled  # type: ignore
             if not told:
                 return "ghosted"
             outcome = "reject"
+        if self._silent:  # nothing to hand off, review, hold, ghost or send
+            return outcome
         return (yield from self._communicate(c, r, leg, outcome))
 
     def _watch(self, c: Candidate, r: int) -> None:
@@ -672,8 +705,12 @@ class Replication:
 
     # -- running -----------------------------------------------------------------------------
 
-    def run(self) -> dict[str, pd.DataFrame]:
+    def run(self) -> dict[str, Any]:
         """Run to the end of the simulated span; censor what is still waiting; build tables."""
+        return self.trace_run().tables(self.epoch)
+
+    def trace_run(self) -> Trace:
+        """Run to the end of the simulated span, censor what is still waiting; the records."""
         self.env.run(until=self.end)
         end = self.end
         for c in list(self.candidates.values()):
@@ -686,7 +723,7 @@ class Replication:
                 self.trace.journey(c.id, r, c.requisition.id, start, end, math.nan, "open",
                                    leg.acc)
             self._finish_open(c)
-        return self.trace.tables(self.epoch)
+        return self.trace
 
     def _finish_open(self, c: Candidate) -> None:
         self.trace.candidate(c.id, c.requisition.id, c.applied, self.end, "open", c.rounds,
@@ -708,6 +745,22 @@ def _restart_after_priority(timeline: Timeline, start: float, end: float, hours:
             return end
         start = timeline.next_open(hit[1])
         end = timeline.add_open(start, hours)
+
+
+#: WorkingCalendars by calendar spec, kept across replications in a process: a calendar caches
+#: its timeline (and that timeline its slot masks), which every replication would otherwise
+#: rebuild from the holiday tables.
+_CALENDARS: dict[str, WorkingCalendar] = {}
+
+
+def _calendar(spec: object) -> WorkingCalendar:
+    key = spec.model_dump_json()  # type: ignore[attr-defined]
+    cal = _CALENDARS.get(key)
+    if cal is None:
+        if len(_CALENDARS) >= 64:  # a sweep over many calendars: keep the cache bounded
+            _CALENDARS.clear()
+        cal = _CALENDARS[key] = calendar_from_spec(spec)
+    return cal
 
 
 def _decide(u: float, p: object) -> str:
@@ -742,6 +795,13 @@ def _poisson_times(rng: np.random.Generator, mean_gap: float, t0: float, t1: flo
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int, event_log: bool = True
-                    ) -> dict[str, pd.DataFrame]:
+                    ) -> dict[str, Any]:
     """Simulate replication ``replication`` of ``scenario`` and return its three tables."""
     return Replication(scenario, seed, replication, event_log).run()
+
+
+def replication_columns(scenario: Scenario, seed: int, replication: int,
+                        event_log: bool = True) -> dict[str, dict[str, Any]]:
+    """Simulate one replication and return its records as compact columns (no pandas);
+    :func:`hiresim.trace.build_tables` makes tables of any number of them."""
+    return Replication(scenario, seed, replication, event_log).trace_run().columns()

@@ -15,7 +15,6 @@ import numpy as np
 import simpy
 
 from hiresim.calendar import Timeline
-from hiresim.causes import OFF_HOURS
 from hiresim.distributions import DurationSpec
 
 
@@ -165,15 +164,7 @@ def disrupted_at(person: Person, t: float, horizon: float = 24.0 * 400) -> tuple
     """``(cause, until)`` if ``person`` is away for a disruption (leave, project, vacancy, freeze)
     at ``t``; ``None`` if they are at work or merely off hours. ``until`` is the end of the
     whole spell of disruptions that holds at ``t`` (adjacent spells merged)."""
-    spans = person.timeline.closed_intervals(t, t + horizon)
-    if not spans or spans[0][0] > t or spans[0][2] >= OFF_HOURS:
-        return None
-    cause, until = spans[0][2], spans[0][1]
-    for s, e, code in spans[1:]:
-        if s > until or code >= OFF_HOURS:
-            break
-        until = e
-    return cause, until
+    return person.timeline.disruption_at(t, horizon)
 
 
 # -------------------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ import platform
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when tables are built or read, not by ``import hiresim``
+    import pandas as pd
 
 TABLES = ("journeys", "candidates", "events")
 MANIFEST = "manifest.json"
@@ -90,6 +91,8 @@ class Results:
     @classmethod
     def read_parquet(cls, path: str | Path) -> Results:
         """Read what :meth:`to_parquet` wrote; the tables compare equal to the originals."""
+        import pandas as pd
+
         src = Path(path)
         tables = {name: pd.read_parquet(src / f"{name}.parquet") for name in TABLES}
         manifest = json.loads((src / MANIFEST).read_text())

@@ -12,16 +12,20 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from hiresim.results import TABLES, Results, dependency_versions
 from hiresim.scenario import Scenario, load_scenario
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 #: Start method of local worker processes. "spawn" is explicit and the same on every platform;
 #: hiresim never sets a global start method.
 START_METHOD = "spawn"
+#: Replications whose tables are built together when running in this process: a chunk's
+#: records go from Python lists to NumPy columns per replication and to DataFrames once.
+SERIAL_CHUNK = 32
 
 
 def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 100,
@@ -50,8 +54,11 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
     payload = sc.model_dump(mode="json")
-    parts = list(_run(payload, int(seed), replications, workers, progress, event_log,
-                      chunk_size))
+    # each part is the tables of one chunk of replications, built as soon as it arrives (from
+    # NumPy columns: workers never build DataFrames), so only finished frames are held
+    parts = [build_tables(cols, sc.start)
+             for cols in _run(payload, int(seed), replications, workers, progress, event_log,
+                              chunk_size)]
     tables = {name: _concat([p[name] for p in parts]) for name in TABLES}
     manifest = {
         "seed": int(seed),
@@ -64,16 +71,30 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def run_chunk(payload: dict[str, Any], seed: int, replications: Sequence[int],
-              event_log: bool) -> list[dict[str, pd.DataFrame]]:
-    """Run some replications of a scenario given as a plain dict (what workers receive)."""
-    from hiresim.model import run_replication
+              event_log: bool) -> dict[str, dict[str, Any]]:
+    """Run some replications of a scenario given as a plain dict (what workers receive).
 
+    Returns the chunk's records as compact columns (NumPy arrays and lists of labels, see
+    :meth:`hiresim.trace.Trace.columns`): small to send back, and a worker never imports
+    pandas. :func:`hiresim.trace.build_tables` turns them into DataFrames.
+    """
     scenario = Scenario.model_validate(payload)
-    return [run_replication(scenario, seed, r, event_log) for r in replications]
+    return _chunk_columns(scenario, seed, replications, event_log)
+
+
+def _chunk_columns(scenario: Scenario, seed: int, replications: Sequence[int],
+                   event_log: bool) -> dict[str, dict[str, Any]]:
+    from hiresim.model import replication_columns
+    from hiresim.trace import concat_columns
+
+    return concat_columns([replication_columns(scenario, seed, r, event_log)
+                           for r in replications])
 
 
 def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],
@@ -83,8 +104,14 @@ def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],
     Replication ``r`` gives the same rows here as in :func:`simulate` with the same seed, so
     callers (sweeps, custom schedulers) can split a run any way they like.
     """
-    parts = run_chunk(scenario.model_dump(mode="json"), seed, replications, event_log)
-    return {name: _concat([p[name] for p in parts]) for name in TABLES}
+    return build_tables(_chunk_columns(scenario, seed, replications, event_log),
+                        scenario.start)
+
+
+def build_tables(cols: dict[str, dict[str, Any]], epoch: Any) -> dict[str, pd.DataFrame]:
+    from hiresim.trace import build_tables as build
+
+    return build(cols, epoch)
 
 
 def _chunks(n: int, size: int) -> list[range]:
@@ -93,16 +120,16 @@ def _chunks(n: int, size: int) -> list[range]:
 
 def _run(payload: dict[str, Any], seed: int, n: int, workers: int | Executor | None,
          progress: bool, event_log: bool, chunk_size: int | None
-         ) -> Iterator[dict[str, pd.DataFrame]]:
+         ) -> Iterator[dict[str, dict[str, Any]]]:
     bar = _progress(n) if progress else None
     try:
         if workers is None or (isinstance(workers, int) and workers <= 1
                                and not isinstance(workers, bool)):
-            for chunk in _chunks(n, chunk_size or 1):
-                for part in run_chunk(payload, seed, chunk, event_log):
-                    if bar is not None:
-                        bar.update(1)
-                    yield part
+            for chunk in _chunks(n, chunk_size or SERIAL_CHUNK):
+                part = run_chunk(payload, seed, chunk, event_log)
+                if bar is not None:
+                    bar.update(len(chunk))
+                yield part
             return
         if isinstance(workers, Executor):
             executor, owned = workers, False
@@ -117,11 +144,11 @@ def _run(payload: dict[str, Any], seed: int, n: int, workers: int | Executor | N
         try:
             futures: list[Future] = [executor.submit(run_chunk, payload, seed, chunk, event_log)
                                      for chunk in _chunks(n, size)]
-            for future in futures:
-                parts = future.result()
+            for future, chunk in zip(futures, _chunks(n, size), strict=True):
+                part = future.result()
                 if bar is not None:
-                    bar.update(len(parts))
-                yield from parts
+                    bar.update(len(chunk))
+                yield part
         finally:
             if owned:
                 executor.shutdown(cancel_futures=True)

@@ -9,7 +9,6 @@ touches no pandas and no pydantic.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
@@ -249,7 +248,10 @@ def charge_meeting_wait(m: Replication, attendees: list[Person], organizer: Pers
     for person in attendees:
         if person is organizer:
             continue
-        for s, e, code in m.timeline_of(person, a).closed_intervals(a, b):
+        line = m.timeline_of(person, a)
+        if not line.disrupted:  # only off hours: the organizer's own charge decides those
+            continue
+        for s, e, code in line.closed_intervals(a, b):
             if code < OFF_HOURS:
                 extra.append((s, e, code))
     if not extra:
@@ -257,12 +259,16 @@ def charge_meeting_wait(m: Replication, attendees: list[Person], organizer: Pers
         return
     pieces = organizer_line.closed_intervals(a, b) + extra
     points = sorted({a, b, *(p[0] for p in pieces), *(p[1] for p in pieces)})
-    for lo, hi in itertools.pairwise(points):
-        code = OPEN
-        for s, e, c in pieces:
-            if s <= lo and hi <= e and c < code:
-                code = c
-        acc[SCHEDULING if code == OPEN else code] += hi - lo
+    # each elementary piece [points[k], points[k + 1]) goes to the highest-priority cause that
+    # covers it; every interval's ends are among the points, so it covers an index range
+    index = {t: k for k, t in enumerate(points)}
+    codes = [OPEN] * (len(points) - 1)
+    for s, e, c in pieces:
+        for k in range(index[s], index[e]):
+            if c < codes[k]:
+                codes[k] = c
+    for k, code in enumerate(codes):
+        acc[SCHEDULING if code == OPEN else code] += points[k + 1] - points[k]
 
 
 def wait_until(m: Replication, leg: Leg, t: float, code: int) -> Process:

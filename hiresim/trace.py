@@ -1,7 +1,9 @@
 """What happened in one replication, recorded in flat lists, with the cause of every wait.
 
-The simulation appends plain Python values here (no pandas, no pydantic on the hot path); a
-replication's tables are built once, at its end, by :meth:`Trace.tables`. A :class:`Leg` is the
+The simulation appends plain Python values here (no pandas, no pydantic on the hot path); at the
+end of a replication they become NumPy columns (:meth:`Trace.columns`), and the tables of a
+whole chunk of replications are built at once by :func:`build_tables` (pandas is imported
+there, only when tables are made). A :class:`Leg` is the
 running account of one stretch of a candidate's wait: the time from its ``mark`` onwards is not
 charged yet, and ``timeline``/``default`` say how it will be charged if the simulation ends
 before the stretch does (the wait is then censored, and the identity still holds).
@@ -13,7 +15,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from hiresim.calendar import Timeline
 from hiresim.causes import DELAY_COLUMNS, N_CAUSES, WAIT_COLUMNS, WORK
@@ -92,105 +93,199 @@ class Leg:
 
 
 class Trace:
-    """Flat records of one replication: journeys, candidates and activity instances."""
+    """Flat records of one replication: journeys, candidates and activity instances.
+
+    Every field is appended to a list of its own (no record tuples: a million small tuples
+    keep the garbage collector busy), outcomes as their category codes, and the per-cause
+    vectors flattened, ``N_CAUSES`` floats per record. :meth:`columns` turns the lists into
+    NumPy arrays once the replication ends; :func:`build_tables` makes the DataFrames, once
+    per chunk of replications.
+    """
 
     def __init__(self, replication: int, event_log: bool = True) -> None:
         self.replication = replication
         self.event_log = event_log
-        self.journeys: list[tuple[Any, ...]] = []
-        self.journey_acc: list[list[float]] = []
-        self.candidates: list[tuple[Any, ...]] = []
-        self.events: list[tuple[Any, ...]] = []
-        self.event_wt: list[list[float]] = []
+        # journeys
+        self.j_candidate: list[str] = []
+        self.j_round: list[int] = []
+        self.j_requisition: list[str] = []
+        self.j_start: list[float] = []
+        self.j_end: list[float] = []
+        self.j_feedback: list[float] = []
+        self.j_outcome: list[int] = []
+        self.j_acc: list[float] = []
+        # candidates
+        self.c_candidate: list[str] = []
+        self.c_requisition: list[str] = []
+        self.c_applied: list[float] = []
+        self.c_end: list[float] = []
+        self.c_outcome: list[int] = []
+        self.c_rounds: list[int] = []
+        self.c_declined: list[bool] = []
+        # events
+        self.e_text: tuple[list[str], ...] = ([], [], [], [], [], [])  # case .. requisition
+        self.e_num: tuple[list[float], ...] = ([], [], [], [])  # enabled, start, end, suspended
+        self.e_round: list[int] = []
+        self.e_wt: list[float] = []
 
     def journey(self, candidate: str, rnd: int, requisition: str, start: float, end: float,
                 feedback: float, outcome: str, acc: list[float]) -> None:
         """A wait for feedback; ``end`` is when it ended (feedback or censoring)."""
-        self.journeys.append((candidate, rnd, requisition, start, end, feedback, outcome))
-        self.journey_acc.append(acc)
+        self.j_candidate.append(candidate)
+        self.j_round.append(rnd)
+        self.j_requisition.append(requisition)
+        self.j_start.append(start)
+        self.j_end.append(end)
+        self.j_feedback.append(feedback)
+        self.j_outcome.append(_OUTCOME_CODE[outcome])
+        self.j_acc.extend(acc)
 
     def candidate(self, candidate: str, requisition: str, applied: float, end: float,
                   outcome: str, rounds: int, declined: bool) -> None:
-        self.candidates.append((candidate, requisition, applied, end, outcome, rounds, declined))
+        self.c_candidate.append(candidate)
+        self.c_requisition.append(requisition)
+        self.c_applied.append(applied)
+        self.c_end.append(end)
+        self.c_outcome.append(_FINAL_CODE[outcome])
+        self.c_rounds.append(rounds)
+        self.c_declined.append(declined)
 
     def event(self, case: str, activity: str, resource: str, role: str, enabled: float,
               start: float, end: float, stage: str, requisition: str, rnd: int,
               wt: list[float], suspended: float = 0.0) -> None:
-        self.events.append((case, activity, resource, role, enabled, start, end, stage,
-                            requisition, rnd, suspended))
-        self.event_wt.append(wt)
+        text, num = self.e_text, self.e_num
+        text[0].append(case)
+        text[1].append(activity)
+        text[2].append(resource)
+        text[3].append(role)
+        text[4].append(stage)
+        text[5].append(requisition)
+        num[0].append(enabled)
+        num[1].append(start)
+        num[2].append(end)
+        num[3].append(suspended)
+        self.e_round.append(rnd)
+        self.e_wt.extend(wt)
 
     # -- tables ------------------------------------------------------------------------------
 
-    def tables(self, epoch: date) -> dict[str, pd.DataFrame]:
-        """The replication's ``journeys``, ``candidates`` and ``events`` DataFrames."""
+    def columns(self) -> dict[str, dict[str, Any]]:
+        """The records as compact columns (NumPy arrays; lists of ``str`` for labels)."""
+        n_j, n_c, n_e = len(self.j_round), len(self.c_rounds), len(self.e_round)
         return {
-            "journeys": self._journeys(epoch),
-            "candidates": self._candidates(epoch),
-            "events": self._events(epoch),
+            "journeys": {
+                "replication": np.full(n_j, self.replication, dtype=np.int64),
+                "candidate": self.j_candidate,
+                "round": np.array(self.j_round, dtype=np.int64),
+                "requisition": self.j_requisition,
+                "start": np.array(self.j_start, dtype=float),
+                "end": np.array(self.j_end, dtype=float),
+                "feedback": np.array(self.j_feedback, dtype=float),
+                "outcome": np.array(self.j_outcome, dtype=np.int8),
+                "acc": np.array(self.j_acc, dtype=float).reshape(n_j, N_CAUSES),
+            },
+            "candidates": {
+                "replication": np.full(n_c, self.replication, dtype=np.int64),
+                "candidate": self.c_candidate,
+                "requisition": self.c_requisition,
+                "applied": np.array(self.c_applied, dtype=float),
+                "end": np.array(self.c_end, dtype=float),
+                "outcome": np.array(self.c_outcome, dtype=np.int8),
+                "rounds": np.array(self.c_rounds, dtype=np.int64),
+                "declined": np.array(self.c_declined, dtype=bool),
+            },
+            "events": {
+                "replication": np.full(n_e, self.replication, dtype=np.int64),
+                **{name: self.e_text[k] for k, name in enumerate(_EVENT_TEXT)},
+                **{name: np.array(self.e_num[k], dtype=float)
+                   for k, name in enumerate(_EVENT_NUM)},
+                "round": np.array(self.e_round, dtype=np.int64),
+                "wt": np.array(self.e_wt, dtype=float).reshape(n_e, N_CAUSES),
+            },
         }
 
-    def _journeys(self, epoch: date) -> pd.DataFrame:
-        cols = list(zip(*self.journeys, strict=True)) if self.journeys else [()] * 7
-        start = np.asarray(cols[3], dtype=float)
-        end = np.asarray(cols[4], dtype=float)
-        feedback = np.asarray(cols[5], dtype=float)
-        outcome = pd.Categorical(list(cols[6]), categories=OUTCOMES)
-        delays = np.asarray(self.journey_acc, dtype=float).reshape(-1, N_CAUSES) / 24.0
-        frame = pd.DataFrame({
-            "replication": np.full(len(start), self.replication, dtype=np.int64),
-            "candidate": list(cols[0]),
-            "round": np.asarray(cols[1], dtype=np.int64),
-            "requisition": list(cols[2]),
-            "interview_end": to_timestamps(start, epoch),
-            "feedback_at": to_timestamps(feedback, epoch),
-            "outcome": outcome,
-            "days_to_feedback": (end - start) / 24.0,
-            "business_days_to_feedback": business_days(start, end, epoch),
-            "censored": np.isin(np.asarray(cols[6], dtype=object), list(CENSORED_OUTCOMES)),
-        })
-        for k, name in enumerate(DELAY_COLUMNS):
-            frame[name] = delays[:, k]
-        return frame
+    def tables(self, epoch: date) -> dict[str, Any]:
+        """The replication's ``journeys``, ``candidates`` and ``events`` DataFrames."""
+        return build_tables(self.columns(), epoch)
 
-    def _candidates(self, epoch: date) -> pd.DataFrame:
-        cols = list(zip(*self.candidates, strict=True)) if self.candidates else [()] * 7
-        applied = np.asarray(cols[2], dtype=float)
-        end = np.asarray(cols[3], dtype=float)
-        outcome = list(cols[4])
-        return pd.DataFrame({
-            "replication": np.full(len(applied), self.replication, dtype=np.int64),
-            "candidate": list(cols[0]),
-            "requisition": list(cols[1]),
-            "applied_at": to_timestamps(applied, epoch),
-            "final_outcome": pd.Categorical(outcome, categories=FINAL_OUTCOMES),
-            "rounds": np.asarray(cols[5], dtype=np.int64),
-            "days_in_process": (end - applied) / 24.0,
-            "censored": np.isin(np.asarray(outcome, dtype=object), ["open", "withdrawn",
-                                                                   "ghosted"]),
-            "offer_declined": np.asarray(cols[6], dtype=bool),
-        })
 
-    def _events(self, epoch: date) -> pd.DataFrame:
-        cols = list(zip(*self.events, strict=True)) if self.events else [()] * 11
-        wt = np.asarray(self.event_wt, dtype=float).reshape(-1, N_CAUSES) / 24.0
-        frame = pd.DataFrame({
-            "case:concept:name": list(cols[0]),
-            "concept:name": list(cols[1]),
-            "org:resource": list(cols[2]),
-            "org:role": list(cols[3]),
-            "enabled_timestamp": to_timestamps(np.asarray(cols[4], dtype=float), epoch),
-            "start_timestamp": to_timestamps(np.asarray(cols[5], dtype=float), epoch),
-            "time:timestamp": to_timestamps(np.asarray(cols[6], dtype=float), epoch),
-            "replication": np.full(len(cols[0]), self.replication, dtype=np.int64),
-            "stage": list(cols[7]),
-            "requisition": list(cols[8]),
-            "round": np.asarray(cols[9], dtype=np.int64),
-            "suspended_days": np.asarray(cols[10], dtype=float) / 24.0,
-        })
-        for k, name in enumerate(WAIT_COLUMNS):
-            frame[name] = wt[:, k]
-        return frame
+_OUTCOME_CODE = {name: i for i, name in enumerate(OUTCOMES)}
+_FINAL_CODE = {name: i for i, name in enumerate(FINAL_OUTCOMES)}
+_EVENT_TEXT = ("case", "activity", "resource", "role", "stage", "requisition")
+_EVENT_NUM = ("enabled", "start", "end", "suspended")
+
+
+def concat_columns(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Columns of several replications (in order) as one set of columns."""
+    if len(parts) == 1:
+        return parts[0]
+    out: dict[str, dict[str, Any]] = {}
+    for table, cols in parts[0].items():
+        merged: dict[str, Any] = {}
+        for name, first in cols.items():
+            if isinstance(first, list):
+                merged[name] = [x for p in parts for x in p[table][name]]
+            else:
+                merged[name] = np.concatenate([p[table][name] for p in parts])
+        out[table] = merged
+    return out
+
+
+def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]:
+    """The ``journeys``, ``candidates`` and ``events`` DataFrames of some columns."""
+    import pandas as pd
+
+    j = cols["journeys"]
+    start, end, feedback = j["start"], j["end"], j["feedback"]
+    outcome = pd.Categorical.from_codes(j["outcome"], categories=OUTCOMES)
+    delays = j["acc"] / 24.0
+    journeys = pd.DataFrame({
+        "replication": j["replication"],
+        "candidate": j["candidate"],
+        "round": j["round"],
+        "requisition": j["requisition"],
+        "interview_end": to_timestamps(start, epoch),
+        "feedback_at": to_timestamps(feedback, epoch),
+        "outcome": outcome,
+        "days_to_feedback": (end - start) / 24.0,
+        "business_days_to_feedback": business_days(start, end, epoch),
+        "censored": np.isin(j["outcome"], _CENSORED_CODES),
+        **{name: delays[:, k] for k, name in enumerate(DELAY_COLUMNS)},
+    })
+    c = cols["candidates"]
+    candidates = pd.DataFrame({
+        "replication": c["replication"],
+        "candidate": c["candidate"],
+        "requisition": c["requisition"],
+        "applied_at": to_timestamps(c["applied"], epoch),
+        "final_outcome": pd.Categorical.from_codes(c["outcome"], categories=FINAL_OUTCOMES),
+        "rounds": c["rounds"],
+        "days_in_process": (c["end"] - c["applied"]) / 24.0,
+        "censored": np.isin(c["outcome"], _FINAL_CENSORED_CODES),
+        "offer_declined": c["declined"],
+    })
+    e = cols["events"]
+    wt = e["wt"] / 24.0
+    events = pd.DataFrame({
+        "case:concept:name": e["case"],
+        "concept:name": e["activity"],
+        "org:resource": e["resource"],
+        "org:role": e["role"],
+        "enabled_timestamp": to_timestamps(e["enabled"], epoch),
+        "start_timestamp": to_timestamps(e["start"], epoch),
+        "time:timestamp": to_timestamps(e["end"], epoch),
+        "replication": e["replication"],
+        "stage": e["stage"],
+        "requisition": e["requisition"],
+        "round": e["round"],
+        "suspended_days": e["suspended"] / 24.0,
+        **{name: wt[:, k] for k, name in enumerate(WAIT_COLUMNS)},
+    })
+    return {"journeys": journeys, "candidates": candidates, "events": events}
+
+
+_CENSORED_CODES = [_OUTCOME_CODE[o] for o in OUTCOMES if o in CENSORED_OUTCOMES]
+_FINAL_CENSORED_CODES = [_FINAL_CODE[o] for o in ("open", "withdrawn", "ghosted")]
 
 
 def to_timestamps(hours: np.ndarray, epoch: date) -> np.ndarray:
