@@ -49,7 +49,8 @@ class Timeline:
     describe the same time are equal.
     """
 
-    __slots__ = ("_b", "_c", "_closed_np", "_cum", "_masks", "_n", "_next", "_np", "_present")
+    __slots__ = ("_b", "_c", "_closed_np", "_cum", "_disruptions", "_masks", "_n", "_next", "_np",
+                 "_present")
 
     def __init__(self, bounds: Sequence[float], codes: Sequence[int]) -> None:
         b, c = _normalize(_as_float_list(bounds), [int(x) for x in codes])
@@ -70,6 +71,7 @@ class Timeline:
         self._masks: dict[tuple[float, int], np.ndarray] | None = None
         #: The bounds and codes as NumPy arrays (for building tables and overlays).
         self._np: tuple[np.ndarray, np.ndarray] | None = arrays
+        self._disruptions: tuple[list[float], list[float], list[int]] | None = None
 
     @classmethod
     def _from_normalized(cls, b: np.ndarray, c: np.ndarray, present: tuple[int, ...]
@@ -313,14 +315,35 @@ class Timeline:
         if b <= a or not self._n:
             return []
         bs, cs = self._b, self._c
-        out: list[tuple[float, float, int]] = []
-        i = max(bisect_right(bs, a) - 1, 0)
-        while i < self._n and bs[i] < b:
-            if cs[i] != OPEN:
-                lo, hi = max(bs[i], a), min(bs[i + 1], b)
-                if hi > lo:
-                    out.append((lo, hi, cs[i]))
-            i += 1
+        i0 = max(bisect_right(bs, a) - 1, 0)
+        i1 = min(bisect_left(bs, b, i0), self._n)  # segments i0 .. i1 - 1 start before b
+        out = [(bs[i], bs[i + 1], cs[i]) for i in range(i0, i1) if cs[i] != OPEN]
+        # bounds are strictly increasing, so only the first piece can start before a and only
+        # the last can end after b; every piece is non-empty
+        if out:
+            if out[0][0] < a:
+                out[0] = (a, out[0][1], out[0][2])
+            if out[-1][1] > b:
+                out[-1] = (out[-1][0], b, out[-1][2])
+        return out
+
+    def disruption_intervals(self, a: float, b: float) -> list[tuple[float, float, int]]:
+        """:meth:`closed_intervals` with a disruption code (below :data:`OFF_HOURS`) only,
+        found in a table of those segments (a person has few; their calendar has many)."""
+        if b <= a or not self._n:
+            return []
+        table = self._disruptions
+        if table is None:
+            b_np, c_np = self._arrays()
+            hit = np.flatnonzero(c_np < OFF_HOURS)
+            table = self._disruptions = (b_np[hit].tolist(), b_np[hit + 1].tolist(),
+                                         c_np[hit].tolist())
+        ds, de, dc = table
+        out = []
+        j = bisect_right(de, a)
+        while j < len(ds) and ds[j] < b:
+            out.append((max(ds[j], a), min(de[j], b), dc[j]))
+            j += 1
         return out
 
     def disruption_at(self, t: float, horizon: float) -> tuple[int, float] | None:

@@ -249,11 +249,8 @@ def charge_meeting_wait(m: Replication, attendees: list[Person], organizer: Pers
         if person is organizer:
             continue
         line = m.timeline_of(person, a)
-        if not line.disrupted:  # only off hours: the organizer's own charge decides those
-            continue
-        for s, e, code in line.closed_intervals(a, b):
-            if code < OFF_HOURS:
-                extra.append((s, e, code))
+        if line.disrupted:  # off hours alone: the organizer's own charge decides those
+            extra += line.disruption_intervals(a, b)
     if not extra:
         organizer_line.charge(a, b, SCHEDULING, acc)
         return
