@@ -455,16 +455,20 @@ research_nb = [
     md("""
 ## 1 · A sweep over vacation days
 
-Each value is a `with_overrides` of the default scenario, simulated with the same seed.
+`hs.sweep` runs one row per setting (a dotted path of the scenario), every row with the same
+seed (common random numbers), and writes each finished chunk to Parquet under `out`, so an
+interrupted sweep resumes with `resume=True`. `sw.summary()` gives one line per row.
 """),
     code('''
+import tempfile
+
 scenario = hs.preset("default")
 values = [0, 13, 25, 40]
-sweep = {v: hs.simulate(scenario.with_overrides({"absences.vacation_days_per_year": v}),
-                        replications=N, seed=SEED, event_log=False)
-         for v in values}
+sw = hs.sweep(scenario, [{"absences.vacation_days_per_year": v} for v in values],
+              replications=N, seed=SEED, out=tempfile.mkdtemp() + "/vacation-sweep")
+display(sw.summary())
 rows = []
-for v, r in sweep.items():
+for v, r in zip(values, (sw.results(row) for row in range(len(values)))):
     qt = an.quantiles(r, q=(0.5, 0.9), n_boot=200)
     for _, row in qt.iterrows():
         rows.append({"vacation_days": v, "statistic": row["statistic"], "q": row["q"],
