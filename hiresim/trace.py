@@ -238,7 +238,10 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
     j = cols["journeys"]
     start, end, feedback = j["start"], j["end"], j["feedback"]
     outcome = pd.Categorical.from_codes(j["outcome"], categories=OUTCOMES)
-    delays = j["acc"] / 24.0
+    # one contiguous row per cause, so that each delay column is a plain array (no copy below)
+    delays = np.ascontiguousarray(j["acc"].T) / 24.0
+    # copy=False: the columns are fresh arrays already; pandas then keeps them as they are
+    # instead of copying them into consolidated 2-D blocks (time and peak memory)
     journeys = pd.DataFrame({
         "replication": j["replication"],
         "candidate": j["candidate"],
@@ -250,8 +253,8 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
         "days_to_feedback": (end - start) / 24.0,
         "business_days_to_feedback": business_days(start, end, epoch),
         "censored": np.isin(j["outcome"], _CENSORED_CODES),
-        **{name: delays[:, k] for k, name in enumerate(DELAY_COLUMNS)},
-    })
+        **{name: delays[k] for k, name in enumerate(DELAY_COLUMNS)},
+    }, copy=False)
     c = cols["candidates"]
     candidates = pd.DataFrame({
         "replication": c["replication"],
@@ -263,9 +266,9 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
         "days_in_process": (c["end"] - c["applied"]) / 24.0,
         "censored": np.isin(c["outcome"], _FINAL_CENSORED_CODES),
         "offer_declined": c["declined"],
-    })
+    }, copy=False)
     e = cols["events"]
-    wt = e["wt"] / 24.0
+    wt = np.ascontiguousarray(e["wt"].T) / 24.0
     events = pd.DataFrame({
         "case:concept:name": e["case"],
         "concept:name": e["activity"],
@@ -279,8 +282,8 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
         "requisition": e["requisition"],
         "round": e["round"],
         "suspended_days": e["suspended"] / 24.0,
-        **{name: wt[:, k] for k, name in enumerate(WAIT_COLUMNS)},
-    })
+        **{name: wt[k] for k, name in enumerate(WAIT_COLUMNS)},
+    }, copy=False)
     return {"journeys": journeys, "candidates": candidates, "events": events}
 
 
