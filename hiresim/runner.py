@@ -54,12 +54,17 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
     payload = sc.model_dump(mode="json")
-    # each part is the tables of one chunk of replications, built as soon as it arrives (from
-    # NumPy columns: workers never build DataFrames), so only finished frames are held
-    parts = [build_tables(cols, sc.start)
-             for cols in _run(payload, int(seed), replications, workers, progress, event_log,
-                              chunk_size)]
-    tables = {name: _concat([p[name] for p in parts]) for name in TABLES}
+    chunks = _run(payload, int(seed), replications, workers, progress, event_log, chunk_size)
+    if _serial(workers):
+        # this process does everything anyway: keep each chunk's compact NumPy columns and
+        # build every table once at the end (merging column by column holds about one copy
+        # of the data, where concatenating per-chunk DataFrames holds two)
+        tables = build_tables(_concat_columns(list(chunks)), sc.start)
+    else:
+        # workers send NumPy columns (they never build DataFrames); this process builds each
+        # chunk's tables as it arrives, while the workers go on
+        parts = [build_tables(cols, sc.start) for cols in chunks]
+        tables = {name: _concat([p[name] for p in parts]) for name in TABLES}
     manifest = {
         "seed": int(seed),
         "replications": replications,
@@ -114,6 +119,17 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: Any) -> dict[str, pd.Da
     return build(cols, epoch)
 
 
+def _concat_columns(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    from hiresim.trace import concat_columns
+
+    return concat_columns(parts)
+
+
+def _serial(workers: int | Executor | None) -> bool:
+    return workers is None or (isinstance(workers, int) and workers <= 1
+                               and not isinstance(workers, bool))
+
+
 def _chunks(n: int, size: int) -> list[range]:
     return [range(i, min(i + size, n)) for i in range(0, n, size)]
 
@@ -123,8 +139,7 @@ def _run(payload: dict[str, Any], seed: int, n: int, workers: int | Executor | N
          ) -> Iterator[dict[str, dict[str, Any]]]:
     bar = _progress(n) if progress else None
     try:
-        if workers is None or (isinstance(workers, int) and workers <= 1
-                               and not isinstance(workers, bool)):
+        if _serial(workers):
             for chunk in _chunks(n, chunk_size or SERIAL_CHUNK):
                 part = run_chunk(payload, seed, chunk, event_log)
                 if bar is not None:

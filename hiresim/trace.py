@@ -216,30 +216,39 @@ _EVENT_NUM = ("enabled", "start", "end", "suspended")
 
 
 def concat_columns(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """Columns of several replications (in order) as one set of columns."""
+    """Columns of several replications or chunks (in order) as one set of columns.
+
+    The parts are consumed column by column (each part's piece is dropped as soon as it is
+    copied), so merging holds little more than one copy of the data.
+    """
     if len(parts) == 1:
         return parts[0]
     out: dict[str, dict[str, Any]] = {}
-    for table, cols in parts[0].items():
+    for table in parts[0]:
         merged: dict[str, Any] = {}
-        for name, first in cols.items():
-            if isinstance(first, list):
-                merged[name] = [x for p in parts for x in p[table][name]]
+        for name in list(parts[0][table]):
+            pieces = [p[table].pop(name) for p in parts]
+            if isinstance(pieces[0], list):
+                merged[name] = [x for piece in pieces for x in piece]
             else:
-                merged[name] = np.concatenate([p[table][name] for p in parts])
+                merged[name] = np.concatenate(pieces)
+            del pieces
         out[table] = merged
     return out
 
 
 def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]:
-    """The ``journeys``, ``candidates`` and ``events`` DataFrames of some columns."""
+    """The ``journeys``, ``candidates`` and ``events`` DataFrames of some columns.
+
+    ``cols`` is consumed: the frames take its arrays over without copying them.
+    """
     import pandas as pd
 
-    j = cols["journeys"]
+    j = cols.pop("journeys")
     start, end, feedback = j["start"], j["end"], j["feedback"]
     outcome = pd.Categorical.from_codes(j["outcome"], categories=OUTCOMES)
     # one contiguous row per cause, so that each delay column is a plain array (no copy below)
-    delays = np.ascontiguousarray(j["acc"].T) / 24.0
+    delays = np.divide(j.pop("acc").T, 24.0, order="C")
     # copy=False: the columns are fresh arrays already; pandas then keeps them as they are
     # instead of copying them into consolidated 2-D blocks (time and peak memory)
     journeys = pd.DataFrame({
@@ -255,7 +264,8 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
         "censored": np.isin(j["outcome"], _CENSORED_CODES),
         **{name: delays[k] for k, name in enumerate(DELAY_COLUMNS)},
     }, copy=False)
-    c = cols["candidates"]
+    del j, start, end, feedback, outcome, delays
+    c = cols.pop("candidates")
     candidates = pd.DataFrame({
         "replication": c["replication"],
         "candidate": c["candidate"],
@@ -267,8 +277,9 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
         "censored": np.isin(c["outcome"], _FINAL_CENSORED_CODES),
         "offer_declined": c["declined"],
     }, copy=False)
-    e = cols["events"]
-    wt = np.ascontiguousarray(e["wt"].T) / 24.0
+    del c
+    e = cols.pop("events")
+    wt = np.divide(e.pop("wt").T, 24.0, order="C")
     events = pd.DataFrame({
         "case:concept:name": e["case"],
         "concept:name": e["activity"],
