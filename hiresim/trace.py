@@ -253,9 +253,9 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
     # instead of copying them into consolidated 2-D blocks (time and peak memory)
     journeys = pd.DataFrame({
         "replication": j["replication"],
-        "candidate": j["candidate"],
+        "candidate": _objects(j["candidate"]),
         "round": j["round"],
-        "requisition": j["requisition"],
+        "requisition": _objects(j["requisition"]),
         "interview_end": to_timestamps(start, epoch),
         "feedback_at": to_timestamps(feedback, epoch),
         "outcome": outcome,
@@ -268,8 +268,8 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
     c = cols.pop("candidates")
     candidates = pd.DataFrame({
         "replication": c["replication"],
-        "candidate": c["candidate"],
-        "requisition": c["requisition"],
+        "candidate": _objects(c["candidate"]),
+        "requisition": _objects(c["requisition"]),
         "applied_at": to_timestamps(c["applied"], epoch),
         "final_outcome": pd.Categorical.from_codes(c["outcome"], categories=FINAL_OUTCOMES),
         "rounds": c["rounds"],
@@ -281,21 +281,30 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
     e = cols.pop("events")
     wt = np.divide(e.pop("wt").T, 24.0, order="C")
     events = pd.DataFrame({
-        "case:concept:name": e["case"],
-        "concept:name": e["activity"],
-        "org:resource": e["resource"],
-        "org:role": e["role"],
+        "case:concept:name": _objects(e["case"]),
+        "concept:name": _objects(e["activity"]),
+        "org:resource": _objects(e["resource"]),
+        "org:role": _objects(e["role"]),
         "enabled_timestamp": to_timestamps(e["enabled"], epoch),
         "start_timestamp": to_timestamps(e["start"], epoch),
         "time:timestamp": to_timestamps(e["end"], epoch),
         "replication": e["replication"],
-        "stage": e["stage"],
-        "requisition": e["requisition"],
+        "stage": _objects(e["stage"]),
+        "requisition": _objects(e["requisition"]),
         "round": e["round"],
         "suspended_days": e["suspended"] / 24.0,
         **{name: wt[k] for k, name in enumerate(WAIT_COLUMNS)},
     }, copy=False)
     return {"journeys": journeys, "candidates": candidates, "events": events}
+
+
+def _objects(values: list[str]) -> np.ndarray:
+    """A label column as an object array (pandas would scan a list for its type first).
+
+    An empty list is passed on as it is, so that empty tables keep the dtypes they had."""
+    if not values:
+        return values  # type: ignore[return-value]
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 _CENSORED_CODES = [_OUTCOME_CODE[o] for o in OUTCOMES if o in CENSORED_OUTCOMES]
