@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import platform
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,8 @@ _VERSIONED = ("hiresim", "simpy", "numpy", "pandas", "pydantic", "holidays", "py
 
 def dependency_versions() -> dict[str, str]:
     """Versions of hiresim and of the libraries whose behaviour shapes its results."""
+    from importlib import metadata  # deferred: ~40 ms that `import hiresim` need not pay
+
     versions = {"python": platform.python_version()}
     for name in _VERSIONED:
         try:
