@@ -25,12 +25,10 @@ from hiresim.calendar import Timeline, WorkingCalendar, block_slots
 from hiresim.causes import (
     ABSENCE,
     COMMUNICATION,
-    CONTENTION,
     PRIORITY,
     REORGANIZATION,
     REQUIREMENTS,
     TURNOVER,
-    WORK,
 )
 from hiresim.distributions import ConstantDuration, Sampler, UniformBlock
 from hiresim.people import (
@@ -308,7 +306,6 @@ class Replication:
         self._requirements_rng = self.streams.generator("requirements")
         self._all_pools = all(s.roles[rnd.panel_role].assignment == "pool" for rnd in s.rounds)
         self._round_pools = [self.pools.get(rnd.panel_role) for rnd in s.rounds]
-        self._queue_only = self._queue_only_rounds()
         self._no_panels: list[list[int]] = [[] for _ in s.rounds]
         for t_open in opened:
             self._start_requisition(t_open, rng, horizon)
@@ -459,8 +456,7 @@ class Replication:
             cand = Candidate(cid, req, env.now, draws[k], panels[k], behaviour[k][0],
                              behaviour[k][1])
             self.candidates[cid] = cand
-            env.process(self._queue_candidate(cand) if self._queue_only
-                        else self._candidate(cand))
+            env.process(self._candidate(cand))
 
     def _candidate(self, c: Candidate) -> Process:
         """A candidate's whole process: screen, interview rounds, waits for feedback."""
@@ -517,92 +513,6 @@ class Replication:
             else:
                 self._finish(c, {"ghosted": "ghosted", "cancelled": "cancelled"}.get(
                     outcome, "rejected"))
-            return
-
-    def _queue_only_rounds(self) -> list[tuple[Pool, object]] | None:
-        """The rounds' pools and decisions when every round is nothing but one pool task.
-
-        That is the M/M/c shape: no screening, scheduling, event log, debrief, decision work,
-        approvals, requirement changes, candidate behaviour or message, and the pool's people
-        always at work. :meth:`_queue_candidate` then runs a candidate with the very same SimPy
-        operations, in the same order, as :meth:`_candidate`, without its generator layers.
-        """
-        s = self.s
-        if (s.screening is not None or self.scheduling or self.event_log or s.debrief
-                is not None or (self.w_decision is not None and not self.w_decision.zero)
-                or s.approvals is not None or s.requirements is not None
-                or s.behaviour is not None or s.turnover is not None
-                or self.restart_after_priority is not None or not self._silent
-                or self.w_scorecard.zero):
-            return None
-        rounds = []
-        for rnd in s.rounds:
-            pool = self.pools.get(rnd.panel_role)
-            if (pool is None or rnd.panel != 1 or rnd.interview_minutes
-                    or any(p.timeline.has_closed for p in pool.people)):
-                return None
-            rounds.append((pool, rnd.decision))
-        return rounds
-
-    def _queue_candidate(self, c: Candidate) -> Process:
-        """:meth:`_candidate` for the queue-only shape (see :meth:`_queue_only_rounds`).
-
-        Inlines ``_after_interview`` and ``pool_task`` for always-open people: the leg is
-        charged and marked exactly as ``Leg.charge``/``pending``/``flat`` would.
-        """
-        env, req, s = self.env, c.requisition, self.s
-        work = self.w_scorecard
-        for r, (pool, decision) in enumerate(self._queue_only, start=1):
-            if req.cancelled:
-                self._finish(c, "cancelled")
-                return
-            c.rounds = r
-            t0 = env.now
-            leg = Leg(t0)
-            c.journey = (r, t0, leg)
-            acc = leg.acc
-            leg.timeline = pool.timeline  # pending(pool.timeline, CONTENTION)
-            leg.default = CONTENTION
-            request = pool.resource.request()
-            yield request
-            now = env.now
-            idle = pool.idle  # Pool.take/give with people who are always at work
-            person = idle.pop() if idle is not None else pool.take(now)
-            # _service for an always-open person with no hand-over: the same arithmetic
-            hours, working = work.amount(person)
-            end = person.timeline.add_open(now, hours) if working else now + hours
-            if now > t0:  # charge(now, always-open timeline, CONTENTION)
-                acc[CONTENTION] += now - t0
-            leg.mark = now
-            leg.timeline = person.timeline if working else None  # pending(..., WORK)
-            leg.default = WORK
-            if end > now:
-                yield env.timeout(end - now)
-            if end > now or not working:  # charge (working) or flat (elapsed) to WORK
-                acc[WORK] += end - now
-            leg.mark = end
-            if idle is not None:
-                idle.append(person)
-            pool.resource.release(request)
-            outcome = _decide(c.draws[r], decision)
-            if outcome != "reject" and req.closed:
-                outcome = "reject"
-            now = env.now
-            self.trace.journey(c.id, r, req.id, t0, now, now, outcome, acc)
-            c.journey = None
-            if outcome == "advance":
-                continue
-            if outcome == "offer":
-                if c.draws[-1] < s.offers.accept_probability:
-                    req.filled += 1
-                    if req.filled >= req.positions:
-                        self.close_requisition(req)
-                    self._finish(c, "hired")
-                else:
-                    c.declined = True
-                    self._finish(c, "declined")
-            else:
-                self._finish(c, "rejected")
             return
 
     def _gate(self, req: Requisition, leg: Leg) -> Process:
