@@ -20,7 +20,6 @@ from hiresim.scenario import (
     preset,
     presets,
 )
-from hiresim.sweep import Sweep, read_sweep, sweep
 
 __all__ = [
     "DELAY_SOURCES",
@@ -37,3 +36,21 @@ __all__ = [
     "sweep",
 ]
 __version__ = "0.1.0"
+
+#: Names loaded on first use: sweeps need pandas, which worker processes that only simulate
+#: should not pay for at start-up (~0.25 s each).
+_LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # also replaces the submodule the import bound to this name
+        return value
+    raise AttributeError(f"module 'hiresim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

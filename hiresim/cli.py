@@ -63,7 +63,7 @@ def _guard() -> Iterator[None]:
     """Bad input (ScenarioError, SweepError, ValueError from options) exits 2; any other error
     while running exits 1 with a one-line message. ``HIRESIM_DEBUG=1`` shows the traceback."""
     from hiresim.scenario import ScenarioError
-    from hiresim.sweep import SweepError
+    from hiresim.sweeps import SweepError
 
     try:
         yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -16,10 +17,10 @@ import pytest
 
 import hiresim as hs
 from hiresim.results import TABLES
-from hiresim.sweep import MANIFEST, SweepError, read_overrides
+from hiresim.sweeps import MANIFEST, SweepError, read_overrides
 
-#: The module (the package attribute ``hiresim.sweep`` is the function).
-sweep_module = sys.modules["hiresim.sweep"]
+#: The module behind ``hs.sweep``.
+sweep_module = importlib.import_module("hiresim.sweeps")
 
 SEED = 11
 REPLICATIONS = 4
@@ -255,8 +256,7 @@ KILLED_SCRIPT = """
 import time
 import sys
 import hiresim as hs
-
-sw = sys.modules["hiresim.sweep"]
+import hiresim.sweeps as sw
 
 real = sw.simulate_chunk
 
