@@ -103,6 +103,7 @@ def test_examples_run(page, tmp_path, monkeypatch):
         (tmp_path / name).write_text(body, encoding="utf-8")
     namespace: dict = {"__name__": "__main__"}
     skipped = []
+    executed = 0
     try:
         for i, block in enumerate(_python_blocks(text)):
             reason = _skip_reason(block)
@@ -112,7 +113,9 @@ def test_examples_run(page, tmp_path, monkeypatch):
             code = compile(_small(block), f"{page.relative_to(DOCS)} [python block {i + 1}]",
                            "exec")
             exec(code, namespace)
+            executed += 1
     finally:
         plt.close("all")
+    assert executed + len(skipped) == len(_python_blocks(text)) > 0
     if skipped and len(skipped) == len(_python_blocks(text)):
         pytest.skip("every example needs: " + ", ".join(sorted(set(skipped))))
