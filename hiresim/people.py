@@ -16,6 +16,7 @@ import simpy
 
 from hiresim.calendar import Timeline
 from hiresim.distributions import DurationSpec
+from hiresim.queues import WorkQueue
 
 
 class Person:
@@ -34,7 +35,7 @@ class Person:
         #: Times at which a replacement took this seat (turnover), in order.
         self.joins: list[float] = []
         self.hours_per_day = hours_per_day
-        self.resource = simpy.Resource(env, capacity=capacity)
+        self.resource = WorkQueue(env, capacity=capacity)
         #: Meeting slots in which the person is at work, present and not booked.
         self.free = free
 
@@ -59,7 +60,7 @@ class Pool:
         #: Idle people, when each works on one task at a time; ``None`` when they multitask.
         self.idle = list(reversed(people)) if capacity == 1 else None
         self.turn = 0
-        self.resource = simpy.Resource(env, capacity=len(people) * capacity)
+        self.resource = WorkQueue(env, capacity=len(people) * capacity)
         #: The role's calendar, for charging queue time to off hours.
         self.timeline = people[0].timeline
 

@@ -87,15 +87,18 @@ def task(m: Replication, person: Person, work: Work, leg: Leg, case: str, activi
     queued = env.now
     timeline = person.timeline
     leg.pending(timeline, CONTENTION)
-    with person.resource.request() as request:
+    queue = person.resource
+    request = queue.claim()
+    if request is not None:
         yield request
-        now = env.now
-        start, end, working = _service(m, person, work, now, enabled, extra)
-        leg.charge(now, timeline, CONTENTION)
-        leg.pending(timeline if working else None, WORK)
-        if end > now:
-            yield env.timeout(end - now)
-        _charge_service(leg, timeline, end, working)
+    now = env.now
+    start, end, working = _service(m, person, work, now, enabled, extra)
+    leg.charge(now, timeline, CONTENTION)
+    leg.pending(timeline if working else None, WORK)
+    if end > now:
+        yield env.timeout(end - now)
+    _charge_service(leg, timeline, end, working)
+    queue.free(request)
     if m.event_log:
         wt = _wait_vector(timeline, queued, start, CONTENTION)
         if pre is not None:
@@ -148,8 +151,9 @@ def pool_task(m: Replication, pool: Pool, work: Work, leg: Leg, case: str, activ
     env = m.env
     enabled = env.now
     leg.pending(pool.timeline, CONTENTION)
-    request = pool.resource.request()
-    yield request
+    request = pool.resource.claim()
+    if request is not None:
+        yield request
     now = env.now
     person = pool.take(now)
     timeline = person.timeline
@@ -162,7 +166,7 @@ def pool_task(m: Replication, pool: Pool, work: Work, leg: Leg, case: str, activ
         yield env.timeout(end - now)
     _charge_service(leg, timeline, end, working)
     pool.give(person)
-    pool.resource.release(request)
+    pool.resource.free(request)
     if wt is not None:
         m.trace.event(case, activity, person.id, person.role, enabled, start, end, stage,
                       requisition, rnd, wt, suspended)
