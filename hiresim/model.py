@@ -447,16 +447,21 @@ class Replication:
         env = self.env
         if req.opened > env.now:
             yield env.timeout(req.opened - env.now)
-        for k, t in enumerate(times):
-            if t > env.now:
-                yield env.timeout(t - env.now)
+        # names looked up once: this loop runs once per candidate of the replication
+        timeout, process, start = env.timeout, env.process, self._candidate
+        candidates = self.candidates
+        prefix = f"r{self.replication}-{req.id}-c"
+        now = env.now
+        for k, (t, drawn, panel, (patience, answers)) in enumerate(
+                zip(times, draws, panels, behaviour, strict=True), start=1):
+            if t > now:
+                yield timeout(t - now)
+                now = env.now
             if req.closed:
                 return
-            cid = f"r{self.replication}-{req.id}-c{k + 1}"
-            cand = Candidate(cid, req, env.now, draws[k], panels[k], behaviour[k][0],
-                             behaviour[k][1])
-            self.candidates[cid] = cand
-            env.process(self._candidate(cand))
+            cid = f"{prefix}{k}"
+            cand = candidates[cid] = Candidate(cid, req, now, drawn, panel, patience, answers)
+            process(start(cand))
 
     def _candidate(self, c: Candidate) -> Process:
         """A candidate's whole process: screen, interview rounds, waits for feedback."""
