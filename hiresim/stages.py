@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from hiresim.causes import (
@@ -258,18 +259,27 @@ def charge_meeting_wait(m: Replication, attendees: list[Person], organizer: Pers
     if not extra:
         organizer_line.charge(a, b, SCHEDULING, acc)
         return
-    pieces = organizer_line.closed_intervals(a, b) + extra
-    points = sorted({a, b, *(p[0] for p in pieces), *(p[1] for p in pieces)})
-    # each elementary piece [points[k], points[k + 1]) goes to the highest-priority cause that
-    # covers it; every interval's ends are among the points, so it covers an index range
-    index = {t: k for k, t in enumerate(points)}
-    codes = [OPEN] * (len(points) - 1)
-    for s, e, c in pieces:
-        for k in range(index[s], index[e]):
-            if c < codes[k]:
-                codes[k] = c
-    for k, code in enumerate(codes):
-        acc[SCHEDULING if code == OPEN else code] += points[k + 1] - points[k]
+    # Cut [a, b) at the ends of the attendees' disruptions (a few intervals). Outside them the
+    # organizer's timeline decides, as above; inside each piece the highest-priority
+    # disruption that covers it takes every second the organizer's charge gave to a cause of
+    # lower priority (off hours, scheduling, a lesser disruption). The organizer's calendar is
+    # charged with its O(log n) tables, never walked segment by segment.
+    points = sorted({p for s, e, _ in extra for p in (s, e)})
+    done = a
+    for lo, hi in pairwise(points):
+        code = min((c for s, e, c in extra if s <= lo and hi <= e), default=OPEN)
+        if code == OPEN:  # a gap between disruptions: charged with the next stretch
+            continue
+        if lo > done:
+            organizer_line.charge(done, lo, SCHEDULING, acc)
+        part = [0.0] * N_CAUSES
+        organizer_line.charge(lo, hi, SCHEDULING, part)
+        for k, v in enumerate(part):
+            if v:
+                acc[k if k < code else code] += v
+        done = hi
+    if b > done:
+        organizer_line.charge(done, b, SCHEDULING, acc)
 
 
 def wait_until(m: Replication, leg: Leg, t: float, code: int) -> Process:
