@@ -203,9 +203,19 @@ def parallel(m: Replication, leg: Leg, branches: list[Callable[[Leg], Process]],
         if len(finished) == need:
             enough.succeed()
 
-    for make, branch in zip(branches, legs, strict=True):
+    # When every branch must finish, the first runs in the caller's own process (one SimPy
+    # process fewer per group: scorecards, approval rounds); with a quorum the caller must be
+    # free to go on while branches still run, so each gets a process of its own.
+    inline = need == len(branches)
+    for make, branch in zip(branches[inline:], legs[inline:], strict=True):
         env.process(run(make, branch))
-    yield enough
+    if inline:
+        first = legs[0]
+        yield from branches[0](first)
+        first.done = True
+        finished.append(first)
+    if len(finished) < need:
+        yield enough
     leg.absorb(finished[need - 1])
 
 
