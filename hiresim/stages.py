@@ -238,17 +238,21 @@ def meeting(m: Replication, attendees: list[Person], organizer: Person, minutes:
         yield m.never  # no common slot before the end of the simulation: the wait is censored
         return
     wt = [0.0] * N_CAUSES
-    if start > enabled:
-        charge_meeting_wait(m, attendees, organizer, enabled, start, wt)
-        yield env.timeout(start - enabled)
-        for i, v in enumerate(wt):
-            leg.acc[i] += v
-        leg.mark = start
     end = start + minutes / 60.0
-    if end > start:
-        leg.pending(None, WORK)
-        yield env.timeout(end - start)
-        leg.flat(end, WORK)
+    if end > enabled:  # one timeout for the wait and the meeting (the leg knows the split)
+        waited = start > enabled
+        if waited:
+            charge_meeting_wait(m, attendees, organizer, enabled, start, wt)
+            if end > start:
+                leg.after = (start, wt)
+        else:
+            leg.pending(None, WORK)
+        yield env.timeout(end - enabled)
+        leg.after = None
+        if waited:
+            leg.held(start, wt)
+        if end > start:
+            leg.flat(end, WORK)
     if m.event_log:
         m.trace.event(case, activity, m.person_id(organizer, start), organizer.role, enabled,
                       start, end, stage, requisition, rnd, wt)

@@ -28,7 +28,7 @@ CENSORED_OUTCOMES = frozenset({"withdrawn", "ghosted", "open"})
 class Leg:
     """A stretch of a wait, charged cause by cause as it goes."""
 
-    __slots__ = ("acc", "branches", "default", "done", "mark", "timeline")
+    __slots__ = ("acc", "after", "branches", "default", "done", "mark", "timeline")
 
     def __init__(self, t: float) -> None:
         self.acc: list[float] = [0.0] * N_CAUSES
@@ -38,6 +38,9 @@ class Leg:
         self.done = False
         #: Parallel branches in progress (scorecards, approval groups), if any.
         self.branches: list[Leg] | None = None
+        #: ``(at, charges)``: one wait that turns into work at ``at`` (a meeting waited for and
+        #: then held, in one timeout): ``[mark, at)`` is ``charges``, the rest is ``work``.
+        self.after: tuple[float, list[float]] | None = None
 
     def pending(self, timeline: Timeline | None, default: int) -> None:
         """Say how the time from ``mark`` on is charged until the next checkpoint."""
@@ -55,6 +58,13 @@ class Leg:
         timeline.charge(self.mark, t, default, self.acc)
         self.mark = t
 
+    def held(self, at: float, charges: list[float]) -> None:
+        """Charge ``[mark, at)`` as ``charges`` (a wait already attributed cause by cause)."""
+        acc = self.acc
+        for i, v in enumerate(charges):
+            acc[i] += v
+        self.mark = at
+
     def absorb(self, branch: Leg) -> None:
         """Join a parallel section: the wait is the branch that finished it (critical path)."""
         acc = self.acc
@@ -71,7 +81,12 @@ class Leg:
             branch = next((b for b in self.branches if not b.done), self.branches[-1])
             return [a + b for a, b in zip(acc, branch.snapshot(t), strict=True)]
         if t > self.mark:
-            if self.timeline is None:
+            after = self.after
+            if after is not None and t > after[0]:
+                for i, v in enumerate(after[1]):
+                    acc[i] += v
+                acc[WORK] += t - after[0]
+            elif self.timeline is None:
                 acc[self.default] += t - self.mark
             else:
                 self.timeline.charge(self.mark, t, self.default, acc)
@@ -86,7 +101,12 @@ class Leg:
             return
         if t <= self.mark:
             return
-        if self.timeline is None:
+        after = self.after
+        if after is not None and t > after[0]:
+            self.after = None
+            self.held(*after)
+            self.flat(t, WORK)
+        elif self.timeline is None:
             self.flat(t, self.default)
         else:
             self.charge(t, self.timeline, self.default)
