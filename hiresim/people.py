@@ -1,9 +1,10 @@
 """People and role pools: who can work when, and who is free for a meeting.
 
-A :class:`Person` is a SimPy resource of capacity one with their own availability
-:class:`~hiresim.calendar.Timeline` (working calendar, with absences and other disruptions laid
-over it) and a slot mask of the times their calendar is free for meetings. A :class:`Pool` is a
-role whose tasks go to whoever is free first (a shared queue): that is what an M/M/c queue is.
+A :class:`Person` is a SimPy resource of capacity one with their own availability (their
+working calendar's :class:`~hiresim.calendar.Timeline`, with absences and other disruptions laid
+over it as a :class:`~hiresim.calendar.PersonTimeline`) and a slot mask of the times their
+calendar is free for meetings. A :class:`Pool` is a role whose tasks go to whoever is free first
+(a shared queue): that is what an M/M/c queue is.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from bisect import bisect_left, bisect_right
 import numpy as np
 import simpy
 
-from hiresim.calendar import Timeline
+from hiresim.calendar import Availability, Timeline
 from hiresim.distributions import DurationSpec
 
 
@@ -30,7 +31,8 @@ class Person:
         self.role = role
         #: The working calendar alone; ``timeline`` adds leave, projects, vacancies over it.
         self.calendar = timeline
-        self.timeline = timeline
+        #: The calendar itself, or a :class:`~hiresim.calendar.PersonTimeline` over it.
+        self.timeline: Availability = timeline
         #: Times at which a replacement took this seat (turnover), in order.
         self.joins: list[float] = []
         self.hours_per_day = hours_per_day
