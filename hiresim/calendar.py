@@ -737,14 +737,17 @@ def _resolve(pieces: list[tuple[float, float, int]]
     ends: list[float] = []
     codes: list[int] = []
     cur = OPEN
-    i, n = 0, len(events)
-    while i < n:
-        t = events[i][0]
-        while i < n and events[i][0] == t:
-            _, code, d = events[i]
-            count[code] += d
-            i += 1
-        new = next((c for c in range(OPEN) if count[c]), OPEN)
+    n = len(events)
+    for i in range(n):
+        t, code, d = events[i]
+        count[code] += d
+        if i + 1 < n and events[i + 1][0] == t:
+            continue  # settle every interval starting or ending at t first
+        new = OPEN
+        for c in range(OPEN):
+            if count[c]:
+                new = c
+                break
         if new != cur:
             if cur != OPEN:
                 ends.append(t)
