@@ -44,6 +44,7 @@ from hiresim.people import (
     span_hours,
     vacancies,
     vacation_blocks,
+    vacation_day_cdf,
 )
 from hiresim.scenario import WEEKDAYS, Scenario, calendar_from_spec
 from hiresim.stages import (
@@ -208,7 +209,8 @@ class Replication:
         if spec_a is not None and (spec_a.roles is None or role in spec_a.roles):
             rng = self._person_rng("absence")
             vs, ve = vacation_blocks(rng, spec_a.vacation_days_per_year, spec_a.vacation_block,
-                                     spec_a.seasonality, self._month_of_day, calendar, hpd, span)
+                                     spec_a.seasonality, self._month_of_day, calendar, hpd, span,
+                                     self._vacation_day_cdf)
             ss, se = ([], []) if spec_a.sick_spells_per_year == 0 else poisson_spells(
                 rng, spec_a.sick_spells_per_year, spec_a.sick_duration, calendar, hpd, span)
             layers.append((vs + ss, ve + se, ABSENCE))
@@ -244,6 +246,12 @@ class Replication:
         days = np.arange(self.s.total_days + 1)
         dates = np.datetime64(self.epoch, "D") + days
         return (dates.astype("datetime64[M]").astype(int) % 12).astype(int)
+
+    @functools.cached_property
+    def _vacation_day_cdf(self) -> np.ndarray | None:
+        """Distribution of vacation start days, shared by everyone (see vacation_day_cdf)."""
+        return vacation_day_cdf(self.s.absences.seasonality,  # type: ignore[union-attr]
+                                self._month_of_day, self.end)
 
     def _work(self, spec: ConstantDuration | object) -> Work:
         rng = None if isinstance(spec, ConstantDuration) else self.streams.sub_generator("work")

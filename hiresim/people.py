@@ -143,7 +143,15 @@ def busy_blocks(rng: np.random.Generator, load: float, slot_hours: float, first:
     per_block = max(1, round(LOAD_BLOCK_HOURS / slot_hours))
     b0 = first // per_block
     b1 = -(-stop // per_block)
-    free = np.repeat(rng.random(b1 - b0) >= load, per_block)
+    ok = rng.random(b1 - b0) >= load
+    if per_block == 1:
+        free = ok
+    elif per_block <= 4:  # a few strided copies beat np.repeat (the same array)
+        free = np.empty(len(ok) * per_block, dtype=bool)
+        for j in range(per_block):
+            free[j::per_block] = ok
+    else:
+        free = np.repeat(ok, per_block)
     offset = first - b0 * per_block
     return free[offset:offset + stop - first]
 
@@ -207,22 +215,46 @@ def poisson_spells(rng: np.random.Generator, rate_per_year: float, duration: Dur
     return starts, ends
 
 
+def vacation_day_cdf(seasonality: list[float], first_weekday_month: np.ndarray, span: float
+                     ) -> np.ndarray | None:
+    """The cumulative distribution of a vacation's start day over the span's days, for
+    :func:`vacation_blocks` (the same for everyone: a replication builds it once).
+
+    It is the table ``Generator.choice(n_days, p=weights)`` builds on every call (normalized
+    weights, cumulated, divided by the last), so searching it with ``rng.random(size)`` draws
+    the same days from the same numbers. ``None`` when the weights cannot be normalized (no
+    weight in the span's months): ``choice`` itself then reports it.
+    """
+    n_days = int(span // 24)
+    weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
+    total = weights.sum()
+    if n_days == 0 or not (np.isfinite(total) and total > 0.0):
+        return None
+    cdf = (weights / total).cumsum()
+    cdf /= cdf[-1]
+    return cdf
+
+
 def vacation_blocks(rng: np.random.Generator, days_per_year: float, block: DurationSpec,
                     seasonality: list[float], first_weekday_month: np.ndarray,
-                    calendar: Timeline, hours_per_day: float, span: float
-                    ) -> tuple[list[float], list[float]]:
+                    calendar: Timeline, hours_per_day: float, span: float,
+                    day_cdf: np.ndarray | None = None) -> tuple[list[float], list[float]]:
     """Planned vacation: blocks starting at midnight on days drawn with monthly weights, until
-    the person's allowance for the span is used."""
+    the person's allowance for the span is used. ``day_cdf``, if given, is
+    :func:`vacation_day_cdf` of the same arguments (the draws are the same with or without)."""
     n_days = int(span // 24)
     if days_per_year <= 0 or n_days == 0:
         return [], []
-    weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
-    weights = weights / weights.sum()
     allowance = days_per_year * n_days / 365.0
     starts, ends = [], []
     used = 0.0
     lengths = block.sample(rng, 64).tolist()
-    days = rng.choice(n_days, size=64, p=weights).tolist()
+    if day_cdf is None:
+        weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
+        weights = weights / weights.sum()
+        days = rng.choice(n_days, size=64, p=weights).tolist()
+    else:
+        days = day_cdf.searchsorted(rng.random(64), side="right").tolist()
     for length, day in zip(lengths, days, strict=True):
         if used >= allowance:
             break
