@@ -457,7 +457,8 @@ class PersonTimeline:
             _check_code(code)
             s = starts.tolist() if isinstance(starts, np.ndarray) else list(starts)
             e = ends.tolist() if isinstance(ends, np.ndarray) else list(ends)
-            if len(s) != len(e):
+            if len(s) != len(e) or any(isinstance(x, np.ndarray) and x.ndim != 1
+                                       for x in (starts, ends)):
                 raise ValueError("overlay needs as many starts as ends (1-d sequences)")
             if code == OPEN:
                 continue

@@ -275,9 +275,18 @@ def test_falls_back_to_the_materialized_timeline_when_the_premise_fails() -> Non
         == pt.overlay_many(more) == pt.overlay(*more[0])
 
 
+def test_layers_may_be_any_iterables() -> None:
+    calendar = WorkingCalendar().timeline(EPOCH, 14)
+    got = PersonTimeline.over(calendar, iter([((t for t in (30.0, 100.0)), iter([40.0, 90.0]),
+                                               ABSENCE)]))
+    assert got == calendar.overlay_many([([30.0, 100.0], [40.0, 90.0], ABSENCE)])
+    assert got.pieces == [(30.0, 40.0, ABSENCE)]
+
+
 def test_invalid_layers_are_refused_like_overlay_many() -> None:
     calendar = WorkingCalendar().timeline(EPOCH, 14)
-    for layers in ([([1.0], [2.0], 99)], [([1.0, 2.0], [3.0], ABSENCE)]):
+    for layers in ([([1.0], [2.0], 99)], [([1.0, 2.0], [3.0], ABSENCE)],
+                   [(np.ones((2, 2)), np.ones((2, 2)) * 2, ABSENCE)]):
         with pytest.raises(ValueError):
             calendar.overlay_many(layers)
         with pytest.raises(ValueError):
