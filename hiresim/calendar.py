@@ -25,7 +25,8 @@ import numpy as np
 
 from hiresim.causes import CAUSES, N_CAUSES, OFF_HOURS, OPEN
 
-__all__ = ["Timeline", "WorkingCalendar", "to_datetime", "to_hours"]
+__all__ = ["Availability", "PersonTimeline", "Timeline", "WorkingCalendar", "to_datetime",
+           "to_hours"]
 
 #: Spans of at most this many segments are charged by walking them (exact and cheap); longer
 #: spans use the cumulative tables so that ``charge`` stays O(log n) whatever the interval.
@@ -404,6 +405,358 @@ class Timeline:
             closed = c != OPEN
             self._closed_np = (b[:-1][closed], b[1:][closed])
         return self._closed_np
+
+
+class PersonTimeline:
+    """A person's availability: their shared working calendar plus their own disruptions.
+
+    Answers every query of :class:`Timeline` with the same results as the materialized
+    ``calendar.overlay_many(layers)`` (sums and times up to float rounding), but is built in
+    O(number of the person's own intervals) instead of O(calendar). The calendar
+    :class:`Timeline` is shared by everyone on it and cached across replications, with its
+    cumulative tables; a person adds only a short sorted list of disjoint pieces ``(start,
+    end, code)`` of absence, projects, vacancies and freezes. Materializing instead copied
+    the whole calendar (~1,200 segments for a default scenario) per person and replication,
+    then built that person's cumulative tables again.
+
+    This works because every code of a piece is a disruption (below :data:`OFF_HOURS`) and
+    every code of the calendar is not: a piece always wins over the calendar, so time inside
+    a piece has the piece's code and time outside it has the calendar's. Queries walk the
+    pieces and ask the calendar (O(log n)) about the gaps between them; a query rarely meets
+    more than one piece. Build one with :meth:`over`, which falls back to the materialized
+    timeline when the premise does not hold.
+    """
+
+    __slots__ = ("_cal", "_e", "_k", "_mat", "_s")
+
+    def __init__(self, calendar: Timeline, starts: list[float], ends: list[float],
+                 codes: list[int]) -> None:
+        """Pieces must be non-empty, sorted, disjoint, with codes below :data:`OFF_HOURS`,
+        and adjacent pieces must have different codes (what :meth:`over` builds)."""
+        self._cal = calendar
+        self._s = starts
+        self._e = ends
+        self._k = codes
+        self._mat: Timeline | None = None
+
+    @classmethod
+    def over(cls, calendar: Timeline,
+             layers: Iterable[tuple[Iterable[float], Iterable[float], int]]
+             ) -> Timeline | PersonTimeline:
+        """``calendar`` with the ``(starts, ends, code)`` layers laid over it.
+
+        The same availability as :meth:`Timeline.overlay_many` (intervals in any order,
+        overlapping or not; empty or reversed ones ignored; the lowest code wins where they
+        overlap): the calendar itself when no interval is left, a :class:`PersonTimeline`
+        when every layer is a disruption and the calendar has none, else the materialized
+        timeline.
+        """
+        pieces: list[tuple[float, float, int]] = []
+        materialize = calendar.disrupted
+        for starts, ends, code in layers:
+            _check_code(code)
+            s = starts.tolist() if isinstance(starts, np.ndarray) else list(starts)
+            e = ends.tolist() if isinstance(ends, np.ndarray) else list(ends)
+            if len(s) != len(e) or any(isinstance(x, np.ndarray) and x.ndim != 1
+                                       for x in (starts, ends)):
+                raise ValueError("overlay needs as many starts as ends (1-d sequences)")
+            if code == OPEN:
+                continue
+            for a, b in zip(s, e):  # noqa: B905 (lengths checked above)
+                if b > a:
+                    pieces.append((float(a), float(b), code))
+            if code >= OFF_HOURS:
+                materialize = True
+        if not pieces:
+            return calendar
+        if materialize:
+            return calendar.overlay_many(layers_of(pieces))
+        return cls(calendar, *_resolve(pieces))
+
+    def materialize(self) -> Timeline:
+        """The same availability as a plain :class:`Timeline` (built once, on demand)."""
+        mat = self._mat
+        if mat is None:
+            mat = self._mat = self._cal.overlay_many(
+                layers_of(list(zip(self._s, self._e, self._k, strict=True))))
+        return mat
+
+    @property
+    def calendar(self) -> Timeline:
+        """The shared calendar under the person's own pieces."""
+        return self._cal
+
+    @property
+    def pieces(self) -> list[tuple[float, float, int]]:
+        """The person's own disruptions ``(start, end, code)``: sorted, disjoint (a copy)."""
+        return list(zip(self._s, self._e, self._k, strict=True))
+
+    # -- inspection (as Timeline) -------------------------------------------------------------
+
+    @property
+    def has_closed(self) -> bool:
+        """Always true: a person timeline has at least one disruption."""
+        return True
+
+    @property
+    def disrupted(self) -> bool:
+        """Always true: a person timeline has at least one disruption."""
+        return True
+
+    @property
+    def bounds(self) -> list[float]:
+        """Segment bounds of the materialized timeline (a copy)."""
+        return self.materialize().bounds
+
+    @property
+    def codes(self) -> list[int]:
+        """Segment codes of the materialized timeline (a copy)."""
+        return self.materialize().codes
+
+    def __len__(self) -> int:
+        return len(self.materialize())
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PersonTimeline):
+            other = other.materialize()
+        if not isinstance(other, Timeline):
+            return NotImplemented
+        return self.materialize() == other
+
+    def __hash__(self) -> int:
+        return hash(self.materialize())
+
+    def __repr__(self) -> str:
+        codes = sorted(set(self._k))
+        return (f"<PersonTimeline {len(self._s)} pieces in [{self._s[0]:g}, {self._e[-1]:g}), "
+                f"codes {[_code_name(c) for c in codes]} over {self._cal!r}>")
+
+    def overlay(self, starts: Iterable[float], ends: Iterable[float], code: int) -> Timeline:
+        """:meth:`Timeline.overlay` of the materialized timeline."""
+        return self.materialize().overlay(starts, ends, code)
+
+    def overlay_many(self, layers: Iterable[tuple[Iterable[float], Iterable[float], int]]
+                     ) -> Timeline:
+        """:meth:`Timeline.overlay_many` of the materialized timeline."""
+        return self.materialize().overlay_many(layers)
+
+    # -- point queries ------------------------------------------------------------------------
+
+    def _piece_at(self, t: float) -> int:
+        """Index of the own piece holding ``t``, or -1."""
+        j = bisect_right(self._s, t) - 1
+        return j if j >= 0 and t < self._e[j] else -1
+
+    def is_open(self, t: float) -> bool:
+        """:meth:`Timeline.is_open`."""
+        j = bisect_right(self._s, t) - 1
+        if j >= 0 and t < self._e[j]:
+            return False
+        return self._cal.is_open(t)
+
+    def next_open(self, t: float) -> float:
+        """:meth:`Timeline.next_open`: skip own pieces and closed calendar time in turn."""
+        s, e, cal = self._s, self._e, self._cal
+        n = len(s)
+        j = bisect_right(s, t) - 1
+        while True:
+            if j >= 0 and t < e[j]:  # in piece j: skip it and any piece adjacent to it
+                t = e[j]
+                j += 1
+                while j < n and s[j] <= t:
+                    t = e[j]
+                    j += 1
+                j -= 1
+            u = cal.next_open(t)
+            if u == t:
+                return t
+            t = u
+            while j + 1 < n and s[j + 1] <= t:
+                j += 1
+
+    # -- working-time arithmetic --------------------------------------------------------------
+
+    def add_open(self, t: float, hours: float) -> float:
+        """:meth:`Timeline.add_open`: the calendar's arithmetic between own pieces."""
+        if hours <= 0.0:
+            if hours == 0.0:
+                return t
+            raise ValueError(f"hours must be >= 0, got {hours!r}")
+        s, e, cal = self._s, self._e, self._cal
+        n = len(s)
+        j = bisect_right(s, t) - 1
+        if j >= 0 and t < e[j]:
+            t = e[j]
+        j += 1  # the first piece that may start at or after t
+        while j < n:
+            sj = s[j]
+            if sj > t:
+                end = cal.add_open(t, hours)
+                if end <= sj:
+                    return end
+                hours -= cal.open_between(t, sj)
+                if hours <= 0.0:  # float rounding: the work just fits before the piece
+                    return sj
+            t = e[j]
+            j += 1
+        return cal.add_open(t, hours)
+
+    def open_between(self, a: float, b: float) -> float:
+        """:meth:`Timeline.open_between`: the calendar's open time in the gaps."""
+        if b <= a:
+            return 0.0
+        s, e, cal = self._s, self._e, self._cal
+        n = len(s)
+        j = bisect_right(e, a)  # the first piece ending after a
+        if j >= n or s[j] >= b:
+            return cal.open_between(a, b)
+        total = 0.0
+        lo = a
+        while j < n and s[j] < b:
+            if s[j] > lo:
+                total += cal.open_between(lo, s[j])
+            lo = e[j]
+            j += 1
+        if lo < b:
+            total += cal.open_between(lo, b)
+        return total
+
+    def charge(self, a: float, b: float, default: int, acc: list[float]) -> None:
+        """:meth:`Timeline.charge`: own pieces to their codes, the gaps by the calendar."""
+        if b <= a:
+            return
+        s, e, cal = self._s, self._e, self._cal
+        n = len(s)
+        j = bisect_right(e, a)
+        if j >= n or s[j] >= b:
+            cal.charge(a, b, default, acc)
+            return
+        k = self._k
+        lo = a
+        while j < n and s[j] < b:
+            sj = s[j]
+            if sj > lo:
+                cal.charge(lo, sj, default, acc)
+                lo = sj
+            hi = e[j] if e[j] < b else b
+            acc[k[j]] += hi - lo
+            lo = hi
+            j += 1
+        if lo < b:
+            cal.charge(lo, b, default, acc)
+
+    def closed_intervals(self, a: float, b: float) -> list[tuple[float, float, int]]:
+        """:meth:`Timeline.closed_intervals` (normalized: equal neighbours already merged)."""
+        if b <= a:
+            return []
+        s, e, k, cal = self._s, self._e, self._k, self._cal
+        n = len(s)
+        j = bisect_right(e, a)
+        out: list[tuple[float, float, int]] = []
+        lo = a
+        while j < n and s[j] < b:
+            sj = s[j]
+            if sj > lo:
+                out += cal.closed_intervals(lo, sj)
+                lo = sj
+            hi = e[j] if e[j] < b else b
+            out.append((lo, hi, k[j]))
+            lo = hi
+            j += 1
+        if lo < b:
+            out += cal.closed_intervals(lo, b)
+        return out
+
+    def disruption_intervals(self, a: float, b: float) -> list[tuple[float, float, int]]:
+        """:meth:`Timeline.disruption_intervals`: the own pieces meeting ``[a, b)``, clipped."""
+        if b <= a:
+            return []
+        s, e, k = self._s, self._e, self._k
+        n = len(s)
+        out = []
+        j = bisect_right(e, a)
+        while j < n and s[j] < b:
+            out.append((max(s[j], a), min(e[j], b), k[j]))
+            j += 1
+        return out
+
+    def disruption_at(self, t: float, horizon: float) -> tuple[int, float] | None:
+        """:meth:`Timeline.disruption_at`: the piece holding ``t`` and those adjacent after it."""
+        s, e = self._s, self._e
+        j = bisect_right(s, t) - 1
+        if j < 0 or t >= e[j]:
+            return None
+        n = len(s)
+        stop = t + horizon
+        code = self._k[j]
+        until = min(e[j], stop)
+        j += 1
+        while j < n and s[j] < stop and s[j] == e[j - 1]:
+            until = min(e[j], stop)
+            j += 1
+        return code, until
+
+    def slot_mask(self, slot_hours: float, n_slots: int) -> np.ndarray:
+        """:meth:`Timeline.slot_mask`: the calendar's mask with the own pieces blocked."""
+        mask = self._cal.slot_mask(slot_hours, n_slots)
+        block_slots(mask, self._s, self._e, slot_hours)
+        return mask
+
+
+#: What holds a person's availability: a plain timeline or a calendar with own disruptions.
+Availability = Timeline | PersonTimeline
+
+
+def layers_of(pieces: list[tuple[float, float, int]]
+              ) -> list[tuple[list[float], list[float], int]]:
+    """``(start, end, code)`` pieces as ``(starts, ends, code)`` layers, one per code."""
+    by_code: dict[int, tuple[list[float], list[float], int]] = {}
+    for a, b, code in pieces:
+        layer = by_code.get(code)
+        if layer is None:
+            layer = by_code[code] = ([], [], code)
+        layer[0].append(a)
+        layer[1].append(b)
+    return list(by_code.values())
+
+
+def _resolve(pieces: list[tuple[float, float, int]]
+             ) -> tuple[list[float], list[float], list[int]]:
+    """Overlapping ``(start, end, code)`` intervals as sorted disjoint pieces, the lowest
+    code winning where they overlap and equal neighbours merged (what ``overlay_many`` does
+    to them)."""
+    events: list[tuple[float, int, int]] = []
+    for a, b, code in pieces:
+        events.append((a, code, 1))
+        events.append((b, code, -1))
+    events.sort()
+    count = [0] * OPEN
+    starts: list[float] = []
+    ends: list[float] = []
+    codes: list[int] = []
+    cur = OPEN
+    n = len(events)
+    for i in range(n):
+        t, code, d = events[i]
+        count[code] += d
+        if i + 1 < n and events[i + 1][0] == t:
+            continue  # settle every interval starting or ending at t first
+        new = OPEN
+        for c in range(OPEN):
+            if count[c]:
+                new = c
+                break
+        if new != cur:
+            if cur != OPEN:
+                ends.append(t)
+            if new != OPEN:
+                starts.append(t)
+                codes.append(new)
+            cur = new
+    return starts, ends, codes
 
 
 # -- Timeline helpers ---------------------------------------------------------------------------

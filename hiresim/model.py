@@ -21,7 +21,7 @@ import numpy as np
 import simpy
 
 from hiresim import org
-from hiresim.calendar import Timeline, WorkingCalendar, block_slots
+from hiresim.calendar import Availability, PersonTimeline, Timeline, WorkingCalendar
 from hiresim.causes import (
     ABSENCE,
     COMMUNICATION,
@@ -44,6 +44,7 @@ from hiresim.people import (
     span_hours,
     vacancies,
     vacation_blocks,
+    vacation_day_cdf,
 )
 from hiresim.scenario import WEEKDAYS, Scenario, calendar_from_spec
 from hiresim.stages import (
@@ -152,12 +153,10 @@ class Replication:
             for i in range(role.count):
                 person = Person(env, f"{role_name}-{i + 1}", role_name, calendar, hours_per_day,
                                 None, role.capacity)  # type: ignore[arg-type]
-                layers = self._disrupt(person, span, reorganizations)
+                self._disrupt(person, span, reorganizations)
                 # the calendar's mask (cached across replications) with the person's own
-                # disruptions blocked on top: the same as their timeline's slot mask
-                free = calendar.slot_mask(slot_hours, n_slots)
-                for starts, ends, _code in layers:
-                    block_slots(free, starts, ends, slot_hours)
+                # disruptions blocked on top
+                free = person.timeline.slot_mask(slot_hours, n_slots)
                 if role.calendar_load > 0.0:
                     free &= busy_blocks(load_rng, role.calendar_load, slot_hours, 0, n_slots)
                 person.free = free
@@ -199,8 +198,9 @@ class Replication:
         """Lay absences, projects, vacancies and freezes over the person's calendar.
 
         Each mechanism draws from its own stream, person by person in a fixed order, so
-        switching one off leaves the others' draws unchanged. The layers are laid in one pass
-        (:meth:`Timeline.overlay_many`) and returned, for the person's meeting-slot mask.
+        switching one off leaves the others' draws unchanged. The person's timeline is the
+        shared calendar with their own disruptions on top (:meth:`PersonTimeline.over`: built
+        from the few own intervals, the calendar is not copied); the layers are returned.
         """
         s = self.s
         calendar, hpd, role = person.calendar, person.hours_per_day, person.role
@@ -209,7 +209,8 @@ class Replication:
         if spec_a is not None and (spec_a.roles is None or role in spec_a.roles):
             rng = self._person_rng("absence")
             vs, ve = vacation_blocks(rng, spec_a.vacation_days_per_year, spec_a.vacation_block,
-                                     spec_a.seasonality, self._month_of_day, calendar, hpd, span)
+                                     spec_a.seasonality, self._month_of_day, calendar, hpd, span,
+                                     self._vacation_day_cdf)
             ss, se = ([], []) if spec_a.sick_spells_per_year == 0 else poisson_spells(
                 rng, spec_a.sick_spells_per_year, spec_a.sick_duration, calendar, hpd, span)
             layers.append((vs + ss, ve + se, ABSENCE))
@@ -233,7 +234,7 @@ class Replication:
             ends = [span_hours(calendar, t, length, spec_r.freeze.unit, hpd)  # type: ignore
                     for t, length in reorganizations]
             layers.append((starts, ends, REORGANIZATION))
-        person.timeline = calendar.overlay_many(layers) if layers else calendar
+        person.timeline = PersonTimeline.over(calendar, layers)
         return layers
 
     def _person_rng(self, mechanism: str) -> np.random.Generator:
@@ -245,6 +246,12 @@ class Replication:
         days = np.arange(self.s.total_days + 1)
         dates = np.datetime64(self.epoch, "D") + days
         return (dates.astype("datetime64[M]").astype(int) % 12).astype(int)
+
+    @functools.cached_property
+    def _vacation_day_cdf(self) -> np.ndarray | None:
+        """Distribution of vacation start days, shared by everyone (see vacation_day_cdf)."""
+        return vacation_day_cdf(self.s.absences.seasonality,  # type: ignore[union-attr]
+                                self._month_of_day, self.end)
 
     def _work(self, spec: ConstantDuration | object) -> Work:
         rng = None if isinstance(spec, ConstantDuration) else self.streams.sub_generator("work")
@@ -407,7 +414,7 @@ class Replication:
 
     # -- hooks the stages call (absences, turnover and reorganizations refine them) ---------
 
-    def timeline_of(self, person: Person, t: float) -> Timeline:
+    def timeline_of(self, person: Person, t: float) -> Availability:
         """The availability timeline that governs ``person``'s work at time ``t``."""
         return person.timeline
 
@@ -759,7 +766,7 @@ def _unit_hours(unit: str) -> float:
     return {"hours": 1.0, "working_hours": 1.0, "calendar_days": 24.0, "working_days": 24.0}[unit]
 
 
-def _restart_after_priority(timeline: Timeline, start: float, end: float, hours: float
+def _restart_after_priority(timeline: Availability, start: float, end: float, hours: float
                             ) -> float:
     """Completion when a top-priority project makes the person start the task over."""
     while True:

@@ -1,9 +1,10 @@
 """People and role pools: who can work when, and who is free for a meeting.
 
-A :class:`Person` is a SimPy resource of capacity one with their own availability
-:class:`~hiresim.calendar.Timeline` (working calendar, with absences and other disruptions laid
-over it) and a slot mask of the times their calendar is free for meetings. A :class:`Pool` is a
-role whose tasks go to whoever is free first (a shared queue): that is what an M/M/c queue is.
+A :class:`Person` is a SimPy resource of capacity one with their own availability (their
+working calendar's :class:`~hiresim.calendar.Timeline`, with absences and other disruptions laid
+over it as a :class:`~hiresim.calendar.PersonTimeline`) and a slot mask of the times their
+calendar is free for meetings. A :class:`Pool` is a role whose tasks go to whoever is free first
+(a shared queue): that is what an M/M/c queue is.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from bisect import bisect_left, bisect_right
 import numpy as np
 import simpy
 
-from hiresim.calendar import Timeline
+from hiresim.calendar import Availability, Timeline
 from hiresim.distributions import DurationSpec
 from hiresim.queues import WorkQueue
 
@@ -31,7 +32,8 @@ class Person:
         self.role = role
         #: The working calendar alone; ``timeline`` adds leave, projects, vacancies over it.
         self.calendar = timeline
-        self.timeline = timeline
+        #: The calendar itself, or a :class:`~hiresim.calendar.PersonTimeline` over it.
+        self.timeline: Availability = timeline
         #: Times at which a replacement took this seat (turnover), in order.
         self.joins: list[float] = []
         self.hours_per_day = hours_per_day
@@ -142,7 +144,15 @@ def busy_blocks(rng: np.random.Generator, load: float, slot_hours: float, first:
     per_block = max(1, round(LOAD_BLOCK_HOURS / slot_hours))
     b0 = first // per_block
     b1 = -(-stop // per_block)
-    free = np.repeat(rng.random(b1 - b0) >= load, per_block)
+    ok = rng.random(b1 - b0) >= load
+    if per_block == 1:
+        free = ok
+    elif per_block <= 4:  # a few strided copies beat np.repeat (the same array)
+        free = np.empty(len(ok) * per_block, dtype=bool)
+        for j in range(per_block):
+            free[j::per_block] = ok
+    else:
+        free = np.repeat(ok, per_block)
     offset = first - b0 * per_block
     return free[offset:offset + stop - first]
 
@@ -206,22 +216,46 @@ def poisson_spells(rng: np.random.Generator, rate_per_year: float, duration: Dur
     return starts, ends
 
 
+def vacation_day_cdf(seasonality: list[float], first_weekday_month: np.ndarray, span: float
+                     ) -> np.ndarray | None:
+    """The cumulative distribution of a vacation's start day over the span's days, for
+    :func:`vacation_blocks` (the same for everyone: a replication builds it once).
+
+    It is the table ``Generator.choice(n_days, p=weights)`` builds on every call (normalized
+    weights, cumulated, divided by the last), so searching it with ``rng.random(size)`` draws
+    the same days from the same numbers. ``None`` when the weights cannot be normalized (no
+    weight in the span's months): ``choice`` itself then reports it.
+    """
+    n_days = int(span // 24)
+    weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
+    total = weights.sum()
+    if n_days == 0 or not (np.isfinite(total) and total > 0.0):
+        return None
+    cdf = (weights / total).cumsum()
+    cdf /= cdf[-1]
+    return cdf
+
+
 def vacation_blocks(rng: np.random.Generator, days_per_year: float, block: DurationSpec,
                     seasonality: list[float], first_weekday_month: np.ndarray,
-                    calendar: Timeline, hours_per_day: float, span: float
-                    ) -> tuple[list[float], list[float]]:
+                    calendar: Timeline, hours_per_day: float, span: float,
+                    day_cdf: np.ndarray | None = None) -> tuple[list[float], list[float]]:
     """Planned vacation: blocks starting at midnight on days drawn with monthly weights, until
-    the person's allowance for the span is used."""
+    the person's allowance for the span is used. ``day_cdf``, if given, is
+    :func:`vacation_day_cdf` of the same arguments (the draws are the same with or without)."""
     n_days = int(span // 24)
     if days_per_year <= 0 or n_days == 0:
         return [], []
-    weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
-    weights = weights / weights.sum()
     allowance = days_per_year * n_days / 365.0
     starts, ends = [], []
     used = 0.0
     lengths = block.sample(rng, 64).tolist()
-    days = rng.choice(n_days, size=64, p=weights).tolist()
+    if day_cdf is None:
+        weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
+        weights = weights / weights.sum()
+        days = rng.choice(n_days, size=64, p=weights).tolist()
+    else:
+        days = day_cdf.searchsorted(rng.random(64), side="right").tolist()
     for length, day in zip(lengths, days, strict=True):
         if used >= allowance:
             break

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from hiresim.calendar import Timeline
+from hiresim.calendar import Availability
 from hiresim.causes import DELAY_COLUMNS, N_CAUSES, WAIT_COLUMNS, WORK
 
 OUTCOMES: tuple[str, ...] = ("advance", "offer", "reject", "withdrawn", "ghosted", "open")
@@ -33,7 +33,7 @@ class Leg:
     def __init__(self, t: float) -> None:
         self.acc: list[float] = [0.0] * N_CAUSES
         self.mark = t
-        self.timeline: Timeline | None = None
+        self.timeline: Availability | None = None
         self.default = WORK
         self.done = False
         #: Parallel branches in progress (scorecards, approval groups), if any.
@@ -42,7 +42,7 @@ class Leg:
         #: then held, in one timeout): ``[mark, at)`` is ``charges``, the rest is ``work``.
         self.after: tuple[float, list[float]] | None = None
 
-    def pending(self, timeline: Timeline | None, default: int) -> None:
+    def pending(self, timeline: Availability | None, default: int) -> None:
         """Say how the time from ``mark`` on is charged until the next checkpoint."""
         self.timeline = timeline
         self.default = default
@@ -52,7 +52,7 @@ class Leg:
         self.acc[code] += t - self.mark
         self.mark = t
 
-    def charge(self, t: float, timeline: Timeline, default: int) -> None:
+    def charge(self, t: float, timeline: Availability, default: int) -> None:
         """Charge ``[mark, t)`` by a person's timeline: closed time to its cause, open time to
         ``default``."""
         timeline.charge(self.mark, t, default, self.acc)
