@@ -42,7 +42,8 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
         progress: show a progress bar (tqdm) over replications.
         event_log: keep the per-activity event log; ``False`` keeps journeys and candidates
             only (less memory and time for very large runs).
-        chunk_size: replications per task sent to a worker (default: about 4 chunks per worker).
+        chunk_size: replications per task sent to a worker (default: chunks that shrink as
+            the run goes on, so that workers finish together; see :func:`guided_chunks`).
 
     Example:
         >>> import hiresim as hs
@@ -125,6 +126,25 @@ def _chunks(n: int, size: int) -> list[range]:
     return [range(i, min(i + size, n)) for i in range(0, n, size)]
 
 
+def guided_chunks(n: int, width: int) -> list[range]:
+    """Replications ``0 .. n - 1`` in consecutive chunks that shrink as the run goes on.
+
+    Each chunk is about half of what is left divided among the ``width`` workers, down to a
+    floor of ``n / (16 * width)``: the first chunks are large (little shipping and table
+    building per replication), the last ones small, so that workers run out of work at
+    nearly the same time instead of one of them finishing a last large chunk alone. Chunking
+    never changes the results (each replication has its own streams).
+    """
+    floor = max(1, n // (16 * width))
+    out: list[range] = []
+    start = 0
+    while start < n:
+        size = max(floor, -(-(n - start) // (2 * width)))
+        out.append(range(start, min(start + size, n)))
+        start += size
+    return out
+
+
 def _run(payload: dict[str, Any], seed: int, n: int, workers: int | Executor | None,
          progress: bool, event_log: bool, chunk_size: int | None
          ) -> Iterator[dict[str, dict[str, Any]]]:
@@ -146,11 +166,11 @@ def _run(payload: dict[str, Any], seed: int, n: int, workers: int | Executor | N
             width = workers
         else:
             raise TypeError(f"workers must be None, an int or an Executor, got {workers!r}")
-        size = chunk_size or max(1, -(-n // (4 * width)))
+        chunks = _chunks(n, chunk_size) if chunk_size else guided_chunks(n, width)
         try:
             futures: list[Future] = [executor.submit(run_chunk, payload, seed, chunk, event_log)
-                                     for chunk in _chunks(n, size)]
-            for future, chunk in zip(futures, _chunks(n, size), strict=True):
+                                     for chunk in chunks]
+            for future, chunk in zip(futures, chunks, strict=True):
                 part = future.result()
                 if bar is not None:
                     bar.update(len(chunk))
