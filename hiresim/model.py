@@ -523,8 +523,7 @@ class Replication:
                     c.declined = True
                     self._finish(c, "declined")
             else:
-                self._finish(c, {"ghosted": "ghosted", "cancelled": "cancelled"}.get(
-                    outcome, "rejected"))
+                self._finish(c, _FINAL_OUTCOME.get(outcome, "rejected"))
             return
 
     def _gate(self, req: Requisition, leg: Leg) -> Process:
@@ -715,9 +714,10 @@ class Replication:
         return outcome
 
     def _finish(self, c: Candidate, outcome: str) -> None:
-        self.trace.candidate(c.id, c.requisition.id, c.applied, self.env.now, outcome, c.rounds,
+        cid = c.id
+        self.trace.candidate(cid, c.requisition.id, c.applied, self.env.now, outcome, c.rounds,
                              c.declined)
-        del self.candidates[c.id]
+        del self.candidates[cid]
 
     # -- running -----------------------------------------------------------------------------
 
@@ -792,6 +792,10 @@ def _calendar(spec: object) -> WorkingCalendar:
             _CALENDARS.clear()
         cal = _CALENDARS[key] = calendar_from_spec(spec)
     return cal
+
+
+#: The candidate's final outcome after a last journey that ended in anything but an offer.
+_FINAL_OUTCOME = {"ghosted": "ghosted", "cancelled": "cancelled"}
 
 
 def _decide(u: float, p: object) -> str:

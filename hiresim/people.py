@@ -53,7 +53,7 @@ class Pool:
     calendar), so with exponential work this is exactly M/M/c.
     """
 
-    __slots__ = ("idle", "people", "resource", "role", "timeline", "turn")
+    __slots__ = ("always_open", "idle", "people", "resource", "role", "timeline", "turn")
 
     def __init__(self, env: simpy.Environment, role: str, people: list[Person],
                  capacity: int = 1) -> None:
@@ -65,13 +65,15 @@ class Pool:
         self.resource = WorkQueue(env, capacity=len(people) * capacity)
         #: The role's calendar, for charging queue time to off hours.
         self.timeline = people[0].timeline
+        #: Nobody's time is ever closed: whoever is idle can start at once.
+        self.always_open = not any(p.timeline.has_closed for p in people)
 
     def take(self, now: float) -> Person:
         idle = self.idle
         if idle is None:  # people multitask: hand tasks round
             self.turn += 1
             return self.people[self.turn % len(self.people)]
-        if len(idle) == 1 or not idle[-1].timeline.has_closed:
+        if len(idle) == 1 or self.always_open:
             return idle.pop()
         best = min(range(len(idle)), key=lambda k: idle[k].timeline.next_open(now))
         return idle.pop(best)

@@ -160,7 +160,8 @@ def pool_task(m: Replication, pool: Pool, work: Work, leg: Leg, case: str, activ
     timeline = person.timeline
     start, end, working = _service(m, person, work, now, enabled, 0.0)
     wt = _wait_vector(timeline, enabled, start, CONTENTION) if m.event_log else None
-    leg.charge(now, timeline, CONTENTION)
+    if now > leg.mark:  # it waited in the queue
+        leg.charge(now, timeline, CONTENTION)
     suspended = _suspended(timeline, start, end) if wt is not None else 0.0
     leg.pending(timeline if working else None, WORK)
     if end > now:
