@@ -11,6 +11,7 @@ before the stretch does (the wait is then censored, and the identity still holds
 
 from __future__ import annotations
 
+from array import array
 from datetime import date
 from typing import Any
 
@@ -115,11 +116,14 @@ class Leg:
 class Trace:
     """Flat records of one replication: journeys, candidates and activity instances.
 
-    Every field is appended to a list of its own (no record tuples: a million small tuples
+    Every field is appended to a column of its own (no record tuples: a million small tuples
     keep the garbage collector busy), outcomes as their category codes, and the per-cause
-    vectors flattened, ``N_CAUSES`` floats per record. :meth:`columns` turns the lists into
-    NumPy arrays once the replication ends; :func:`build_tables` makes the DataFrames, once
-    per chunk of replications.
+    vectors flattened, ``N_CAUSES`` floats per record. Numbers go into typed
+    :class:`array.array` buffers, which copy each value while it is fresh: a Python list
+    would keep one float object per value (32 bytes instead of 8), scattered over the heap,
+    and turning it into NumPy at the end would cost a cache miss per value. :meth:`columns`
+    wraps the buffers as NumPy arrays without copying; labels stay lists of ``str``.
+    :func:`build_tables` makes the DataFrames, once per chunk of replications.
     """
 
     def __init__(self, replication: int, event_log: bool = True) -> None:
@@ -127,26 +131,26 @@ class Trace:
         self.event_log = event_log
         # journeys
         self.j_candidate: list[str] = []
-        self.j_round: list[int] = []
+        self.j_round = array("q")
         self.j_requisition: list[str] = []
-        self.j_start: list[float] = []
-        self.j_end: list[float] = []
-        self.j_feedback: list[float] = []
-        self.j_outcome: list[int] = []
-        self.j_acc: list[float] = []
+        self.j_start = array("d")
+        self.j_end = array("d")
+        self.j_feedback = array("d")
+        self.j_outcome = array("b")
+        self.j_acc = array("d")
         # candidates
         self.c_candidate: list[str] = []
         self.c_requisition: list[str] = []
-        self.c_applied: list[float] = []
-        self.c_end: list[float] = []
-        self.c_outcome: list[int] = []
-        self.c_rounds: list[int] = []
-        self.c_declined: list[bool] = []
+        self.c_applied = array("d")
+        self.c_end = array("d")
+        self.c_outcome = array("b")
+        self.c_rounds = array("q")
+        self.c_declined = array("b")
         # events
         self.e_text: tuple[list[str], ...] = ([], [], [], [], [], [])  # case .. requisition
-        self.e_num: tuple[list[float], ...] = ([], [], [], [])  # enabled, start, end, suspended
-        self.e_round: list[int] = []
-        self.e_wt: list[float] = []
+        self.e_num = (array("d"), array("d"), array("d"), array("d"))  # enabled .. suspended
+        self.e_round = array("q")
+        self.e_wt = array("d")
 
     def journey(self, candidate: str, rnd: int, requisition: str, start: float, end: float,
                 feedback: float, outcome: str, acc: list[float]) -> None:
@@ -158,7 +162,7 @@ class Trace:
         self.j_end.append(end)
         self.j_feedback.append(feedback)
         self.j_outcome.append(_OUTCOME_CODE[outcome])
-        self.j_acc.extend(acc)
+        self.j_acc.fromlist(acc)
 
     def candidate(self, candidate: str, requisition: str, applied: float, end: float,
                   outcome: str, rounds: int, declined: bool) -> None:
@@ -185,7 +189,7 @@ class Trace:
         num[2].append(end)
         num[3].append(suspended)
         self.e_round.append(rnd)
-        self.e_wt.extend(wt)
+        self.e_wt.fromlist(wt)
 
     # -- tables ------------------------------------------------------------------------------
 
@@ -196,37 +200,41 @@ class Trace:
             "journeys": {
                 "replication": np.full(n_j, self.replication, dtype=np.int64),
                 "candidate": self.j_candidate,
-                "round": np.array(self.j_round, dtype=np.int64),
+                "round": _wrap(self.j_round, np.int64),
                 "requisition": self.j_requisition,
-                "start": np.array(self.j_start, dtype=float),
-                "end": np.array(self.j_end, dtype=float),
-                "feedback": np.array(self.j_feedback, dtype=float),
-                "outcome": np.array(self.j_outcome, dtype=np.int8),
-                "acc": np.array(self.j_acc, dtype=float).reshape(n_j, N_CAUSES),
+                "start": _wrap(self.j_start, float),
+                "end": _wrap(self.j_end, float),
+                "feedback": _wrap(self.j_feedback, float),
+                "outcome": _wrap(self.j_outcome, np.int8),
+                "acc": _wrap(self.j_acc, float).reshape(n_j, N_CAUSES),
             },
             "candidates": {
                 "replication": np.full(n_c, self.replication, dtype=np.int64),
                 "candidate": self.c_candidate,
                 "requisition": self.c_requisition,
-                "applied": np.array(self.c_applied, dtype=float),
-                "end": np.array(self.c_end, dtype=float),
-                "outcome": np.array(self.c_outcome, dtype=np.int8),
-                "rounds": np.array(self.c_rounds, dtype=np.int64),
-                "declined": np.array(self.c_declined, dtype=bool),
+                "applied": _wrap(self.c_applied, float),
+                "end": _wrap(self.c_end, float),
+                "outcome": _wrap(self.c_outcome, np.int8),
+                "rounds": _wrap(self.c_rounds, np.int64),
+                "declined": _wrap(self.c_declined, bool),
             },
             "events": {
                 "replication": np.full(n_e, self.replication, dtype=np.int64),
                 **{name: self.e_text[k] for k, name in enumerate(_EVENT_TEXT)},
-                **{name: np.array(self.e_num[k], dtype=float)
-                   for k, name in enumerate(_EVENT_NUM)},
-                "round": np.array(self.e_round, dtype=np.int64),
-                "wt": np.array(self.e_wt, dtype=float).reshape(n_e, N_CAUSES),
+                **{name: _wrap(self.e_num[k], float) for k, name in enumerate(_EVENT_NUM)},
+                "round": _wrap(self.e_round, np.int64),
+                "wt": _wrap(self.e_wt, float).reshape(n_e, N_CAUSES),
             },
         }
 
     def tables(self, epoch: date) -> dict[str, Any]:
         """The replication's ``journeys``, ``candidates`` and ``events`` DataFrames."""
         return build_tables(self.columns(), epoch)
+
+
+def _wrap(buffer: array, dtype: Any) -> np.ndarray:
+    """A NumPy view of a typed buffer (no copy; the array keeps the buffer alive)."""
+    return np.frombuffer(buffer, dtype=dtype)
 
 
 _OUTCOME_CODE = {name: i for i, name in enumerate(OUTCOMES)}
