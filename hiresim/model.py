@@ -314,6 +314,11 @@ class Replication:
         self._all_pools = all(s.roles[rnd.panel_role].assignment == "pool" for rnd in s.rounds)
         self._round_pools = [self.pools.get(rnd.panel_role) for rnd in s.rounds]
         self._no_panels: list[list[int]] = [[] for _ in s.rounds]
+        #: Per round, ``(range of the panel role's people, panel size)``, or ``None`` for a pool
+        #: round (no panel is drawn): looked up once, not per candidate.
+        self._panel_draws = [None if s.roles[rnd.panel_role].assignment == "pool"
+                             else (range(s.roles[rnd.panel_role].count), rnd.panel)
+                             for rnd in s.rounds]
         for t_open in opened:
             self._start_requisition(t_open, rng, horizon)
 
@@ -334,7 +339,9 @@ class Replication:
         if self._all_pools:  # pool rounds draw no panel: share one list of empty panels
             panels = [self._no_panels] * len(times)
         else:
-            panels = [[self._panel(rnd, self._assign) for rnd in s.rounds] for _ in times]
+            sample = self._assign.sample
+            panels = [[[] if d is None else sample(*d) for d in self._panel_draws]
+                      for _ in times]
         behaviour = self._behaviour_draws(len(times))
         self.requisitions.append(req)
         self.env.process(self._arrivals(req, times, draws, panels, behaviour))
@@ -380,12 +387,6 @@ class Replication:
         if spec is not None and spec.reassign_recruiters and self.reorganization_onsets:
             rng = self.streams.sub_generator("reorganization")
             self.env.process(org.reassign_recruiters(self, self.reorganization_onsets, rng))
-
-    def _panel(self, rnd: object, assign: object) -> list[int]:
-        role = self.s.roles[rnd.panel_role]  # type: ignore[attr-defined]
-        if role.assignment == "pool":
-            return []
-        return assign.sample(range(role.count), rnd.panel)  # type: ignore[attr-defined]
 
     def _requisition(self, index: int, t_open: float) -> Requisition:
         s = self.s
