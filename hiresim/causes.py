@@ -22,8 +22,13 @@ CAUSES: tuple[str, ...] = (
     "contention",
     "work",
 )
-N_CAUSES = len(CAUSES)
 CODE: dict[str, int] = {name: i for i, name in enumerate(CAUSES)}
+#: Codes reserved for the causes of a user's own mechanisms (:mod:`hiresim.mechanisms`), in
+#: the order a scenario names its extensions. They rank below every built-in cause: where an
+#: extension's spell overlaps a built-in cause, the built-in one is charged.
+EXTENSION_CODES: tuple[int, ...] = tuple(range(len(CAUSES), len(CAUSES) + 4))
+#: Length of a vector of charges by cause code: the built-in causes, then the extension slots.
+N_CAUSES = len(CAUSES) + len(EXTENSION_CODES)
 
 REORGANIZATION = CODE["reorganization"]
 REQUIREMENTS = CODE["requirements"]

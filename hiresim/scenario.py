@@ -15,12 +15,20 @@ import re
 import tomllib
 import types
 import typing
+import warnings
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from hiresim.distributions import Duration
 
@@ -98,11 +106,22 @@ class RequisitionSpec(_Strict):
 
 
 class CandidateSpec(_Strict):
-    """Candidates who reach the interview stage of an open requisition."""
+    """Candidates: how they arrive at an open requisition, and what they do while they wait
+    (the ``candidates`` mechanism: follow-ups after silence, withdrawal when patience ends)."""
 
-    arrivals: Literal["poisson", "regular"] = "poisson"
+    arrivals: Literal["poisson", "regular"] = Field(
+        "poisson", description="poisson: random arrivals at the rate; regular: evenly spaced")
     rate_per_week: float = Field(gt=0.0, description="candidates per open requisition per week")
-    max_per_requisition: int | None = Field(None, ge=1)
+    max_per_requisition: int | None = Field(
+        None, ge=1, description="arrivals stop after this many candidates (default: no limit)")
+    follow_up: FollowUpSpec | None = Field(
+        None, description="candidates write in after days of silence (default: they do not)")
+    patience: PatienceSpec | None = Field(
+        None, description="candidates withdraw when their patience ends (default: never)")
+
+    @property
+    def follows_up_or_withdraws(self) -> bool:
+        return self.follow_up is not None or self.patience is not None
 
 
 class ScreeningSpec(_Strict):
@@ -347,13 +366,6 @@ class PatienceSpec(_Strict):
     never_withdraw: Probability = Field(0.2, description="share who never withdraw")
 
 
-class CandidateBehaviourSpec(_Strict):
-    """Follow-ups and withdrawal."""
-
-    follow_up: FollowUpSpec | None = FollowUpSpec()
-    patience: PatienceSpec | None = PatienceSpec()
-
-
 class OfferSpec(_Strict):
     """Offers made: some are declined."""
 
@@ -388,15 +400,34 @@ class Scenario(_Strict):
                                              description="how decisions reach candidates")
     scheduling: SchedulingSpec = Field(SchedulingSpec(), description="meeting slot search")
     offers: OfferSpec = Field(OfferSpec(), description="offer acceptance")
-    absences: AbsenceSpec | None = Field(None, description="vacation and sick leave")
+    absence: AbsenceSpec | None = Field(None, description="vacation and sick leave")
     continuity: ContinuitySpec = Field(ContinuitySpec(),
                                        description="wait for absent people, or delegate")
-    priority_shifts: PrioritySpec | None = Field(None, description="top-priority projects")
+    priority: PrioritySpec | None = Field(None, description="top-priority projects")
     turnover: TurnoverSpec | None = Field(None, description="people leaving")
-    reorganizations: ReorganizationSpec | None = Field(None, description="reorganizations")
+    reorganization: ReorganizationSpec | None = Field(None, description="reorganizations")
     requirements: RequirementsSpec | None = Field(None, description="jobs rethought")
-    behaviour: CandidateBehaviourSpec | None = Field(
-        None, description="candidate follow-ups and withdrawal")
+    extensions: dict[str, Any] = Field(
+        default_factory=dict,
+        description="blocks of registered user mechanisms by name (written as top-level "
+                    "tables, e.g. [background_check]); see hiresim.mechanisms")
+
+    @field_validator("extensions", mode="after")
+    @classmethod
+    def _extension_blocks(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """Each block validated by its mechanism's own model (``None``: switched off)."""
+        from hiresim.mechanisms import registered
+
+        known = registered()
+        out: dict[str, Any] = {}
+        for name, block in value.items():
+            mech = known.get(name)
+            if mech is None:
+                raise ValueError(f"no mechanism {name!r} is registered; registered: "
+                                 f"{', '.join(known) or 'none'}")
+            out[name] = (block if block is None or isinstance(block, mech.spec)
+                         else mech.spec.model_validate(block))
+        return out
 
     @property
     def total_days(self) -> int:
@@ -444,16 +475,101 @@ def load_scenario(spec: str | Path | dict[str, Any] | Scenario, *, source: str |
 
 def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None = None
              ) -> Scenario:
-    """Validate a plain dict; ``text`` (the TOML source) lets messages give line numbers."""
+    """Validate a plain dict; ``text`` (the TOML source) lets messages give line numbers.
+
+    Blocks under the names they had before version 0.2 are read with a
+    :class:`HiresimDeprecationWarning` (see :data:`RENAMED`); blocks of registered user
+    mechanisms are validated by their own models.
+    """
+    data, problems = _migrate(data, source)
+    problems += _extension_problems(data, text)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(err, data, text) for err in exc.errors()]
+        problems += [_describe(err, data, text) for err in exc.errors()]
+    if problems:
         raise ScenarioError(source, problems) from None
     problems = check_references(scenario)
     if problems:
         raise ScenarioError(source, [(p, m + _line_hint(text, p)) for p, m in problems])
     return scenario
+
+
+class HiresimDeprecationWarning(FutureWarning):
+    """A scenario or call uses a name that hiresim still reads but will stop reading."""
+
+
+#: Blocks renamed so that each mechanism has one name (its module, cause, ablation, stream).
+RENAMED: dict[str, str] = {
+    "absences": "absence",
+    "priority_shifts": "priority",
+    "reorganizations": "reorganization",
+    "behaviour": "candidates.follow_up and candidates.patience",
+}
+
+
+def _migrate(data: dict[str, Any], source: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The scenario with old block names moved to the new ones (a shallow copy), and the
+    problems found (an old and a new name for the same block)."""
+    if not isinstance(data, dict) or not any(old in data for old in RENAMED):
+        return data, []
+    data = dict(data)
+    problems: list[tuple[str, str]] = []
+    for old, new in RENAMED.items():
+        if old not in data:
+            continue
+        warnings.warn(f"{source}: [{old}] is now {new} (one name per mechanism); it is read "
+                      f"as before, but write the new name", HiresimDeprecationWarning,
+                      stacklevel=4)
+        block = data.pop(old)
+        if old == "behaviour":
+            candidates = data.get("candidates")
+            if not isinstance(block, dict) or not isinstance(candidates, dict):
+                problems.append((old, "expected a table with follow_up and patience"))
+                continue
+            candidates = dict(candidates)
+            for key in ("follow_up", "patience"):
+                if key in candidates:
+                    problems.append((f"candidates.{key}", f"given twice: here and in [{old}]"))
+                elif key in block:
+                    candidates[key] = block[key]
+                else:  # an old [behaviour] table switched both on with their defaults
+                    candidates[key] = {}
+            data["candidates"] = candidates
+        elif new in data:
+            problems.append((old, f"given twice: as [{old}] (the old name) and as [{new}]"))
+        else:
+            data[new] = block
+    return data, problems
+
+
+def _extension_problems(data: dict[str, Any], text: str | None) -> list[tuple[str, str]]:
+    """Move blocks of registered user mechanisms into ``extensions``, validated by their own
+    models; the problems found in them, with paths from the top of the file."""
+    from hiresim.mechanisms import registered
+
+    if not isinstance(data, dict):
+        return []
+    known = registered()
+    present = [name for name in known if name in data]
+    if not present:
+        return []
+    extensions = dict(data.get("extensions") or {})
+    problems: list[tuple[str, str]] = []
+    for name in present:
+        block = data.pop(name)
+        try:
+            extensions[name] = known[name].spec.model_validate(block)
+        except ValidationError as exc:
+            for err in exc.errors():
+                path = ".".join(str(p) for p in (name, *err["loc"]))
+                message = str(err["msg"]).removeprefix("Value error, ")
+                if err["type"] == "extra_forbidden":
+                    allowed = ", ".join(sorted(known[name].spec.model_fields))
+                    message = f"unknown key {err['loc'][-1]!r}. Allowed: {allowed}."
+                problems.append((path, message + _line_hint(text, path)))
+    data["extensions"] = extensions
+    return problems
 
 
 def _describe(err: Any, data: dict[str, Any], text: str | None) -> tuple[str, str]:
@@ -616,7 +732,7 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
                 need_role(f"approvals.steps.{i}.roles.{j}", name)
             if step.escalate_to is not None:
                 need_role(f"approvals.steps.{i}.escalate_to", step.escalate_to)
-    for block in ("absences", "priority_shifts", "turnover", "reorganizations"):
+    for block in ("absence", "priority", "turnover", "reorganization"):
         spec = getattr(scenario, block)
         if spec is not None and spec.roles is not None:
             for j, name in enumerate(spec.roles):
@@ -754,7 +870,7 @@ DELAY_SOURCES: dict[str, str] = {
     "contention": "nobody queues: every person works on all their tasks at once",
     "scheduling": "meetings happen as soon as they are due (no search for a common slot)",
     "calendar_load": "nobody has other meetings: calendars are empty",
-    "bureaucracy": "no approval chain for offers",
+    "approvals": "no approval chain for offers",
     "communication": "decisions reach the candidate at once (direct, no hand-off, no message, "
                      "no legal review, no held rejections, no ghosting)",
     "absence": "nobody takes vacation or sick leave",
@@ -765,20 +881,40 @@ DELAY_SOURCES: dict[str, str] = {
 }
 
 
+def delay_sources(scenario: Scenario | None = None) -> dict[str, str]:
+    """The delay sources that :func:`without` can switch off: :data:`DELAY_SOURCES`, then the
+    user mechanisms the scenario uses."""
+    out = dict(DELAY_SOURCES)
+    if scenario is not None:
+        for name in scenario.extensions:
+            out[name] = f"no {name.replace('_', ' ')} (a user mechanism)"
+    return out
+
+
+#: Ablation names that were renamed (one name per mechanism).
+RENAMED_SOURCES = {"bureaucracy": "approvals"}
+
+
 def without(scenario: Scenario, source: str) -> Scenario:
     """A copy of ``scenario`` with one delay source switched off, for ablation.
 
     Switching off a source that is already off returns an equal scenario, so its results are
-    identical (common random numbers).
+    identical (common random numbers). A user mechanism is switched off by its name.
     """
-    if source not in DELAY_SOURCES:
-        raise ValueError(f"unknown delay source {source!r}; allowed: {', '.join(DELAY_SOURCES)}")
+    if source in RENAMED_SOURCES:
+        new = RENAMED_SOURCES[source]
+        warnings.warn(f"delay source {source!r} is now {new!r}", HiresimDeprecationWarning,
+                      stacklevel=2)
+        source = new
+    allowed = delay_sources(scenario)
+    if source not in allowed:
+        raise ValueError(f"unknown delay source {source!r}; allowed: {', '.join(allowed)}")
     data = scenario.model_dump(mode="python")
-    block = {"absence": "absences", "priority": "priority_shifts", "turnover": "turnover",
-             "reorganization": "reorganizations", "requirements": "requirements",
-             "bureaucracy": "approvals"}
-    if source in block:
-        data[block[source]] = None
+    if source in scenario.extensions:
+        data["extensions"][source] = None
+    elif source in ("absence", "priority", "turnover", "reorganization", "requirements",
+                    "approvals"):
+        data[source] = None
     elif source == "calendar":
         for cal in data["calendars"].values():
             cal.update(always_open=True, country=None, subdivision=None, closed=[])

@@ -10,6 +10,7 @@ one mechanism off leaves every other mechanism's draws unchanged (common random 
 from __future__ import annotations
 
 import random
+import zlib
 
 import numpy as np
 
@@ -31,6 +32,17 @@ STREAM_NAMES: tuple[str, ...] = (
 )
 
 
+_INDEX = {name: i for i, name in enumerate(STREAM_NAMES)}
+
+
+def stream_index(name: str) -> int:
+    """Position of a stream in the spawn key. A user's own mechanism (not in
+    :data:`STREAM_NAMES`) gets one from a checksum of its name, past every built-in position,
+    so that it does not depend on what else is registered."""
+    index = _INDEX.get(name)
+    return (1 << 20 | zlib.crc32(name.encode())) if index is None else index
+
+
 class Streams:
     """The random streams of one replication."""
 
@@ -42,7 +54,7 @@ class Streams:
         self._counters: dict[str, int] = {}
 
     def _sequence(self, name: str, *sub: int) -> np.random.SeedSequence:
-        key = (self.replication, STREAM_NAMES.index(name), *sub)
+        key = (self.replication, stream_index(name), *sub)
         return np.random.SeedSequence(self.seed, spawn_key=key)
 
     def generator(self, name: str) -> np.random.Generator:

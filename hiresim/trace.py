@@ -227,9 +227,10 @@ class Trace:
             },
         }
 
-    def tables(self, epoch: date) -> dict[str, Any]:
-        """The replication's ``journeys``, ``candidates`` and ``events`` DataFrames."""
-        return build_tables(self.columns(), epoch)
+    def tables(self, epoch: date, extensions: dict[str, int] | None = None) -> dict[str, Any]:
+        """The replication's ``journeys``, ``candidates`` and ``events`` DataFrames
+        (``extensions``: the extension causes' ``{label: code}``, see :func:`build_tables`)."""
+        return build_tables(self.columns(), epoch, extensions)
 
 
 def _wrap(buffer: array, dtype: Any) -> np.ndarray:
@@ -265,12 +266,21 @@ def concat_columns(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str
     return out
 
 
-def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]:
+def build_tables(cols: dict[str, dict[str, Any]], epoch: date,
+                 extensions: dict[str, int] | None = None) -> dict[str, Any]:
     """The ``journeys``, ``candidates`` and ``events`` DataFrames of some columns.
 
-    ``cols`` is consumed: the frames take its arrays over without copying them.
+    ``cols`` is consumed: the frames take its arrays over without copying them. Every built-in
+    cause has its ``delay_``/``wt_`` column; ``extensions`` (``{label: code}``) adds one for
+    each cause of a user's own mechanism, after the built-in ones.
     """
     import pandas as pd
+
+    delay_columns = [*enumerate(DELAY_COLUMNS)]
+    wait_columns = [*enumerate(WAIT_COLUMNS)]
+    for label, code in (extensions or {}).items():
+        delay_columns.append((code, f"delay_{label}"))
+        wait_columns.append((code, f"wt_{label}"))
 
     j = cols.pop("journeys")
     start, end, feedback = j["start"], j["end"], j["feedback"]
@@ -290,7 +300,7 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
         "days_to_feedback": (end - start) / 24.0,
         "business_days_to_feedback": business_days(start, end, epoch),
         "censored": np.isin(j["outcome"], _CENSORED_CODES),
-        **{name: delays[k] for k, name in enumerate(DELAY_COLUMNS)},
+        **{name: delays[k] for k, name in delay_columns},
     }, copy=False)
     del j, start, end, feedback, outcome, delays
     c = cols.pop("candidates")
@@ -321,7 +331,7 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date) -> dict[str, Any]
         "requisition": _objects(e["requisition"]),
         "round": e["round"],
         "suspended_days": e["suspended"] / 24.0,
-        **{name: wt[k] for k, name in enumerate(WAIT_COLUMNS)},
+        **{name: wt[k] for k, name in wait_columns},
     }, copy=False)
     return {"journeys": journeys, "candidates": candidates, "events": events}
 

@@ -1,0 +1,180 @@
+"""``absence``: "HR people have lives too" — planned vacation, random sick leave, and the
+continuity policy that decides whether work waits for the absent person or goes to a colleague.
+
+Vacation blocks start at midnight on days drawn with monthly weights (summer and December
+peaks) until each person's allowance is used; sick spells start as a Poisson process. Both are
+laid over the person's calendar as ``absence``. The continuity policy (:class:`Delegation`) is
+installed on the world as a hook that every task consults when it arrives.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hiresim.calendar import Timeline
+from hiresim.causes import ABSENCE
+from hiresim.distributions import DurationSpec
+from hiresim.spells import poisson_spells, span_hours
+from hiresim.tasks import Work, make_work
+
+if TYPE_CHECKING:
+    from hiresim.people import Person
+    from hiresim.scenario import AbsenceSpec, Scenario
+    from hiresim.world import World
+
+NAME = "absence"
+
+#: ``(starts, ends, cause code)``: spells laid over a person's calendar.
+Layer = tuple[list[float], list[float], int]
+
+
+class Absence:
+    """One replication's absence draws: a stream per person, a shared vacation-day table."""
+
+    __slots__ = ("day_cdf", "months", "span", "spec", "world")
+
+    def __init__(self, world: World, spec: AbsenceSpec, span: float, days: int) -> None:
+        self.world = world
+        self.spec = spec
+        self.span = span
+        self.months = month_of_day(world, days)
+        #: Distribution of vacation start days, the same for everyone: built once.
+        self.day_cdf = vacation_day_cdf(spec.seasonality, self.months, world.end)
+
+    def applies(self, person: Person) -> bool:
+        return self.spec.roles is None or person.role in self.spec.roles
+
+    def layer(self, person: Person) -> Layer:
+        """The person's vacations and sick spells, from their own sub-stream of ``absence``."""
+        spec = self.spec
+        rng = self.world.streams.sub_generator(NAME)
+        calendar, hpd = person.calendar, person.hours_per_day
+        vs, ve = vacation_blocks(rng, spec.vacation_days_per_year, spec.vacation_block,
+                                 spec.seasonality, self.months, calendar, hpd, self.span,
+                                 self.day_cdf)
+        ss, se = ([], []) if spec.sick_spells_per_year == 0 else poisson_spells(
+            rng, spec.sick_spells_per_year, spec.sick_duration, calendar, hpd, self.span)
+        return vs + ss, ve + se, ABSENCE
+
+
+def month_of_day(world: World, days: int) -> np.ndarray:
+    """Month index (0-11) of each day of the span, for seasonal vacation weights."""
+    dates = np.datetime64(world.epoch, "D") + np.arange(days + 1)
+    return (dates.astype("datetime64[M]").astype(int) % 12).astype(int)
+
+
+def vacation_day_cdf(seasonality: list[float], first_weekday_month: np.ndarray, span: float
+                     ) -> np.ndarray | None:
+    """The cumulative distribution of a vacation's start day over the span's days, for
+    :func:`vacation_blocks` (the same for everyone: a replication builds it once).
+
+    It is the table ``Generator.choice(n_days, p=weights)`` builds on every call (normalized
+    weights, cumulated, divided by the last), so searching it with ``rng.random(size)`` draws
+    the same days from the same numbers. ``None`` when the weights cannot be normalized (no
+    weight in the span's months): ``choice`` itself then reports it.
+    """
+    n_days = int(span // 24)
+    weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
+    total = weights.sum()
+    if n_days == 0 or not (np.isfinite(total) and total > 0.0):
+        return None
+    cdf = (weights / total).cumsum()
+    cdf /= cdf[-1]
+    return cdf
+
+
+def vacation_blocks(rng: np.random.Generator, days_per_year: float, block: DurationSpec,
+                    seasonality: list[float], first_weekday_month: np.ndarray,
+                    calendar: Timeline, hours_per_day: float, span: float,
+                    day_cdf: np.ndarray | None = None) -> tuple[list[float], list[float]]:
+    """Planned vacation: blocks starting at midnight on days drawn with monthly weights, until
+    the person's allowance for the span is used. ``day_cdf``, if given, is
+    :func:`vacation_day_cdf` of the same arguments (the draws are the same with or without)."""
+    n_days = int(span // 24)
+    if days_per_year <= 0 or n_days == 0:
+        return [], []
+    allowance = days_per_year * n_days / 365.0
+    starts, ends = [], []
+    used = 0.0
+    lengths = block.sample(rng, 64).tolist()
+    if day_cdf is None:
+        weights = np.asarray(seasonality, dtype=float)[first_weekday_month[:n_days]]
+        weights = weights / weights.sum()
+        days = rng.choice(n_days, size=64, p=weights).tolist()
+    else:
+        days = day_cdf.searchsorted(rng.random(64), side="right").tolist()
+    for length, day in zip(lengths, days, strict=True):
+        if used >= allowance:
+            break
+        length = min(length, allowance - used)
+        start = day * 24.0
+        end = span_hours(calendar, start, length, block.unit, hours_per_day)
+        starts.append(start)
+        ends.append(math.ceil(end / 24.0) * 24.0 if block.unit == "working_days" else end)
+        used += length
+    return starts, ends
+
+
+class Delegation:
+    """The continuity policy: does work wait for an absent person, or go to a colleague?
+
+    ``wait``: the work waits for that very person ("for the sake of continuity").
+    ``delegate_after`` N working days: if the person is still away N working days after the
+    work arrived, a colleague of the same role who is at work takes it over and pays a
+    hand-over. ``delegate``: a colleague takes it at once. The decision is taken when the work
+    arrives, from the absence in progress then.
+    """
+
+    __slots__ = ("_handover", "_rules", "_team")
+
+    def __init__(self, rules: dict[str, tuple[str, float]], handover: dict[str, Work],
+                 team: dict[str, list[Person]]) -> None:
+        self._rules = rules          # role -> (policy, threshold in working hours)
+        self._handover = handover    # role -> the colleague's hand-over work
+        self._team = team
+
+    def target(self, person: Person, t: float) -> tuple[Person, float]:
+        """``(who does the work, until when it waits for the absent person first)``."""
+        rule = self._rules.get(person.role)
+        if rule is None:
+            return person, t
+        away = person.away(t)
+        if away is None:
+            return person, t
+        policy, threshold = rule
+        back = away[1]
+        if policy == "delegate_after":
+            switch = person.calendar.add_open(person.calendar.next_open(t), threshold)
+            if back <= switch:
+                return person, t
+        else:
+            switch = t
+        for colleague in self._team[person.role]:
+            if colleague is not person and colleague.away(switch) is None:
+                return colleague, switch
+        return person, t
+
+    def handover(self, person: Person) -> float:
+        hours, _ = self._handover[person.role].amount(person)
+        return hours
+
+
+def install_continuity(world: World, scenario: Scenario) -> None:
+    """Install the continuity policy, if any role delegates and people can be away at all
+    (leave, projects, vacancies or freezes); a pool role needs none (whoever is free works)."""
+    s = scenario
+    if not any((s.absence, s.priority, s.turnover, s.reorganization)):
+        return
+    rules, handover = {}, {}
+    for role_name, role in s.roles.items():
+        rule = s.continuity.roles.get(role_name, s.continuity.default)
+        if rule.policy == "wait" or role.assignment == "pool":
+            continue
+        hpd = world.people[role_name][0].hours_per_day
+        rules[role_name] = (rule.policy, rule.after_days * hpd)
+        handover[role_name] = make_work(world, rule.handover)
+    if rules:
+        world.delegation = Delegation(rules, handover, world.people)

@@ -1,0 +1,177 @@
+"""Meetings: the earliest slot in which every attendee is free, and the wait it charges.
+
+Time is cut into slots; each person has a mask of the slots in which they are at work, present
+and not already booked (their calendar load). :class:`SlotFinder` finds the first run of free
+slots common to all attendees (and the candidate, for interviews); :func:`meeting` is the
+process that waits for it and charges the wait: ``scheduling``, except the organizer's off hours
+(``off_hours``) and any attendee's absence or other disruption, which take precedence by the
+cause order.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hiresim.causes import N_CAUSES, OPEN, SCHEDULING, WORK
+from hiresim.tasks import Process
+from hiresim.trace import Leg
+
+if TYPE_CHECKING:
+    from hiresim.people import Person
+    from hiresim.world import World
+
+#: Existing meetings come in blocks of this many hours (calendar load is drawn per block).
+LOAD_BLOCK_HOURS = 1.0
+
+
+class SlotFinder:
+    """Finds the earliest meeting slot in which every attendee is free.
+
+    Time is cut into slots of ``slot_hours``; a person's ``free`` mask says which slots are
+    inside their working hours, outside absences and not already booked. A meeting of ``k`` slots
+    takes the first run of ``k`` slots free for everyone (the candidate included for interviews)
+    at or after the earliest allowed start, searched up to ``search_slots`` ahead, and is then
+    booked into the attendees' masks.
+    """
+
+    __slots__ = ("candidate_load", "n_slots", "rng", "search_slots", "slot_hours")
+
+    def __init__(self, slot_hours: float, n_slots: int, search_slots: int,
+                 candidate_load: float, rng: np.random.Generator) -> None:
+        self.slot_hours = slot_hours
+        self.n_slots = n_slots
+        self.search_slots = search_slots
+        self.candidate_load = candidate_load
+        self.rng = rng
+
+    def find(self, attendees: list[Person], earliest: float, minutes: int,
+             organizer: Person, candidate: bool) -> float:
+        """Start time (hours) of the booked slot, or ``inf`` if none within the search window."""
+        k = max(1, math.ceil(minutes / 60.0 / self.slot_hours - 1e-9))
+        i0 = math.ceil(earliest / self.slot_hours - 1e-9)
+        stop = min(i0 + self.search_slots, self.n_slots)
+        if stop - i0 < k:
+            return math.inf
+        people = attendees if attendees else [organizer]
+        mask = people[0].free[i0:stop].copy()
+        for person in people[1:]:
+            mask &= person.free[i0:stop]
+        if candidate and self.candidate_load > 0.0:
+            mask &= busy_blocks(self.rng, self.candidate_load, self.slot_hours, i0, stop)
+        if k > 1:
+            n = mask.size - k + 1
+            run = mask[:n].copy()
+            for j in range(1, k):
+                run &= mask[j:j + n]
+            mask = run
+        hit = int(mask.argmax())
+        if not mask[hit]:
+            return math.inf
+        first = i0 + hit
+        for person in attendees:
+            person.free[first:first + k] = False
+        return first * self.slot_hours
+
+
+def busy_blocks(rng: np.random.Generator, load: float, slot_hours: float, first: int,
+                stop: int) -> np.ndarray:
+    """Free mask for slots ``[first, stop)`` of someone whose calendar is ``load`` booked.
+
+    Each clock hour is already taken with probability ``load`` (existing meetings are hour
+    blocks, so free time comes in contiguous chunks as in real calendars).
+    """
+    per_block = max(1, round(LOAD_BLOCK_HOURS / slot_hours))
+    b0 = first // per_block
+    b1 = -(-stop // per_block)
+    ok = rng.random(b1 - b0) >= load
+    if per_block == 1:
+        free = ok
+    elif per_block <= 4:  # a few strided copies beat np.repeat (the same array)
+        free = np.empty(len(ok) * per_block, dtype=bool)
+        for j in range(per_block):
+            free[j::per_block] = ok
+    else:
+        free = np.repeat(ok, per_block)
+    offset = first - b0 * per_block
+    return free[offset:offset + stop - first]
+
+
+def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, leg: Leg,
+            case: str, activity: str, stage: str, requisition: str, rnd: int,
+            candidate: bool, notice: float = 0.0) -> Process:
+    """A meeting at the earliest slot where every attendee (and the candidate) is free.
+
+    The wait for the slot is ``scheduling``, except the organizer's off hours (``off_hours``)
+    and any attendee's absence or other disruption, which take precedence by the cause order.
+    """
+    env = w.env
+    enabled = env.now
+    if w.scheduling:
+        start = w.slots.find(attendees, enabled + notice, minutes, organizer, candidate)
+    else:
+        start = enabled
+    leg.pending(organizer.timeline, SCHEDULING)
+    if math.isinf(start):
+        yield w.never  # no common slot before the end of the simulation: the wait is censored
+        return
+    wt = [0.0] * N_CAUSES
+    end = start + minutes / 60.0
+    if end > enabled:  # one timeout for the wait and the meeting (the leg knows the split)
+        waited = start > enabled
+        if waited:
+            charge_meeting_wait(attendees, organizer, enabled, start, wt)
+            if end > start:
+                leg.after = (start, wt)
+        else:
+            leg.pending(None, WORK)
+        yield env.timeout(end - enabled)
+        leg.after = None
+        if waited:
+            leg.held(start, wt)
+        if end > start:
+            leg.flat(end, WORK)
+    if w.event_log:
+        w.trace.event(case, activity, organizer.holder(start), organizer.role, enabled,
+                      start, end, stage, requisition, rnd, wt)
+
+
+def charge_meeting_wait(attendees: list[Person], organizer: Person, a: float, b: float,
+                        acc: list[float]) -> None:
+    """Charge ``[a, b)``: attendees' disruptions first, then organizer's closed time, then
+    ``scheduling``."""
+    organizer_line = organizer.timeline
+    extra: list[tuple[float, float, int]] = []
+    for person in attendees:
+        if person is organizer:
+            continue
+        line = person.timeline
+        if line.disrupted:  # off hours alone: the organizer's own charge decides those
+            extra += line.disruption_intervals(a, b)
+    if not extra:
+        organizer_line.charge(a, b, SCHEDULING, acc)
+        return
+    # Cut [a, b) at the ends of the attendees' disruptions (a few intervals). Outside them the
+    # organizer's timeline decides, as above; inside each piece the highest-priority
+    # disruption that covers it takes every second the organizer's charge gave to a cause of
+    # lower priority (off hours, scheduling, a lesser disruption). The organizer's calendar is
+    # charged with its O(log n) tables, never walked segment by segment.
+    points = sorted({p for s, e, _ in extra for p in (s, e)})
+    done = a
+    for lo, hi in pairwise(points):
+        code = min((c for s, e, c in extra if s <= lo and hi <= e), default=OPEN)
+        if code == OPEN:  # a gap between disruptions: charged with the next stretch
+            continue
+        if lo > done:
+            organizer_line.charge(done, lo, SCHEDULING, acc)
+        part = [0.0] * N_CAUSES
+        organizer_line.charge(lo, hi, SCHEDULING, part)
+        for k, v in enumerate(part):
+            if v:
+                acc[k if k < code else code] += v
+        done = hi
+    if b > done:
+        organizer_line.charge(done, b, SCHEDULING, acc)

@@ -1,0 +1,341 @@
+"""The candidate's path, as people tell it: requisitions open and candidates arrive; the
+recruiter screens them; each interview round is scheduled and held; the panel writes
+scorecards; a debrief finds a slot; the hiring manager decides; offers go through approvals;
+and the decision is communicated. One wait for feedback runs from each interview's end to the
+moment the candidate hears (or stops waiting).
+
+Each step is a primitive of :mod:`hiresim.tasks` or :mod:`hiresim.meetings`, or a
+mechanism's own process (:mod:`hiresim.mechanisms`); the pipeline only strings them together,
+in order, and records the journeys.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import math
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hiresim.mechanisms.candidates import Candidates, no_draws
+from hiresim.mechanisms.reorganization import Reorganization, recruiter_handover
+from hiresim.mechanisms.requirements import Requirements, gate
+from hiresim.meetings import meeting
+from hiresim.spells import poisson_times
+from hiresim.tasks import Branch, Process, make_work, parallel, person_task, pool_task, task
+from hiresim.trace import Leg
+from hiresim.world import Candidate, Requisition
+
+if TYPE_CHECKING:
+    from hiresim.mechanisms.approvals import Approvals
+    from hiresim.mechanisms.communication import Communication
+    from hiresim.people import Person, Pool
+    from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
+    from hiresim.world import World
+
+HOURS_PER_MONTH = 30.4375 * 24.0
+HOURS_PER_WEEK = 168.0
+
+#: A step that a mechanism adds before the decision is communicated:
+#: ``step(candidate, round, leg, outcome)`` is a process (see :mod:`hiresim.mechanisms`).
+Step = Callable[[Candidate, int, Leg, str], Process]
+
+#: The candidate's final outcome after a last journey that ended in anything but an offer.
+_FINAL_OUTCOME = {"ghosted": "ghosted", "cancelled": "cancelled"}
+
+
+class Pipeline:
+    """The candidate's path through one replication's world."""
+
+    def __init__(self, world: World, scenario: Scenario) -> None:
+        s = self.s = scenario
+        self.world = world
+        # the mechanisms the path calls into; the model builds them (in its fixed order)
+        self.communication: Communication
+        self.approvals: Approvals | None = None
+        self.requirements: Requirements | None = None
+        self.reorganization: Reorganization | None = None
+        self.behaviour: Candidates | None = None
+        #: Steps added by mechanisms between the approvals and telling the candidate.
+        self.before_telling: list[Step] = []
+        self.rounds = s.rounds
+        self.horizon = s.horizon_days * 24.0
+        self.notice = s.scheduling.notice_hours if world.scheduling else 0.0
+        self.arrival_rng = world.streams.generator("arrivals")
+        self.decision_rng = world.streams.generator("decisions")
+        self.assign = world.streams.python_random("assignment")
+        self.round_pools: list[Pool | None] = [world.pools.get(rnd.panel_role)
+                                               for rnd in s.rounds]
+        self.all_pools = all(pool is not None for pool in self.round_pools)
+        self.no_panels: list[list[int]] = [[] for _ in s.rounds]
+        #: Per round, ``(range of the panel role's people, panel size)``, or ``None`` for a pool
+        #: round (no panel is drawn): looked up once, not per candidate.
+        self.panel_draws: list[tuple[range, int] | None] = [
+            None if s.roles[rnd.panel_role].assignment == "pool"
+            else (range(s.roles[rnd.panel_role].count), rnd.panel) for rnd in s.rounds]
+
+    def build_work(self) -> None:
+        """The pipeline's own work (screening, scorecards, decision), in this order: each
+        takes the next sub-stream of ``work``."""
+        s, w = self.s, self.world
+        self.screening = make_work(w, s.screening.work) if s.screening else None
+        self.scorecard = make_work(w, s.scorecards.work)
+        self.decision = make_work(w, s.decision.work) if s.decision else None
+
+    # -- requisitions and arrivals ----------------------------------------------------------
+
+    def open_requisitions(self) -> None:
+        """Draw when requisitions open and when their candidates arrive, then start them."""
+        s = self.s
+        opened = [0.0] * s.requisitions.initial
+        if s.requisitions.rate_per_month > 0:
+            opened += poisson_times(self.arrival_rng,
+                                    HOURS_PER_MONTH / s.requisitions.rate_per_month, 0.0,
+                                    self.horizon)
+        for t_open in opened:
+            self.start_requisition(t_open, self.arrival_rng)
+
+    def start_requisition(self, t_open: float, rng: np.random.Generator) -> Requisition:
+        """Open a requisition: draw its candidates' arrivals and fixed draws, start it."""
+        s, w = self.s, self.world
+        req = self.new_requisition(len(w.requisitions), t_open)
+        gap = HOURS_PER_WEEK / s.candidates.rate_per_week
+        if s.candidates.arrivals == "poisson":
+            times = poisson_times(rng, gap, t_open, self.horizon)
+        else:
+            times = np.arange(t_open + gap, self.horizon, gap).tolist()
+        if s.candidates.max_per_requisition is not None:
+            times = times[: s.candidates.max_per_requisition]
+        with _gc_paused():  # one small list per candidate: no point in collecting meanwhile
+            draws = self.decision_rng.random((len(times), len(s.rounds) + 2)).tolist()
+        if self.all_pools:  # pool rounds draw no panel: share one list of empty panels
+            panels = [self.no_panels] * len(times)
+        else:
+            sample = self.assign.sample
+            panels = [[[] if d is None else sample(*d) for d in self.panel_draws]
+                      for _ in times]
+        behaviour = (self.behaviour.draws(len(times)) if self.behaviour is not None
+                     else no_draws(len(times)))
+        w.requisitions.append(req)
+        w.env.process(self.arrivals(req, times, draws, panels, behaviour))
+        if self.requirements is not None:
+            self.requirements.start(req, self.horizon, self.open_split, self.close_requisition)
+        return req
+
+    def new_requisition(self, index: int, t_open: float) -> Requisition:
+        """A requisition and its people: owners and approvers taken round-robin by index."""
+        s, people = self.s, self.world.people
+        hms = people[s.requisitions.hiring_manager_role]
+        recruiters = people[s.requisitions.recruiter_role]
+        approvers = {}
+        if s.approvals is not None:
+            for step in s.approvals.steps:
+                for role in [*step.roles, *([step.escalate_to] if step.escalate_to else [])]:
+                    members = people[role]
+                    approvers[role] = members[index % len(members)]
+        if s.requirements is not None:
+            for step in s.requirements.approvals:
+                for role in step.roles:
+                    members = people[role]
+                    approvers.setdefault(role, members[index % len(members)])
+        if s.communication.legal_review is not None:
+            lawyers = people[s.communication.legal_review.role]
+            approvers.setdefault(s.communication.legal_review.role,
+                                 lawyers[index % len(lawyers)])
+        return Requisition(
+            id=f"R{index + 1}", index=index, opened=t_open,
+            hiring_manager=hms[index % len(hms)], recruiter=recruiters[index % len(recruiters)],
+            approvers=approvers, positions=s.requisitions.positions,
+            closed_event=self.world.env.event())
+
+    def open_split(self, req: Requisition) -> None:
+        """A job split in two: a second requisition opens now and draws its own candidates."""
+        assert self.requirements is not None
+        if self.world.env.now < self.horizon:
+            self.start_requisition(self.world.env.now, self.requirements.rng)
+
+    def close_requisition(self, req: Requisition) -> None:
+        if not req.closed:
+            req.closed = True
+            req.closed_event.succeed()
+
+    def arrivals(self, req: Requisition, times: list[float], draws: list[list[float]],
+                 panels: list[list[list[int]]],
+                 behaviour: list[tuple[list[float], list[float]]]) -> Process:
+        env = self.world.env
+        if req.opened > env.now:
+            yield env.timeout(req.opened - env.now)
+        # names looked up once: this loop runs once per candidate of the replication
+        timeout, process, start = env.timeout, env.process, self.candidate
+        candidates = self.world.candidates
+        prefix = f"r{self.world.replication}-{req.id}-c"
+        now = env.now
+        for k, (t, drawn, panel, (patience, answers)) in enumerate(
+                zip(times, draws, panels, behaviour, strict=True), start=1):
+            if t > now:
+                yield timeout(t - now)
+                now = env.now
+            if req.closed:
+                return
+            cid = f"{prefix}{k}"
+            cand = candidates[cid] = Candidate(cid, req, now, drawn, panel, patience, answers)
+            process(start(cand))
+
+    # -- the candidate's path ----------------------------------------------------------------
+
+    def candidate(self, c: Candidate) -> Process:
+        """A candidate's whole process: screen, interview rounds, waits for feedback."""
+        s, w, req = self.s, self.world, c.requisition
+        env = w.env
+        # ``scratch`` legs account for waits outside a journey (screening, holds, interview
+        # scheduling); nothing reads them afterwards, so they are made only when needed
+        if self.screening is not None:
+            assert s.screening is not None
+            yield from task(w, req.recruiter, self.screening, Leg(env.now), c.id,
+                            "screening", "screening", req.id, 0,
+                            recruiter_handover(self.reorganization, req))
+            if c.draws[0] >= s.screening.pass_probability or req.closed:
+                self.finish(c, "rejected")
+                return
+        for r, rnd in enumerate(self.rounds, start=1):
+            scratch = None
+            if req.hold is not None:
+                scratch = Leg(env.now)
+                yield from gate(w, req, scratch)
+            if req.cancelled:
+                self.finish(c, "cancelled")
+                return
+            pool = self.round_pools[r - 1]
+            people = w.people[rnd.panel_role]
+            panel = [] if pool else [people[i] for i in c.panels[r - 1]]
+            # an unscheduled zero-minute interview with no event log does nothing: skip it
+            if w.scheduling or rnd.interview_minutes or w.event_log:
+                attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
+                yield from meeting(w, attendees, req.recruiter, rnd.interview_minutes,
+                                   scratch or Leg(env.now), c.id, f"interview {r}",
+                                   "interview", req.id, r, candidate=True, notice=self.notice)
+            c.rounds = r
+            leg = Leg(env.now)
+            c.journey = (r, env.now, leg)
+            if self.behaviour is not None:
+                self.behaviour.watch(c, r)
+            outcome = yield from self.after_interview(c, r, rnd, pool, panel, leg)
+            if c.withdrawn:  # the company learns it when it tries to tell the candidate
+                self.finish(c, "withdrawn")
+                return
+            _, start, _ = c.journey
+            feedback = math.nan if outcome == "ghosted" else env.now
+            w.trace.journey(c.id, r, req.id, start, env.now, feedback, outcome, leg.acc)
+            c.journey = None
+            if outcome == "advance":
+                continue
+            if outcome == "offer":
+                if c.draws[-1] < s.offers.accept_probability:
+                    req.filled += 1
+                    if req.filled >= req.positions:
+                        self.close_requisition(req)
+                    self.finish(c, "hired")
+                else:
+                    c.declined = True
+                    self.finish(c, "declined")
+            else:
+                self.finish(c, _FINAL_OUTCOME.get(outcome, "rejected"))
+            return
+
+    def after_interview(self, c: Candidate, r: int, rnd: RoundSpec, pool: Pool | None,
+                        panel: list[Person], leg: Leg) -> Process:
+        """Scorecards, debrief, decision, approvals and the message: one wait for feedback."""
+        s, w, req = self.s, self.world, c.requisition
+        work = self.scorecard
+        if not work.zero:
+            if pool is not None and rnd.panel == 1:
+                # what ``parallel`` does with one branch, without its two generator layers
+                yield from pool_task(w, pool, work, leg, c.id, "scorecard", "scorecards",
+                                     req.id, r)
+            else:
+                makers: list[Branch]
+                if pool is not None:
+                    shared = pool
+                    makers = [lambda b: pool_task(w, shared, work, b, c.id, "scorecard",
+                                                  "scorecards", req.id, r)] * rnd.panel
+                else:
+                    makers = [person_task(w, p, work, c.id, "scorecard", "scorecards", req.id,
+                                          r) for p in panel]
+                yield from parallel(w, leg, makers)
+        if s.debrief is not None:
+            attendees = [*panel, req.hiring_manager]
+            if s.debrief.recruiter_attends:
+                attendees.append(req.recruiter)
+            yield from meeting(w, attendees, req.hiring_manager, s.debrief.minutes, leg, c.id,
+                               "debrief", "debrief", req.id, r, candidate=False)
+        if req.hold is not None:
+            yield from gate(w, req, leg)
+        if self.decision is not None and not self.decision.zero:
+            yield from task(w, req.hiring_manager, self.decision, leg, c.id, "decision",
+                            "decision", req.id, r)
+        outcome = decide(c.draws[r], rnd.decision)
+        if outcome != "reject" and req.closed:
+            outcome = "reject"
+        if outcome == "offer" and self.approvals is not None:
+            yield from self.approvals.run(c, r, leg)
+        for step in self.before_telling:
+            yield from step(c, r, leg, outcome)
+        if req.hold is not None:
+            yield from gate(w, req, leg)
+        if req.cancelled:
+            assert s.requirements is not None
+            if not self.communication.told(s.requirements.told_when_cancelled):
+                return "ghosted"
+            outcome = "reject"
+        if self.communication.silent:  # nothing to hand off, review, hold, ghost or send
+            return outcome
+        return (yield from self.communication.tell(c, r, leg, outcome))
+
+    def finish(self, c: Candidate, outcome: str) -> None:
+        """Record the candidate's whole process and forget them."""
+        w = self.world
+        w.trace.candidate(c.id, c.requisition.id, c.applied, w.env.now, outcome, c.rounds,
+                          c.declined)
+        del w.candidates[c.id]
+
+    def censor(self) -> None:
+        """At the end of the span: what is still waiting is censored there."""
+        w = self.world
+        end = w.end
+        for c in list(w.candidates.values()):
+            if c.withdrawn:
+                self.finish(c, "withdrawn")
+                continue
+            if c.journey is not None:
+                r, start, leg = c.journey
+                leg.close(end)
+                w.trace.journey(c.id, r, c.requisition.id, start, end, math.nan, "open",
+                                leg.acc)
+            w.trace.candidate(c.id, c.requisition.id, c.applied, end, "open", c.rounds,
+                              c.declined)
+
+
+def decide(u: float, p: DecisionProbabilities) -> str:
+    """The round's decision from one uniform draw: advance, offer or reject."""
+    if u < p.advance:
+        return "advance"
+    if u < p.advance + p.offer:
+        return "offer"
+    return "reject"
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small lists are made at once (it would
+    walk the growing heap again and again; the lists hold floats only, so there is nothing
+    for it to find). Results do not depend on it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
