@@ -373,7 +373,7 @@ def ablate(scenario, preset_name, replications, seed, workers, sources) -> None:
       hiresim ablate --preset default -n 50
       hiresim ablate my_company.toml --source absence --source bureaucracy
     """
-    from hiresim.report import run_ablation
+    from hiresim.analysis import ablate as ablate_sources
     from hiresim.scenario import DELAY_SOURCES
 
     sc = _load(scenario, preset_name)
@@ -382,8 +382,9 @@ def ablate(scenario, preset_name, replications, seed, workers, sources) -> None:
         _bad_input(f"unknown delay source {unknown[0]!r}; allowed: {', '.join(DELAY_SOURCES)}")
     chosen = list(sources) or list(DELAY_SOURCES)
     with _guard(), _steps(len(chosen) + 1, "ablation") as step:
-        table = run_ablation(sc, chosen, replications=replications, seed=seed,
-                             workers=workers, step=step)
+        table = ablate_sources(sc, chosen, replications=replications, seed=seed, n_boot=200,
+                               step=lambda label: step(f"what-ifs: {label}"), timings=True,
+                               workers=workers)
     console.print(ablation_table(table, f"{sc.name}: each delay source switched off "
                                         f"({replications} replications, seed {seed})"))
 

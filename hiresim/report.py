@@ -25,8 +25,7 @@ import datetime as _dt
 import html
 import io
 import os
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,8 +92,8 @@ class Report:
     stage_attribution:
         :func:`hiresim.analysis.attribution` with ``by="stage"`` (event-log waits).
     ablation:
-        The format of :func:`hiresim.analysis.ablate` (``None`` when skipped), with a column
-        ``seconds``: the time each source's rerun took.
+        :func:`hiresim.analysis.ablate` with ``timings=True`` (``None`` when skipped): its
+        columns plus ``seconds``, the time each source's rerun took.
     loss:
         :func:`hiresim.analysis.candidate_loss`.
     end_of_week:
@@ -177,8 +176,12 @@ def build_report(
     effects = None
     if ablation:
         chosen = list(DELAY_SOURCES if sources is None else sources)
-        effects = run_ablation(sc, chosen, ablation_replications, seed, workers, n_boot, tick,
-                               baseline=results)
+        # the main run is the ablation's baseline when it has the same replications (same
+        # seed and scenario by construction): one simulation fewer
+        reuse = results if ablation_replications == replications else None
+        effects = analysis.ablate(sc, chosen, ablation_replications, seed, n_boot=n_boot,
+                                  baseline=reuse, step=lambda label: tick(f"what-ifs: {label}"),
+                                  timings=True, workers=workers)
     return Report(
         scenario=sc,
         results=results,
@@ -192,56 +195,6 @@ def build_report(
         replications=replications,
         ablation_replications=ablation_replications if ablation else 0,
     )
-
-
-def run_ablation(
-    scenario: Any,
-    sources: Sequence[str] | None = None,
-    replications: int = 20,
-    seed: int = 0,
-    workers: Any = None,
-    n_boot: int = 200,
-    step: Callable[[str], None] | None = None,
-    baseline: Any = None,
-) -> pd.DataFrame:
-    """:func:`hiresim.analysis.ablate` with a progress hook and the time each rerun took.
-
-    Same runs and same numbers as ``analysis.ablate(scenario, sources, replications, seed,
-    q=(0.5, 0.9), n_boot=n_boot)``, plus a column ``seconds``. ``baseline``: Results of
-    ``scenario`` already simulated with this ``seed`` and ``replications`` (reused, not rerun).
-    """
-    import hiresim
-    from hiresim import analysis
-    from hiresim.scenario import DELAY_SOURCES, load_scenario
-
-    sc = load_scenario(scenario)
-    sources = list(DELAY_SOURCES if sources is None else sources)
-    tick = step or (lambda label: None)
-    results = baseline
-    if (results is not None and results.replications == replications
-            and results.seed == seed):
-        runs: dict[str, Any] = {"baseline": results}
-    else:
-        tick("what-ifs: baseline")
-        runs = {"baseline": hiresim.simulate(sc, replications=replications, seed=seed,
-                                             workers=workers)}
-    seconds = {}
-    for source in sources:
-        tick(f"what-ifs: without {source}")
-        t0 = time.perf_counter()
-        runs[source] = hiresim.simulate(sc.without(source), replications=replications,
-                                        seed=seed, workers=workers)
-        seconds[source] = time.perf_counter() - t0
-    table = analysis.compare(runs, q=(0.5, 0.9), n_boot=n_boot, seed=seed)
-    base = table.loc[table["name"] == "baseline", "value"].to_numpy()
-    out = table[table["name"] != "baseline"].drop(columns=["lower", "upper"])
-    out["baseline"] = np.tile(base, len(sources))
-    out = out.rename(columns={"name": "source", "diff": "change", "diff_lower": "lower",
-                              "diff_upper": "upper"})
-    out["seconds"] = out["source"].map(seconds)
-    cols = ["source", "statistic", "q", "baseline", "value", "change", "lower", "upper",
-            "seconds"]
-    return out[cols].reset_index(drop=True)
 
 
 def write_report(scenario: Any, path: str | os.PathLike, **kwargs: Any) -> Path:

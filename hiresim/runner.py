@@ -4,6 +4,10 @@ Replication ``i`` of seed ``s`` is the same computation wherever it runs: its ra
 from ``SeedSequence(s, spawn_key=(i, ...))`` (see :mod:`hiresim.streams`), so the same seed gives
 identical Results with ``workers=None``, an int, or a cluster's executor. Work is sent in chunks of
 replications; results are put back in replication order.
+
+:func:`run_units` is the one place where work meets workers: :func:`simulate` sends it chunks of
+one scenario, :func:`hiresim.sweep` chunks of many scenarios (one per overrides row). Workers
+always return compact NumPy columns and the calling process builds the DataFrames.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
 
 from hiresim.results import TABLES, Results, dependency_versions
@@ -26,6 +30,13 @@ START_METHOD = "spawn"
 #: Replications whose tables are built together when running in this process: a chunk's
 #: records go from Python lists to NumPy columns per replication and to DataFrames once.
 SERIAL_CHUNK = 32
+#: Chunks are planned for this many workers behind an Executor (its size is not knowable).
+EXECUTOR_WIDTH = 4
+
+#: Compact columns of some replications, as :meth:`hiresim.trace.Trace.columns` gives them.
+Columns = dict[str, dict[str, Any]]
+#: One unit of work: a scenario as a plain dict (what workers receive) and replications of it.
+Unit = tuple[dict[str, Any], Sequence[int]]
 
 
 def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 100,
@@ -55,13 +66,22 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
     payload = sc.model_dump(mode="json")
+    chunks = plan_chunks(replications, workers, chunk_size)
     # each chunk arrives as compact NumPy columns (workers never build DataFrames); its tables
     # are built at once, while any workers go on, and concatenated at the end. (Merging all
     # chunks' columns first and building each table once was measured too: no less memory.)
-    parts = [build_tables(cols, sc.start)
-             for cols in _run(payload, int(seed), replications, workers, progress, event_log,
-                              chunk_size)]
-    tables = {name: _concat([p[name] for p in parts]) for name in TABLES}
+    parts: list[dict[str, pd.DataFrame]] = []
+    bar = _progress(replications) if progress else None
+    try:
+        for k, cols in run_units([(payload, chunk) for chunk in chunks], int(seed), workers,
+                                 event_log):
+            parts.append(build_tables(cols, sc.start))
+            if bar is not None:
+                bar.update(len(chunks[k]))
+    finally:
+        if bar is not None:
+            bar.close()
+    tables = {name: concat_frames([p[name] for p in parts]) for name in TABLES}
     del parts
     manifest = {
         "seed": int(seed),
@@ -73,7 +93,12 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
     return Results(**tables, manifest=manifest)
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables of consecutive chunks as one table (index 0..n-1); a single one is not copied.
+
+    Shared by :func:`simulate` and the sweep's loader, so that a sweep row read back from its
+    Parquet chunks is assembled exactly as the same run held in memory.
+    """
     import pandas as pd
 
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -105,25 +130,53 @@ def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],
     """The tables of some replications of ``scenario``, concatenated in replication order.
 
     Replication ``r`` gives the same rows here as in :func:`simulate` with the same seed, so
-    callers (sweeps, custom schedulers) can split a run any way they like.
+    callers (custom schedulers) can split a run any way they like. Runs in this process; to
+    use workers, give :func:`run_units` the chunks and build their tables with
+    :func:`build_tables`.
     """
     return build_tables(_chunk_columns(scenario, seed, replications, event_log),
                         scenario.start)
 
 
 def build_tables(cols: dict[str, dict[str, Any]], epoch: Any) -> dict[str, pd.DataFrame]:
+    """:func:`hiresim.trace.build_tables`, imported on first use (it needs pandas)."""
     from hiresim.trace import build_tables as build
 
     return build(cols, epoch)
 
 
 def _serial(workers: int | Executor | None) -> bool:
-    return workers is None or (isinstance(workers, int) and workers <= 1
-                               and not isinstance(workers, bool))
+    _check_workers(workers)
+    return workers is None or (isinstance(workers, int) and workers <= 1)
 
 
-def _chunks(n: int, size: int) -> list[range]:
+def _check_workers(workers: Any) -> None:
+    # bool is an int: workers=True would have meant one process, workers=False an error
+    if not (workers is None or isinstance(workers, Executor)
+            or (isinstance(workers, int) and not isinstance(workers, bool))):
+        raise TypeError(f"workers must be None, an int or an Executor, got {workers!r}")
+
+
+def fixed_chunks(n: int, size: int) -> list[range]:
+    """Replications ``0 .. n - 1`` in consecutive chunks of ``size`` (the last one shorter).
+
+    The fixed chunking of ``simulate(..., chunk_size=size)`` and of a sweep's units.
+    """
     return [range(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def plan_chunks(n: int, workers: int | Executor | None, chunk_size: int | None) -> list[range]:
+    """How :func:`simulate` splits ``n`` replications for ``workers``.
+
+    Serially, fixed chunks of ``chunk_size`` or :data:`SERIAL_CHUNK` (tables are built per
+    chunk, so some batching pays even here); on workers, fixed chunks of ``chunk_size`` or
+    :func:`guided_chunks` for the pool's width (:data:`EXECUTOR_WIDTH` for an Executor).
+    """
+    if _serial(workers):
+        return fixed_chunks(n, chunk_size or SERIAL_CHUNK)
+    if chunk_size:
+        return fixed_chunks(n, chunk_size)
+    return guided_chunks(n, EXECUTOR_WIDTH if isinstance(workers, Executor) else int(workers))
 
 
 def guided_chunks(n: int, width: int) -> list[range]:
@@ -145,42 +198,56 @@ def guided_chunks(n: int, width: int) -> list[range]:
     return out
 
 
-def _run(payload: dict[str, Any], seed: int, n: int, workers: int | Executor | None,
-         progress: bool, event_log: bool, chunk_size: int | None
-         ) -> Iterator[dict[str, dict[str, Any]]]:
-    bar = _progress(n) if progress else None
+def run_units(units: Sequence[Unit], seed: int, workers: int | Executor | None = None,
+              event_log: bool = True, ordered: bool = True) -> Iterator[tuple[int, Columns]]:
+    """Run units of work on ``workers``; yield ``(k, columns)`` for each ``units[k]``.
+
+    Each unit is a scenario payload (``Scenario.model_dump(mode="json")``) and replications of
+    it; a worker runs :func:`run_chunk` on it and sends back compact columns, which the caller
+    turns into tables with :func:`build_tables` (workers never import pandas). Both
+    :func:`simulate` (chunks of one scenario) and :func:`hiresim.sweep` (chunks of every row)
+    run through here, so seeding, executors and cancellation work the same for both.
+
+    Args:
+        units: ``(payload, replications)`` pairs.
+        seed: the experiment's seed (replication ``r`` of ``seed`` is the same everywhere).
+        workers: ``None`` or an int <= 1 (this process, one unit after the other), an int
+            (that many local processes, started with :data:`START_METHOD`; shut down at the
+            end), or any :class:`concurrent.futures.Executor` (left running).
+        event_log: keep the per-activity event log.
+        ordered: yield units in the order given (what :func:`simulate` needs to put tables in
+            replication order); ``False`` yields each unit as soon as it finishes (a sweep
+            writes it to disk at once). Serial runs are always in order.
+
+    Units not yet started when the caller stops iterating (or a unit fails) are cancelled.
+    """
+    if _serial(workers):
+        for k, (payload, replications) in enumerate(units):
+            yield k, run_chunk(payload, seed, replications, event_log)
+        return
+    if not units:
+        return
+    if isinstance(workers, Executor):
+        executor, owned = workers, False
+    else:
+        context = multiprocessing.get_context(START_METHOD)
+        executor, owned = ProcessPoolExecutor(max_workers=workers, mp_context=context), True
+    pending: dict[Future, int] = {}
     try:
-        if _serial(workers):
-            for chunk in _chunks(n, chunk_size or SERIAL_CHUNK):
-                part = run_chunk(payload, seed, chunk, event_log)
-                if bar is not None:
-                    bar.update(len(chunk))
-                yield part
-            return
-        if isinstance(workers, Executor):
-            executor, owned = workers, False
-            width = 4
-        elif isinstance(workers, int):
-            context = multiprocessing.get_context(START_METHOD)
-            executor, owned = ProcessPoolExecutor(max_workers=workers, mp_context=context), True
-            width = workers
-        else:
-            raise TypeError(f"workers must be None, an int or an Executor, got {workers!r}")
-        chunks = _chunks(n, chunk_size) if chunk_size else guided_chunks(n, width)
-        try:
-            futures: list[Future] = [executor.submit(run_chunk, payload, seed, chunk, event_log)
-                                     for chunk in chunks]
-            for future, chunk in zip(futures, chunks, strict=True):
-                part = future.result()
-                if bar is not None:
-                    bar.update(len(chunk))
-                yield part
-        finally:
-            if owned:
-                executor.shutdown(cancel_futures=True)
+        for k, (payload, replications) in enumerate(units):
+            pending[executor.submit(run_chunk, payload, seed, replications, event_log)] = k
+        finished = None if ordered else as_completed(list(pending))
+        while pending:  # a unit's result is let go once yielded, not held to the end
+            future = next(iter(pending)) if finished is None else next(finished)
+            k = pending.pop(future)
+            columns = future.result()
+            del future
+            yield k, columns
     finally:
-        if bar is not None:
-            bar.close()
+        for future in pending:
+            future.cancel()
+        if owned:
+            executor.shutdown(cancel_futures=True)
 
 
 def _progress(n: int) -> Any:

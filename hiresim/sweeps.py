@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from hiresim.results import TABLES, Results, dependency_versions
-from hiresim.runner import START_METHOD, _concat, simulate_chunk
+from hiresim.runner import build_tables, concat_frames, fixed_chunks, run_units
 from hiresim.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = ["Sweep", "SweepError", "read_sweep", "sweep"]
@@ -166,10 +165,6 @@ def _unit_name(table: str, reps: range) -> str:
     return f"{table}-r{reps.start:05d}-{reps.stop - 1:05d}.parquet"
 
 
-def _chunks(n: int, size: int) -> list[range]:
-    return [range(i, min(i + size, n)) for i in range(0, n, size)]
-
-
 def default_chunk_size(replications: int) -> int:
     """Replications per unit when not given: about 4 units per row, at most 50 replications.
 
@@ -282,7 +277,7 @@ class Sweep:
 
     def units(self) -> list[tuple[int, range]]:
         """Every work unit ``(row, replications)`` of the sweep, done or not."""
-        chunks = _chunks(self.replications, self.chunk_size)
+        chunks = fixed_chunks(self.replications, self.chunk_size)
         return [(row, reps) for row in range(len(self)) for reps in chunks]
 
     def done(self, row: int, reps: range) -> bool:
@@ -315,7 +310,7 @@ class Sweep:
 
     def _read(self, row: int, table: str) -> pd.DataFrame:
         row = self._check_row(row)
-        chunks = _chunks(self.replications, self.chunk_size)
+        chunks = fixed_chunks(self.replications, self.chunk_size)
         absent = [reps for reps in chunks if not self.done(row, reps)]
         if absent:
             spans = ", ".join(f"{r.start}-{r.stop - 1}" for r in absent)
@@ -324,7 +319,7 @@ class Sweep:
                 "missing); run the sweep again with resume=True"
             )
         folder = _row_dir(self.path, row)
-        return _concat([pd.read_parquet(folder / _unit_name(table, reps)) for reps in chunks])
+        return concat_frames([pd.read_parquet(folder / _unit_name(table, reps)) for reps in chunks])
 
     def results(self, row: int) -> Results:
         """The :class:`Results` of one row, as :func:`hiresim.simulate` of its scenario gives.
@@ -555,39 +550,18 @@ def _execute(
     workers: int | Executor | None,
     bar: Any,
 ) -> None:
-    if not todo:
-        return
-    serial = workers is None or (
-        isinstance(workers, int) and not isinstance(workers, bool) and workers <= 1
-    )
-    if serial:
-        for row, reps in todo:
-            _write_unit(root, row, reps, simulate_chunk(scenarios[row], seed, reps, event_log))
-            if bar is not None:
-                bar.update(1)
-        return
-    if isinstance(workers, Executor):
-        executor, owned = workers, False
-    elif isinstance(workers, int) and not isinstance(workers, bool):
-        context = multiprocessing.get_context(START_METHOD)
-        executor, owned = ProcessPoolExecutor(max_workers=workers, mp_context=context), True
-    else:
-        raise TypeError(f"workers must be None, an int or an Executor, got {workers!r}")
-    pending: dict[Future, tuple[int, range]] = {}
-    try:
-        for row, reps in todo:
-            future = executor.submit(simulate_chunk, scenarios[row], seed, reps, event_log)
-            pending[future] = (row, reps)
-        for future in as_completed(list(pending)):  # each unit on disk as soon as it is done
-            row, reps = pending.pop(future)
-            _write_unit(root, row, reps, future.result())
-            if bar is not None:
-                bar.update(1)
-    finally:
-        for future in pending:
-            future.cancel()
-        if owned:
-            executor.shutdown(wait=True, cancel_futures=True)
+    """Run the units ``todo`` on ``workers`` (see :func:`hiresim.runner.run_units`) and write
+    each one's tables here, in the order they finish (a unit on disk is a unit not lost)."""
+    payloads: dict[int, dict[str, Any]] = {}  # one per row, shared by the row's units
+    for row, _ in todo:
+        if row not in payloads:
+            payloads[row] = scenarios[row].model_dump(mode="json")
+    units = [(payloads[row], reps) for row, reps in todo]
+    for k, columns in run_units(units, seed, workers, event_log, ordered=False):
+        row, reps = todo[k]
+        _write_unit(root, row, reps, build_tables(columns, scenarios[row].start))
+        if bar is not None:
+            bar.update(1)
 
 
 def _progress(total: int, initial: int) -> Any:

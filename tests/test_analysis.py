@@ -555,3 +555,36 @@ def test_compare_of_the_same_scenario_and_seed_is_exactly_zero():
     scenario = hs.preset("default")
     out = an.compare({"a": scenario, "b": scenario}, replications=4, seed=5, n_boot=50)
     assert (out["diff"].fillna(0) == 0).all()
+
+
+@pytest.mark.skipif(not HAS_SIMULATOR, reason="hiresim.simulate is not available yet")
+def test_ablate_reuses_a_given_baseline_with_the_same_numbers():
+    import hiresim as hs
+
+    scenario, sources = hs.preset("mmc"), ["absence", "contention"]
+    plain = an.ablate(scenario, sources=sources, replications=3, seed=4, n_boot=50)
+    labels: list[str] = []
+    baseline = hs.simulate(scenario, replications=3, seed=4)
+    reused = an.ablate(scenario, sources=sources, replications=3, seed=4, n_boot=50,
+                       baseline=baseline, step=labels.append, timings=True)
+    assert labels == ["without absence", "without contention"]  # the baseline is not rerun
+    assert (reused["seconds"] >= 0).all()
+    pd.testing.assert_frame_equal(reused.drop(columns="seconds"), plain)
+    labels.clear()
+    an.ablate(scenario, sources=sources[:1], replications=3, seed=4, n_boot=10, step=labels.append)
+    assert labels == ["baseline", "without absence"]
+
+
+@pytest.mark.skipif(not HAS_SIMULATOR, reason="hiresim.simulate is not available yet")
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"seed": 5}, "seed 4"), ({"replications": 2}, "3 replications"), ({}, "another scenario")],
+)
+def test_ablate_refuses_a_baseline_of_another_run(kwargs, message):
+    import hiresim as hs
+
+    baseline = hs.simulate(hs.preset("mmc"), replications=3, seed=4)
+    scenario = hs.preset("mmc") if kwargs else hs.preset("default")
+    args = {"replications": 3, "seed": 4, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        an.ablate(scenario, sources=["absence"], n_boot=10, baseline=baseline, **args)

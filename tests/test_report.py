@@ -117,6 +117,13 @@ def test_ablation_equals_analysis_ablate(report):
     assert set(report.ablation["source"]) == set(hs.DELAY_SOURCES)
 
 
+def test_ablation_text_names_the_horizon_of_the_mean(report, page):
+    """The page states the restricted mean's horizon (``ablate``'s ``attrs["tau"]``), not nan."""
+    tau = report.ablation.attrs["tau"]
+    assert tau > 0
+    assert f"counting any wait longer than {tau:.0f} days" in page.read_text()
+
+
 def test_page_is_self_contained(page):
     text = page.read_text()
     assert text.startswith("<!DOCTYPE html>")

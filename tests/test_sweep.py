@@ -19,8 +19,9 @@ import hiresim as hs
 from hiresim.results import TABLES
 from hiresim.sweeps import MANIFEST, SweepError, read_overrides
 
-#: The module behind ``hs.sweep``.
-sweep_module = importlib.import_module("hiresim.sweeps")
+#: Every unit of a sweep runs through runner.run_chunk (serially, in this process): patch it
+#: to spy on what runs.
+runner_module = importlib.import_module("hiresim.runner")
 
 SEED = 11
 REPLICATIONS = 4
@@ -165,7 +166,7 @@ def test_dataframe_overrides_with_nan_keep_the_base(base, tmp_path):
 )
 def test_bad_override_fails_before_anything_runs(base, tmp_path, monkeypatch, override, path):
     ran = []
-    monkeypatch.setattr(sweep_module, "simulate_chunk", lambda *a, **k: ran.append(a))
+    monkeypatch.setattr(runner_module, "run_chunk", lambda *a, **k: ran.append(a))
     out = tmp_path / "out"
     rows = [{}, {"roles.recruiter.count": 2}, override]  # the bad row is the last one
     with pytest.raises(hs.ScenarioError) as info:
@@ -218,7 +219,7 @@ def test_an_existing_directory_is_never_silently_overwritten(base, reference, tm
 
 
 def test_resume_of_a_complete_sweep_runs_nothing(base, reference, monkeypatch):
-    monkeypatch.setattr(sweep_module, "simulate_chunk", lambda *a, **k: pytest.fail("ran"))
+    monkeypatch.setattr(runner_module, "run_chunk", lambda *a, **k: pytest.fail("ran"))
     again = hs.sweep(base, ROWS, REPLICATIONS, seed=SEED, out=reference.path, resume=True)
     assert again.complete  # chunk_size comes from the directory
 
@@ -256,16 +257,16 @@ KILLED_SCRIPT = """
 import time
 import sys
 import hiresim as hs
-import hiresim.sweeps as sw
+import hiresim.runner as runner
 
-real = sw.simulate_chunk
+real = runner.run_chunk
 
 def slow(*args, **kwargs):
-    tables = real(*args, **kwargs)
+    columns = real(*args, **kwargs)
     time.sleep(0.25)
-    return tables
+    return columns
 
-sw.simulate_chunk = slow
+runner.run_chunk = slow
 base = hs.preset("default").with_overrides({{"horizon_days": 30, "drain_days": 30}})
 hs.sweep(base, {rows!r}, {reps}, seed={seed}, out={out!r}, chunk_size=1)
 """

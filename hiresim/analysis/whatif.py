@@ -8,7 +8,8 @@ the same ones for every scenario.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -146,6 +147,10 @@ def ablate(
     ci: float = 0.95,
     n_boot: int = 500,
     days: str = "calendar",
+    *,
+    baseline: Any = None,
+    step: Callable[[str], None] | None = None,
+    timings: bool = False,
     **simulate_kwargs: Any,
 ) -> pd.DataFrame:
     """Causal effect of each delay source: switch it off, rerun with the same seed, compare.
@@ -157,10 +162,28 @@ def ablate(
     removing vacations also removes the meetings they pushed into the next week. A source that
     is already off in the scenario changes nothing, exactly.
 
+    Parameters
+    ----------
+    baseline:
+        :class:`hiresim.Results` of ``scenario`` already simulated with this ``seed`` and
+        ``replications`` (e.g. the main run of the HR report): used as the baseline instead of
+        simulating it again. It must be that run, or the pairing by replication is meaningless,
+        so Results with another seed, replication count or scenario raise ``ValueError``.
+    step:
+        Called with a short label (``"baseline"``, ``"without absence"``, ...) before each
+        simulation, so that callers (the CLI, the report) can show progress of this slow
+        function without it knowing about progress bars.
+    timings:
+        Add a column ``seconds``: the wall time of each source's rerun. Off by default because
+        it is the only column that differs between two identical calls.
+    simulate_kwargs:
+        Passed to :func:`hiresim.simulate` (``workers``, ``event_log``, ...).
+
     Returns
     -------
     DataFrame: ``source``, ``statistic``, ``q``, ``baseline``, ``value``, ``change`` (value minus
-    baseline; negative = the source made waits longer by that much), ``lower``, ``upper``.
+    baseline; negative = the source made waits longer by that much), ``lower``, ``upper``, and
+    ``seconds`` with ``timings=True``.
 
     Examples
     --------
@@ -172,17 +195,27 @@ def ablate(
     from hiresim.scenario import DELAY_SOURCES
 
     chosen = list(DELAY_SOURCES if sources is None else sources)
-    runs: dict[str, Any] = {
-        "baseline": hiresim.simulate(
-            scenario, replications=replications, seed=seed, **simulate_kwargs
-        )
-    }
+    if "baseline" in chosen:
+        raise ValueError("'baseline' is not a delay source")
+    tick = step or (lambda label: None)
+    if baseline is not None:
+        _check_baseline(baseline, scenario, replications, seed)
+        runs: dict[str, Any] = {"baseline": baseline}
+    else:
+        tick("baseline")
+        runs = {
+            "baseline": hiresim.simulate(
+                scenario, replications=replications, seed=seed, **simulate_kwargs
+            )
+        }
+    seconds: dict[str, float] = {}
     for source in chosen:
-        if source == "baseline":
-            raise ValueError("'baseline' is not a delay source")
+        tick(f"without {source}")
+        started = time.perf_counter()
         runs[source] = hiresim.simulate(
             scenario.without(source), replications=replications, seed=seed, **simulate_kwargs
         )
+        seconds[source] = time.perf_counter() - started
     table = compare(runs, q=q, ci=ci, n_boot=n_boot, seed=seed, days=days)
     base = table.loc[table["name"] == "baseline", "value"].to_numpy()
     out = table[table["name"] != "baseline"].drop(columns=["lower", "upper"])
@@ -191,6 +224,30 @@ def ablate(
         columns={"name": "source", "diff": "change", "diff_lower": "lower", "diff_upper": "upper"}
     )
     cols = ["source", "statistic", "q", "baseline", "value", "change", "lower", "upper"]
+    if timings:
+        out["seconds"] = out["source"].map(seconds)
+        cols.append("seconds")
     out = out[cols].reset_index(drop=True)
     out.attrs["tau"] = table.attrs.get("tau")
     return out
+
+
+def _check_baseline(baseline: Any, scenario: Any, replications: int, seed: int) -> None:
+    """Refuse a baseline that is not ``scenario`` run with ``seed`` and ``replications``.
+
+    Reusing it is only valid when its replication ``i`` is the one the reruns pair with.
+    """
+    if not _is_results(baseline):
+        raise TypeError(f"baseline must be a hiresim.Results, got {type(baseline).__name__}")
+    wrong = []
+    if baseline.seed != seed:
+        wrong.append(f"seed {baseline.seed!r} (not {seed!r})")
+    if baseline.replications != replications:
+        wrong.append(f"{baseline.replications} replications (not {replications})")
+    ran = baseline.manifest.get("scenario")
+    if ran is not None and hasattr(scenario, "model_dump") and ran != scenario.model_dump(
+        mode="json"
+    ):
+        wrong.append("another scenario")
+    if wrong:
+        raise ValueError(f"baseline cannot be reused: it was run with {', '.join(wrong)}")
