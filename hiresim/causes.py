@@ -8,6 +8,8 @@ tests and other analyses rely on it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 #: Cause labels, highest priority first. Index in this tuple = the cause's integer code.
 CAUSES: tuple[str, ...] = (
     "reorganization",
@@ -51,3 +53,12 @@ DISRUPTIONS: tuple[str, ...] = ("reorganization", "requirements", "turnover", "a
 #: Result column of each cause in ``Results.journeys`` and ``Results.events``.
 DELAY_COLUMNS: tuple[str, ...] = tuple(f"delay_{c}" for c in CAUSES)
 WAIT_COLUMNS: tuple[str, ...] = tuple(f"wt_{c}" for c in CAUSES)
+
+
+def cause_columns(columns: Iterable[str], prefix: str = "delay_") -> list[str]:
+    """The cause columns among ``columns`` (``delay_`` or ``wt_``): the built-in causes in
+    their order, then the causes of user mechanisms in the order they appear."""
+    present = list(columns)
+    built_in = [f"{prefix}{c}" for c in CAUSES]
+    return ([c for c in built_in if c in present]
+            + [c for c in present if c.startswith(prefix) and c not in built_in])

@@ -365,22 +365,25 @@ def ablate(scenario, preset_name, replications, seed, workers, sources) -> None:
     and show how much shorter the wait gets (with a paired confidence interval).
 
     \b
-    Delay sources: calendar, contention, scheduling, calendar_load, bureaucracy,
-    communication, absence, priority, turnover, reorganization, requirements.
+    Delay sources: calendar, contention, scheduling, calendar_load, approvals,
+    communication, absence, priority, turnover, reorganization, requirements,
+    and the name of any user mechanism the scenario uses.
 
     \b
     Examples:
       hiresim ablate --preset default -n 50
-      hiresim ablate my_company.toml --source absence --source bureaucracy
+      hiresim ablate my_company.toml --source absence --source approvals
     """
     from hiresim.analysis import ablate as ablate_sources
-    from hiresim.scenario import DELAY_SOURCES
+    from hiresim.scenario import RENAMED_SOURCES, delay_sources
 
     sc = _load(scenario, preset_name)
-    unknown = [s for s in sources if s not in DELAY_SOURCES]
+    allowed = delay_sources(sc)
+    sources = tuple(RENAMED_SOURCES.get(s, s) for s in sources)
+    unknown = [s for s in sources if s not in allowed]
     if unknown:
-        _bad_input(f"unknown delay source {unknown[0]!r}; allowed: {', '.join(DELAY_SOURCES)}")
-    chosen = list(sources) or list(DELAY_SOURCES)
+        _bad_input(f"unknown delay source {unknown[0]!r}; allowed: {', '.join(allowed)}")
+    chosen = list(sources) or list(allowed)
     with _guard(), _steps(len(chosen) + 1, "ablation") as step:
         table = ablate_sources(sc, chosen, replications=replications, seed=seed, n_boot=200,
                                step=lambda label: step(f"what-ifs: {label}"), timings=True,
@@ -532,10 +535,10 @@ def report(scenario, preset_name, replications, seed, workers, out, ablation_rep
       hiresim report my_company.toml -n 300 --seed 7 --out report.html
     """
     from hiresim.report import build_report
-    from hiresim.scenario import DELAY_SOURCES
+    from hiresim.scenario import delay_sources
 
     sc = _load(scenario, preset_name)
-    steps = 1 + (0 if no_ablation else len(DELAY_SOURCES) + 1)
+    steps = 1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
     with _guard(), _steps(steps, "report") as step:
         rep = build_report(sc, replications=replications, seed=seed, workers=workers,
                            ablation=not no_ablation,

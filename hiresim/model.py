@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from hiresim.calendar import PersonTimeline, WorkingCalendar
-from hiresim.mechanisms import Extension, extensions_of
+from hiresim.mechanisms import Extension, cause_slots, extensions_of
 from hiresim.mechanisms.absence import Absence, Layer, install_continuity
 from hiresim.mechanisms.approvals import Approvals
 from hiresim.mechanisms.candidates import Candidates
@@ -135,18 +135,13 @@ class Replication:
 
     def run(self) -> dict[str, Any]:
         """Run to the end of the simulated span; censor what is still waiting; build tables."""
-        return self.trace_run().tables(self.world.epoch, self.cause_slots)
+        return self.trace_run().tables(self.world.epoch, cause_slots(self.scenario))
 
     def trace_run(self) -> Trace:
         """Run to the end of the simulated span, censor what is still waiting; the records."""
         self.world.env.run(until=self.world.end)
         self.pipeline.censor()
         return self.world.trace
-
-    @property
-    def cause_slots(self) -> dict[str, int]:
-        """Columns of the extension causes in the records: ``{label: code}``."""
-        return {x.cause: x.code for x in self.extensions if x.cause is not None}
 
     # conveniences for tests and notebooks that look inside a replication
     @property

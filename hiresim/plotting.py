@@ -15,7 +15,7 @@ import pandas as pd
 
 from hiresim import analysis
 from hiresim.analysis.distributions import SURVIVAL_COLUMNS
-from hiresim.causes import CAUSES, WAIT_COLUMNS
+from hiresim.causes import CAUSES, cause_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -40,6 +40,19 @@ CAUSE_COLORS: dict[str, str] = dict(
         strict=True,
     )
 )
+#: Colours for the causes of user mechanisms, in the order they appear.
+EXTENSION_COLORS = ("#c51b7d", "#de77ae", "#762a83", "#35978f")
+
+
+def cause_color(cause: str, causes: list[str] | None = None) -> str:
+    """The colour of a cause label; a user mechanism's cause takes the next free colour."""
+    if cause in CAUSE_COLORS:
+        return CAUSE_COLORS[cause]
+    extra = [c for c in (causes or [cause]) if c not in CAUSE_COLORS]
+    k = extra.index(cause) if cause in extra else 0
+    return EXTENSION_COLORS[k % len(EXTENSION_COLORS)]
+
+
 #: Colour of the working part (start -> completion) of an activity in :func:`plot_timeline`.
 WORKING_COLOR = "#404040"
 
@@ -212,13 +225,14 @@ def plot_attribution(
         labels = ["all waits"]
     x = np.arange(len(wide))
     bottom = np.zeros(len(wide))
-    for cause in CAUSES:
-        if cause not in wide.columns:
-            continue
+    present = [str(c) for c in wide.columns]
+    order = [*(c for c in CAUSES if c in present), *(c for c in present if c not in CAUSES)]
+    for cause in order:
         height = wide[cause].fillna(0).to_numpy(dtype=float)
         if not np.any(height > 0):
             continue
-        ax.bar(x, height, bottom=bottom, color=CAUSE_COLORS[cause], label=cause, width=0.7)
+        ax.bar(x, height, bottom=bottom, color=cause_color(cause, order), label=cause,
+               width=0.7)
         bottom += height
     crowded = len(labels) * max((len(t) for t in labels), default=0) > 40
     ax.set_xticks(x, labels, rotation=30 if crowded else 0, ha="right" if crowded else "center")
@@ -315,7 +329,7 @@ def plot_timeline(
     )
     if rows.empty:
         raise KeyError(f"no events for candidate {candidate!r}")
-    cols = [c for c in WAIT_COLUMNS if c in rows]
+    cols = cause_columns(rows.columns, "wt_")
     used: dict[str, str] = {}
     y = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
@@ -325,8 +339,9 @@ def plot_timeline(
             start = mdates.date2num(r["start_timestamp"])
             if start > enabled:
                 cause = cols[int(np.argmax(waits))][3:] if waits.sum() > 0 else "work"
-                ax.barh(yi, start - enabled, left=enabled, color=CAUSE_COLORS[cause], height=0.6)
-                used[cause] = CAUSE_COLORS[cause]
+                color = cause_color(cause, [c[3:] for c in cols])
+                ax.barh(yi, start - enabled, left=enabled, color=color, height=0.6)
+                used[cause] = color
             if pd.notna(r["time:timestamp"]):
                 end = mdates.date2num(r["time:timestamp"])
                 ax.barh(yi, max(end - start, 1e-3), left=start, color=WORKING_COLOR, height=0.6)

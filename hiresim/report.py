@@ -58,7 +58,7 @@ SOURCE_WORDS: dict[str, str] = {
     "contention": "Nobody queues: enough people that no file waits for a busy colleague",
     "scheduling": "Meetings happen as soon as they are due (slots reserved in advance)",
     "calendar_load": "Empty calendars: block time for hiring so other meetings don't crowd it",
-    "bureaucracy": "No approval chain for offers",
+    "approvals": "No approval chain for offers",
     "communication": "Decision makers tell candidates directly, at once, and nobody is ghosted",
     "absence": "Nobody is away (or someone covers at once for people on leave)",
     "priority": "Protect hiring work from urgent projects",
@@ -151,7 +151,8 @@ def build_report(
         Replications of each ablation run (same ``seed``: common random numbers). When equal to
         ``replications`` the main run is reused as the baseline.
     sources:
-        Delay sources to switch off (default: all of :data:`hiresim.DELAY_SOURCES`).
+        Delay sources to switch off (default: :func:`hiresim.scenario.delay_sources` of
+        the scenario).
     n_boot:
         Bootstrap resamples for confidence intervals.
     step:
@@ -159,7 +160,7 @@ def build_report(
     """
     import hiresim
     from hiresim import analysis
-    from hiresim.scenario import DELAY_SOURCES, load_scenario
+    from hiresim.scenario import delay_sources, load_scenario
 
     sc = load_scenario(scenario)
     tick = step or (lambda label: None)
@@ -175,7 +176,7 @@ def build_report(
         stage = analysis.attribution(results, by="stage")
     effects = None
     if ablation:
-        chosen = list(DELAY_SOURCES if sources is None else sources)
+        chosen = list(delay_sources(sc) if sources is None else sources)
         # the main run is the ablation's baseline when it has the same replications (same
         # seed and scenario by construction): one simulation fewer
         reuse = results if ablation_replications == replications else None
@@ -585,8 +586,8 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
         comm.append(f"{_pct(com.ghost_probability)} of rejections are never sent.")
     out.append(("Communication policy", comm))
     life = []
-    if sc.absences:
-        a = sc.absences
+    if sc.absence:
+        a = sc.absence
         life.append(f"{a.vacation_days_per_year:g} vacation days a year and about "
                     f"{a.sick_spells_per_year:g} sick spells ({_duration(a.sick_duration)}) "
                     f"for {_roles_text(a.roles)}.")
@@ -600,16 +601,16 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
             "work waits for them." if r.policy == "wait" else
             f"a colleague takes over after {r.after_days:g} working days."
             if r.policy == "delegate_after" else "a colleague takes over at once."))
-    if sc.priority_shifts:
-        p = sc.priority_shifts
+    if sc.priority:
+        p = sc.priority
         life.append(f"About {p.rate_per_year:g} top-priority projects a year per person "
                     f"({_roles_text(p.roles)}), each {_duration(p.duration)}.")
     if sc.turnover:
         t = sc.turnover
         life.append(f"{_pct(t.annual_rate)} of staff leave each year; a replacement arrives "
                     f"after {_duration(t.replacement_lag)}.")
-    if sc.reorganizations:
-        r = sc.reorganizations
+    if sc.reorganization:
+        r = sc.reorganization
         life.append(f"{r.rate_per_year:g} reorganizations a year, each freezing hiring work for "
                     f"{_duration(r.freeze)}.")
     if sc.requirements:
@@ -618,8 +619,8 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
                     f"({_pct(r.split_probability)} split, {_pct(r.cancel_probability)} "
                     "cancelled).")
     out.append(("Life inside the company", life))
-    if sc.behaviour:
-        b = sc.behaviour
+    if sc.candidates.follows_up_or_withdraws:
+        b = sc.candidates
         cand = []
         if b.follow_up:
             cand.append(f"Candidates write in after {b.follow_up.first_after_days:g} days of "

@@ -65,7 +65,7 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
     sc = load_scenario(scenario)
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
-    payload = sc.model_dump(mode="json")
+    payload = worker_payload(sc)
     chunks = plan_chunks(replications, workers, chunk_size)
     # each chunk arrives as compact NumPy columns (workers never build DataFrames); its tables
     # are built at once, while any workers go on, and concatenated at the end. (Merging all
@@ -75,7 +75,7 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
     try:
         for k, cols in run_units([(payload, chunk) for chunk in chunks], int(seed), workers,
                                  event_log):
-            parts.append(build_tables(cols, sc.start))
+            parts.append(build_tables(cols, sc))
             if bar is not None:
                 bar.update(len(chunks[k]))
     finally:
@@ -87,7 +87,7 @@ def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 
         "seed": int(seed),
         "replications": replications,
         "event_log": event_log,
-        "scenario": payload,
+        "scenario": sc.model_dump(mode="json"),
         "versions": dependency_versions(),
     }
     return Results(**tables, manifest=manifest)
@@ -112,8 +112,33 @@ def run_chunk(payload: dict[str, Any], seed: int, replications: Sequence[int],
     :meth:`hiresim.trace.Trace.columns`): small to send back, and a worker never imports
     pandas. :func:`hiresim.trace.build_tables` turns them into DataFrames.
     """
-    scenario = Scenario.model_validate(payload)
-    return _chunk_columns(scenario, seed, replications, event_log)
+    return _chunk_columns(scenario_of(payload), seed, replications, event_log)
+
+
+#: Key of a worker payload that lists the ``module:Class`` of the user mechanisms it uses.
+MECHANISMS_KEY = "__mechanisms__"
+
+
+def worker_payload(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as a plain dict for a worker process: its fields and, if it uses user
+    mechanisms, where to import them from (a worker has not imported the user's module)."""
+    from hiresim.mechanisms import mechanism_paths
+
+    payload = scenario.model_dump(mode="json")
+    if scenario.extensions:
+        payload[MECHANISMS_KEY] = mechanism_paths(scenario)
+    return payload
+
+
+def scenario_of(payload: dict[str, Any]) -> Scenario:
+    """The Scenario of a :func:`worker_payload`, importing the user mechanisms it names."""
+    paths = payload.get(MECHANISMS_KEY)
+    if paths:
+        from hiresim.mechanisms import import_mechanisms
+
+        import_mechanisms(paths)
+        payload = {k: v for k, v in payload.items() if k != MECHANISMS_KEY}
+    return Scenario.model_validate(payload)
 
 
 def _chunk_columns(scenario: Scenario, seed: int, replications: Sequence[int],
@@ -134,15 +159,17 @@ def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],
     use workers, give :func:`run_units` the chunks and build their tables with
     :func:`build_tables`.
     """
-    return build_tables(_chunk_columns(scenario, seed, replications, event_log),
-                        scenario.start)
+    return build_tables(_chunk_columns(scenario, seed, replications, event_log), scenario)
 
 
-def build_tables(cols: dict[str, dict[str, Any]], epoch: Any) -> dict[str, pd.DataFrame]:
-    """:func:`hiresim.trace.build_tables`, imported on first use (it needs pandas)."""
+def build_tables(cols: dict[str, dict[str, Any]], scenario: Scenario
+                 ) -> dict[str, pd.DataFrame]:
+    """The tables of a scenario's columns (:func:`hiresim.trace.build_tables`, imported on
+    first use: it needs pandas), with the columns of its user mechanisms' causes."""
+    from hiresim.mechanisms import cause_slots
     from hiresim.trace import build_tables as build
 
-    return build(cols, epoch)
+    return build(cols, scenario.start, cause_slots(scenario))
 
 
 def _serial(workers: int | Executor | None) -> bool:

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from hiresim.results import TABLES, Results, dependency_versions
-from hiresim.runner import build_tables, concat_frames, fixed_chunks, run_units
+from hiresim.runner import build_tables, concat_frames, fixed_chunks, run_units, worker_payload
 from hiresim.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = ["Sweep", "SweepError", "read_sweep", "sweep"]
@@ -555,11 +555,11 @@ def _execute(
     payloads: dict[int, dict[str, Any]] = {}  # one per row, shared by the row's units
     for row, _ in todo:
         if row not in payloads:
-            payloads[row] = scenarios[row].model_dump(mode="json")
+            payloads[row] = worker_payload(scenarios[row])
     units = [(payloads[row], reps) for row, reps in todo]
     for k, columns in run_units(units, seed, workers, event_log, ordered=False):
         row, reps = todo[k]
-        _write_unit(root, row, reps, build_tables(columns, scenarios[row].start))
+        _write_unit(root, row, reps, build_tables(columns, scenarios[row]))
         if bar is not None:
             bar.update(1)
 

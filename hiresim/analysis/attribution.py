@@ -15,10 +15,16 @@ import numpy as np
 import pandas as pd
 
 from hiresim.analysis._common import as_list, groups
-from hiresim.causes import CAUSES, DELAY_COLUMNS, WAIT_COLUMNS
+from hiresim.causes import CAUSES, cause_columns
 
 ATTRIBUTION_COLUMNS = ("cause", "mean_days", "median_days", "total_days", "share", "n")
 _CAUSE_TYPE = pd.CategoricalDtype(list(CAUSES), ordered=True)
+
+
+def _cause_type(causes: list[str]) -> pd.CategoricalDtype:
+    """The built-in causes in their order, then any user mechanism's cause."""
+    extra = [c for c in causes if c not in CAUSES]
+    return pd.CategoricalDtype([*CAUSES, *extra], ordered=True) if extra else _CAUSE_TYPE
 
 
 def attribution(results: Any, by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -53,7 +59,7 @@ def attribution(results: Any, by: str | Sequence[str] | None = None) -> pd.DataF
         missing = [c for c in by if c not in table]
         if missing:
             raise KeyError(f"cannot group by {missing}: not a column of journeys")
-        cols = [c for c in DELAY_COLUMNS if c in table]
+        cols = cause_columns(table.columns)
     causes = [c.split("_", 1)[1] for c in cols]
     frames = []
     for key, sub in groups(table, by):
@@ -62,7 +68,7 @@ def attribution(results: Any, by: str | Sequence[str] | None = None) -> pd.DataF
         grand = total.sum()
         frame = pd.DataFrame(
             {
-                "cause": pd.Categorical(causes, dtype=_CAUSE_TYPE),
+                "cause": pd.Categorical(causes, dtype=_cause_type(causes)),
                 "mean_days": values.mean(axis=0) if len(sub) else np.nan,
                 "median_days": np.median(values, axis=0) if len(sub) else np.nan,
                 "total_days": total,
@@ -82,7 +88,7 @@ def _stage_table(results: Any, by: list[str]) -> tuple[pd.DataFrame, list[str]]:
     ev = results.events
     if ev is None or len(ev) == 0 or "stage" not in ev:
         raise ValueError("by='stage' needs the event log (results.events with a 'stage' column)")
-    cols = [c for c in WAIT_COLUMNS if c in ev]
+    cols = cause_columns(ev.columns, "wt_")
     keys = ["replication", "case:concept:name"] + [c for c in by if c != "replication"]
     missing = [c for c in keys if c not in ev]
     if missing:
@@ -102,7 +108,7 @@ def cause_intervals(results: Any, nonzero: bool = True) -> pd.DataFrame:
     >>> ci.groupby(["stage", "cause"], observed=True)["days"].sum()  # doctest: +SKIP
     """
     ev = results.events
-    cols = [c for c in WAIT_COLUMNS if c in ev]
+    cols = cause_columns(ev.columns, "wt_")
     rename = {
         "case:concept:name": "case",
         "concept:name": "activity",
@@ -119,7 +125,8 @@ def cause_intervals(results: Any, nonzero: bool = True) -> pd.DataFrame:
         var_name="cause",
         value_name="days",
     )
-    long["cause"] = pd.Categorical(long["cause"].str.slice(3), dtype=_CAUSE_TYPE)
+    labels = long["cause"].str.slice(3)
+    long["cause"] = pd.Categorical(labels, dtype=_cause_type([c[3:] for c in cols]))
     if nonzero:
         long = long[long["days"] > 0]
     long = long.sort_values(["event", "cause"]).drop(columns="event")

@@ -155,7 +155,8 @@ def ablate(
 ) -> pd.DataFrame:
     """Causal effect of each delay source: switch it off, rerun with the same seed, compare.
 
-    For each source in ``sources`` (default: ``hiresim.scenario.DELAY_SOURCES``) the scenario
+    For each source in ``sources`` (default: ``hiresim.scenario.delay_sources``
+    of the scenario: the built-in sources and its user mechanisms) the scenario
     ``scenario.without(source)`` is simulated with the same ``seed`` and ``replications`` as
     the baseline, so every other random draw is unchanged, and the change in the restricted mean
     and the quantiles is reported with a paired bootstrap interval. Interactions are included:
@@ -194,7 +195,9 @@ def ablate(
     import hiresim
     from hiresim.scenario import DELAY_SOURCES
 
-    chosen = list(DELAY_SOURCES if sources is None else sources)
+    # the built-in sources, then the scenario's user mechanisms (switched off by name)
+    own = list(getattr(scenario, "extensions", None) or ())
+    chosen = list([*DELAY_SOURCES, *own] if sources is None else sources)
     if "baseline" in chosen:
         raise ValueError("'baseline' is not a delay source")
     tick = step or (lambda label: None)

@@ -45,7 +45,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 class MechanismSpec(BaseModel):
     """Base of an extension's scenario block: unknown keys are errors, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 class Mechanism:

@@ -1,0 +1,1 @@
+"""Worked examples that ship with hiresim, importable so that worker processes find them."""
