@@ -68,6 +68,12 @@ SOURCE_WORDS: dict[str, str] = {
 }
 
 
+def source_words(source: str) -> str:
+    """What switching a delay source off means, in an HR reader's words (a user mechanism:
+    its name)."""
+    return SOURCE_WORDS.get(source, f"No {source.replace('_', ' ')} (your own mechanism)")
+
+
 #: Stages in the order a candidate meets them (the stage chart's x axis).
 STAGE_ORDER: tuple[str, ...] = (
     "screening", "interview", "scorecards", "debrief", "decision", "approval", "communication",
@@ -411,7 +417,7 @@ def _ablation_section(rep: Report) -> str:
         verdict = ("shorter" if row.upper < 0 else "longer" if row.lower > 0
                    else "no clear change")
         rows.append(
-            f'<tr><th>{_esc(src)}</th><td>{_esc(SOURCE_WORDS.get(src, src))}</td>'
+            f'<tr><th>{_esc(src)}</th><td>{_esc(source_words(src))}</td>'
             f'<td class="num" data-ablation="{src}">{_signed(change)}</td>'
             f'<td class="num">{_signed(-row.upper)} to {_signed(-row.lower)}</td>'
             f'<td class="num">{_signed(p90_change)}</td><td>{verdict}</td>'
@@ -442,7 +448,7 @@ counting any wait longer than {tau:.0f} days as {tau:.0f} days, is <b>{now:.1f} 
 (it also estimates how long withdrawn and ghosted candidates would have waited, so it differs
 from the average of the waits above, which end when a candidate leaves); the biggest gain
 within a company's reach:
-<b>{_esc(SOURCE_WORDS.get(str(best['source']), best['source']))}</b>, about
+<b>{_esc(source_words(str(best['source'])))}</b>, about
 <b>{_signed(-best['change'])} days</b> on average.
 “Days saved (90 % wait)” is the change of the wait within which nine in ten of the candidates
 who are answered hear back. “Range” is a 95 % interval: when it includes 0 the effect is not
