@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from hiresim.results import ResultsLike
 
 DAY = np.timedelta64(1, "D")
 #: Outcomes of a wait that end it without the candidate hearing back.
@@ -73,7 +76,7 @@ def business_days_to_feedback(journeys: pd.DataFrame) -> np.ndarray:
     return business_days_between(start, start + span.astype("timedelta64[ns]"))
 
 
-def stage_waits(results: Any) -> pd.DataFrame:
+def stage_waits(results: ResultsLike) -> pd.DataFrame:
     """One row per (candidate, round, stage) from the event log: the time from the first
     activity of the stage being enabled to the last one completing.
 
@@ -112,7 +115,7 @@ def stage_waits(results: Any) -> pd.DataFrame:
     return out
 
 
-def waits(results: Any, by: Sequence[str] = (), days: str = "calendar") -> pd.DataFrame:
+def waits(results: ResultsLike, by: Sequence[str] = (), days: str = "calendar") -> pd.DataFrame:
     """The table of waits to analyse: ``replication``, ``time``, ``event`` (heard back), the
     ``outcome`` when known, and the ``by`` columns. ``by`` containing ``"stage"`` switches to
     :func:`stage_waits` (one wait per candidate, round and stage, from the event log)."""
