@@ -9,7 +9,7 @@ the same ones for every scenario.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from hiresim.scenario import Scenario
 
     #: What :func:`compare` takes per name: a finished run, or what to simulate.
-    Run = ResultsLike | Scenario | str | os.PathLike[str] | dict[str, Any]
+    Run: TypeAlias = ResultsLike | Scenario | str | os.PathLike[str] | dict[str, Any]
 
 COMPARE_COLUMNS = (
     "name",
