@@ -38,15 +38,23 @@ def dependency_versions() -> dict[str, str]:
     return versions
 
 
-class ResultsLike(Protocol):
+class JourneysLike(Protocol):
+    """What the wait statistics (survival, quantiles, promises) read from a run: ``journeys``.
+
+    Grouping ``by="stage"`` reads ``events`` as well: only a :class:`ResultsLike` has them.
+    """
+
+    @property
+    def journeys(self) -> pd.DataFrame: ...
+
+
+class ResultsLike(JourneysLike, Protocol):
     """What the analysis, plotting and export functions read from a run: its three tables.
 
     :class:`Results` is one; so is any object with these attributes (the functions check for
     them by name). ``events`` is empty when the run kept no event log.
     """
 
-    @property
-    def journeys(self) -> pd.DataFrame: ...
     @property
     def candidates(self) -> pd.DataFrame: ...
     @property

@@ -17,14 +17,14 @@ from hiresim.analysis import _km
 from hiresim.analysis._common import as_list, check_days, groups, replication_codes, waits
 
 if TYPE_CHECKING:
-    from hiresim.results import ResultsLike
+    from hiresim.results import JourneysLike
 
 SURVIVAL_COLUMNS = ("days", "survival", "lower", "upper", "at_risk", "events", "censored")
 QUANTILE_COLUMNS = ("statistic", "q", "days", "lower", "upper")
 
 
 def survival(
-    results: ResultsLike,
+    results: JourneysLike,
     by: str | Sequence[str] | None = None,
     days: str = "calendar",
     ci: float = 0.95,
@@ -76,7 +76,7 @@ def survival(
 
 
 def quantiles(
-    results: ResultsLike,
+    results: JourneysLike,
     q: Sequence[float] = (0.1, 0.5, 0.9, 0.95),
     by: str | Sequence[str] | None = None,
     ci: float = 0.95,
@@ -132,7 +132,7 @@ def quantiles(
 
 
 def restricted_mean(
-    results: ResultsLike,
+    results: JourneysLike,
     tau: float | None = None,
     by: str | Sequence[str] | None = None,
     ci: float = 0.95,

@@ -29,12 +29,12 @@ from hiresim.analysis._common import (
 )
 
 if TYPE_CHECKING:
-    from hiresim.results import ResultsLike
+    from hiresim.results import JourneysLike, ResultsLike
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _heard_table(results: ResultsLike, by: list[str], days: str) -> pd.DataFrame:
+def _heard_table(results: JourneysLike, by: list[str], days: str) -> pd.DataFrame:
     if "stage" in by:
         raise ValueError("promises are about the whole wait for feedback: 'stage' is not allowed")
     table = waits(results, by, days)
@@ -45,7 +45,7 @@ def _heard_table(results: ResultsLike, by: list[str], days: str) -> pd.DataFrame
 
 
 def promise(
-    results: ResultsLike,
+    results: JourneysLike,
     confidence: float = 0.9,
     by: str | Sequence[str] | None = None,
     ci: float = 0.95,
@@ -111,7 +111,7 @@ def promise(
 
 
 def p_heard_by(
-    results: ResultsLike,
+    results: JourneysLike,
     days: float | Sequence[float] | np.ndarray,
     days_kind: str = "calendar",
     by: str | Sequence[str] | None = None,
@@ -162,7 +162,7 @@ def end_of_week_deadline(interview_end: Any, hour: int = 17) -> np.ndarray:
 
 
 def end_of_week_promise(
-    results: ResultsLike,
+    results: JourneysLike,
     hour: int = 17,
     ci: float = 0.95,
     n_boot: int = 500,
