@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q --nbmake notebooks
 	$(MAKE) docs
@@ -29,10 +30,11 @@ docs: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python -m mypy
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache docs/_build docs/notebooks
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache docs/_build docs/notebooks

@@ -9,6 +9,8 @@ interview, with every day of the wait charged to its cause.
 True
 """
 
+from typing import TYPE_CHECKING
+
 from hiresim.results import Results
 from hiresim.runner import simulate
 from hiresim.scenario import (
@@ -20,6 +22,9 @@ from hiresim.scenario import (
     preset,
     presets,
 )
+
+if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
+    from hiresim.sweeps import Sweep, read_sweep, sweep
 
 __all__ = [
     "DELAY_SOURCES",
@@ -42,7 +47,7 @@ __version__ = "0.1.0"
 _LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 

@@ -20,10 +20,14 @@ from __future__ import annotations
 import datetime as _dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
 from hiresim.causes import CAUSES, N_CAUSES, OFF_HOURS, OPEN
+
+if TYPE_CHECKING:  # holidays is imported when a calendar with a country is built
+    from holidays import HolidayBase
 
 __all__ = ["Availability", "PersonTimeline", "Timeline", "WorkingCalendar", "to_datetime",
            "to_hours"]
@@ -1042,7 +1046,7 @@ class WorkingCalendar:
         """Day offsets in ``[0, days)`` that are holidays or closed dates."""
         last = epoch + _dt.timedelta(days=days - 1)
         dates = {d for d in self.closed_dates if epoch <= d <= last}
-        if self._holidays is not None:
+        if self._holidays is not None and self.country is not None:  # one implies the other
             years = range(epoch.year, last.year + 1)
             hols = _make_holidays(self.country, self.subdivision, years)
             dates.update(d for d in hols if epoch <= d <= last)
@@ -1092,7 +1096,17 @@ def _check_weekdays(weekdays: Iterable[int]) -> tuple[int, ...]:
     return days
 
 
-def _make_holidays(country: str | None, subdivision: str | None, years: Iterable[int] = ()):
+@overload
+def _make_holidays(
+    country: str, subdivision: str | None, years: Iterable[int] = ...
+) -> HolidayBase: ...
+@overload
+def _make_holidays(
+    country: str | None, subdivision: str | None, years: Iterable[int] = ...
+) -> HolidayBase | None: ...
+def _make_holidays(
+    country: str | None, subdivision: str | None, years: Iterable[int] = ()
+) -> HolidayBase | None:
     """The ``holidays`` object for a country/subdivision, with errors that say what is allowed."""
     if country is None:
         if subdivision is not None:

@@ -13,13 +13,22 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hiresim.results import Results, ResultsLike
+    from hiresim.scenario import Scenario
+
+#: A click command function, before and after a decorator adds its options.
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -30,7 +39,7 @@ errors = Console(stderr=True)
 PRESET_PREFIX = "preset:"
 
 
-def _load(scenario: str | None, preset_name: str | None):
+def _load(scenario: str | None, preset_name: str | None) -> Scenario:
     """The scenario named on the command line (a file, ``preset:NAME``, or ``--preset``);
     exits 2 if bad."""
     from hiresim.scenario import ScenarioError, load_scenario, preset
@@ -133,7 +142,7 @@ def _interval(lo: float, hi: float) -> str:
     return "–" if lo != lo or hi != hi else f"{lo:.1f} to {hi:.1f}"
 
 
-def feedback_table(results, title: str) -> Table:
+def feedback_table(results: ResultsLike, title: str) -> Table:
     """P10/P50/P90/P95 and restricted mean of calendar days to feedback, overall and per round.
 
     Kaplan-Meier estimates: withdrawn, ghosted and still-open waits are censored, exactly as in
@@ -181,7 +190,8 @@ def main() -> None:
               help="Local worker processes (default: this process).")
 @click.option("--out", type=click.Path(file_okay=False), help="Write Parquet + manifest here.")
 @click.option("--no-events", is_flag=True, help="Do not keep the per-activity event log.")
-def run(scenario, preset_name, replications, seed, workers, out, no_events) -> None:
+def run(scenario: str | None, preset_name: str | None, replications: int, seed: int,
+        workers: int | None, out: str | None, no_events: bool) -> None:
     """Simulate SCENARIO (a TOML file) or --preset NAME and print time-to-feedback.
 
     \b
@@ -207,7 +217,7 @@ def run(scenario, preset_name, replications, seed, workers, out, no_events) -> N
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-def validate(scenario) -> None:
+def validate(scenario: str) -> None:
     """Check a scenario file; print every problem with its field path and line.
 
     \b
@@ -240,7 +250,7 @@ def presets() -> None:
 
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file.")
-def schema(output) -> None:
+def schema(output: str | None) -> None:
     """Print the JSON Schema of scenario files (for editor completion).
 
     \b
@@ -257,14 +267,14 @@ def schema(output) -> None:
         click.echo(text)
 
 
-def _scenario_argument(f: Callable) -> Callable:
+def _scenario_argument(f: F) -> F:
     f = click.option("--preset", "preset_name",
                      help="Use an embedded preset instead of a file.")(f)
     return click.argument("scenario", required=False, type=click.Path(dir_okay=False))(f)
 
 
-def _simulation_options(replications: int) -> Callable[[Callable], Callable]:
-    def decorate(f: Callable) -> Callable:
+def _simulation_options(replications: int) -> Callable[[F], F]:
+    def decorate(f: F) -> F:
         f = click.option("--workers", default=None, type=click.IntRange(min=1),
                          help="Local worker processes (default: this process).")(f)
         f = click.option("--seed", default=0, show_default=True, type=int,
@@ -274,7 +284,8 @@ def _simulation_options(replications: int) -> Callable[[Callable], Callable]:
     return decorate
 
 
-def _simulate(sc, replications: int, seed: int, workers: int | None, **kwargs: Any):
+def _simulate(sc: Scenario, replications: int, seed: int, workers: int | None,
+              **kwargs: Any) -> Results:
     from hiresim.runner import simulate
 
     return simulate(sc, replications=replications, seed=seed, workers=workers,
@@ -291,7 +302,8 @@ def _simulate(sc, replications: int, seed: int, workers: int | None, **kwargs: A
 @_simulation_options(100)
 @click.option("--business", is_flag=True, help="Count working days (Mon-Fri) instead of "
               "calendar days.")
-def compare(scenarios, preset_names, sets, replications, seed, workers, business) -> None:
+def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tuple[str, ...],
+            replications: int, seed: int, workers: int | None, business: bool) -> None:
     """Compare scenarios side by side: mean, P50 and P90 of days to feedback, and the
     difference to the first with a paired confidence interval (common random numbers).
 
@@ -345,7 +357,7 @@ def compare(scenarios, preset_names, sets, replications, seed, workers, business
         console.print(variant_note)
 
 
-def _unique_names(labels: Any) -> list[str]:
+def _unique_names(labels: Iterable[str]) -> list[str]:
     names: list[str] = []
     for label in labels:
         name, k = label, 2
@@ -360,7 +372,8 @@ def _unique_names(labels: Any) -> list[str]:
 @_simulation_options(50)
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Delay source to switch off (repeatable; default: all). See below.")
-def ablate(scenario, preset_name, replications, seed, workers, sources) -> None:
+def ablate(scenario: str | None, preset_name: str | None, replications: int, seed: int,
+           workers: int | None, sources: tuple[str, ...]) -> None:
     """What would help most: switch each delay source off in turn, rerun with the same seed,
     and show how much shorter the wait gets (with a paired confidence interval).
 
@@ -392,7 +405,7 @@ def ablate(scenario, preset_name, replications, seed, workers, sources) -> None:
                                         f"({replications} replications, seed {seed})"))
 
 
-def ablation_table(table, title: str) -> Table:
+def ablation_table(table: pd.DataFrame, title: str) -> Table:
     """The rich table of an ablation: sources by days saved on the mean wait, largest first."""
     mean = table[table["statistic"] == "restricted_mean"].sort_values("change")
     p90 = table[(table["statistic"] == "quantile") & (table["q"] == 0.9)].set_index("source")
@@ -414,7 +427,8 @@ def ablation_table(table, title: str) -> Table:
 @_simulation_options(100)
 @click.option("--confidence", "levels", default="0.5,0.8,0.9,0.95", show_default=True,
               help="Comma-separated shares of candidates the promise must hold for.")
-def promise(scenario, preset_name, replications, seed, workers, levels) -> None:
+def promise(scenario: str | None, preset_name: str | None, replications: int, seed: int,
+            workers: int | None, levels: str) -> None:
     """What to promise candidates: the number of days within which a share of them hears
     back after an interview (withdrawn and ghosted candidates count as never hearing back).
 
@@ -464,8 +478,8 @@ def promise(scenario, preset_name, replications, seed, workers, levels) -> None:
 @click.option("--resume", is_flag=True, help="Continue the sweep already in --out.")
 @_simulation_options(100)
 @click.option("--events", is_flag=True, help="Also keep the event log (big).")
-def sweep_command(scenario, overrides, out, resume, replications, seed, workers,
-                  events) -> None:
+def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replications: int,
+                  seed: int, workers: int | None, events: bool) -> None:
     """Run SCENARIO once per row of OVERRIDES.csv (columns: dotted paths such as
     roles.recruiter.count; an empty cell keeps the base value) and print one line per row.
 
@@ -524,8 +538,9 @@ def sweep_command(scenario, overrides, out, resume, replications, seed, workers,
               type=click.IntRange(min=1), help="Replications of each what-if run.")
 @click.option("--no-ablation", is_flag=True,
               help="Skip 'what would help most' (the slow part).")
-def report(scenario, preset_name, replications, seed, workers, out, ablation_replications,
-           no_ablation) -> None:
+def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
+           workers: int | None, out: str, ablation_replications: int,
+           no_ablation: bool) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
     where the days go, what would help most, candidates lost, and the assumptions.
 
@@ -557,7 +572,8 @@ def report(scenario, preset_name, replications, seed, workers, out, ablation_rep
 @click.option("--from-results", "from_results", type=click.Path(file_okay=False),
               help="Export the event log of a saved run (`hiresim run --out DIR`) instead of "
                    "simulating.")
-def export(scenario, preset_name, replications, seed, workers, out, fmt, from_results) -> None:
+def export(scenario: str | None, preset_name: str | None, replications: int, seed: int,
+           workers: int | None, out: str, fmt: str | None, from_results: str | None) -> None:
     """Export the event log for process mining: CSV or Parquet (one row per activity, with
     enabled/start/complete times and waiting time by cause) or XES (start/complete events,
     read by PM4Py, ProM, Disco, Celonis).

@@ -338,15 +338,16 @@ class LognormalDuration(_DurationBase):
 
     @model_validator(mode="after")
     def _one_parametrisation(self) -> LognormalDuration:
-        by_quantiles = (self.median is not None, self.p90 is not None)
+        median, p90 = self.median, self.p90
+        by_quantiles = (median is not None, p90 is not None)
         by_log = (self.mu is not None, self.sigma is not None)
         if any(by_quantiles) and any(by_log):
             raise ValueError(
                 "give either median and p90, or mu and sigma, not both parametrisations"
             )
-        if all(by_quantiles):
-            if self.p90 <= self.median:  # type: ignore[operator]
-                raise ValueError(f"p90 ({self.p90}) must be greater than median ({self.median})")
+        if median is not None and p90 is not None:
+            if p90 <= median:
+                raise ValueError(f"p90 ({p90}) must be greater than median ({median})")
             return self
         if all(by_log):
             return self
@@ -359,14 +360,18 @@ class LognormalDuration(_DurationBase):
     @property
     def log_mu(self) -> float:
         """Mean of ln X, whichever parametrisation was given."""
-        return math.log(self.median) if self.mu is None else self.mu  # type: ignore[arg-type]
+        if self.mu is not None:
+            return self.mu
+        assert self.median is not None, "validated: mu or median is set"
+        return math.log(self.median)
 
     @property
     def log_sigma(self) -> float:
         """Standard deviation of ln X, whichever parametrisation was given."""
         if self.sigma is not None:
             return self.sigma
-        return math.log(self.p90 / self.median) / Z_90  # type: ignore[operator]
+        assert self.p90 is not None and self.median is not None, "validated: sigma or p90+median"
+        return math.log(self.p90 / self.median) / Z_90
 
     def mean(self) -> float:
         s = self.log_sigma
@@ -532,7 +537,9 @@ class Sampler(_Block):
         self.scale = float(scale)
 
     def _draw(self) -> np.ndarray:
-        values = self.spec.sample(self.rng, self.block)  # type: ignore[arg-type]
+        rng = self.rng  # once per block, not per draw
+        assert rng is not None, "checked in __init__: only a constant samples without a generator"
+        values = self.spec.sample(rng, self.block)
         return values * self.scale if self.scale != 1.0 else values
 
     def __repr__(self) -> str:

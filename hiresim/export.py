@@ -29,10 +29,16 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from hiresim.results import ResultsLike
+
+    #: What the export functions take: a run, or its ``events`` table itself.
+    EventSource: TypeAlias = ResultsLike | pd.DataFrame
 
 #: Formats understood by :func:`export_events`, and the file suffix each one gets by default.
 FORMATS: dict[str, str] = {"csv": ".csv", "parquet": ".parquet", "xes": ".xes"}
@@ -47,8 +53,8 @@ _EXTENSIONS = (
 )
 
 
-def _events(results: Any) -> pd.DataFrame:
-    events = results.events if hasattr(results, "events") else results
+def _events(results: EventSource) -> pd.DataFrame:
+    events: pd.DataFrame = results.events if hasattr(results, "events") else results
     if events is None or len(events) == 0:
         raise ValueError(
             "the results have no event log (simulated with event_log=False?): nothing to export"
@@ -72,7 +78,7 @@ def format_for(path: str | os.PathLike, format: str | None = None) -> str:
     )
 
 
-def export_events(results: Any, path: str | os.PathLike, format: str | None = None) -> Path:
+def export_events(results: EventSource, path: str | os.PathLike, format: str | None = None) -> Path:
     """Write the event log of ``results`` to ``path`` as CSV, Parquet or XES.
 
     Parameters
@@ -95,20 +101,20 @@ def export_events(results: Any, path: str | os.PathLike, format: str | None = No
     return path
 
 
-def to_csv(results: Any, path: str | os.PathLike) -> Path:
+def to_csv(results: EventSource, path: str | os.PathLike) -> Path:
     """The interval event log as CSV (ISO timestamps, one row per activity instance)."""
     events = _events(results)
     events.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S.%f")
     return Path(path)
 
 
-def to_parquet(results: Any, path: str | os.PathLike) -> Path:
+def to_parquet(results: EventSource, path: str | os.PathLike) -> Path:
     """The interval event log as one Parquet file (types kept)."""
     _events(results).to_parquet(path, index=False)
     return Path(path)
 
 
-def lifecycle_events(results: Any) -> pd.DataFrame:
+def lifecycle_events(results: EventSource) -> pd.DataFrame:
     """The event log in atomic form: one ``start`` and one ``complete`` row per activity.
 
     Columns: ``case:concept:name``, ``concept:name``, ``org:resource``, ``org:role``,
@@ -134,7 +140,7 @@ def _timestamp(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
 
 
-def _attribute(parent: ET.Element, key: str, value: Any) -> None:
+def _attribute(parent: ET.Element, key: str, value: object) -> None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return
     if isinstance(value, bool | np.bool_):
@@ -150,7 +156,7 @@ def _attribute(parent: ET.Element, key: str, value: Any) -> None:
         ET.SubElement(parent, "string", key=key, value=str(value))
 
 
-def to_xes(results: Any, path: str | os.PathLike) -> Path:
+def to_xes(results: EventSource, path: str | os.PathLike) -> Path:
     """The event log as an XES file (IEEE 1849) with ``start``/``complete`` lifecycle events.
 
     One trace per candidate (``concept:name`` = case id, with ``replication`` and

@@ -8,7 +8,7 @@ Nothing here calls ``plt.show()``. Causes always get the same colour, from :data
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ from hiresim.causes import CAUSES, cause_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+    from typing_extensions import TypeIs  # typing.TypeIs is 3.13+; annotations only
+
+    from hiresim.results import ResultsLike
 
 #: One colour per cause label, used by every plot (colour-blind friendly where possible).
 CAUSE_COLORS: dict[str, str] = dict(
@@ -68,12 +71,12 @@ def _axes(ax: Axes | None) -> Axes:
     return ax
 
 
-def _is_results(obj: Any) -> bool:
+def _is_results(obj: object) -> TypeIs[ResultsLike]:
     return all(hasattr(obj, n) for n in ("journeys", "candidates", "events"))
 
 
 def plot_survival(
-    data: Any,
+    data: ResultsLike | pd.DataFrame,
     ax: Axes | None = None,
     promise: float | None = None,
     by: str | None = None,
@@ -139,7 +142,9 @@ def plot_survival(
     return ax
 
 
-def _mark_promise(ax: Axes, data: Any, table: pd.DataFrame, confidence: float, days: str) -> None:
+def _mark_promise(
+    ax: Axes, data: ResultsLike | pd.DataFrame, table: pd.DataFrame, confidence: float, days: str
+) -> None:
     level = 1.0 - confidence
     if _is_results(data):
         p = analysis.promise(data, confidence=confidence, n_boot=1)
@@ -167,7 +172,7 @@ def _mark_promise(ax: Axes, data: Any, table: pd.DataFrame, confidence: float, d
 
 
 def plot_histogram(
-    results: Any,
+    results: ResultsLike,
     ax: Axes | None = None,
     days: str = "calendar",
     bins: int | Sequence[float] | str = "auto",
@@ -183,7 +188,7 @@ def plot_histogram(
     edges = np.histogram_bin_edges(np.concatenate([heard, cut]), bins=bins)
     ax.hist(
         [heard, cut],
-        bins=edges,
+        bins=edges.tolist(),  # the same edges; matplotlib's stubs want a Sequence
         stacked=True,
         color=["#2166ac", "#bababa"],
         label=["heard back", "withdrawn, ghosted or open (censored)"],
@@ -195,7 +200,7 @@ def plot_histogram(
 
 
 def plot_attribution(
-    data: Any,
+    data: ResultsLike | pd.DataFrame,
     by: str | None = "round",
     ax: Axes | None = None,
     value: str = "mean_days",
@@ -300,7 +305,7 @@ def plot_ablation(
 
 
 def plot_timeline(
-    results: Any,
+    results: ResultsLike,
     candidate: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
@@ -369,7 +374,7 @@ def plot_timeline(
 
 
 def plot_comparison(
-    runs: Mapping[str, Any],
+    runs: Mapping[str, ResultsLike | pd.DataFrame],
     ax: Axes | None = None,
     days: str = "calendar",
     ci: float = 0.95,

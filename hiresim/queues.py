@@ -22,29 +22,34 @@ person free goes on without first letting other events of the same instant run).
 
 from __future__ import annotations
 
+from typing import cast
+
 import simpy
+from simpy.resources.resource import Request
 
 __all__ = ["WorkQueue"]
 
 #: Stands in ``users`` for a slot taken by :meth:`WorkQueue.claim` without a request event.
-#: Slots are interchangeable, so one shared marker serves for all of them.
-_HELD = object()
+#: Slots are interchangeable, so one shared marker serves for all of them. Typed as a Request
+#: because ``users`` is a ``list[Request]``: the marker is only counted and removed there,
+#: never used as an event (anyone reading ``users`` must expect it).
+_HELD = cast(Request, object())
 
 
 class WorkQueue(simpy.Resource):
     """A :class:`simpy.Resource` with :meth:`claim` and :meth:`free` (no events when idle)."""
 
-    def claim(self) -> simpy.resources.resource.Request | None:
+    def claim(self) -> Request | None:
         """Take a slot: ``None`` if one was free (the caller holds it now), else a queued
         request to ``yield`` (it is granted in first-come-first-served order)."""
         if len(self.users) < self.capacity and not self.put_queue:
-            self.users.append(_HELD)  # type: ignore[arg-type]
+            self.users.append(_HELD)
             return None
         return self.request()
 
-    def free(self, request: simpy.resources.resource.Request | None) -> None:
+    def free(self, request: Request | None) -> None:
         """Give back the slot that :meth:`claim` returned ``request`` for, and let the next
         queued request in at once."""
-        self.users.remove(_HELD if request is None else request)  # type: ignore[arg-type]
+        self.users.remove(_HELD if request is None else request)
         if self.put_queue:
             self._trigger_put(None)

@@ -13,10 +13,12 @@ import json
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pandas is imported when tables are built or read, not by ``import hiresim``
     import pandas as pd
+
+    from hiresim.scenario import Scenario
 
 TABLES = ("journeys", "candidates", "events")
 MANIFEST = "manifest.json"
@@ -34,6 +36,29 @@ def dependency_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:  # pragma: no cover - editable installs have it
             versions[name] = "unknown"
     return versions
+
+
+class JourneysLike(Protocol):
+    """What the wait statistics (survival, quantiles, promises) read from a run: ``journeys``.
+
+    Grouping ``by="stage"`` reads ``events`` as well: only a :class:`ResultsLike` has them.
+    """
+
+    @property
+    def journeys(self) -> pd.DataFrame: ...
+
+
+class ResultsLike(JourneysLike, Protocol):
+    """What the analysis, plotting and export functions read from a run: its three tables.
+
+    :class:`Results` is one; so is any object with these attributes (the functions check for
+    them by name). ``events`` is empty when the run kept no event log.
+    """
+
+    @property
+    def candidates(self) -> pd.DataFrame: ...
+    @property
+    def events(self) -> pd.DataFrame: ...
 
 
 @dataclass
@@ -64,14 +89,16 @@ class Results:
         return int(self.manifest.get("replications", self.journeys["replication"].nunique()))
 
     @property
-    def scenario(self) -> Any:
+    def scenario(self) -> Scenario | None:
         """The resolved scenario (a :class:`hiresim.Scenario`) the results came from."""
         from hiresim.scenario import Scenario
 
         raw = self.manifest.get("scenario")
         return None if raw is None else Scenario.model_validate(raw)
 
-    def summary(self, q: tuple[float, ...] = (0.1, 0.5, 0.9, 0.95), ci: float = 0.95):
+    def summary(
+        self, q: tuple[float, ...] = (0.1, 0.5, 0.9, 0.95), ci: float = 0.95
+    ) -> pd.DataFrame:
         """Quantiles of ``days_to_feedback`` (Kaplan-Meier, censoring-aware) with bootstrap CIs.
 
         A shortcut for :func:`hiresim.analysis.quantiles` with its defaults.

@@ -336,12 +336,12 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date,
     return {"journeys": journeys, "candidates": candidates, "events": events}
 
 
-def _objects(values: list[str]) -> np.ndarray:
+def _objects(values: list[str]) -> np.ndarray | list[str]:
     """A label column as an object array (pandas would scan a list for its type first).
 
     An empty list is passed on as it is, so that empty tables keep the dtypes they had."""
     if not values:
-        return values  # type: ignore[return-value]
+        return values
     return np.fromiter(values, dtype=object, count=len(values))
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from hiresim.results import JourneysLike, ResultsLike
 
 DAY = np.timedelta64(1, "D")
 #: Outcomes of a wait that end it without the candidate hearing back.
@@ -73,7 +76,7 @@ def business_days_to_feedback(journeys: pd.DataFrame) -> np.ndarray:
     return business_days_between(start, start + span.astype("timedelta64[ns]"))
 
 
-def stage_waits(results: Any) -> pd.DataFrame:
+def stage_waits(results: ResultsLike) -> pd.DataFrame:
     """One row per (candidate, round, stage) from the event log: the time from the first
     activity of the stage being enabled to the last one completing.
 
@@ -112,13 +115,14 @@ def stage_waits(results: Any) -> pd.DataFrame:
     return out
 
 
-def waits(results: Any, by: Sequence[str] = (), days: str = "calendar") -> pd.DataFrame:
+def waits(results: JourneysLike, by: Sequence[str] = (), days: str = "calendar") -> pd.DataFrame:
     """The table of waits to analyse: ``replication``, ``time``, ``event`` (heard back), the
     ``outcome`` when known, and the ``by`` columns. ``by`` containing ``"stage"`` switches to
     :func:`stage_waits` (one wait per candidate, round and stage, from the event log)."""
     check_days(days)
     by = list(by)
-    src = stage_waits(results) if "stage" in by else results.journeys
+    # by="stage" also reads results.events: having them is the caller's side of that option
+    src = stage_waits(cast("ResultsLike", results)) if "stage" in by else results.journeys
     missing = [c for c in by if c not in src]
     if missing:
         raise KeyError(f"cannot group by {missing}: not a column of the table ({list(src)})")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from statistics import NormalDist
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 #: Tolerance when comparing a survival probability with a level: ``S(t) <= level + EPS``.
 #: Products of ratios such as ``(9/10) * (8/9) * ...`` land a few ulps above exact fractions.
@@ -132,13 +133,13 @@ def curve_rmst(times: np.ndarray, s: np.ndarray, tau: float) -> np.ndarray:
     return head + s[:, fin] @ widths[fin]
 
 
-def step_value(times: np.ndarray, s: np.ndarray, at: np.ndarray) -> np.ndarray:
+def step_value(times: np.ndarray, s: np.ndarray, at: ArrayLike) -> np.ndarray:
     """Evaluate right-continuous step curves ``s`` (``(B, T)``) at times ``at``: ``(B, len(at))``.
 
     Before the first time the curve is 1.
     """
-    at = np.asarray(at, dtype=float)
-    idx = np.searchsorted(times, at, side="right") - 1
+    points = np.asarray(at, dtype=float)
+    idx = np.searchsorted(times, points, side="right") - 1
     padded = np.concatenate([np.ones((s.shape[0], 1)), s], axis=1)
     return padded[:, idx + 1]
 

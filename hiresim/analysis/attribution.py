@@ -9,13 +9,16 @@ effect of removing a source (interactions included) is :func:`hiresim.analysis.a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from hiresim.analysis._common import as_list, groups
 from hiresim.causes import CAUSES, cause_columns
+
+if TYPE_CHECKING:
+    from hiresim.results import ResultsLike
 
 ATTRIBUTION_COLUMNS = ("cause", "mean_days", "median_days", "total_days", "share", "n")
 _CAUSE_TYPE = pd.CategoricalDtype(list(CAUSES), ordered=True)
@@ -27,7 +30,7 @@ def _cause_type(causes: list[str]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype([*CAUSES, *extra], ordered=True) if extra else _CAUSE_TYPE
 
 
-def attribution(results: Any, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+def attribution(results: ResultsLike, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Mean and median days per cause, and each cause's share of the total wait.
 
     Parameters
@@ -84,7 +87,7 @@ def attribution(results: Any, by: str | Sequence[str] | None = None) -> pd.DataF
     return pd.concat(frames, ignore_index=True)
 
 
-def _stage_table(results: Any, by: list[str]) -> tuple[pd.DataFrame, list[str]]:
+def _stage_table(results: ResultsLike, by: list[str]) -> tuple[pd.DataFrame, list[str]]:
     ev = results.events
     if ev is None or len(ev) == 0 or "stage" not in ev:
         raise ValueError("by='stage' needs the event log (results.events with a 'stage' column)")
@@ -97,7 +100,7 @@ def _stage_table(results: Any, by: list[str]) -> tuple[pd.DataFrame, list[str]]:
     return table, cols
 
 
-def cause_intervals(results: Any, nonzero: bool = True) -> pd.DataFrame:
+def cause_intervals(results: ResultsLike, nonzero: bool = True) -> pd.DataFrame:
     """The event log's waiting time split by cause, one row per (activity instance, cause).
 
     Columns: ``replication``, ``case`` (candidate), ``activity``, ``stage``, ``round`` (when the

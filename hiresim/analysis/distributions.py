@@ -8,7 +8,7 @@ information without biasing the curve towards short waits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,12 +16,18 @@ import pandas as pd
 from hiresim.analysis import _km
 from hiresim.analysis._common import as_list, check_days, groups, replication_codes, waits
 
+if TYPE_CHECKING:
+    from hiresim.results import JourneysLike
+
 SURVIVAL_COLUMNS = ("days", "survival", "lower", "upper", "at_risk", "events", "censored")
 QUANTILE_COLUMNS = ("statistic", "q", "days", "lower", "upper")
 
 
 def survival(
-    results: Any, by: str | Sequence[str] | None = None, days: str = "calendar", ci: float = 0.95
+    results: JourneysLike,
+    by: str | Sequence[str] | None = None,
+    days: str = "calendar",
+    ci: float = 0.95,
 ) -> pd.DataFrame:
     """Kaplan-Meier estimate of the probability that a candidate is still waiting after ``days``.
 
@@ -70,7 +76,7 @@ def survival(
 
 
 def quantiles(
-    results: Any,
+    results: JourneysLike,
     q: Sequence[float] = (0.1, 0.5, 0.9, 0.95),
     by: str | Sequence[str] | None = None,
     ci: float = 0.95,
@@ -126,7 +132,7 @@ def quantiles(
 
 
 def restricted_mean(
-    results: Any,
+    results: JourneysLike,
     tau: float | None = None,
     by: str | Sequence[str] | None = None,
     ci: float = 0.95,
@@ -179,14 +185,30 @@ def _bootstrap_stats(
     return out
 
 
-def _curve_stats(time, event, rep, weights, qs, tau):
+def _curve_stats(
+    time: np.ndarray,
+    event: np.ndarray,
+    rep: np.ndarray,
+    weights: np.ndarray,
+    qs: np.ndarray,
+    tau: float,
+) -> tuple[np.ndarray, np.ndarray]:
     boot_q = np.empty((weights.shape[0], qs.size))
     boot_m = np.empty(weights.shape[0])
     _fill_stats(time, event, rep, weights, qs, tau, boot_q, boot_m)
     return boot_q, boot_m
 
 
-def _fill_stats(time, event, rep, weights, qs, tau, out_q, out_m) -> None:
+def _fill_stats(
+    time: np.ndarray,
+    event: np.ndarray,
+    rep: np.ndarray,
+    weights: np.ndarray,
+    qs: np.ndarray,
+    tau: float,
+    out_q: np.ndarray,
+    out_m: np.ndarray,
+) -> None:
     row = 0
     for times, s in _km.km_curves(time, event, rep, weights):
         b = s.shape[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,10 +28,13 @@ from hiresim.analysis._common import (
     waits,
 )
 
+if TYPE_CHECKING:
+    from hiresim.results import JourneysLike, ResultsLike
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _heard_table(results: Any, by: list[str], days: str) -> pd.DataFrame:
+def _heard_table(results: JourneysLike, by: list[str], days: str) -> pd.DataFrame:
     if "stage" in by:
         raise ValueError("promises are about the whole wait for feedback: 'stage' is not allowed")
     table = waits(results, by, days)
@@ -42,7 +45,7 @@ def _heard_table(results: Any, by: list[str], days: str) -> pd.DataFrame:
 
 
 def promise(
-    results: Any,
+    results: JourneysLike,
     confidence: float = 0.9,
     by: str | Sequence[str] | None = None,
     ci: float = 0.95,
@@ -108,7 +111,7 @@ def promise(
 
 
 def p_heard_by(
-    results: Any,
+    results: JourneysLike,
     days: float | Sequence[float] | np.ndarray,
     days_kind: str = "calendar",
     by: str | Sequence[str] | None = None,
@@ -159,7 +162,7 @@ def end_of_week_deadline(interview_end: Any, hour: int = 17) -> np.ndarray:
 
 
 def end_of_week_promise(
-    results: Any,
+    results: JourneysLike,
     hour: int = 17,
     ci: float = 0.95,
     n_boot: int = 500,
@@ -228,7 +231,7 @@ class CandidateLoss:
 
 
 def candidate_loss(
-    results: Any, bins: Sequence[float] = (0, 3, 7, 14, 21, 28, 42, 56, np.inf)
+    results: ResultsLike, bins: Sequence[float] = (0, 3, 7, 14, 21, 28, 42, 56, np.inf)
 ) -> CandidateLoss:
     """Share of candidates who withdraw, how withdrawal grows with the wait, declined offers.
 

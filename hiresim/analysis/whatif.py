@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from hiresim.analysis import _km
 from hiresim.analysis._common import check_days, replication_codes, waits
+
+if TYPE_CHECKING:
+    import os
+
+    from typing_extensions import TypeIs  # typing.TypeIs is 3.13+; annotations only
+
+    from hiresim.results import ResultsLike
+    from hiresim.scenario import Scenario
+
+    #: What :func:`compare` takes per name: a finished run, or what to simulate.
+    Run: TypeAlias = ResultsLike | Scenario | str | os.PathLike[str] | dict[str, Any]
 
 COMPARE_COLUMNS = (
     "name",
@@ -31,12 +42,12 @@ COMPARE_COLUMNS = (
 )
 
 
-def _is_results(obj: Any) -> bool:
+def _is_results(obj: object) -> TypeIs[ResultsLike]:
     return all(hasattr(obj, name) for name in ("journeys", "candidates", "events"))
 
 
 def compare(
-    runs: Mapping[str, Any],
+    runs: Mapping[str, Run],
     q: Sequence[float] = (0.5, 0.9),
     ci: float = 0.95,
     n_boot: int = 500,
@@ -85,7 +96,7 @@ def compare(
     if not runs:
         raise ValueError("compare needs at least one run")
     qs = np.asarray(q, dtype=float).ravel()
-    done = {}
+    done: dict[str, ResultsLike] = {}
     for name, value in runs.items():
         if _is_results(value):
             done[name] = value
@@ -129,7 +140,14 @@ def compare(
 TAU_QUANTILE = 0.9
 
 
-def _stats(time, event, rep, weights, qs, tau) -> np.ndarray:
+def _stats(
+    time: np.ndarray,
+    event: np.ndarray,
+    rep: np.ndarray,
+    weights: np.ndarray,
+    qs: np.ndarray,
+    tau: float,
+) -> np.ndarray:
     """``(B, 1 + len(qs))``: restricted mean then quantiles, one row per weight row."""
     parts = []
     for times, s in _km.km_curves(time, event, rep, weights):
@@ -139,7 +157,7 @@ def _stats(time, event, rep, weights, qs, tau) -> np.ndarray:
 
 
 def ablate(
-    scenario: Any,
+    scenario: Scenario,
     sources: Iterable[str] | None = None,
     replications: int = 200,
     seed: int = 0,
@@ -203,7 +221,7 @@ def ablate(
     tick = step or (lambda label: None)
     if baseline is not None:
         _check_baseline(baseline, scenario, replications, seed)
-        runs: dict[str, Any] = {"baseline": baseline}
+        runs: dict[str, ResultsLike] = {"baseline": baseline}
     else:
         tick("baseline")
         runs = {
