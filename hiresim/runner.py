@@ -12,10 +12,9 @@ always return compact NumPy columns and the calling process builds the DataFrame
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from typing import TYPE_CHECKING, Any
 
 from hiresim.results import TABLES, Results, dependency_versions
@@ -24,9 +23,9 @@ from hiresim.scenario import Scenario, load_scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Start method of local worker processes. "spawn" is explicit and the same on every platform;
-#: hiresim never sets a global start method.
-START_METHOD = "spawn"
+#: Seconds a local worker process may sit idle before it exits (the pool starts it again when
+#: needed): long enough that ablate, compare, report and sweep reuse the same processes.
+POOL_IDLE_SECONDS = 300
 #: Replications whose tables are built together when running in this process: a chunk's
 #: records go from Python lists to NumPy columns per replication and to DataFrames once.
 SERIAL_CHUNK = 32
@@ -39,7 +38,8 @@ Columns = dict[str, dict[str, Any]]
 Unit = tuple[dict[str, Any], Sequence[int]]
 
 
-def simulate(scenario: Scenario | str | os.PathLike | dict, replications: int = 100,
+def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
+             replications: int = 100,
              seed: int = 0, workers: int | Executor | None = None, progress: bool = False,
              event_log: bool = True, chunk_size: int | None = None) -> Results:
     """Simulate ``replications`` independent runs of ``scenario``.
@@ -203,7 +203,7 @@ def plan_chunks(n: int, workers: int | Executor | None, chunk_size: int | None) 
         return fixed_chunks(n, chunk_size or SERIAL_CHUNK)
     if chunk_size:
         return fixed_chunks(n, chunk_size)
-    return guided_chunks(n, EXECUTOR_WIDTH if isinstance(workers, Executor) else int(workers))
+    return guided_chunks(n, EXECUTOR_WIDTH if isinstance(workers, Executor) else int(workers or 1))
 
 
 def guided_chunks(n: int, width: int) -> list[range]:
@@ -239,8 +239,8 @@ def run_units(units: Sequence[Unit], seed: int, workers: int | Executor | None =
         units: ``(payload, replications)`` pairs.
         seed: the experiment's seed (replication ``r`` of ``seed`` is the same everywhere).
         workers: ``None`` or an int <= 1 (this process, one unit after the other), an int
-            (that many local processes, started with :data:`START_METHOD`; shut down at the
-            end), or any :class:`concurrent.futures.Executor` (left running).
+            (that many local processes of the reusable :func:`local_pool`), or any
+            :class:`concurrent.futures.Executor` (left running).
         event_log: keep the per-activity event log.
         ordered: yield units in the order given (what :func:`simulate` needs to put tables in
             replication order); ``False`` yields each unit as soon as it finishes (a sweep
@@ -254,11 +254,7 @@ def run_units(units: Sequence[Unit], seed: int, workers: int | Executor | None =
         return
     if not units:
         return
-    if isinstance(workers, Executor):
-        executor, owned = workers, False
-    else:
-        context = multiprocessing.get_context(START_METHOD)
-        executor, owned = ProcessPoolExecutor(max_workers=workers, mp_context=context), True
+    executor = workers if isinstance(workers, Executor) else local_pool(int(workers or 1))
     pending: dict[Future, int] = {}
     try:
         for k, (payload, replications) in enumerate(units):
@@ -273,8 +269,20 @@ def run_units(units: Sequence[Unit], seed: int, workers: int | Executor | None =
     finally:
         for future in pending:
             future.cancel()
-        if owned:
-            executor.shutdown(cancel_futures=True)
+
+
+def local_pool(workers: int) -> Executor:
+    """The process's one pool of ``workers`` local processes, reused across calls.
+
+    A loky reusable executor (the pool behind joblib): its workers are started with fork +
+    exec and receive work by pickling, so they never re-run the caller's main module — a
+    script without an ``if __name__ == "__main__":`` guard, a script fed on standard input and
+    a notebook all work. They exit when idle for :data:`POOL_IDLE_SECONDS` and when this
+    process dies. Asking for another size resizes the same pool.
+    """
+    from loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=workers, timeout=POOL_IDLE_SECONDS, reuse=True)
 
 
 def _progress(n: int) -> Any:

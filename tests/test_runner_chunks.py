@@ -13,7 +13,6 @@ import hiresim as hs
 from hiresim.runner import (
     EXECUTOR_WIDTH,
     SERIAL_CHUNK,
-    START_METHOD,
     fixed_chunks,
     guided_chunks,
     plan_chunks,
@@ -82,7 +81,7 @@ def test_run_units_gives_each_unit_the_same_columns_serially_and_on_an_executor(
              for reps in (range(0, 2), range(2, 3))]
     serial = list(run_units(units, 5, None, event_log=False))
     assert [k for k, _ in serial] == [0, 1, 2, 3]
-    context = multiprocessing.get_context(START_METHOD)
+    context = multiprocessing.get_context("spawn")  # a caller's own Executor, any start method
     with ProcessPoolExecutor(2, mp_context=context) as pool:
         ordered = list(run_units(units, 5, pool, event_log=False))
         assert [k for k, _ in ordered] == [0, 1, 2, 3]
