@@ -111,6 +111,7 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
     env = w.env
     enabled = env.now
     if w.scheduling:
+        assert w.slots is not None  # the model builds the slot finder with the people
         start = w.slots.find(attendees, enabled + notice, minutes, organizer, candidate)
     else:
         start = enabled

@@ -28,10 +28,13 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Confidence levels of the promise table.
 LEVELS: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95)
@@ -318,7 +321,7 @@ def _survival_section(rep: Report) -> str:
                            & np.isfinite(rep.promises["promise_days"])]
     mark = float(reached["confidence"].max()) if len(reached) else None
 
-    def draw(fig):
+    def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
         plotting.plot_survival(r, ax=ax, promise=mark, label="still waiting, among those who "
                                "keep waiting and are answered")
@@ -326,6 +329,7 @@ def _survival_section(rep: Report) -> str:
         top = float(np.nanquantile(finite, 0.99)) if finite.size else 30.0
         grid = np.linspace(0, max(top, 7.0), 400)
         heard = analysis.p_heard_by(r, grid)
+        assert isinstance(heard, pd.DataFrame)  # a table for a grid of days
         ax.step(grid, 1 - heard["p_heard"], where="post", color="#b2182b", linewidth=1.8,
                 label="without an answer, all candidates (withdrawn and ghosted never hear)")
         ax.set_xlim(0, grid[-1])
@@ -371,7 +375,7 @@ def _attribution_section(rep: Report) -> str:
         stage["stage"] = pd.Categorical(stage["stage"].astype(str), categories=order,
                                         ordered=True)
 
-        def draw(fig):
+        def draw(fig: Figure) -> None:
             ax = fig.add_subplot()
             plotting.plot_attribution(stage, ax=ax, value="mean_days")
             ax.set_title("Waiting before each step of the process, by cause")
@@ -429,7 +433,7 @@ def _ablation_section(rep: Report) -> str:
     shown = ab.assign(lower=np.fmin(ab["lower"], ab["change"]),
                       upper=np.fmax(ab["upper"], ab["change"]))
 
-    def draw(fig):
+    def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
         plotting.plot_ablation(shown, ax=ax)
         ax.set_title("Change in the average wait with each delay source switched off")

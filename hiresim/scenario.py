@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 import re
 import tomllib
 import types
@@ -19,7 +20,7 @@ import warnings
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -31,11 +32,18 @@ from pydantic import (
 )
 
 from hiresim.distributions import Duration
+from hiresim.distributions import parse_duration as duration
+
+if TYPE_CHECKING:
+    from hiresim.calendar import WorkingCalendar
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS: tuple[Weekday, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WORKWEEK: tuple[Weekday, ...] = WEEKDAYS[:5]
+Outcome = Literal["advance", "offer", "reject"]
+Policy = Literal["hr_gated", "direct"]
 
 
 class ScenarioError(ValueError):
@@ -57,8 +65,7 @@ class _Strict(BaseModel):
 class CalendarSpec(_Strict):
     """A working calendar: when the people who use it can work."""
 
-    weekdays: list[Weekday] = Field(default_factory=lambda: ["Mon", "Tue", "Wed", "Thu", "Fri"],
-                                    min_length=1)
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(WORKWEEK), min_length=1)
     hours: tuple[ClockTime, ClockTime] = ("09:00", "17:00")
     lunch: tuple[ClockTime, ClockTime] | None = None
     country: str | None = Field(None, description="ISO country code for public holidays")
@@ -161,7 +168,7 @@ class RoundSpec(_Strict):
 class ScorecardSpec(_Strict):
     """Each panel member writes their own scorecard after the interview (parallel tasks)."""
 
-    work: Duration = 1.0
+    work: Duration = duration(1.0)
 
 
 class DebriefSpec(_Strict):
@@ -174,7 +181,7 @@ class DebriefSpec(_Strict):
 class DecisionSpec(_Strict):
     """The hiring manager's decision after the debrief."""
 
-    work: Duration = 0.5
+    work: Duration = duration(0.5)
 
 
 class CommitteeSpec(_Strict):
@@ -191,7 +198,7 @@ class ApprovalStep(_Strict):
     name: str = ""
     roles: list[str] = Field(min_length=1)
     quorum: int | None = Field(None, ge=1, description="k-of-n approvals needed; default all")
-    work: Duration = 0.5
+    work: Duration = duration(0.5)
     send_back: float = Field(0.0, ge=0.0, lt=1.0,
                              description="probability the step returns it for rework (< 1)")
     committee: CommitteeSpec | None = None
@@ -216,7 +223,7 @@ class ApprovalsSpec(_Strict):
     """The offer's approval chain: steps in order; sent-back offers are revised and resubmitted."""
 
     steps: list[ApprovalStep] = Field(min_length=1)
-    revision: Duration = 1.0
+    revision: Duration = duration(1.0)
 
 
 class CommunicationSpec(_Strict):
@@ -224,8 +231,9 @@ class CommunicationSpec(_Strict):
 
     policy: Literal["hr_gated", "direct"] = "hr_gated"
     handoff: Duration = Field(
-        0.0, description="hr_gated: elapsed time for the decision to reach the recruiter")
-    message: Duration = Field(0.25, description="work of writing to the candidate")
+        duration(0.0),
+        description="hr_gated: elapsed time for the decision to reach the recruiter")
+    message: Duration = Field(duration(0.25), description="work of writing to the candidate")
     legal_review: LegalReviewSpec | None = None
     hold_rejections_until_filled: bool = Field(
         False, description="final-round rejections wait until the job is filled or closed")
@@ -251,14 +259,14 @@ class AbsenceSpec(_Strict):
     roles: list[str] | None = Field(None, description="roles that take leave; default all")
     vacation_days_per_year: float = Field(15.0, ge=0.0, le=120.0)
     vacation_block: Duration = Field(
-        {"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"},
+        duration({"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"}),
         description="length of one vacation block, in working days")
     seasonality: list[float] = Field(
         [0.6, 0.6, 0.8, 0.9, 0.9, 1.3, 1.9, 1.9, 0.8, 0.8, 0.9, 1.6], min_length=12,
         max_length=12, description="relative chance of a vacation starting in each month")
     sick_spells_per_year: float = Field(3.0, ge=0.0, le=52.0)
     sick_duration: Duration = Field(
-        {"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"},
+        duration({"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"}),
         description="length of one sick spell")
 
     @model_validator(mode="after")
@@ -273,7 +281,8 @@ class ContinuityRule(_Strict):
 
     policy: Literal["wait", "delegate_after", "delegate"] = "wait"
     after_days: float = Field(3.0, ge=0.0, description="delegate_after: working days to wait")
-    handover: Duration = Field(1.0, description="extra work for the colleague who takes over")
+    handover: Duration = Field(duration(1.0),
+                               description="extra work for the colleague who takes over")
 
 
 class ContinuitySpec(_Strict):
@@ -289,7 +298,7 @@ class PrioritySpec(_Strict):
     roles: list[str] | None = None
     rate_per_year: float = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
     duration: Duration = Field(
-        {"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"})
+        duration({"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"}))
     on_return: Literal["resume", "restart"] = Field(
         "resume", description="work in progress resumes where it stopped, or starts over")
     share: float = Field(
@@ -303,9 +312,9 @@ class TurnoverSpec(_Strict):
     roles: list[str] | None = None
     annual_rate: float = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
     replacement_lag: Duration = Field(
-        {"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"})
+        duration({"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"}))
     handover: Duration = Field(
-        {"dist": "lognormal", "median": 2.0, "p90": 6.0, "unit": "working_hours"},
+        duration({"dist": "lognormal", "median": 2.0, "p90": 6.0, "unit": "working_hours"}),
         description="re-review of inherited work by the replacement")
 
 
@@ -315,10 +324,10 @@ class ReorganizationSpec(_Strict):
     rate_per_year: float = Field(0.4, gt=0.0, le=12.0)
     roles: list[str] | None = Field(None, description="roles whose hiring work freezes")
     freeze: Duration = Field(
-        {"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"})
+        duration({"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"}))
     reassign_recruiters: bool = True
     handover: Duration = Field(
-        {"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"})
+        duration({"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"}))
 
 
 class RequirementsSpec(_Strict):
@@ -343,9 +352,9 @@ class LegalReviewSpec(_Strict):
     """Legal reviews outgoing decisions before the candidate hears them."""
 
     role: str = "legal"
-    work: Duration = 1.0
-    applies_to: list[Literal["advance", "offer", "reject"]] = Field(
-        default_factory=lambda: ["offer", "reject"], min_length=1)
+    work: Duration = duration(1.0)
+    applies_to: list[Outcome] = Field(
+        default_factory=lambda: list[Outcome](["offer", "reject"]), min_length=1)
 
 
 class FollowUpSpec(_Strict):
@@ -353,15 +362,15 @@ class FollowUpSpec(_Strict):
 
     first_after_days: float = Field(7.0, gt=0.0)
     every_days: float = Field(7.0, gt=0.0)
-    answer_probability: dict[Literal["hr_gated", "direct"], Probability] = Field(
-        default_factory=lambda: {"hr_gated": 0.5, "direct": 0.8})
+    answer_probability: dict[Policy, Probability] = Field(
+        default_factory=lambda: dict[Policy, float]({"hr_gated": 0.5, "direct": 0.8}))
 
 
 class PatienceSpec(_Strict):
     """How long a candidate waits without news before withdrawing ("keep looking!")."""
 
     days: Duration = Field(
-        {"dist": "lognormal", "median": 9.1, "p90": 16.6, "unit": "calendar_days"},
+        duration({"dist": "lognormal", "median": 9.1, "p90": 16.6, "unit": "calendar_days"}),
         description="patience of those who would withdraw, from the last news")
     never_withdraw: Probability = Field(0.2, description="share who never withdraw")
 
@@ -449,7 +458,8 @@ class Scenario(_Strict):
 # Loading and error reporting
 
 
-def load_scenario(spec: str | Path | dict[str, Any] | Scenario, *, source: str | None = None
+def load_scenario(spec: str | os.PathLike[str] | dict[str, Any] | Scenario, *,
+                  source: str | None = None
                   ) -> Scenario:
     """Load and validate a scenario from a TOML file path, a dict, or a Scenario.
 
@@ -684,11 +694,11 @@ def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
             table = tuple(path)
             where.setdefault(table, number)
             continue
-        key = _KEY.match(line)
-        if key:
-            full = table + tuple(p.strip().strip("\"'") for p in key.group(1).split("."))
+        assignment = _KEY.match(line)
+        if assignment:
+            full = table + tuple(p.strip().strip("\"'") for p in assignment.group(1).split("."))
             where.setdefault(full, number)
-            for inner in _INLINE_KEY.findall(line[key.end():]):
+            for inner in _INLINE_KEY.findall(line[assignment.end():]):
                 where.setdefault((*full, inner), number)
     return where
 
@@ -717,11 +727,12 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
     need_role("requisitions.hiring_manager_role", scenario.requisitions.hiring_manager_role)
     for i, rnd in enumerate(scenario.rounds):
         need_role(f"rounds.{i}.panel_role", rnd.panel_role)
-        role = roles.get(rnd.panel_role)
-        if role is not None and role.assignment == "case" and rnd.panel > role.count:
+        panel_role = roles.get(rnd.panel_role)
+        if (panel_role is not None and panel_role.assignment == "case"
+                and rnd.panel > panel_role.count):
             problems.append((f"rounds.{i}.panel",
                              f"a panel of {rnd.panel} needs at least {rnd.panel} people in role "
-                             f"{rnd.panel_role!r}, which has {role.count}"))
+                             f"{rnd.panel_role!r}, which has {panel_role.count}"))
     last = len(scenario.rounds) - 1
     if scenario.rounds[last].decision.advance > 0:
         problems.append((f"rounds.{last}.decision.advance",
@@ -792,7 +803,7 @@ def _check_calendars(scenario: Scenario) -> list[tuple[str, str]]:
     return problems
 
 
-def calendar_from_spec(spec: CalendarSpec):
+def calendar_from_spec(spec: CalendarSpec) -> WorkingCalendar:
     """The :class:`~hiresim.calendar.WorkingCalendar` a calendar spec describes."""
     from hiresim.calendar import WorkingCalendar
 

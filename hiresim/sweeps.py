@@ -24,15 +24,16 @@ Layout of ``DIR``::
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -187,7 +188,11 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _atomic_write(path: Path, write) -> None:
+def _write_parquet(frame: pd.DataFrame, fh: BinaryIO) -> None:
+    frame.to_parquet(fh, index=False)
+
+
+def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write via ``write(file)`` to a temporary file next to ``path``, fsync, then rename."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP_SUFFIX}")
     try:
@@ -211,11 +216,8 @@ def _write_unit(root: Path, row: int, reps: range, tables: dict[str, pd.DataFram
     folder = _row_dir(root, row)
     folder.mkdir(parents=True, exist_ok=True)
     for name in TABLES:
-        frame = tables[name]
-        _atomic_write(
-            folder / _unit_name(name, reps),
-            lambda fh, frame=frame: frame.to_parquet(fh, index=False),
-        )
+        _atomic_write(folder / _unit_name(name, reps), functools.partial(
+            _write_parquet, tables[name]))
 
 
 def _remove_temporaries(root: Path) -> int:
@@ -410,7 +412,7 @@ def read_sweep(path: str | os.PathLike) -> Sweep:
 
 
 def sweep(
-    scenario: Scenario | str | os.PathLike | dict,
+    scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
     overrides: pd.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike,
     replications: int = 100,
     seed: int = 0,

@@ -71,10 +71,9 @@ def make_work(w: World, spec: DurationSpec) -> Work:
     A constant needs no stream (and takes none, so that adding one leaves other draws alone).
     Sub-streams are numbered in order of request: callers build their work in a fixed order.
     """
-    constant = isinstance(spec, ConstantDuration)
-    rng = None if constant else w.streams.sub_generator("work")
-    zero = constant and spec.value == 0
-    return Work(Sampler(spec, rng), spec.unit, zero)
+    if isinstance(spec, ConstantDuration):
+        return Work(Sampler(spec, None), spec.unit, spec.value == 0)
+    return Work(Sampler(spec, w.streams.sub_generator("work")), spec.unit, False)
 
 
 def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: str,

@@ -258,7 +258,9 @@ def _check_baseline(baseline: Any, scenario: Any, replications: int, seed: int) 
 
     Reusing it is only valid when its replication ``i`` is the one the reruns pair with.
     """
-    if not _is_results(baseline):
+    from hiresim.results import Results
+
+    if not isinstance(baseline, Results):
         raise TypeError(f"baseline must be a hiresim.Results, got {type(baseline).__name__}")
     wrong = []
     if baseline.seed != seed:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from hiresim.distributions import Duration, DurationSpec, Sampler, to_hours
+from hiresim.distributions import Duration, DurationSpec, Sampler, parse_duration, to_hours
 from hiresim.mechanisms import Mechanism, MechanismSpec, register
 from hiresim.tasks import Process, wait_until
 from hiresim.trace import Leg
@@ -20,8 +20,9 @@ from hiresim.world import Candidate
 class BackgroundCheckSpec(MechanismSpec):
     """An outside vendor checks references and records before the offer goes out."""
 
-    days: Duration = Field({"dist": "lognormal", "median": 4, "p90": 10, "unit": "calendar_days"},
-                           description="the vendor's turnaround (elapsed time)")
+    days: Duration = Field(
+        parse_duration({"dist": "lognormal", "median": 4, "p90": 10, "unit": "calendar_days"}),
+        description="the vendor's turnaround (elapsed time)")
     share: float = Field(1.0, ge=0.0, le=1.0, description="share of offers that are checked")
 
     @field_validator("days")

@@ -97,7 +97,8 @@ def vacation_blocks(rng: np.random.Generator, days_per_year: float, block: Durat
     if days_per_year <= 0 or n_days == 0:
         return [], []
     allowance = days_per_year * n_days / 365.0
-    starts, ends = [], []
+    starts: list[float] = []
+    ends: list[float] = []
     used = 0.0
     lengths = block.sample(rng, 64).tolist()
     if day_cdf is None:
@@ -168,7 +169,8 @@ def install_continuity(world: World, scenario: Scenario) -> None:
     s = scenario
     if not any((s.absence, s.priority, s.turnover, s.reorganization)):
         return
-    rules, handover = {}, {}
+    rules: dict[str, tuple[str, float]] = {}
+    handover: dict[str, Work] = {}
     for role_name, role in s.roles.items():
         rule = s.continuity.roles.get(role_name, s.continuity.default)
         if rule.policy == "wait" or role.assignment == "pool":

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hiresim.spells import elapsed_hours
 
 if TYPE_CHECKING:
-    from hiresim.scenario import CandidateSpec
+    from hiresim.scenario import CandidateSpec, Policy
     from hiresim.world import Candidate, World
 
 NAME = "candidates"
@@ -33,7 +33,7 @@ class Candidates:
     __slots__ = ("answer_probability", "rng", "rounds", "spec", "world")
 
     def __init__(self, world: World, spec: CandidateSpec, rounds: int,
-                 policy: str) -> None:
+                 policy: Policy) -> None:
         self.world = world
         self.spec = spec
         self.rounds = rounds

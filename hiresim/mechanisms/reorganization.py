@@ -68,7 +68,8 @@ def reorganization_times(rng: np.random.Generator, rate_per_year: float, span: f
     """Onsets of organization-wide reorganizations (a Poisson process over the span, one
     draw at a time)."""
     mean_gap = HOURS_PER_YEAR / rate_per_year
-    times, t = [], 0.0
+    times: list[float] = []
+    t = 0.0
     while True:
         t += float(rng.exponential(mean_gap))
         if t >= span:

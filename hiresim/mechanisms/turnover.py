@@ -60,7 +60,8 @@ def vacancies(rng: np.random.Generator, annual_rate: float, lag: DurationSpec,
 
     A renewal process: the next holder's hazard starts when they join (one draw at a time)."""
     mean_gap = HOURS_PER_YEAR / annual_rate
-    leaves, joins = [], []
+    leaves: list[float] = []
+    joins: list[float] = []
     t = 0.0
     while True:
         t += float(rng.exponential(mean_gap))
