@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from hiresim.scenario import WORKWEEK
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -293,7 +295,7 @@ def _promise_section(rep: Report) -> str:
     eow_all = float(eow.loc["all", "p_kept"]) if "all" in eow.index else float("nan")
     by_day = ", ".join(
         f"{d} {_pct(float(eow.loc[d, 'p_kept']))}"
-        for d in ("Mon", "Tue", "Wed", "Thu", "Fri") if d in eow.index
+        for d in WORKWEEK if d in eow.index
     )
     return f"""
 <section id="promise">

@@ -27,11 +27,11 @@ from hiresim.analysis._common import (
     replication_codes,
     waits,
 )
+from hiresim.scenario import WEEKDAYS
 
 if TYPE_CHECKING:
     from hiresim.results import JourneysLike, ResultsLike
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _heard_table(results: JourneysLike, by: list[str], days: str) -> pd.DataFrame:
