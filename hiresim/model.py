@@ -28,7 +28,7 @@ from hiresim.meetings import SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
 from hiresim.scenario import CalendarSpec, Scenario, calendar_from_spec
-from hiresim.trace import Trace
+from hiresim.trace import Trace, build_tables, drop_warmup
 from hiresim.world import World
 
 #: Extra days of calendar beyond the simulated span, so that work and meeting searches that run
@@ -135,7 +135,8 @@ class Replication:
 
     def run(self) -> dict[str, Any]:
         """Run to the end of the simulated span; censor what is still waiting; build tables."""
-        return self.trace_run().tables(self.world.epoch, cause_slots(self.scenario))
+        cols = drop_warmup(self.trace_run().columns(), self.scenario.warmup_days * 24.0)
+        return build_tables(cols, self.world.epoch, cause_slots(self.scenario))
 
     def trace_run(self) -> Trace:
         """Run to the end of the simulated span, censor what is still waiting; the records."""

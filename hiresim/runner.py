@@ -168,7 +168,9 @@ def build_tables(cols: dict[str, dict[str, Any]], scenario: Scenario
     first use: it needs pandas), with the columns of its user mechanisms' causes."""
     from hiresim.mechanisms import cause_slots
     from hiresim.trace import build_tables as build
+    from hiresim.trace import drop_warmup
 
+    cols = drop_warmup(cols, scenario.warmup_days * 24.0)
     return build(cols, scenario.start, cause_slots(scenario))
 
 

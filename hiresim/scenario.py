@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import copy
 import difflib
+import errno
+import math
 import os
 import re
+import stat
 import tomllib
 import types
 import typing
@@ -23,7 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -37,8 +42,68 @@ from hiresim.distributions import parse_duration as duration
 if TYPE_CHECKING:
     from hiresim.calendar import WorkingCalendar
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+def _real(value: Any) -> Any:
+    """A number, written as one: not text, not true/false, not NaN or infinity."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, got {_shown(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"must be a finite number, got {value}")
+    return value
+
+
+def _whole(value: Any) -> Any:
+    """A whole number, written as one (``4``, not ``4.0``, ``"4"`` or ``true``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number such as 4, got {_shown(value)}")
+    return value
+
+
+def _close_matches(word: str, options: list[str], n: int = 1, cutoff: float = 0.6
+                   ) -> list[str]:
+    """:func:`difflib.get_close_matches` for words of a sensible length (it is quadratic in
+    the length: a 100,000-character name would take minutes)."""
+    if len(word) > 2 * MAX_KEY:
+        return []
+    return difflib.get_close_matches(word, [o for o in options if len(o) <= 2 * MAX_KEY],
+                                     n=n, cutoff=cutoff)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _in_range(value: date) -> date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"must be a date from {FIRST_DATE} to {LAST_DATE}, got {value}")
+    return value
+
+
+#: Limits of the values hiresim simulates (documented in the scenario reference): beyond them a
+#: run would not fit in memory or time, or the calendar arithmetic would leave its range.
+FIRST_DATE = date(1990, 1, 1)
+LAST_DATE = date(2200, 12, 31)
+MAX_SPAN_DAYS = 3660
+MAX_PEOPLE = 10_000
+MAX_REQUISITIONS = 10_000
+MIN_FOLLOW_UP_DAYS = 0.25
+MAX_NAME = 200
+#: Names of roles and calendars: letters, digits, ``_``, ``-``, ``.`` and spaces, at most this
+#: many characters (they appear in ids, tables and the report).
+MAX_KEY = 64
+_KEY_NAME = re.compile(rf"^[A-Za-z0-9_][A-Za-z0-9_.\- ]{{0,{MAX_KEY - 1}}}$")
+
+#: A date between :data:`FIRST_DATE` and :data:`LAST_DATE`.
+SimDate = Annotated[date, AfterValidator(_in_range)]
+#: A name shown in tables and messages (at most :data:`MAX_NAME` characters).
+Name = Annotated[str, Field(max_length=MAX_NAME)]
+#: A finite number (an int is accepted and becomes a float).
+Real = Annotated[float, BeforeValidator(_real)]
+#: A whole number.
+Whole = Annotated[int, BeforeValidator(_whole)]
+Probability = Annotated[Real, Field(ge=0.0, le=1.0)]
+_CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+ClockTime = Annotated[str, Field(pattern=_CLOCK_PATTERN)]
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WORKWEEK: tuple[Weekday, ...] = WEEKDAYS[:5]
@@ -70,7 +135,8 @@ class CalendarSpec(_Strict):
     lunch: tuple[ClockTime, ClockTime] | None = None
     country: str | None = Field(None, description="ISO country code for public holidays")
     subdivision: str | None = Field(None, description="state/province code of `country`")
-    closed: list[date] = Field(default_factory=list, description="extra closed dates")
+    closed: list[SimDate] = Field(default_factory=list, max_length=10_000,
+                                  description="extra closed dates")
     always_open: bool = Field(False, description="24/7, no holidays: for theory checks")
 
     @model_validator(mode="after")
@@ -89,12 +155,12 @@ class CalendarSpec(_Strict):
 class RoleSpec(_Strict):
     """A pool of people of one role (recruiters, hiring managers, finance approvers, ...)."""
 
-    count: int = Field(ge=1, description="number of people in the role")
+    count: Whole = Field(ge=1, le=MAX_PEOPLE, description="number of people in the role")
     calendar: str = Field("office", description="name of a calendar in [calendars]")
-    calendar_load: float = Field(
+    calendar_load: Real = Field(
         0.0, ge=0.0, lt=1.0,
         description="share of working time already booked with other meetings")
-    capacity: int = Field(
+    capacity: Whole = Field(
         1, ge=1, description="tasks one person works on at once (1: one at a time, a queue)")
     assignment: Literal["case", "pool"] = Field(
         "case",
@@ -105,9 +171,10 @@ class RoleSpec(_Strict):
 class RequisitionSpec(_Strict):
     """Open positions: how many, how often new ones open, who owns them."""
 
-    initial: int = Field(1, ge=0, description="requisitions open on the start date")
-    rate_per_month: float = Field(0.0, ge=0.0, description="new requisitions per month")
-    positions: int = Field(1, ge=1, description="hires that fill a requisition")
+    initial: Whole = Field(1, ge=0, le=MAX_REQUISITIONS,
+                           description="requisitions open on the start date")
+    rate_per_month: Real = Field(0.0, ge=0.0, le=1000.0, description="new requisitions per month")
+    positions: Whole = Field(1, ge=1, le=10_000, description="hires that fill a requisition")
     recruiter_role: str = "recruiter"
     hiring_manager_role: str = "hiring_manager"
 
@@ -118,8 +185,9 @@ class CandidateSpec(_Strict):
 
     arrivals: Literal["poisson", "regular"] = Field(
         "poisson", description="poisson: random arrivals at the rate; regular: evenly spaced")
-    rate_per_week: float = Field(gt=0.0, description="candidates per open requisition per week")
-    max_per_requisition: int | None = Field(
+    rate_per_week: Real = Field(gt=0.0, le=10_000.0,
+                                description="candidates per open requisition per week")
+    max_per_requisition: Whole | None = Field(
         None, ge=1, description="arrivals stop after this many candidates (default: no limit)")
     follow_up: FollowUpSpec | None = Field(
         None, description="candidates write in after days of silence (default: they do not)")
@@ -157,11 +225,11 @@ class DecisionProbabilities(_Strict):
 class RoundSpec(_Strict):
     """One interview round and the decision that follows it."""
 
-    name: str = ""
-    panel: int = Field(1, ge=1, description="interviewers on the panel")
+    name: Name = ""
+    panel: Whole = Field(1, ge=1, le=100, description="interviewers on the panel")
     panel_role: str = "interviewer"
     hiring_manager_attends: bool = False
-    interview_minutes: int = Field(60, ge=0, le=8 * 60)
+    interview_minutes: Whole = Field(60, ge=0, le=8 * 60)
     decision: DecisionProbabilities
 
 
@@ -174,7 +242,7 @@ class ScorecardSpec(_Strict):
 class DebriefSpec(_Strict):
     """The debrief meeting: panel and hiring manager, at their earliest common free slot."""
 
-    minutes: int = Field(30, ge=1, le=8 * 60)
+    minutes: Whole = Field(30, ge=1, le=8 * 60)
     recruiter_attends: bool = False
 
 
@@ -189,20 +257,20 @@ class CommitteeSpec(_Strict):
 
     weekdays: list[Weekday] = Field(min_length=1)
     time: ClockTime = "10:00"
-    minutes: int = Field(60, ge=0, le=8 * 60)
+    minutes: Whole = Field(60, ge=0, le=8 * 60)
 
 
 class ApprovalStep(_Strict):
     """A sign-off: one role, or a parallel group of roles with a quorum."""
 
-    name: str = ""
+    name: Name = ""
     roles: list[str] = Field(min_length=1)
-    quorum: int | None = Field(None, ge=1, description="k-of-n approvals needed; default all")
+    quorum: Whole | None = Field(None, ge=1, description="k-of-n approvals needed; default all")
     work: Duration = duration(0.5)
-    send_back: float = Field(0.0, ge=0.0, lt=1.0,
+    send_back: Real = Field(0.0, ge=0.0, lt=1.0,
                              description="probability the step returns it for rework (< 1)")
     committee: CommitteeSpec | None = None
-    escalate_after: float | None = Field(
+    escalate_after: Real | None = Field(
         None, gt=0.0, description="working days without a sign-off before it is escalated")
     escalate_to: str | None = Field(
         None, description="role that signs off an escalated step (one person, case-bound)")
@@ -222,7 +290,7 @@ class ApprovalStep(_Strict):
 class ApprovalsSpec(_Strict):
     """The offer's approval chain: steps in order; sent-back offers are revised and resubmitted."""
 
-    steps: list[ApprovalStep] = Field(min_length=1)
+    steps: list[ApprovalStep] = Field(min_length=1, max_length=50)
     revision: Duration = duration(1.0)
 
 
@@ -246,25 +314,25 @@ class SchedulingSpec(_Strict):
 
     enabled: bool = Field(True, description="false: meetings happen as soon as they are due")
     slot_minutes: Literal[15, 30, 60] = 30
-    notice_hours: float = Field(48.0, ge=0.0,
+    notice_hours: Real = Field(48.0, ge=0.0, le=24.0 * 90,
                                 description="minimum lead time before an interview")
-    candidate_load: float = Field(0.2, ge=0.0, lt=1.0,
+    candidate_load: Real = Field(0.2, ge=0.0, lt=1.0,
                                   description="share of working time the candidate is busy")
-    search_days: int = Field(90, ge=1, description="how far ahead a slot is searched")
+    search_days: Whole = Field(90, ge=1, le=366, description="how far ahead a slot is searched")
 
 
 class AbsenceSpec(_Strict):
     """Vacations and sick leave: a person on leave does no work."""
 
     roles: list[str] | None = Field(None, description="roles that take leave; default all")
-    vacation_days_per_year: float = Field(15.0, ge=0.0, le=120.0)
+    vacation_days_per_year: Real = Field(15.0, ge=0.0, le=120.0)
     vacation_block: Duration = Field(
         duration({"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"}),
         description="length of one vacation block, in working days")
-    seasonality: list[float] = Field(
+    seasonality: list[Real] = Field(
         [0.6, 0.6, 0.8, 0.9, 0.9, 1.3, 1.9, 1.9, 0.8, 0.8, 0.9, 1.6], min_length=12,
         max_length=12, description="relative chance of a vacation starting in each month")
-    sick_spells_per_year: float = Field(3.0, ge=0.0, le=52.0)
+    sick_spells_per_year: Real = Field(3.0, ge=0.0, le=52.0)
     sick_duration: Duration = Field(
         duration({"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"}),
         description="length of one sick spell")
@@ -280,7 +348,7 @@ class ContinuityRule(_Strict):
     """What happens to work whose person is on leave when it arrives."""
 
     policy: Literal["wait", "delegate_after", "delegate"] = "wait"
-    after_days: float = Field(3.0, ge=0.0, description="delegate_after: working days to wait")
+    after_days: Real = Field(3.0, ge=0.0, description="delegate_after: working days to wait")
     handover: Duration = Field(duration(1.0),
                                description="extra work for the colleague who takes over")
 
@@ -296,12 +364,12 @@ class PrioritySpec(_Strict):
     """People pulled onto a top-priority project (a Poisson process per person)."""
 
     roles: list[str] | None = None
-    rate_per_year: float = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
+    rate_per_year: Real = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
     duration: Duration = Field(
         duration({"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"}))
     on_return: Literal["resume", "restart"] = Field(
         "resume", description="work in progress resumes where it stopped, or starts over")
-    share: float = Field(
+    share: Real = Field(
         1.0, gt=0.0, le=1.0,
         description="share of each working day the project takes (the first hours of the day)")
 
@@ -310,7 +378,7 @@ class TurnoverSpec(_Strict):
     """People leave (fired or quit); their seat is empty until a replacement joins."""
 
     roles: list[str] | None = None
-    annual_rate: float = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
+    annual_rate: Real = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
     replacement_lag: Duration = Field(
         duration({"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"}))
     handover: Duration = Field(
@@ -321,7 +389,7 @@ class TurnoverSpec(_Strict):
 class ReorganizationSpec(_Strict):
     """Organization-wide reorganizations that freeze hiring work for a while."""
 
-    rate_per_year: float = Field(0.4, gt=0.0, le=12.0)
+    rate_per_year: Real = Field(0.4, gt=0.0, le=12.0)
     roles: list[str] | None = Field(None, description="roles whose hiring work freezes")
     freeze: Duration = Field(
         duration({"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"}))
@@ -333,7 +401,7 @@ class ReorganizationSpec(_Strict):
 class RequirementsSpec(_Strict):
     """Requisitions rethought: reclassification, a split into two positions, or cancellation."""
 
-    rate_per_year: float = Field(1.0, gt=0.0, le=52.0, description="rethinks per open req-year")
+    rate_per_year: Real = Field(1.0, gt=0.0, le=52.0, description="rethinks per open req-year")
     approvals: list[ApprovalStep] = Field(min_length=1,
                                           description="the reclassification approval chain")
     split_probability: Probability = 0.15
@@ -360,8 +428,10 @@ class LegalReviewSpec(_Strict):
 class FollowUpSpec(_Strict):
     """Candidates who hear nothing write in after some days, and again later."""
 
-    first_after_days: float = Field(7.0, gt=0.0)
-    every_days: float = Field(7.0, gt=0.0)
+    first_after_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
+                                   description="days of silence before the first follow-up")
+    every_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
+                             description="days between follow-ups")
     answer_probability: dict[Policy, Probability] = Field(
         default_factory=lambda: dict[Policy, float]({"hr_gated": 0.5, "direct": 0.8}))
 
@@ -388,11 +458,18 @@ class Scenario(_Strict):
     absent: a scenario without ``[debrief]`` has no debrief meeting.
     """
 
-    name: str = Field("unnamed", description="short name shown in tables and reports")
-    description: str = Field("", description="one line on what the scenario describes")
-    start: date = Field(date(2026, 1, 5), description="first day simulated (local time)")
-    horizon_days: int = Field(180, ge=1, description="days during which candidates arrive")
-    drain_days: int = Field(120, ge=0, description="days simulated after the last arrival")
+    name: Name = Field("unnamed", description="short name shown in tables and reports")
+    description: str = Field("", max_length=10_000,
+                             description="one line on what the scenario describes")
+    start: SimDate = Field(date(2026, 1, 5), description="first day simulated (local time)")
+    horizon_days: Whole = Field(180, ge=1, le=MAX_SPAN_DAYS,
+                                description="days during which candidates arrive")
+    drain_days: Whole = Field(120, ge=0, le=MAX_SPAN_DAYS,
+                              description="days simulated after the last arrival")
+    warmup_days: Whole = Field(
+        0, ge=0, le=MAX_SPAN_DAYS,
+        description="days from the start whose waits are left out of the results (the "
+                    "system starts empty: a warm-up lets queues reach their usual length)")
     calendars: dict[str, CalendarSpec] = Field(
         default_factory=lambda: {"office": CalendarSpec()},
         description="working calendars by name (default: one Mon-Fri 9-17 'office')")
@@ -400,7 +477,8 @@ class Scenario(_Strict):
     requisitions: RequisitionSpec = Field(RequisitionSpec(), description="open positions")
     candidates: CandidateSpec = Field(description="candidate arrivals")
     screening: ScreeningSpec | None = Field(None, description="recruiter screen (optional)")
-    rounds: list[RoundSpec] = Field(min_length=1, description="interview rounds, in order")
+    rounds: list[RoundSpec] = Field(min_length=1, max_length=20,
+                                    description="interview rounds, in order")
     scorecards: ScorecardSpec = Field(ScorecardSpec(), description="scorecard writing")
     debrief: DebriefSpec | None = Field(None, description="debrief meeting (optional)")
     decision: DecisionSpec | None = Field(None, description="hiring manager's decision task")
@@ -438,6 +516,19 @@ class Scenario(_Strict):
                          else mech.spec.model_validate(block))
         return out
 
+    @model_validator(mode="after")
+    def _key_names(self) -> Scenario:
+        for block, names in (("roles", self.roles), ("calendars", self.calendars)):
+            for name in names:
+                if not _KEY_NAME.match(name):
+                    raise ValueError(
+                        f"{block}: name {_shown(name)} is not allowed: use letters, digits, "
+                        f"_ - . and spaces, at most {MAX_KEY} characters, e.g. 'recruiter'")
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError(f"warmup_days ({self.warmup_days}) must be less than horizon_days "
+                             f"({self.horizon_days}): waits after the warm-up are the ones kept")
+        return self
+
     @property
     def total_days(self) -> int:
         return self.horizon_days + self.drain_days
@@ -470,17 +561,109 @@ def load_scenario(spec: str | os.PathLike[str] | dict[str, Any] | Scenario, *,
     text: str | None = None
     if isinstance(spec, dict):
         data, label = spec, source or "<dict>"
-    else:
+    elif isinstance(spec, str | os.PathLike):
         path = Path(spec)
         label = source or str(path)
-        if not path.is_file():
-            raise ScenarioError(label, [("", "no such scenario file")])
-        text = path.read_text(encoding="utf-8")
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(label, [("", f"not valid TOML: {exc}")]) from None
+        text = read_text_file(path, label, "scenario")
+        data = parse_toml(text, label)
+    else:
+        raise TypeError(f"scenario must be a path, a dict or a Scenario, got "
+                        f"{type(spec).__name__}")
     return validate(data, source=label, text=text)
+
+
+#: A scenario file larger than this is refused before it is read (scenarios are a few KB).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: Deepest nesting of arrays and tables a scenario may have (real ones need about 5).
+MAX_NESTING = 64
+
+
+def read_text_file(path: Path, label: str, what: str = "scenario",
+                   max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The text of a UTF-8 file, or a :class:`ScenarioError` that says what the file is
+    instead: missing, a directory, a FIFO or device, a symbolic-link loop, too large, not
+    UTF-8 (UTF-16, Latin-1, binary), or UTF-8 with a byte-order mark."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        problem = (f"symbolic link to a missing file ({os.readlink(path)!r})" if path.is_symlink()
+                   else f"no such {what} file")
+        raise ScenarioError(label, [("", problem)]) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ScenarioError(label, [("", "is a symbolic-link loop, not a file")]) from None
+        raise ScenarioError(label, [("", f"cannot be read: {exc.strerror}")]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError(label, [("", f"is a directory; give the path of a {what} file "
+                                         "(.toml)")])
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else
+                "a socket" if stat.S_ISSOCK(info.st_mode) else "a device")
+        raise ScenarioError(label, [("", f"is {kind}, not a regular file")])
+    if info.st_size > max_bytes:
+        raise ScenarioError(label, [("", f"is {info.st_size / 1e6:.1f} MB; a {what} file is "
+                                         f"at most {max_bytes / 1e6:.0f} MB")])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(label, [("", f"cannot be read: {exc.strerror}")]) from None
+    return decode_utf8(raw, label)
+
+
+def decode_utf8(raw: bytes, label: str) -> str:
+    """Text of UTF-8 bytes; a byte-order mark, UTF-16/32 or another encoding is a clear error."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ScenarioError(label, [("", "starts with a UTF-8 byte-order mark (BOM): save it "
+                                         "as UTF-8 without BOM")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError(label, [("", "is UTF-16 text: save it as UTF-8")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        kind = "binary data" if b"\x00" in raw[:4096] else "text in another encoding"
+        raise ScenarioError(label, [("", f"is not UTF-8 ({kind}: byte 0x{raw[exc.start]:02x} "
+                                         f"on line {line}); save it as UTF-8")]) from None
+
+
+def parse_toml(text: str, label: str) -> dict[str, Any]:
+    """Parse TOML, with errors that say where and why (and no recursion blow-up)."""
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise ScenarioError(label, [("", f"arrays and tables nest {depth} levels deep; at most "
+                                         f"{MAX_NESTING} are allowed")])
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(label, [("", f"not valid TOML: {exc}")]) from None
+    except RecursionError:
+        raise ScenarioError(label, [("", "arrays and tables nest too deeply")]) from None
+
+
+def _nesting(text: str) -> int:
+    """An upper bound of how deep ``[`` and ``{`` nest outside strings and comments (a fast
+    scan: TOML's parser recurses once per level)."""
+    depth = deepest = 0
+    quote = ""
+    comment = False
+    for ch in text:
+        if comment:
+            comment = ch != "\n"
+        elif quote:
+            if ch == quote or ch == "\n":
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "\n" and depth == 1:
+            depth = 0  # a table header's bracket closes on its line
+    return deepest
 
 
 def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None = None
@@ -587,9 +770,9 @@ def _describe(err: Any, data: dict[str, Any], text: str | None) -> tuple[str, st
     path = ".".join(str(p) for p in loc)
     message = err["msg"]
     if err["type"] == "extra_forbidden":
-        known = _known_fields(Scenario, loc[:-1])
+        known = _known_fields(Scenario, loc[:-1]) or _duration_fields(err["loc"])
         message = f"unknown key {loc[-1]!r}"
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        close = _close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         if close:
             message += f"; did you mean {close[0]!r}?"
         if known:
@@ -598,8 +781,28 @@ def _describe(err: Any, data: dict[str, Any], text: str | None) -> tuple[str, st
         message = "required field is missing"
     elif err["type"] == "union_tag_invalid":
         message = err["msg"]
+    elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == \
+            _CLOCK_PATTERN:
+        message = f"a time of day is written HH:MM, e.g. 08:30, got {_shown(err['input'])}"
+    elif err["type"].startswith(("date_from_datetime", "date_parsing", "date_type")):
+        message = (f"a date is written YYYY-MM-DD, e.g. 2026-03-02, got "
+                   f"{_shown(err['input'])}")
     message = message.removeprefix("Value error, ")
     return path, message + _line_hint(text, path)
+
+
+def _duration_fields(loc: tuple[Any, ...]) -> list[str]:
+    """Keys allowed in a duration table, from the ``dist`` tag pydantic puts in the location."""
+    from hiresim.distributions import DurationSpec
+
+    tags = [part for part in loc if isinstance(part, str) and part in _DIST_TAGS]
+    if not tags:
+        return []
+    for model in typing.get_args(DurationSpec):
+        field = model.model_fields.get("dist")
+        if field is not None and field.default == tags[-1]:
+            return [f.alias or name for name, f in model.model_fields.items()]
+    return []
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -711,14 +914,14 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
 
     def need_role(path: str, name: str) -> None:
         if name not in roles:
-            hint = difflib.get_close_matches(name, role_names, n=1, cutoff=0.5)
+            hint = _close_matches(name, role_names, n=1, cutoff=0.5)
             more = f"; did you mean {hint[0]!r}?" if hint else ""
             problems.append((path, f"unknown role {name!r}{more} Roles defined: "
                                    f"{', '.join(role_names) or 'none'}."))
 
     for name, role in roles.items():
         if role.calendar not in scenario.calendars:
-            hint = difflib.get_close_matches(role.calendar, list(scenario.calendars), n=1)
+            hint = _close_matches(role.calendar, list(scenario.calendars), n=1)
             more = f"; did you mean {hint[0]!r}?" if hint else ""
             problems.append((f"roles.{name}.calendar",
                              f"unknown calendar {role.calendar!r}{more} Calendars defined: "
@@ -761,6 +964,8 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
     if scenario.communication.legal_review is not None:
         need_role("communication.legal_review.role", scenario.communication.legal_review.role)
     problems.extend(_check_pool_roles(scenario))
+    if not problems:  # the checks below read roles and calendars by name
+        problems.extend(_check_feasible(scenario))
     problems.extend(_check_calendars(scenario))
     if scenario.requisitions.initial == 0 and scenario.requisitions.rate_per_month == 0:
         problems.append(("requisitions", "no requisition ever opens: set initial >= 1 or "
@@ -790,6 +995,78 @@ def _check_pool_roles(scenario: Scenario) -> list[tuple[str, str]]:
             problems.append((f"roles.{name}.assignment",
                              "a pool role cannot also be a recruiter, hiring manager or approver "
                              "role (their work is bound to a requisition); allowed here: 'case'"))
+    return problems
+
+
+def _minutes_of(clock: str) -> int:
+    hh, mm = clock.split(":")
+    return int(hh) * 60 + int(mm)
+
+
+def longest_meeting(spec: CalendarSpec, slot_minutes: int) -> float:
+    """The longest meeting (minutes) that fits in one working day of a calendar, on the slot
+    grid: the longest stretch of whole slots between the start of the day, lunch and its end
+    (``inf`` for an always-open calendar)."""
+    if spec.always_open:
+        return math.inf
+    start, end = _minutes_of(spec.hours[0]), _minutes_of(spec.hours[1])
+    stretches = [(start, end)]
+    if spec.lunch is not None:
+        stretches = [(start, _minutes_of(spec.lunch[0])), (_minutes_of(spec.lunch[1]), end)]
+    return max((b // slot_minutes + (-a) // slot_minutes) * slot_minutes for a, b in stretches)
+
+
+def _check_feasible(scenario: Scenario) -> list[tuple[str, str]]:
+    """Combinations that validate field by field but can never happen: a meeting longer than
+    any working day of an attendee (every candidate would wait for ever without a word), a
+    committee that never sits."""
+    s = scenario
+    problems: list[tuple[str, str]] = []
+    slot = s.scheduling.slot_minutes
+
+    def fits(minutes: int, roles: list[str], path: str) -> None:
+        for role in dict.fromkeys(roles):
+            name = s.roles[role].calendar
+            longest = longest_meeting(s.calendars[name], slot)
+            if minutes > longest:
+                problems.append((path, f"{minutes} minutes never fit in a working day of "
+                                       f"{role!r} (calendar {name!r}: at most {longest:.0f} "
+                                       f"minutes in one stretch, see calendars.{name}.hours and "
+                                       f"lunch); shorten the meeting or widen the hours"))
+
+    hm, recruiter = s.requisitions.hiring_manager_role, s.requisitions.recruiter_role
+    if s.scheduling.enabled:
+        for i, rnd in enumerate(s.rounds):
+            pool = s.roles[rnd.panel_role].assignment == "pool"
+            attendees = [] if pool else [rnd.panel_role]
+            if rnd.hiring_manager_attends:
+                attendees.append(hm)
+            fits(rnd.interview_minutes, attendees or [recruiter], f"rounds.{i}.interview_minutes")
+        if s.debrief is not None:
+            roles = [r.panel_role for r in s.rounds
+                     if s.roles[r.panel_role].assignment == "case"] + [hm]
+            if s.debrief.recruiter_attends:
+                roles.append(recruiter)
+            fits(s.debrief.minutes, roles, "debrief.minutes")
+    if s.approvals is not None:
+        for i, step in enumerate(s.approvals.steps):
+            board = step.committee
+            if board is None:
+                continue
+            cal = s.calendars[s.roles[step.roles[0]].calendar]
+            if cal.always_open:
+                continue
+            days = set(board.weekdays) & set(cal.weekdays)
+            at = _minutes_of(board.time)
+            inside = _minutes_of(cal.hours[0]) <= at < _minutes_of(cal.hours[1]) and not (
+                cal.lunch is not None
+                and _minutes_of(cal.lunch[0]) <= at < _minutes_of(cal.lunch[1]))
+            if not days or not inside:
+                problems.append((f"approvals.steps.{i}.committee",
+                                 f"the committee never sits: {', '.join(board.weekdays)} at "
+                                 f"{board.time} is outside the working time of "
+                                 f"{step.roles[0]!r} (calendar {s.roles[step.roles[0]].calendar!r}"
+                                 f": {', '.join(cal.weekdays)}, {cal.hours[0]}-{cal.hours[1]})"))
     return problems
 
 
@@ -848,7 +1125,7 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str
             elif isinstance(node, dict):
                 known = _known_fields(Scenario, _model_path(parts[:-1], data))
                 if known and last not in known:
-                    close = difflib.get_close_matches(last, known, n=1)
+                    close = _close_matches(last, known, n=1)
                     more = f"; did you mean {close[0]!r}?" if close else ""
                     problems.append((dotted, f"unknown field {last!r}{more}"))
                     continue
@@ -968,7 +1245,7 @@ def preset(name: str) -> Scenario:
     """Load an embedded preset by name, e.g. ``hs.preset("default")``."""
     names = presets()
     if name not in names:
-        close = difflib.get_close_matches(name, names, n=1)
+        close = _close_matches(name, names, n=1)
         more = f"; did you mean {close[0]!r}?" if close else ""
         raise ScenarioError(f"preset {name!r}", [("", f"no such preset{more} "
                                                        f"Presets: {', '.join(names)}.")])

@@ -266,6 +266,25 @@ def concat_columns(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str
     return out
 
 
+def drop_warmup(cols: dict[str, dict[str, Any]], hours: float) -> dict[str, dict[str, Any]]:
+    """Leave out what started during the warm-up (the first ``hours``): journeys whose wait
+    began then, candidates who applied then, activity instances enabled then. The system
+    starts empty; these records describe its start-up, not its usual state."""
+    if hours <= 0:
+        return cols
+    keys = {"journeys": "start", "candidates": "applied", "events": "enabled"}
+    for table, key in keys.items():
+        part = cols[table]
+        keep = part[key] >= hours
+        if keep.all():
+            continue
+        index = np.flatnonzero(keep)
+        for name, values in part.items():
+            part[name] = ([values[i] for i in index] if isinstance(values, list)
+                          else values[keep])
+    return cols
+
+
 def build_tables(cols: dict[str, dict[str, Any]], epoch: date,
                  extensions: dict[str, int] | None = None) -> dict[str, Any]:
     """The ``journeys``, ``candidates`` and ``events`` DataFrames of some columns.
