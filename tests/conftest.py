@@ -11,6 +11,21 @@ import pytest
 
 import hiresim as hs
 
+#: Known bugs outside ``tests/`` found when the tests followed the architecture change (issue 10,
+#: item 5). Strict: once the bug is fixed the test passes, the run fails, and the marker must go.
+REPORT_READS_OLD_NAMES = pytest.mark.xfail(
+    strict=True,
+    reason="bug: hiresim.report.assumptions still reads the renamed blocks (sc.absences, "
+           "sc.priority_shifts, sc.reorganizations, sc.behaviour): AttributeError")
+REPORT_WORDS_OLD_SOURCE = pytest.mark.xfail(
+    strict=True, raises=AssertionError,
+    reason="bug: hiresim.report.SOURCE_WORDS has the old ablation name 'bureaucracy', "
+           "not 'approvals'")
+DOCS_GENERATOR_OLD_NAMES = pytest.mark.xfail(
+    strict=True, raises=AttributeError,
+    reason="bug: docs/gen_scenario_reference.py lists the old block names and "
+           "hiresim.scenario.CandidateBehaviourSpec, which is gone")
+
 #: Replications and seed of the session-wide default-preset run (kept small: the suite is fast).
 DEFAULT_REPLICATIONS = 3
 DEFAULT_SEED = 20260105

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from conftest import DOCS_GENERATOR_OLD_NAMES
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
@@ -15,11 +17,13 @@ def _generator():
     return module
 
 
+@DOCS_GENERATOR_OLD_NAMES
 def test_scenario_reference_matches_schema():
     page = (DOCS / "reference" / "scenario.md").read_text()
     assert page == _generator().render(), "run: python docs/gen_scenario_reference.py"
 
 
+@DOCS_GENERATOR_OLD_NAMES
 def test_every_scenario_table_is_documented():
     from pydantic import BaseModel
 

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPORT_READS_OLD_NAMES
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```", re.S | re.M)
@@ -85,7 +86,13 @@ def test_pages_with_examples_are_found():
             "export-for-process-mining.md", "calibrate-by-hand.md"} <= names
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+#: Pages whose examples fail for a known bug outside the tests (see tests/conftest.py).
+KNOWN_BUGS = {"how-to/report-for-hr.md": REPORT_READS_OLD_NAMES}
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(p, marks=KNOWN_BUGS.get(str(p.relative_to(DOCS)), ()))
+    for p in PAGES], ids=[str(p.relative_to(DOCS)) for p in PAGES])
 def test_examples_run(page, tmp_path, monkeypatch):
     import matplotlib
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REPORT_READS_OLD_NAMES, REPORT_WORDS_OLD_SOURCE
 
 import hiresim as hs
 from hiresim import analysis
-from hiresim.report import LEVELS, assumptions, build_report
+from hiresim.report import LEVELS, SOURCE_WORDS, assumptions, build_report
 
 N, SEED, ABLATION_N = 4, 11, 2
 
@@ -63,6 +64,7 @@ def _cells(text: str, attribute: str) -> dict[str, str]:
     return {k: v.strip() for k, v in parser.found.items()}
 
 
+@REPORT_READS_OLD_NAMES
 def test_promises_shown_equal_analysis_promise(page, same_seed):
     shown = _cells(page.read_text(), "data-promise")
     assert len(shown) == 2 * len(LEVELS)
@@ -77,6 +79,7 @@ def test_promises_shown_equal_analysis_promise(page, same_seed):
                 assert text == "never", (kind, level)
 
 
+@REPORT_READS_OLD_NAMES
 def test_unreachable_promise_is_said_in_plain_words(page, same_seed):
     never = analysis.promise(same_seed, confidence=0.95, n_boot=10)["p_never"].iloc[0]
     assert never > 0.05, "the default preset loses more than 5 % of candidates"
@@ -85,6 +88,7 @@ def test_unreachable_promise_is_said_in_plain_words(page, same_seed):
     assert f"Only {100 * (1 - never):.0f} % of candidates ever hear back" in text
 
 
+@REPORT_READS_OLD_NAMES
 def test_causes_shown_equal_analysis_attribution(page, same_seed):
     text = page.read_text()
     days = _cells(text, "data-cause-days")
@@ -117,6 +121,7 @@ def test_ablation_equals_analysis_ablate(report):
     assert set(report.ablation["source"]) == set(hs.DELAY_SOURCES)
 
 
+@REPORT_READS_OLD_NAMES
 def test_page_is_self_contained(page):
     text = page.read_text()
     assert text.startswith("<!DOCTYPE html>")
@@ -134,6 +139,7 @@ def test_page_is_self_contained(page):
         assert f'id="{anchor}"' in text
 
 
+@REPORT_READS_OLD_NAMES
 def test_page_sections_and_assumptions(page, report):
     text = page.read_text()
     for heading in ("What to promise candidates", "The wait, day by day", "Where the days go",
@@ -149,6 +155,7 @@ def test_page_sections_and_assumptions(page, report):
     assert "4 recruiters, working on the “office” calendar" in text
 
 
+@REPORT_READS_OLD_NAMES
 def test_report_without_ablation_and_a_small_scenario(tmp_path):
     rep = build_report(hs.preset("mmc"), replications=1, seed=1, ablation=False, n_boot=10)
     assert rep.ablation is None
@@ -188,6 +195,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @needs_chromium
+@REPORT_READS_OLD_NAMES
 def test_chromium_loads_the_page_and_every_figure(page, tmp_path):
     probe = tmp_path / "probe.html"
     probe.write_text(page.read_text().replace("</body>", PROBE))
@@ -204,6 +212,7 @@ def test_chromium_loads_the_page_and_every_figure(page, tmp_path):
 
 
 @needs_chromium
+@REPORT_READS_OLD_NAMES
 def test_chromium_screenshot_shows_the_figures(page, tmp_path):
     import matplotlib.image as mpimg
 
@@ -222,3 +231,11 @@ def test_chromium_screenshot_shows_the_figures(page, tmp_path):
     # The survival curve's blue line (matplotlib C0, #1f77b4) is on the page.
     c0 = np.array([0x1F, 0x77, 0xB4]) / 255
     assert (np.abs(pixels - c0).max(axis=-1) < 0.08).sum() > 200
+
+
+@REPORT_WORDS_OLD_SOURCE
+def test_every_delay_source_has_plain_words():
+    """The ablation table says what switching each source off stands for in practice."""
+    from hiresim.scenario import DELAY_SOURCES
+
+    assert set(DELAY_SOURCES) <= set(SOURCE_WORDS), sorted(set(DELAY_SOURCES) - set(SOURCE_WORDS))
