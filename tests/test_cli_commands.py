@@ -56,7 +56,7 @@ def commands(scenario: str, tmp, overrides) -> dict[str, list[str]]:
         "run": ["run", *sc, "-n", "2"],
         "validate": ["validate", sc[-1] if len(sc) == 1 else "preset-has-no-file"],
         "compare": ["compare", *sc, "--set", "roles.recruiter.count=6", "-n", "2"],
-        "ablate": ["ablate", *sc, "-n", "2", "--source", "absence", "--source", "bureaucracy"],
+        "ablate": ["ablate", *sc, "-n", "2", "--source", "absence", "--source", "approvals"],
         "promise": ["promise", *sc, "-n", "2"],
         "sweep": ["sweep", sc[-1] if len(sc) == 1 else f"preset:{sc[-1]}", overrides,
                   "--out", tmp / "sweep", "-n", "2"],
@@ -66,8 +66,8 @@ def commands(scenario: str, tmp, overrides) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("name", ["run", "compare", "ablate", "promise", "sweep", "report",
-                                  "export"])
+@pytest.mark.parametrize("name", ["run", "compare", "ablate", "promise", "sweep",
+                                  "report", "export"])
 def test_every_command_runs_on_a_preset(name, tmp_path, overrides_csv):
     args = commands("--preset default", tmp_path, overrides_csv)[name]
     result = invoke(*args)

@@ -10,7 +10,7 @@ import pytest
 
 from hiresim.calendar import Timeline, WorkingCalendar
 from hiresim.causes import ABSENCE, N_CAUSES, OPEN, PRIORITY, REORGANIZATION, SCHEDULING, TURNOVER
-from hiresim.stages import charge_meeting_wait
+from hiresim.meetings import charge_meeting_wait
 
 DISRUPTIONS = (REORGANIZATION, TURNOVER, ABSENCE, PRIORITY)
 
@@ -53,13 +53,12 @@ def test_meeting_wait_matches_elementary_pieces(seed: int) -> None:
     horizon = 50 * 24.0
     people = [_person(_random_line(rng, calendar, horizon)) for _ in range(rng.randrange(2, 6))]
     organizer = people[0]
-    m = SimpleNamespace(timeline_of=lambda person, t: person.timeline)
     for _ in range(40):
         a = rng.uniform(0.0, horizon - 24.0)
         b = a + rng.choice([rng.uniform(0.0, 8.0), rng.uniform(8.0, 400.0)])
         b = min(b, horizon)
         acc = [0.0] * N_CAUSES
-        charge_meeting_wait(m, people, organizer, a, b, acc)  # type: ignore[arg-type]
+        charge_meeting_wait(people, organizer, a, b, acc)  # type: ignore[arg-type]
         want = _oracle([p.timeline for p in people[1:]], organizer.timeline, a, b)
         assert acc == pytest.approx(want, abs=1e-9)
         assert sum(acc) == pytest.approx(b - a, abs=1e-9)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import hiresim as hs
 from hiresim.causes import DELAY_COLUMNS
+from hiresim.meetings import busy_blocks
 
 # ---------------------------------------------------------------------------------------------
 # Deterministic: with no calendar load the slot is the next open one
@@ -145,3 +147,24 @@ def test_scheduling_wait_grows_with_load(waits, panel):
     assert diff > Z * se, (
         f"panel {panel}: load 0.2 -> 0.5 changes the mean wait by {diff:.3f} h (SE {se:.3f} h)"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar load: busy hour blocks, repeated over their slots (the shortcut draws what the plain
+# code draws)
+
+
+@pytest.mark.parametrize("slot_hours", [1.0, 0.5, 1 / 3, 0.25, 1 / 6, 1 / 12, 2.0])
+def test_busy_blocks_repeat_each_hour_over_its_slots(slot_hours: float) -> None:
+    per_block = max(1, round(1.0 / slot_hours))
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        first = int(rng.integers(0, 500))
+        stop = first + int(rng.integers(1, 900))
+        seed = int(rng.integers(0, 2**31))
+        got = busy_blocks(np.random.default_rng(seed), 0.4, slot_hours, first, stop)
+        b0, b1 = first // per_block, -(-stop // per_block)
+        hours = np.random.default_rng(seed).random(b1 - b0) >= 0.4
+        want = np.repeat(hours, per_block)[first - b0 * per_block:][:stop - first]
+        assert got.dtype == bool
+        assert np.array_equal(got, want)

@@ -24,6 +24,7 @@ from hiresim.causes import (
     CONTENTION,
     N_CAUSES,
     OFF_HOURS,
+    OPEN,
     PRIORITY,
     REORGANIZATION,
     REQUIREMENTS,
@@ -31,7 +32,8 @@ from hiresim.causes import (
     TURNOVER,
     WORK,
 )
-from hiresim.model import Replication, _restart_after_priority
+from hiresim.mechanisms.priority import restart_after_priority
+from hiresim.model import Replication
 
 EPOCH = dt.date(2026, 6, 1)  # a Monday
 DAYS = 42
@@ -54,7 +56,7 @@ def calendars() -> list[tuple[str, Timeline]]:
          .timeline(EPOCH, DAYS)),
         ("always-open", Timeline.always_open()),
         ("literal", Timeline([5.0, 20.0, 30.0, 31.5, 50.0, 80.0, 200.0],
-                             [OFF_HOURS, BATCHING, OFF_HOURS, 11, WORK, OFF_HOURS])),
+                             [OFF_HOURS, BATCHING, OFF_HOURS, OPEN, WORK, OFF_HOURS])),
         ("short", Timeline([100.0, 110.0], [OFF_HOURS])),
     ]
 
@@ -183,8 +185,8 @@ def check_equivalent(pt: PersonTimeline, mat: Timeline, rng: random.Random, grid
         hours = rng.uniform(0.0, 12.0)
         start_at = mat.next_open(a)
         end = mat.add_open(start_at, hours)
-        assert _restart_after_priority(pt, start_at, pt.add_open(start_at, hours), hours) == \
-            approx(_restart_after_priority(mat, start_at, end, hours))
+        assert restart_after_priority(pt, start_at, pt.add_open(start_at, hours), hours) == \
+            approx(restart_after_priority(mat, start_at, end, hours))
     for slot_hours, n_slots in ((0.25, 8 * 24 * 4), (0.5, (DAYS + 4) * 48), (1.0, 100)):
         assert np.array_equal(pt.slot_mask(slot_hours, n_slots),
                               mat.slot_mask(slot_hours, n_slots))
@@ -259,7 +261,8 @@ def test_falls_back_to_the_materialized_timeline_when_the_premise_fails() -> Non
     calendar = WorkingCalendar().timeline(EPOCH, 14)
     # nothing to lay over: the calendar itself
     assert PersonTimeline.over(calendar, []) is calendar
-    assert PersonTimeline.over(calendar, [([5.0], [5.0], ABSENCE), ([1.0], [2.0], 11)]) \
+    # (an empty spell, and a spell of OPEN, which opens nothing)
+    assert PersonTimeline.over(calendar, [([5.0], [5.0], ABSENCE), ([1.0], [2.0], OPEN)]) \
         is calendar
     # a layer that is not a disruption, or a calendar that already has disruptions
     layers = [([100.0], [150.0], ABSENCE), ([10.0], [12.0], OFF_HOURS)]

@@ -14,7 +14,7 @@ import pytest
 
 import hiresim as hs
 from hiresim import analysis
-from hiresim.report import LEVELS, assumptions, build_report
+from hiresim.report import LEVELS, SOURCE_WORDS, assumptions, build_report
 
 N, SEED, ABLATION_N = 4, 11, 2
 
@@ -229,3 +229,10 @@ def test_chromium_screenshot_shows_the_figures(page, tmp_path):
     # The survival curve's blue line (matplotlib C0, #1f77b4) is on the page.
     c0 = np.array([0x1F, 0x77, 0xB4]) / 255
     assert (np.abs(pixels - c0).max(axis=-1) < 0.08).sum() > 200
+
+
+def test_every_delay_source_has_plain_words():
+    """The ablation table says what switching each source off stands for in practice."""
+    from hiresim.scenario import DELAY_SOURCES
+
+    assert set(DELAY_SOURCES) <= set(SOURCE_WORDS), sorted(set(DELAY_SOURCES) - set(SOURCE_WORDS))

@@ -189,3 +189,72 @@ def test_scenario_error_is_raised_before_any_simulation(monkeypatch):
     data["offers"]["accept_probability"] = 3.0
     with pytest.raises(hs.ScenarioError, match=r"offers\.accept_probability"):
         hs.simulate(data, replications=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Old names: still read, with a HiresimDeprecationWarning naming the new name
+
+
+def _renamed(data: dict) -> dict:
+    """The default preset's blocks under the names they had before version 0.2."""
+    old = dict(data)
+    old["absences"] = old.pop("absence")
+    old["priority_shifts"] = old.pop("priority")
+    old["reorganizations"] = old.pop("reorganization")
+    candidates = dict(old["candidates"])
+    old["behaviour"] = {"follow_up": candidates.pop("follow_up"),
+                        "patience": candidates.pop("patience")}
+    old["candidates"] = candidates
+    return old
+
+
+def test_old_block_names_load_with_a_deprecation_warning_naming_the_new_one():
+    from hiresim.scenario import RENAMED, HiresimDeprecationWarning
+
+    assert issubclass(HiresimDeprecationWarning, FutureWarning)
+    new = hs.preset("default")
+    data = _renamed(new.model_dump(mode="json"))
+    assert set(RENAMED) <= set(data)
+    with pytest.warns(HiresimDeprecationWarning) as record:
+        old = hs.load_scenario(data, source="old.toml")
+    assert old == new  # read exactly as the new names
+    messages = [str(w.message) for w in record]
+    for before, after in [("absences", "absence"), ("priority_shifts", "priority"),
+                          ("reorganizations", "reorganization"),
+                          ("behaviour", "candidates.follow_up and candidates.patience")]:
+        assert any(f"[{before}] is now {after}" in m for m in messages), (before, messages)
+    assert all(m.startswith("old.toml: ") for m in messages)
+
+
+def test_old_behaviour_table_switches_both_on_with_their_defaults():
+    from conftest import MINIMAL
+
+    from hiresim.scenario import HiresimDeprecationWarning
+
+    data = {**MINIMAL, "behaviour": {}}
+    with pytest.warns(HiresimDeprecationWarning, match=r"\[behaviour\] is now candidates"):
+        sc = hs.load_scenario(data)
+    assert sc.candidates.follow_up == hs.load_scenario(
+        {**MINIMAL, "candidates": {**MINIMAL["candidates"], "follow_up": {}}}).candidates.follow_up
+    assert sc.candidates.patience is not None and sc.candidates.follow_up is not None
+
+
+def test_an_old_and_a_new_name_for_the_same_block_is_an_error():
+    from hiresim.scenario import HiresimDeprecationWarning
+
+    data = hs.preset("default").model_dump(mode="json")
+    data["absences"] = data["absence"]
+    with pytest.warns(HiresimDeprecationWarning), pytest.raises(hs.ScenarioError) as info:
+        hs.load_scenario(data)
+    assert "absences" in [p for p, _ in info.value.problems]
+
+
+def test_old_ablation_source_bureaucracy_is_approvals_with_a_warning():
+    from hiresim.scenario import HiresimDeprecationWarning
+
+    sc = hs.preset("default")
+    with pytest.warns(HiresimDeprecationWarning, match="'bureaucracy' is now 'approvals'"):
+        old = sc.without("bureaucracy")
+    assert old == sc.without("approvals")
+    assert old.approvals is None
+    assert "bureaucracy" not in DELAY_SOURCES and "approvals" in DELAY_SOURCES

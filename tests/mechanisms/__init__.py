@@ -1,0 +1,1 @@
+"""One test module per mechanism of :mod:`hiresim.mechanisms` (shared helpers: ``helpers``)."""
