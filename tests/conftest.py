@@ -265,7 +265,7 @@ BAD_CASES: list[BadCase] = [
         'country = "US"',
         'country = "US"\nclosed = ["2026-02-30"]',
         "calendars.office.closed.0",
-        "valid date",
+        "YYYY-MM-DD",
         "closed",
     ),
     BadCase(
@@ -273,7 +273,7 @@ BAD_CASES: list[BadCase] = [
         "start = 2026-01-05",
         'start = "next monday"',
         "start",
-        "valid date",
+        "YYYY-MM-DD",
         "start =",
     ),
     BadCase(
@@ -324,7 +324,7 @@ BAD_CASES: list[BadCase] = [
         'hours = ["09:00", "17:00"]',
         'hours = ["9am", "17:00"]',
         "calendars.office.hours.0",
-        "pattern",
+        "HH:MM, e.g. 08:30",
         "9am",
     ),
     BadCase(
@@ -348,7 +348,7 @@ BAD_CASES: list[BadCase] = [
         "horizon_days = 30",
         'horizon_days = "a month"',
         "horizon_days",
-        "valid integer",
+        "whole number",
         "horizon_days",
     ),
     BadCase(

@@ -346,9 +346,13 @@ def scenarios(draw) -> dict:
             if len(group) == 2 and draw(st.booleans()):
                 step["quorum"] = draw(st.integers(1, 2))
             if len(group) == 1 and draw(st.booleans()):
+                # a committee that sits: on a working day, at the start of the working hours
+                # of its role (one that never sits is a validation error)
+                cal = cals[roles[group[0]]["calendar"]]
+                days = cal.get("weekdays", ["Mon", "Tue", "Wed", "Thu", "Fri"])
                 step["committee"] = {
-                    "weekdays": draw(st.sampled_from([["Thu"], ["Mon", "Wed"]])),
-                    "time": "14:00",
+                    "weekdays": draw(st.sampled_from([days[:1], days[::2]])),
+                    "time": "14:00" if cal.get("always_open") else cal["hours"][0],
                     "minutes": draw(st.sampled_from([0, 60])),
                 }
             steps.append(step)
