@@ -57,7 +57,9 @@ nb_execution_mode = "off"   # notebooks run in `make test` (nbmake), not in the 
 nb_merge_streams = True
 
 # autodoc
-autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
+# No "members" default: with one, Sphinx 9 ignores the member lists of the API page and
+# documents every public name of each module.
+autodoc_default_options = {"undoc-members": False, "show-inheritance": False}
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"

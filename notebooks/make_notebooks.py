@@ -176,7 +176,11 @@ sources_nb = [
 Each delay source people describe — calendars, queues, meeting scheduling, vacations,
 priority shifts, turnover, reorganizations, rethought requirements, sign-off chains,
 HR-gated communication — is a mechanism in the model that can be **switched off on its own**
-with `scenario.without(source)`.
+with `scenario.without(source)`. Each built-in mechanism has one name: its module under
+`hiresim/mechanisms/`, its scenario block, its cause label and its ablation (`absence`,
+`priority`, `turnover`, `reorganization`, `requirements`, `approvals`, `communication`).
+`hs.scenario.delay_sources(scenario)` lists what can be switched off, including any user
+mechanism the scenario uses.
 
 Because every mechanism draws from its own random stream (*common random numbers*), running
 the scenario with and without a source under the same seed changes only that source (and
@@ -186,7 +190,8 @@ interactions included — something interval labelling cannot show.
     code(SETUP),
     code('''
 scenario = hs.preset("default")
-pd.Series(hs.DELAY_SOURCES, name="what `without(source)` switches off").to_frame()
+pd.Series(hs.scenario.delay_sources(scenario),
+          name="what `without(source)` switches off").to_frame()
 '''),
     md("""
 ## One source at a time
@@ -197,7 +202,7 @@ with paired bootstrap intervals. A negative change means the source made waits l
 Switching `contention` off lets every person work on all their tasks at once (no queues).
 """),
     code('''
-sources = list(hs.DELAY_SOURCES)
+sources = list(hs.scenario.delay_sources(scenario))
 effects = an.ablate(scenario, sources=sources, replications=N, seed=SEED,
                     n_boot=200, event_log=False)
 label = np.where(effects["statistic"] == "restricted_mean", "Δ mean",
@@ -231,7 +236,8 @@ When the person who owns a task is on vacation or sick, the **continuity policy*
 what happens: `wait` (the work waits for them, "for continuity"), `delegate_after` (a
 colleague takes over after `after_days` working days, paying a hand-over cost) or
 `delegate` (at once). The default scenario lets recruiters cover for each other but makes
-everything else wait. What if every role delegated after the threshold?
+everything else wait. What if every role delegated after the threshold? (The mechanism is
+`hiresim.mechanisms.absence`: the `[absence]` and `[continuity]` blocks.)
 """),
     code('''
 print(scenario.continuity)
@@ -254,7 +260,8 @@ tail at roughly the threshold plus a hand-over.
 
 The offer's last sign-off happens only at the **weekly committee** (Thursdays 14:00). Work
 that is ready on Friday waits six days: the `batching` cause. It applies to offers only, so
-it shows in round 2.
+it shows in round 2. (The committee is `hiresim.mechanisms.approvals.Committee`: the
+`committee` of a step in `[[approvals.steps]]`.)
 """),
     code('''
 no_committee = scenario.with_overrides({"approvals.steps.1.committee": None})
@@ -272,7 +279,8 @@ pd.DataFrame({name: {"offers": len(o),
 Under the default `hr_gated` policy only the recruiter may talk to candidates: the decision
 is handed to HR (a delay of hours to days), offers go through legal review, and one
 rejection in ten is never sent (the candidate is *ghosted* — a wait that never ends).
-The `direct` policy lets the hiring manager tell the candidate at once.
+The `direct` policy lets the hiring manager tell the candidate at once. (The mechanism is
+`hiresim.mechanisms.communication`: the `[communication]` block.)
 """),
     code('''
 direct = scenario.with_overrides({"communication.policy": "direct"})
@@ -307,6 +315,13 @@ assert med(no_calendar) < med(baseline)
 assert (runs["no committee"].journeys["delay_batching"] == 0).all()
 # 4. Ablation rows: one per source and statistic.
 assert set(effects["source"]) == set(sources)
+# 5. The old ablation name still works, with a deprecation warning, and means the same.
+import warnings
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    assert scenario.without("bureaucracy") == scenario.without("approvals")
+assert any(issubclass(w.category, hs.scenario.HiresimDeprecationWarning) for w in caught)
 '''),
 ]
 
@@ -464,7 +479,7 @@ import tempfile
 
 scenario = hs.preset("default")
 values = [0, 13, 25, 40]
-sw = hs.sweep(scenario, [{"absences.vacation_days_per_year": v} for v in values],
+sw = hs.sweep(scenario, [{"absence.vacation_days_per_year": v} for v in values],
               replications=N, seed=SEED, out=tempfile.mkdtemp() + "/vacation-sweep")
 display(sw.summary())
 rows = []
@@ -509,7 +524,7 @@ across runs (common random numbers), so even small effects show with few replica
 knobs = {
     "roles.recruiter.count": scenario.roles["recruiter"].count,
     "roles.interviewer.count": scenario.roles["interviewer"].count,
-    "priority_shifts.rate_per_year": scenario.priority_shifts.rate_per_year,
+    "priority.rate_per_year": scenario.priority.rate_per_year,
 }
 base = hs.simulate(scenario, replications=N, seed=SEED, event_log=False)
 variants = {"baseline": base}
