@@ -88,7 +88,7 @@ class Replication:
         install_continuity(w, s)
         if priority is not None:
             priority.install()
-        pipeline.behaviour = (Candidates(w, s.candidates, len(s.rounds), s.communication.policy)
+        pipeline.candidates = (Candidates(w, s.candidates, len(s.rounds), s.communication.policy)
                               if s.candidates.follows_up_or_withdraws else None)
         for x in self.extensions:
             x.install(pipeline)

@@ -57,7 +57,7 @@ class Pipeline:
         self.approvals: Approvals | None = None
         self.requirements: Requirements | None = None
         self.reorganization: Reorganization | None = None
-        self.behaviour: Candidates | None = None
+        self.candidates: Candidates | None = None
         #: Steps added by mechanisms between the approvals and telling the candidate.
         self.before_telling: list[Step] = []
         self.rounds = s.rounds
@@ -116,7 +116,7 @@ class Pipeline:
             sample = self.assign.sample
             panels = [[[] if d is None else sample(*d) for d in self.panel_draws]
                       for _ in times]
-        behaviour = (self.behaviour.draws(len(times)) if self.behaviour is not None
+        behaviour = (self.candidates.draws(len(times)) if self.candidates is not None
                      else no_draws(len(times)))
         w.requisitions.append(req)
         w.env.process(self.arrivals(req, times, draws, panels, behaviour))
@@ -219,8 +219,8 @@ class Pipeline:
             c.rounds = r
             leg = Leg(env.now)
             c.journey = (r, env.now, leg)
-            if self.behaviour is not None:
-                self.behaviour.watch(c, r)
+            if self.candidates is not None:
+                self.candidates.watch(c, r)
             outcome = yield from self.after_interview(c, r, rnd, pool, panel, leg)
             if c.withdrawn:  # the company learns it when it tries to tell the candidate
                 self.finish(c, "withdrawn")

@@ -1107,6 +1107,7 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str
     data = scenario.model_dump(mode="python")
     problems: list[tuple[str, str]] = []
     for dotted, value in overrides.items():
+        dotted = _renamed_path(dotted, source)
         parts = dotted.split(".")
         node: Any = data
         for depth, part in enumerate(parts[:-1]):
@@ -1135,6 +1136,21 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str
     if problems:
         raise ScenarioError(source, problems)
     return validate(data, source=source)
+
+
+def _renamed_path(dotted: str, source: str) -> str:
+    """A dotted path under an old block name (``absences.vacation_days_per_year``), moved to
+    the new one with a :class:`HiresimDeprecationWarning`."""
+    head, _, rest = dotted.partition(".")
+    if head not in RENAMED:
+        return dotted
+    if head == "behaviour":
+        new = "candidates" + (f".{rest}" if rest else "")
+    else:
+        new = RENAMED[head] + (f".{rest}" if rest else "")
+    warnings.warn(f"{source}: {dotted} is now {new} (one name per mechanism)",
+                  HiresimDeprecationWarning, stacklevel=4)
+    return new
 
 
 def _child(node: Any, part: str) -> Any:

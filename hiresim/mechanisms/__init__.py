@@ -6,7 +6,7 @@ cause label (where it has one), its ablation and its random stream — ``absence
 ``candidates`` (what candidates do while they wait).
 
 A user's own delay source is a subclass of :class:`Mechanism`, registered with
-:func:`register` (or the ``@hs.mechanism`` decorator). It names its scenario block (a pydantic
+:func:`register` (a class decorator). It names its scenario block (a pydantic
 model), optionally its own cause label, and acts through hooks: spells laid over people's
 calendars when the world is built (:meth:`Mechanism.applies` and :meth:`Mechanism.layer`), a
 step of the candidate's path between the approvals and telling the candidate
@@ -52,12 +52,11 @@ class Mechanism:
     """A user's own delay source. Subclass it, set the class attributes, override the hooks
     you need, and :func:`register` it.
 
-    Class attributes:
-        name: the scenario block, the ablation and the random stream (``background_check``).
-        spec: the pydantic model of its block (a :class:`MechanismSpec`).
-        cause: its own cause label, or ``None`` if its time is charged to built-in causes.
-            Results then have ``delay_<cause>`` and ``wt_<cause>`` columns; the accounting
-            identity holds with them.
+    Its class attributes are ``name``, the scenario block, the ablation and the random stream
+    (``background_check``); ``spec``, the pydantic model of its block (a
+    :class:`MechanismSpec`); and ``cause``, its own cause label, or ``None`` if its time is
+    charged to built-in causes. With a cause, results have ``delay_<cause>`` and
+    ``wt_<cause>`` columns, and the accounting identity holds with them.
 
     An instance lives for one replication: ``self.world`` is its state, ``self.spec`` the
     validated block, ``self.code`` the cause code to charge (:meth:`hiresim.trace.Leg.flat`,
