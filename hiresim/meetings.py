@@ -11,6 +11,7 @@ cause order.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -102,26 +103,41 @@ def busy_blocks(rng: np.random.Generator, load: float, slot_hours: float, first:
 
 def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, leg: Leg,
             case: str, activity: str, stage: str, requisition: str, rnd: int,
-            candidate: bool, notice: float = 0.0) -> Process:
+            candidate: bool, notice: float = 0.0, stop: Callable[[], bool] | None = None,
+            booked: Callable[[], None] | None = None) -> Process:
     """A meeting at the earliest slot where every attendee (and the candidate) is free.
 
     The wait for the slot is ``scheduling``, except the organizer's off hours (``off_hours``)
     and any attendee's absence or other disruption, which take precedence by the cause order.
+    When no common slot lies within the search window, the organizer searches again
+    :attr:`~hiresim.world.World.retry_hours` later, until one is booked; ``stop()`` true at a
+    retry (the job was filled meanwhile) ends the attempt; ``booked()`` is called when a slot
+    is booked (the attendees, the candidate among them, now know the date). Returns whether
+    the meeting was held (``False``: stopped, or no slot before the end of the simulation).
     """
     env = w.env
     enabled = env.now
+    leg.pending(organizer.timeline, SCHEDULING)
     if w.scheduling:
-        assert w.slots is not None  # the model builds the slot finder with the people
-        start = w.slots.find(attendees, enabled + notice, minutes, organizer, candidate)
+        slots = w.slots
+        assert slots is not None  # the model builds the slot finder with the people
+        start = slots.find(attendees, enabled + notice, minutes, organizer, candidate)
+        while math.isinf(start):  # nothing free in the window: try again later
+            retry = env.now + w.retry_hours
+            if retry >= w.end:
+                yield w.never  # the wait is censored at the end of the simulation
+                return False
+            yield env.timeout(w.retry_hours)
+            if stop is not None and stop():
+                return False
+            start = slots.find(attendees, retry + notice, minutes, organizer, candidate)
     else:
         start = enabled
-    leg.pending(organizer.timeline, SCHEDULING)
-    if math.isinf(start):
-        yield w.never  # no common slot before the end of the simulation: the wait is censored
-        return
+    if booked is not None:
+        booked()
     wt = [0.0] * N_CAUSES
     end = start + minutes / 60.0
-    if end > enabled:  # one timeout for the wait and the meeting (the leg knows the split)
+    if end > env.now:  # one timeout for the wait and the meeting (the leg knows the split)
         waited = start > enabled
         if waited:
             charge_meeting_wait(attendees, organizer, enabled, start, wt)
@@ -129,7 +145,7 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
                 leg.after = (start, wt)
         else:
             leg.pending(None, WORK)
-        yield env.timeout(end - enabled)
+        yield env.timeout(end - env.now)
         leg.after = None
         if waited:
             leg.held(start, wt)
@@ -138,6 +154,7 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
     if w.event_log:
         w.trace.event(case, activity, organizer.holder(start), organizer.role, enabled,
                       start, end, stage, requisition, rnd, wt)
+    return True
 
 
 def charge_meeting_wait(attendees: list[Person], organizer: Person, a: float, b: float,

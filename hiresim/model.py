@@ -57,6 +57,7 @@ class Replication:
         span = s.total_days * 24.0
         w = self.world = World(seed, replication, s.start, span, event_log,
                                s.scheduling.enabled)
+        w.retry_hours = s.scheduling.retry_after_days * 24.0
         self.extensions: list[Extension] = extensions_of(s, w)
         # organization-wide draws first, then people with their own disruptions
         self.reorganization = (Reorganization(w, s.reorganization, span)

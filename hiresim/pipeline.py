@@ -15,6 +15,7 @@ import contextlib
 import gc
 import math
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -207,15 +208,25 @@ class Pipeline:
             if req.cancelled:
                 self.finish(c, "cancelled")
                 return
+            if req.closed:  # filled while the candidate waited for this round
+                self.finish(c, self.closed_outcome())
+                return
             pool = self.round_pools[r - 1]
             people = w.people[rnd.panel_role]
             panel = [] if pool else [people[i] for i in c.panels[r - 1]]
             # an unscheduled zero-minute interview with no event log does nothing: skip it
             if w.scheduling or rnd.interview_minutes or w.event_log:
                 attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
-                yield from meeting(w, attendees, req.recruiter, rnd.interview_minutes,
-                                   scratch or Leg(env.now), c.id, f"interview {r}",
-                                   "interview", req.id, r, candidate=True, notice=self.notice)
+                held = yield from meeting(
+                    w, attendees, req.recruiter, rnd.interview_minutes, scratch or Leg(env.now),
+                    c.id, f"interview {r}", "interview", req.id, r, candidate=True,
+                    notice=self.notice, stop=lambda: req.closed, booked=partial(booked, c, r))
+                if not held:  # the job was filled while the recruiter looked for a slot
+                    self.finish(c, self.closed_outcome())
+                    return
+                if c.withdrawn:  # their patience ran out before the interview
+                    self.finish(c, "withdrawn")
+                    return
             c.rounds = r
             leg = Leg(env.now)
             c.journey = (r, env.now, leg)
@@ -230,6 +241,8 @@ class Pipeline:
             w.trace.journey(c.id, r, req.id, start, env.now, feedback, outcome, leg.acc)
             c.journey = None
             if outcome == "advance":
+                if self.candidates is not None:  # patience runs on until the next interview
+                    self.candidates.watch_next_round(c, r)
                 continue
             if outcome == "offer":
                 if c.draws[-1] < s.offers.accept_probability:
@@ -293,6 +306,12 @@ class Pipeline:
             return outcome
         return (yield from self.communication.tell(c, r, leg, outcome))
 
+    def closed_outcome(self) -> str:
+        """How a candidate still waiting for an interview hears that the job was filled: a
+        rejection, or nothing (ghosted) with the policy's probability."""
+        ghost = self.communication.spec.ghost_probability
+        return "ghosted" if ghost > 0.0 and self.communication.u() < ghost else "rejected"
+
     def finish(self, c: Candidate, outcome: str) -> None:
         """Record the candidate's whole process and forget them."""
         w = self.world
@@ -315,6 +334,12 @@ class Pipeline:
                                 leg.acc)
             w.trace.candidate(c.id, c.requisition.id, c.applied, end, "open", c.rounds,
                               c.declined)
+
+
+def booked(c: Candidate, r: int) -> None:
+    """The candidate is given the date of round ``r``'s interview (news: no withdrawal for
+    silence while they wait for it)."""
+    c.booked = r
 
 
 def decide(u: float, p: DecisionProbabilities) -> str:

@@ -319,6 +319,10 @@ class SchedulingSpec(_Strict):
     candidate_load: Real = Field(0.2, ge=0.0, lt=1.0,
                                   description="share of working time the candidate is busy")
     search_days: Whole = Field(90, ge=1, le=366, description="how far ahead a slot is searched")
+    retry_after_days: Real = Field(
+        7.0, ge=0.25, le=90.0,
+        description="no common slot within search_days: the organizer tries again this many "
+                    "days later (and again, until the meeting is booked or the job closes)")
 
 
 class AbsenceSpec(_Strict):

@@ -64,6 +64,8 @@ class Candidate:
     journey: tuple[int, float, Leg] | None = field(default=None)
     #: When the candidate last heard anything (interview end, or an answered follow-up).
     news_at: float = 0.0
+    #: The last round whose interview date the candidate has been given.
+    booked: int = 0
 
 
 class World:
@@ -74,8 +76,8 @@ class World:
     """
 
     __slots__ = ("candidates", "delegation", "end", "env", "epoch", "event_log", "never",
-                 "people", "pools", "replication", "requisitions", "restart", "scheduling",
-                 "slots", "streams", "timelines", "trace", "turnover_handover")
+                 "people", "pools", "replication", "requisitions", "restart", "retry_hours",
+                 "scheduling", "slots", "streams", "timelines", "trace", "turnover_handover")
 
     def __init__(self, seed: int, replication: int, epoch: date, end: float,
                  event_log: bool = True, scheduling: bool = True) -> None:
@@ -91,6 +93,8 @@ class World:
         self.event_log = event_log
         #: Meetings search a common free slot (``False``: they happen when due).
         self.scheduling = scheduling
+        #: No slot found: the organizer searches again this many hours later.
+        self.retry_hours = 7 * 24.0
         #: An event that never fires: a wait that cannot end before the horizon.
         self.never = self.env.event()
         self.candidates: dict[str, Candidate] = {}

@@ -65,6 +65,20 @@ class Candidates:
         if b.follow_up is not None:
             self._at(b.follow_up.first_after_days * 24.0, self._follow_up, c, r, 0)
 
+    def watch_next_round(self, c: Candidate, r: int) -> None:
+        """After an ``advance`` (news), patience runs until the next interview is booked (the
+        candidate then knows its date): one who hears nothing for their next round's patience
+        withdraws."""
+        b = self.spec
+        c.news_at = self.world.env.now
+        if b.patience is not None and r < self.rounds and math.isfinite(c.patience[r]):
+            self._at(c.patience[r], self._between_rounds_check, c, r, c.news_at)
+
+    def _between_rounds_check(self, c: Candidate, r: int, news_at: float) -> None:
+        if (c.rounds == r and c.booked == r and c.journey is None and c.news_at == news_at
+                and not c.withdrawn):
+            c.withdrawn = True
+
     def _at(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` hours (a bare timeout callback, no process)."""
         env = self.world.env
