@@ -95,8 +95,29 @@ _KEY_NAME = re.compile(rf"^[A-Za-z0-9_][A-Za-z0-9_.\- ]{{0,{MAX_KEY - 1}}}$")
 
 #: A date between :data:`FIRST_DATE` and :data:`LAST_DATE`.
 SimDate = Annotated[date, AfterValidator(_in_range)]
-#: A name shown in tables and messages (at most :data:`MAX_NAME` characters).
-Name = Annotated[str, Field(max_length=MAX_NAME)]
+#: Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain_line(value: str) -> str:
+    """One line of text: no control characters (an ESC sequence would reach the terminal)."""
+    hit = _CONTROL.search(value)
+    if hit:
+        raise ValueError(f"must be one line of plain text; it contains the control character "
+                         f"U+{ord(hit.group()):04X} at position {hit.start()}")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    """Text that may have several lines (tabs and newlines) but no other control character."""
+    _plain_line(value.replace("\n", " ").replace("\t", " ").replace("\r", " "))
+    return value
+
+
+#: A name shown in tables and messages: one line, at most :data:`MAX_NAME` characters.
+Name = Annotated[str, Field(max_length=MAX_NAME), AfterValidator(_plain_line)]
+#: Longer text (a description): at most 10,000 characters, no control characters.
+Text = Annotated[str, Field(max_length=10_000), AfterValidator(_plain_text)]
 #: A finite number (an int is accepted and becomes a float).
 Real = Annotated[float, BeforeValidator(_real)]
 #: A whole number.
@@ -313,7 +334,8 @@ class SchedulingSpec(_Strict):
     """Meetings (interviews, debriefs) need the earliest slot where all attendees are free."""
 
     enabled: bool = Field(True, description="false: meetings happen as soon as they are due")
-    slot_minutes: Literal[15, 30, 60] = 30
+    slot_minutes: Annotated[Literal[15, 30, 60], BeforeValidator(_whole)] = Field(
+        30, description="length of one slot of the meeting grid")
     notice_hours: Real = Field(48.0, ge=0.0, le=24.0 * 90,
                                 description="minimum lead time before an interview")
     candidate_load: Real = Field(0.2, ge=0.0, lt=1.0,
@@ -463,8 +485,7 @@ class Scenario(_Strict):
     """
 
     name: Name = Field("unnamed", description="short name shown in tables and reports")
-    description: str = Field("", max_length=10_000,
-                             description="one line on what the scenario describes")
+    description: Text = Field("", description="one line on what the scenario describes")
     start: SimDate = Field(date(2026, 1, 5), description="first day simulated (local time)")
     horizon_days: Whole = Field(180, ge=1, le=MAX_SPAN_DAYS,
                                 description="days during which candidates arrive")
@@ -595,7 +616,7 @@ def read_text_file(path: Path, label: str, what: str = "scenario",
         raise ScenarioError(label, [("", problem)]) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise ScenarioError(label, [("", "is a symbolic-link loop, not a file")]) from None
+            raise ScenarioError(label, [("", "is a loop of symbolic links, not a file")]) from None
         raise ScenarioError(label, [("", f"cannot be read: {exc.strerror}")]) from None
     if stat.S_ISDIR(info.st_mode):
         raise ScenarioError(label, [("", f"is a directory; give the path of a {what} file "
@@ -634,8 +655,8 @@ def parse_toml(text: str, label: str) -> dict[str, Any]:
     """Parse TOML, with errors that say where and why (and no recursion blow-up)."""
     depth = _nesting(text)
     if depth > MAX_NESTING:
-        raise ScenarioError(label, [("", f"arrays and tables nest {depth} levels deep; at most "
-                                         f"{MAX_NESTING} are allowed")])
+        raise ScenarioError(label, [("", f"nesting too deep: arrays and tables nest {depth} "
+                                         f"levels; at most {MAX_NESTING} are allowed")])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

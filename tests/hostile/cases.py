@@ -3,6 +3,8 @@
 Every case is one scenario argument that ``hs.load_scenario``, ``hiresim validate`` and
 ``hiresim run -n 2`` must refuse cleanly: a :class:`hiresim.ScenarioError` (exit 2 on the command
 line) whose text names the field or the problem, never a traceback, a hang or more than 1 GB.
+A few ``accepted`` cases are legitimate inputs that only look hostile (markup characters in a
+name): they must load, validate and run, and be printed literally.
 
 Text cases are one edit (or one small group of edits that change one thing) of ``base.toml``, a
 copy of the ``default`` preset; ``tests/test_hostile_inputs.py`` checks that the base itself
@@ -43,6 +45,9 @@ class Case:
     build: Callable[[Path], str] | None = field(default=None, compare=False)
     #: What happened when the corpus was written (before the fixes), for the record.
     note: str = ""
+    #: A legitimate input that only looks hostile (markup in a name): it must load, validate
+    #: and run, and ``expect`` must then appear literally in what the CLI prints.
+    accepted: bool = False
 
     def text(self) -> str:
         text = BASE
@@ -243,7 +248,7 @@ CASES: list[Case] = [
          edit(_DESCRIPTION, f"description = {_nested('{a=', '}', 5000)}\n# ")),
     Case("dotted-key-5000", "file", ("nesting|nested|unknown key",),
          edit(_DRAIN, "drain_days = 120\n" + ".".join(["a"] * 5000) + " = 1\n#")),
-    Case("nested-arrays-200", "file", ("description",),
+    Case("nested-arrays-200", "file", ("description|nest",),
          edit(_DESCRIPTION, f"description = {_nested('[', ']', 200)}\n# ")),
     Case("fifo", "file", ("FIFO|not a regular file",), build=_fifo),
     Case("symlink-loop", "file", ("symbolic link|symlink",), build=_symlink_loop),
@@ -256,9 +261,11 @@ CASES: list[Case] = [
          build=_write_bytes(BASE.replace('name = "default"', 'name = "def\x00ault"').encode())),
     Case("missing-file", "file", ("no such",), build=_missing),
     # --- names and text with markup or control sequences -----------------------------------
-    Case("name-markup-close", "markup", ("name",), _name("[/]")),
-    Case("name-markup-link", "markup", ("name",), _name("[link=https://x]click[/link]")),
-    Case("name-markup-bold", "markup", ("name",), _name("[bold]loud")),
+    # markup in a name is legitimate text ("Team [EU]"): printed as written, never interpreted
+    Case("name-markup-close", "markup", ("[/]",), _name("[/]"), accepted=True),
+    Case("name-markup-link", "markup", ("[link=https://x]click[/link]",),
+         _name("[link=https://x]click[/link]"), accepted=True),
+    Case("name-markup-bold", "markup", ("[bold]loud",), _name("[bold]loud"), accepted=True),
     Case("name-osc8-hyperlink", "markup", ("name",),
          _name("\\u001b]8;;http://x\\u001b\\\\click\\u001b]8;;\\u001b\\\\")),
     Case("name-csi-colour", "markup", ("name",), _name("\\u001b[31mred")),
