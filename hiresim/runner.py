@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hiresim.results import TABLES, Results, dependency_versions
 from hiresim.scenario import Scenario, load_scenario
+from hiresim.sizing import check_size
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +42,8 @@ Unit = tuple[dict[str, Any], Sequence[int]]
 def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
              replications: int = 100,
              seed: int = 0, workers: int | Executor | None = None, progress: bool = False,
-             event_log: bool = True, chunk_size: int | None = None) -> Results:
+             event_log: bool = True, chunk_size: int | None = None, force: bool = False
+             ) -> Results:
     """Simulate ``replications`` independent runs of ``scenario``.
 
     Args:
@@ -55,6 +57,8 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
             only (less memory and time for very large runs).
         chunk_size: replications per task sent to a worker (default: chunks that shrink as
             the run goes on, so that workers finish together; see :func:`guided_chunks`).
+        force: run even if the run's estimated size exceeds :data:`hiresim.sizing.LIMITS`
+            (without it such a run stops with a ScenarioError before anything is simulated).
 
     Example:
         >>> import hiresim as hs
@@ -65,6 +69,7 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
     sc = load_scenario(scenario)
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
+    check_size(sc, replications, event_log, force)
     payload = worker_payload(sc)
     chunks = plan_chunks(replications, workers, chunk_size)
     # each chunk arrives as compact NumPy columns (workers never build DataFrames); its tables
