@@ -83,7 +83,9 @@ def _in_range(value: date) -> date:
 #: run would not fit in memory or time, or the calendar arithmetic would leave its range.
 FIRST_DATE = date(1990, 1, 1)
 LAST_DATE = date(2200, 12, 31)
-MAX_SPAN_DAYS = 3660
+MAX_SPAN_DAYS = 100_000
+#: Timestamps are nanoseconds since 1970 (pandas): the simulated span must end before this.
+LAST_TIMESTAMP_DATE = date(2262, 1, 1)
 MAX_PEOPLE = 10_000
 MAX_REQUISITIONS = 10_000
 MIN_FOLLOW_UP_DAYS = 0.25
@@ -549,6 +551,12 @@ class Scenario(_Strict):
                     raise ValueError(
                         f"{block}: name {_shown(name)} is not allowed: use letters, digits, "
                         f"_ - . and spaces, at most {MAX_KEY} characters, e.g. 'recruiter'")
+        last = self.start.toordinal() + self.total_days + self.scheduling.search_days + 31
+        if last >= LAST_TIMESTAMP_DATE.toordinal():
+            raise ValueError(
+                f"horizon_days + drain_days = {self.total_days} days from start {self.start} "
+                f"(plus the {self.scheduling.search_days}-day meeting search) run past "
+                f"{LAST_TIMESTAMP_DATE}, the last date results can hold; shorten the span")
         if self.warmup_days >= self.horizon_days:
             raise ValueError(f"warmup_days ({self.warmup_days}) must be less than horizon_days "
                              f"({self.horizon_days}): waits after the warm-up are the ones kept")

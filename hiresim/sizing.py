@@ -10,6 +10,7 @@ proceed (``force=True``, ``hiresim run --force``).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,15 @@ LIMITS = {
     "memory per replication (bytes)": 4 * 1024**3,
     "memory of the results (bytes)": 8 * 1024**3,
 }
+
+
+#: A replication expected to take longer than this (seconds) is announced up front: the
+#: progress bar moves once per replication, so a single long one would look stuck.
+LONG_REPLICATION_SECONDS = 60.0
+
+
+class LongRunWarning(UserWarning):
+    """A run whose replications each take a long time (announced before it starts)."""
 
 
 @dataclass(frozen=True)
@@ -125,4 +135,8 @@ def check_size(scenario: Scenario, replications: int = 1, event_log: bool = True
             f"this run is too large: {'; '.join(over)}. It grows with {drivers(scenario)}. "
             "Make the scenario smaller, or run it anyway with force=True "
             "(hiresim run --force)."))])
+    if size.seconds > LONG_REPLICATION_SECONDS:
+        warnings.warn(f"{scenario.name}: each replication takes about {size.seconds:,.0f} s "
+                      f"({size.candidates:,.0f} candidates); progress shows whole replications",
+                      LongRunWarning, stacklevel=3)
     return size

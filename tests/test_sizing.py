@@ -52,3 +52,12 @@ def test_many_replications_of_a_normal_run_are_limited_by_the_result_tables():
     with pytest.raises(hs.ScenarioError, match="event_log=False"):
         check_size(sc, replications=2_000_000)
     check_size(sc, replications=2_000_000, event_log=False, force=True)
+
+
+def test_a_long_replication_is_announced_up_front():
+    from hiresim.sizing import LongRunWarning
+
+    long_one = hs.preset("mmc").with_overrides(
+        {"horizon_days": 25_000, "drain_days": 0, "candidates.rate_per_week": 100.0})
+    with pytest.warns(LongRunWarning, match="each replication takes about"):
+        check_size(long_one)
