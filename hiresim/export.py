@@ -72,8 +72,7 @@ def format_for(path: str | os.PathLike, format: str | None = None) -> str:
                         f"{type(path).__name__}")
     if format is not None:
         if format not in FORMATS:
-            raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))} (unknown "
-                             f"format {format!r})")
+            raise ValueError(f"format {format!r} is unknown; allowed: {', '.join(FORMATS)}")
         return format
     suffix = Path(path).suffix.lower()
     for name, ext in FORMATS.items():
