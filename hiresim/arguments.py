@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 
@@ -45,9 +45,10 @@ def whole(name: str, value: Any, minimum: int = 0, maximum: int | None = None,
         allowed = f"None or {allowed}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be {allowed}, got {_shown(value)}")
-    if value < minimum or (maximum is not None and value > maximum):
+    n = int(value)
+    if n < minimum or (maximum is not None and n > maximum):
         raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return int(value)
+    return n
 
 
 def number(name: str, value: Any, minimum: float | None = None, maximum: float | None = None,
@@ -185,8 +186,8 @@ def mapping(function: str, value: Any, example: str) -> Any:
         raise TypeError(f"{function} takes a mapping of labels to Results (e.g. {example}), got "
                         f"{type(value).__name__}")
     if not value:
-        raise ValueError(f"{function} takes a mapping of labels to Results (e.g. {example}), got an "
-                         "empty mapping")
+        raise ValueError(f"{function} takes a mapping of labels to Results (e.g. {example}), "
+                         "got an empty mapping")
     return value
 
 
