@@ -105,7 +105,9 @@ def probabilities(name: str, value: Any, empty: bool = True) -> list[float]:
 
 def flag(name: str, value: Any) -> bool:
     """``True`` or ``False`` (a NumPy bool too); ``1``, ``"yes"`` and ``None`` are refused."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    import numpy as np
+
+    if isinstance(value, bool | np.bool_):
         return bool(value)
     raise TypeError(f"{name} must be True or False, got {_shown(value)}")
 

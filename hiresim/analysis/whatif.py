@@ -95,8 +95,8 @@ def compare(
     """
     arguments.mapping("compare", runs, "{'now': a, 'what-if': b}")
     qs = np.asarray(arguments.probabilities("q", q), dtype=float)
+    arguments.seed("seed", seed)  # also the simulations' seed: not None
     check_bootstrap(ci, n_boot, seed)
-    arguments.seed("seed", seed)
     arguments.whole("replications", replications, 1)
     check_days(days)
     arguments.number("tau", tau, 0.0, above=True, none=True)
