@@ -253,7 +253,8 @@ def run(scenario: str | None, preset_name: str | None, replications: int, seed: 
         results = simulate(sc, replications=replications, seed=seed, workers=workers,
                            progress=sys.stderr.isatty(), event_log=not no_events)
     except KeyboardInterrupt:
-        _failure("interrupted")
+        errors.print("interrupted")
+        sys.exit(EXIT_FAILURE)
     console.print(feedback_table(results, f"{sc.name}: time to feedback ({replications} "
                                           f"replications, seed {seed})"))
     if out:
