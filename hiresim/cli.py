@@ -5,6 +5,10 @@ validate, a missing file, a bad option). Bad input never shows a traceback: the 
 the file, the field path and what is allowed. Wherever a SCENARIO file is expected,
 ``preset:NAME`` names an embedded preset instead. Progress bars go to stderr, and only when it
 is a terminal.
+
+Everything printed that came from the user (scenario names and descriptions, paths, values in
+error messages, override cells) goes through :func:`shown`: it is never read as rich markup
+and terminal control characters and escape sequences are removed from it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -20,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +43,47 @@ errors = Console(stderr=True)
 
 
 PRESET_PREFIX = "preset:"
+
+#: A terminal escape sequence: CSI (``ESC [ ... final``), a string command (OSC ``ESC ]``, DCS
+#: ``ESC P``, SOS, PM, APC) up to its terminator (BEL or ``ESC \\``, or the end of the text), or
+#: any other ``ESC`` sequence (intermediate bytes and a final byte).
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~]?)"
+)
+#: C0 controls except tab and newline, DEL, and the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value: object) -> str:
+    """``str(value)`` without terminal escape sequences and control characters (tab and
+    newline stay): what may reach the terminal of text that came from the user."""
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", str(value)))
+
+
+def shown(value: object, style: str = "") -> Text:
+    """``value`` as printed text: :func:`plain`, and never read as rich markup or emoji codes.
+
+    Every user-supplied string the CLI prints (console lines, table titles, cells, headers,
+    captions, progress labels) goes through here.
+    """
+    return Text(plain(value), style=style)
+
+
+def _line(*parts: object | tuple[object, str]) -> Text:
+    """One printed line from parts, each text or ``(text, style)``, all through :func:`shown`."""
+    return Text.assemble(*(shown(*p) if isinstance(p, tuple) else shown(p) for p in parts))
+
+
+def _table(title: object) -> Table:
+    return Table(title=shown(title))
+
+
+def _column(table: Table, name: str, justify: Any = "right") -> None:
+    table.add_column(shown(name), justify=justify)
+
+
+def _row(table: Table, *cells: object) -> None:
+    table.add_row(*(shown(c) for c in cells))
 
 
 def _load(scenario: str | None, preset_name: str | None) -> Scenario:
@@ -57,13 +104,12 @@ def _load(scenario: str | None, preset_name: str | None) -> Scenario:
 
 
 def _bad_input(message: str) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    errors.print(_line(("error:", "bold red"), " ", message), soft_wrap=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
 def _failure(message: str) -> NoReturn:
-    errors.print(f"[bold red]failed:[/] {message}", markup=True, highlight=False,
-                 soft_wrap=True)
+    errors.print(_line(("failed:", "bold red"), " ", message), soft_wrap=True)
     sys.exit(EXIT_FAILURE)
 
 
@@ -101,16 +147,17 @@ def _steps(total: int, label: str) -> Iterator[Callable[[str], None]]:
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total}"), TimeElapsedColumn(), console=errors, transient=True) as bar:
-        task = bar.add_task(label, total=total)
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                  console=errors, transient=True) as bar:
+        task = bar.add_task(plain(label), total=total)
         started = [False]
 
         def step(description: str) -> None:
             if started[0]:
                 bar.advance(task)
             started[0] = True
-            bar.update(task, description=description)
+            bar.update(task, description=plain(description))
 
         yield step
         bar.update(task, completed=total)
@@ -151,10 +198,10 @@ def feedback_table(results: ResultsLike, title: str) -> Table:
     from hiresim.analysis import quantiles
 
     journeys = results.journeys
-    table = Table(title=title)
+    table = _table(title)
     for name in ("round", "P10", "P50", "P90", "P95", "mean", "censored", "waits",
                  "candidates"):
-        table.add_column(name, justify="right")
+        _column(table, name)
     overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0).assign(round="all")
     per_round = quantiles(results, q=QUANTILES, by="round", n_boot=50, seed=0)
     for label, group in [("all", journeys), *list(journeys.groupby("round"))]:
@@ -164,8 +211,7 @@ def feedback_table(results: ResultsLike, title: str) -> Table:
         cells = ["never" if v != v else f"{v:.1f}" for v in q + mean]
         n_cand = (results.candidates["candidate"].nunique() if label == "all"
                   else group["candidate"].nunique())
-        table.add_row(str(label), *cells, f"{group['censored'].mean():.1%}", str(len(group)),
-                      str(n_cand))
+        _row(table, label, *cells, f"{group['censored'].mean():.1%}", len(group), n_cand)
     table.caption = ("calendar days from interview end to feedback (Kaplan-Meier: withdrawn, "
                      "ghosted and open waits censored; mean restricted to the longest wait)")
     return table
@@ -185,7 +231,8 @@ def main() -> None:
 @click.option("--preset", "preset_name", help="Run an embedded preset instead of a file.")
 @click.option("-n", "--replications", default=100, show_default=True,
               type=click.IntRange(min=1), help="Number of replications.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Random seed (a whole number >= 0).")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Local worker processes (default: this process).")
 @click.option("--out", type=click.Path(file_okay=False), help="Write Parquet + manifest here.")
@@ -212,7 +259,7 @@ def run(scenario: str | None, preset_name: str | None, replications: int, seed: 
                                           f"replications, seed {seed})"))
     if out:
         path = results.to_parquet(out)
-        console.print(f"wrote {path}/ (journeys, candidates, events, manifest.json)")
+        console.print(_line(f"wrote {path}/ (journeys, candidates, events, manifest.json)"))
 
 
 @main.command()
@@ -225,8 +272,8 @@ def validate(scenario: str) -> None:
       hiresim validate my_company.toml
     """
     sc = _load(scenario, None)
-    console.print(f"[green]ok[/]: {scenario} ({sc.name}: {len(sc.roles)} roles, "
-                  f"{len(sc.rounds)} rounds)")
+    console.print(_line(("ok", "green"), f": {scenario} ({sc.name}: {len(sc.roles)} roles, "
+                                          f"{len(sc.rounds)} rounds)"))
 
 
 @main.command()
@@ -240,11 +287,11 @@ def presets() -> None:
     from hiresim.scenario import preset_description
     from hiresim.scenario import presets as names
 
-    table = Table(title="presets")
-    table.add_column("name")
-    table.add_column("description")
+    table = _table("presets")
+    _column(table, "name", "left")
+    _column(table, "description", "left")
     for name in names():
-        table.add_row(name, preset_description(name))
+        _row(table, name, preset_description(name))
     console.print(table)
 
 
@@ -262,7 +309,7 @@ def schema(output: str | None) -> None:
     text = json.dumps(json_schema(), indent=2)
     if output:
         Path(output).write_text(text)
-        console.print(f"wrote {output}")
+        console.print(_line(f"wrote {output}"))
     else:
         click.echo(text)
 
@@ -277,8 +324,9 @@ def _simulation_options(replications: int) -> Callable[[F], F]:
     def decorate(f: F) -> F:
         f = click.option("--workers", default=None, type=click.IntRange(min=1),
                          help="Local worker processes (default: this process).")(f)
-        f = click.option("--seed", default=0, show_default=True, type=int,
-                         help="Random seed (the same seed gives the same numbers).")(f)
+        f = click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+                         help="Random seed, a whole number >= 0 (the same seed gives the "
+                              "same numbers).")(f)
         return click.option("-n", "--replications", default=replications, show_default=True,
                             type=click.IntRange(min=1), help="Number of replications.")(f)
     return decorate
@@ -340,21 +388,21 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
                              days="business" if business else "calendar")
     unit = "working days" if business else "calendar days"
     out_tau = float(table.attrs.get("tau") or float("nan"))
-    out = Table(title=f"time to feedback ({unit}; {replications} replications, seed {seed})")
+    out = _table(f"time to feedback ({unit}; {replications} replications, seed {seed})")
     for col in ("scenario", "statistic", "value", "95 % CI", "diff vs first", "diff CI"):
-        out.add_column(col, justify="left" if col in ("scenario", "statistic") else "right")
+        _column(out, col, "left" if col in ("scenario", "statistic") else "right")
     for row in table.itertuples():
         stat = "mean" if row.statistic == "restricted_mean" else f"P{100 * row.q:g}"
         first_row = row.name == names[0]
-        out.add_row(row.name, stat, _days(row.value), _interval(row.lower, row.upper),
-                    "" if first_row else f"{row.diff:+.1f}",
-                    "" if first_row else _interval(row.diff_lower, row.diff_upper))
+        _row(out, row.name, stat, _days(row.value), _interval(row.lower, row.upper),
+             "" if first_row else f"{row.diff:+.1f}",
+             "" if first_row else _interval(row.diff_lower, row.diff_upper))
     out.caption = ("Kaplan-Meier: withdrawn, ghosted and open waits censored; mean restricted "
                    f"to {out_tau:.0f} days (90th percentile of all waits); negative diff = "
                    "shorter than the first")
     console.print(out)
     if variant_note:
-        console.print(variant_note)
+        console.print(_line(variant_note))
 
 
 def _unique_names(labels: Iterable[str]) -> list[str]:
@@ -409,15 +457,14 @@ def ablation_table(table: pd.DataFrame, title: str) -> Table:
     """The rich table of an ablation: sources by days saved on the mean wait, largest first."""
     mean = table[table["statistic"] == "restricted_mean"].sort_values("change")
     p90 = table[(table["statistic"] == "quantile") & (table["q"] == 0.9)].set_index("source")
-    out = Table(title=title)
+    out = _table(title)
     for col in ("source", "mean now", "mean without", "days saved", "95 % CI", "P90 saved",
                 "seconds"):
-        out.add_column(col, justify="left" if col == "source" else "right")
+        _column(out, col, "left" if col == "source" else "right")
     for row in mean.itertuples():
         saved90 = -p90.loc[row.source, "change"] if row.source in p90.index else float("nan")
-        out.add_row(str(row.source), _days(row.baseline), _days(row.value),
-                    f"{-row.change:+.1f}", _interval(-row.upper, -row.lower), _days(saved90),
-                    f"{row.seconds:.1f}")
+        _row(out, row.source, _days(row.baseline), _days(row.value), f"{-row.change:+.1f}",
+             _interval(-row.upper, -row.lower), _days(saved90), f"{row.seconds:.1f}")
     out.caption = "days saved > 0: the wait is shorter without that source"
     return out
 
@@ -449,25 +496,26 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
     sc = _load(scenario, preset_name)
     with _guard():
         results = _simulate(sc, replications, seed, workers)
-        rows = [promise_table(results, confidence=c, n_boot=200, seed=seed) for c in confidences]
+        table = promise_table(results, confidence=confidences, n_boot=200, seed=seed)
         eow = end_of_week_promise(results, n_boot=200, seed=seed).set_index("interview_day")
-    out = Table(title=f"{sc.name}: what to promise candidates ({replications} replications, "
-                      f"seed {seed})")
+    out = _table(f"{sc.name}: what to promise candidates ({replications} replications, "
+                 f"seed {seed})")
     for col in ("confidence", "calendar days", "working days", "95 % CI (calendar)"):
-        out.add_column(col, justify="right")
+        _column(out, col)
     never = float("nan")
-    for p in rows:
-        cal = p[p["days_kind"] == "calendar"].iloc[0]
-        bus = p[p["days_kind"] == "business"].iloc[0]
+    calendar = table[table["days_kind"] == "calendar"].reset_index(drop=True)
+    business = table[table["days_kind"] == "business"].reset_index(drop=True)
+    for k in range(len(confidences)):
+        cal, bus = calendar.iloc[k], business.iloc[k]
         never = float(cal["p_never"])
-        out.add_row(f"{cal['confidence']:.0%}", _days(cal["promise_days"], 0),
-                    _days(bus["promise_days"], 0), _interval(cal["lower"], cal["upper"]))
+        _row(out, f"{cal['confidence']:.0%}", _days(cal["promise_days"], 0),
+             _days(bus["promise_days"], 0), _interval(cal["lower"], cal["upper"]))
     out.caption = (f"{never:.0%} of waits end without an answer (withdrawn or ghosted): a share "
                    f"above {1 - never:.0%} can never be promised")
     console.print(out)
     if "all" in eow.index:
-        console.print(f"\"We'll let you know by the end of the week\" is kept for "
-                      f"{eow.loc['all', 'p_kept']:.0%} of candidates.")
+        console.print(_line(f"\"We'll let you know by the end of the week\" is kept for "
+                            f"{eow.loc['all', 'p_kept']:.0%} of candidates."))
 
 
 @main.command(name="sweep")
@@ -507,24 +555,24 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
                                workers=workers, resume=resume, event_log=events,
                                progress=_tty())
         summary = result.summary(n_boot=100)
-    table = Table(title=f"sweep of {sc.name} ({replications} replications per row, seed "
-                        f"{seed}) → {out}")
+    table = _table(f"sweep of {sc.name} ({replications} replications per row, seed {seed}) → "
+                   f"{out}")
     hidden = {"journeys", "censored_share"}
     stat_cols = [c for c in summary.columns if c.endswith(("_lower", "_upper"))]
-    shown = [c for c in summary.columns if c not in hidden and c not in stat_cols]
-    for col in shown:
-        table.add_column(col, justify="right")
-    table.add_column("censored", justify="right")
+    columns = [c for c in summary.columns if c not in hidden and c not in stat_cols]
+    for col in columns:
+        _column(table, col)
+    _column(table, "censored")
     for _, row in summary.iterrows():
         cells = []
-        for col in shown:
+        for col in columns:
             value = row[col]
             if isinstance(value, float):
                 cells.append("" if value != value and col not in ("mean_days", "p50", "p90")
                              else _days(value))
             else:
                 cells.append(str(value))
-        table.add_row(*cells, f"{row['censored_share']:.1%}")
+        _row(table, *cells, f"{row['censored_share']:.1%}")
     table.caption = "days to feedback (Kaplan-Meier); empty override cell = the base value"
     console.print(table)
 
@@ -559,7 +607,8 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
                            ablation=not no_ablation,
                            ablation_replications=ablation_replications, step=step)
         path = rep.write(out)
-    console.print(f"wrote {path} ({path.stat().st_size / 1024:.0f} kB): open it in a browser")
+    console.print(_line(f"wrote {path} ({path.stat().st_size / 1024:.0f} kB): open it in a "
+                        "browser"))
 
 
 @main.command()
@@ -605,8 +654,8 @@ def export(scenario: str | None, preset_name: str | None, replications: int, see
         if results.events is None or not len(results.events):
             _bad_input("the results have no event log (run without --no-events)")
         path = export_events(results, out, kind)
-    console.print(f"wrote {path}: {len(results.events):,} activities of "
-                  f"{results.events['case:concept:name'].nunique():,} cases as {kind}")
+    console.print(_line(f"wrote {path}: {len(results.events):,} activities of "
+                        f"{results.events['case:concept:name'].nunique():,} cases as {kind}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

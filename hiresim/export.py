@@ -54,6 +54,9 @@ _EXTENSIONS = (
 
 
 def _events(results: EventSource) -> pd.DataFrame:
+    if not (hasattr(results, "events") or isinstance(results, pd.DataFrame)):
+        raise TypeError("results must be a hiresim.Results or its events DataFrame, got "
+                        f"{type(results).__name__}")
     events: pd.DataFrame = results.events if hasattr(results, "events") else results
     if events is None or len(events) == 0:
         raise ValueError(
@@ -64,9 +67,12 @@ def _events(results: EventSource) -> pd.DataFrame:
 
 def format_for(path: str | os.PathLike, format: str | None = None) -> str:
     """The export format: ``format`` if given, else guessed from the file suffix."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file name (str or os.PathLike), got "
+                        f"{type(path).__name__}")
     if format is not None:
         if format not in FORMATS:
-            raise ValueError(f"unknown format {format!r}; allowed: {', '.join(FORMATS)}")
+            raise ValueError(f"format {format!r} is unknown; allowed: {', '.join(FORMATS)}")
         return format
     suffix = Path(path).suffix.lower()
     for name, ext in FORMATS.items():

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from hiresim import analysis
+from hiresim import analysis, arguments
+from hiresim.analysis._common import DAYS_KINDS
 from hiresim.analysis.distributions import SURVIVAL_COLUMNS
 from hiresim.causes import CAUSES, cause_columns
 
@@ -107,6 +108,18 @@ def plot_survival(
     >>> ax = plot_survival(results, promise=0.9)                    # doctest: +SKIP
     >>> ax.figure.savefig("wait.png")                               # doctest: +SKIP
     """
+    arguments.results_or_frame("data", data, "hiresim.analysis.survival")
+    if isinstance(data, pd.DataFrame):
+        arguments.frame("data", data, "hiresim.analysis.survival",
+                        ("days", "survival", "lower", "upper"))
+    arguments.axes("ax", ax)
+    arguments.number("promise", promise, 0.0, 1.0, above=True, below=True, none=True,
+                     what="a confidence level")
+    arguments.columns("by", by)
+    arguments.choice("days", days, DAYS_KINDS)
+    arguments.probability("ci", ci)
+    arguments.optional_text("label", label)
+    arguments.flag("band", band)
     ax = _axes(ax)
     table = analysis.survival(data, by=by, days=days, ci=ci) if _is_results(data) else data
     group_cols = [c for c in table.columns if c not in SURVIVAL_COLUMNS]
@@ -181,6 +194,14 @@ def plot_histogram(
 
     >>> ax = plot_histogram(results, days="business")             # doctest: +SKIP
     """
+    arguments.results_like("results", results)
+    arguments.axes("ax", ax)
+    arguments.choice("days", days, DAYS_KINDS)
+    if isinstance(bins, bool) or not isinstance(bins, int | str | Sequence | np.ndarray):
+        raise TypeError(f"bins must be a number of bins, a list of bin edges or a numpy rule "
+                        f"such as 'auto', got {bins!r}")
+    if isinstance(bins, int):
+        arguments.whole("bins", bins, 1)
     ax = _axes(ax)
     table = analysis._common.waits(results, (), days)
     heard = table.loc[table["event"], "time"].to_numpy()
@@ -213,6 +234,12 @@ def plot_attribution(
 
     >>> ax = plot_attribution(results, by="stage")                 # doctest: +SKIP
     """
+    arguments.results_or_frame("data", data, "hiresim.analysis.attribution")
+    if isinstance(data, pd.DataFrame):
+        arguments.frame("data", data, "hiresim.analysis.attribution", ("cause", value))
+    arguments.columns("by", by)
+    arguments.axes("ax", ax)
+    arguments.choice("value", value, ("mean_days", "median_days", "total_days", "share"))
     ax = _axes(ax)
     table = analysis.attribution(data, by=by) if _is_results(data) else data
     group_cols = [
@@ -273,6 +300,15 @@ def plot_ablation(
 
     >>> ax = plot_ablation(ablate(scenario, replications=100))     # doctest: +SKIP
     """
+    arguments.frame("data", data, "hiresim.analysis.ablate",
+                    ("source", "statistic", "q", "change", "lower", "upper"))
+    arguments.axes("ax", ax)
+    arguments.choice("statistic", statistic, ("restricted_mean", "quantile"))
+    if statistic == "quantile" and q is None:
+        raise ValueError("q must be a quantile level such as 0.9 when statistic='quantile', "
+                         "got None")
+    if q is not None:
+        arguments.probability("q", q)
     ax = _axes(ax)
     rows = data[data["statistic"] == statistic]
     if q is not None:
@@ -323,6 +359,9 @@ def plot_timeline(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    arguments.results_like("results", results, ("journeys", "events"))
+    arguments.optional_text("candidate", candidate)
+    arguments.axes("ax", ax)
     ax = _axes(ax)
     ev = results.events
     if ev is None or len(ev) == 0:
@@ -384,6 +423,17 @@ def plot_comparison(
 
     >>> ax = plot_comparison({"now": results, "3 recruiters": results_3})  # doctest: +SKIP
     """
+    arguments.mapping("plot_comparison", runs, "{'now': a, 'what-if': b}")
+    for name, data in runs.items():
+        try:
+            arguments.results_or_frame("runs", data, "hiresim.analysis.survival")
+        except TypeError:
+            raise TypeError(f"runs[{name!r}] must be a hiresim.Results or a DataFrame from "
+                            f"hiresim.analysis.survival, got {type(data).__name__}") from None
+    arguments.axes("ax", ax)
+    arguments.choice("days", days, DAYS_KINDS)
+    arguments.probability("ci", ci)
+    arguments.flag("band", band)
     ax = _axes(ax)
     for name, data in runs.items():
         plot_survival(data, ax=ax, days=days, ci=ci, label=str(name), band=band)

@@ -66,9 +66,16 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
         >>> sorted(res.journeys["outcome"].unique())[:1]
         ['advance']
     """
+    from hiresim import arguments as check
+
+    replications = check.whole("replications", replications, 1)
+    seed = check.seed("seed", seed)
+    workers = check.workers("workers", workers)
+    chunk_size = check.whole("chunk_size", chunk_size, 1, none=True)
+    progress = check.flag("progress", progress)
+    event_log = check.flag("event_log", event_log)
     sc = load_scenario(scenario)
-    if replications < 1:
-        raise ValueError(f"replications must be >= 1, got {replications}")
+    force = check.flag("force", force)
     check_size(sc, replications, event_log, force)
     payload = worker_payload(sc)
     chunks = plan_chunks(replications, workers, chunk_size)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from hiresim import arguments
+
 if TYPE_CHECKING:
     from hiresim.results import JourneysLike, ResultsLike
 
@@ -52,10 +54,16 @@ def _business_clock(t: np.ndarray) -> np.ndarray:
     return np.busday_count(_EPOCH, day).astype(float) + np.where(np.is_busday(day), frac, 0.0)
 
 
-def check_days(days: str) -> str:
-    if days not in DAYS_KINDS:
-        raise ValueError(f"days must be one of {DAYS_KINDS}, got {days!r}")
-    return days
+def check_days(days: str, name: str = "days") -> str:
+    return arguments.choice(name, days, DAYS_KINDS)
+
+
+def check_bootstrap(ci: float, n_boot: int, seed: int | None) -> None:
+    """The arguments of a bootstrap interval: ``ci`` in (0, 1), ``n_boot >= 1`` resamples,
+    ``seed`` None or a whole number >= 0."""
+    arguments.probability("ci", ci)
+    arguments.whole("n_boot", n_boot, 1)
+    arguments.seed("seed", seed, none=True)
 
 
 def as_list(by: str | Sequence[str] | None) -> list[str]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hiresim import arguments
 from hiresim.analysis._common import as_list, groups
 from hiresim.causes import CAUSES, cause_columns
 
@@ -54,6 +55,8 @@ def attribution(results: ResultsLike, by: str | Sequence[str] | None = None) -> 
     >>> a = attribution(results, by="round")                      # doctest: +SKIP
     >>> a.pivot(index="cause", columns="round", values="share")    # doctest: +SKIP
     """
+    arguments.results_like("results", results)
+    arguments.columns("by", by)
     by = as_list(by)
     if "stage" in by:
         table, cols = _stage_table(results, by)
@@ -110,6 +113,8 @@ def cause_intervals(results: ResultsLike, nonzero: bool = True) -> pd.DataFrame:
     >>> ci = cause_intervals(results)                              # doctest: +SKIP
     >>> ci.groupby(["stage", "cause"], observed=True)["days"].sum()  # doctest: +SKIP
     """
+    arguments.results_like("results", results, ("events",))
+    arguments.flag("nonzero", nonzero)
     ev = results.events
     cols = cause_columns(ev.columns, "wt_")
     rename = {

@@ -13,8 +13,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hiresim import arguments
 from hiresim.analysis import _km
-from hiresim.analysis._common import as_list, check_days, groups, replication_codes, waits
+from hiresim.analysis._common import (
+    as_list,
+    check_bootstrap,
+    check_days,
+    groups,
+    replication_codes,
+    waits,
+)
 
 if TYPE_CHECKING:
     from hiresim.results import JourneysLike
@@ -60,7 +68,10 @@ def survival(
     >>> km = survival(results, by="round")                       # doctest: +SKIP
     >>> km.loc[km["days"] <= 14].groupby("round")["survival"].last()  # doctest: +SKIP
     """
+    arguments.results_like("results", results)
+    arguments.columns("by", by)
     check_days(days)
+    arguments.probability("ci", ci)
     by = as_list(by)
     table = waits(results, by, days)
     frames = []
@@ -112,10 +123,13 @@ def quantiles(
     1  quantile  0.9  17.85  16.90  19.11
     2  restricted_mean NaN 8.13 7.80 8.49
     """
+    arguments.results_like("results", results)
+    qs = np.asarray(arguments.probabilities("q", q), dtype=float)
+    arguments.columns("by", by)
+    check_bootstrap(ci, n_boot, seed)
     check_days(days)
-    qs = np.asarray(q, dtype=float).ravel()
-    if ((qs <= 0) | (qs >= 1)).any():
-        raise ValueError(f"quantile levels must be in (0, 1), got {q!r}")
+    arguments.flag("mean", mean)
+    arguments.number("tau", tau, 0.0, above=True, none=True)
     by = as_list(by)
     table = waits(results, by, days)
     universe = np.unique(table["replication"].to_numpy())

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from hiresim import arguments
 from hiresim.analysis import _km
 from hiresim.analysis._common import (
     DAY,
     NOT_HEARD,
     as_list,
+    check_bootstrap,
     check_days,
     groups,
     replication_codes,
@@ -31,7 +33,6 @@ from hiresim.scenario import WEEKDAYS
 
 if TYPE_CHECKING:
     from hiresim.results import JourneysLike, ResultsLike
-
 
 
 def _heard_table(results: JourneysLike, by: list[str], days: str) -> pd.DataFrame:
@@ -46,13 +47,16 @@ def _heard_table(results: JourneysLike, by: list[str], days: str) -> pd.DataFram
 
 def promise(
     results: JourneysLike,
-    confidence: float = 0.9,
+    confidence: float | Sequence[float] = 0.9,
     by: str | Sequence[str] | None = None,
     ci: float = 0.95,
     n_boot: int = 500,
     seed: int | None = 0,
 ) -> pd.DataFrame:
     """Days within which a share ``confidence`` of candidates hears back after an interview.
+
+    ``confidence`` is one share (``0.9``) or several (``[0.5, 0.8, 0.9]``: one row per share,
+    all from the same bootstrap resamples, so each equals the call with that share alone).
 
     Withdrawn and ghosted candidates count as *not heard* (ever); waits open at the horizon are
     censored. ``days`` is the smallest time at which the share heard reaches ``confidence``;
@@ -62,7 +66,8 @@ def promise(
 
     Returns
     -------
-    DataFrame: group columns, ``days_kind`` (``"calendar"``/``"business"``), ``confidence``,
+    DataFrame, one row per days kind, group and confidence (in the order given): group
+    columns, ``days_kind`` (``"calendar"``/``"business"``), ``confidence``,
     ``days``, ``lower``, ``upper`` (bootstrap over replications), ``promise_days``, ``p_heard``
     (share heard within ``promise_days``, at least ``confidence``), ``p_never`` (share withdrawn
     or ghosted).
@@ -74,39 +79,44 @@ def promise(
     0  calendar         0.9  19.4   18.1   21.0          20.0    0.903    0.041
     1  business         0.9  13.9   13.0   15.0          14.0    0.905    0.041
     """
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    arguments.results_like("results", results)
+    confidences = arguments.probabilities("confidence", confidence, empty=False)
+    arguments.columns("by", by)
+    check_bootstrap(ci, n_boot, seed)
     by = as_list(by)
     rows = []
     for kind in ("calendar", "business"):
         table = _heard_table(results, by, kind)
         universe = np.unique(table["replication"].to_numpy())
         weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
-        level = np.array([1.0 - confidence])
+        levels = 1.0 - np.array(confidences)
         for key, sub in groups(table, by):
             time = sub["time"].to_numpy()
             event = sub["event"].to_numpy()
             rep = replication_codes(sub["replication"].to_numpy(), universe)
             times, s = next(_km.km_curves(time, event, rep, np.ones((1, universe.size))))
-            point = _km.curve_quantiles(times, s, level)[0, 0]
+            points = _km.curve_quantiles(times, s, levels)[0]
             curves = _km.km_curves(time, event, rep, weights)
-            boot = np.concatenate([_km.curve_quantiles(t, b, level) for t, b in curves])
+            boot = np.concatenate([_km.curve_quantiles(t, b, levels) for t, b in curves])
             lo, hi = _km.percentile_interval(boot, ci)
-            whole = np.ceil(point - _km.EPS) if np.isfinite(point) else np.nan
-            heard = 1.0 - _km.step_value(times, s, [whole])[0, 0] if np.isfinite(whole) else np.nan
-            rows.append(
-                {
-                    **key,
-                    "days_kind": kind,
-                    "confidence": confidence,
-                    "days": point,
-                    "lower": lo[0],
-                    "upper": hi[0],
-                    "promise_days": whole,
-                    "p_heard": heard,
-                    "p_never": float(np.mean(np.isinf(time))) if time.size else np.nan,
-                }
-            )
+            for k, confidence_k in enumerate(confidences):
+                point = points[k]
+                whole = np.ceil(point - _km.EPS) if np.isfinite(point) else np.nan
+                heard = (1.0 - _km.step_value(times, s, [whole])[0, 0] if np.isfinite(whole)
+                         else np.nan)
+                rows.append(
+                    {
+                        **key,
+                        "days_kind": kind,
+                        "confidence": confidence_k,
+                        "days": point,
+                        "lower": lo[k],
+                        "upper": hi[k],
+                        "promise_days": whole,
+                        "p_heard": heard,
+                        "p_never": float(np.mean(np.isinf(time))) if time.size else np.nan,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -126,7 +136,10 @@ def p_heard_by(
     0.62
     >>> p_heard_by(results, [5, 10, 15], days_kind="business")    # doctest: +SKIP
     """
-    check_days(days_kind)
+    arguments.results_like("results", results)
+    _check_days_list(days)
+    check_days(days_kind, "days_kind")
+    arguments.columns("by", by)
     by = as_list(by)
     at = np.atleast_1d(np.asarray(days, dtype=float))
     table = _heard_table(results, by, days_kind)
@@ -146,6 +159,20 @@ def p_heard_by(
     if not by and np.ndim(days) == 0:
         return float(out["p_heard"].iloc[0])
     return out
+
+
+def _check_days_list(days: Any) -> None:
+    """``days`` of :func:`p_heard_by`: a number of days >= 0 or a sequence of them."""
+    allowed = "a number of days >= 0 or a sequence of them"
+    if isinstance(days, np.ndarray):
+        days = days.tolist()
+    values = days if isinstance(days, Sequence) and not isinstance(days, str) else [days]
+    for value in values:
+        try:
+            arguments.number("days", value, 0.0)
+        except (TypeError, ValueError) as exc:
+            shown = f"{value!r} in {days!r}" if values is days else repr(days)
+            raise type(exc)(f"days must be {allowed}, got {shown}") from None
 
 
 def end_of_week_deadline(interview_end: Any, hour: int = 17) -> np.ndarray:
@@ -183,6 +210,9 @@ def end_of_week_promise(
 
     >>> end_of_week_promise(results).set_index("interview_day")["p_kept"]  # doctest: +SKIP
     """
+    arguments.results_like("results", results)
+    arguments.whole("hour", hour, 0, 23)
+    check_bootstrap(ci, n_boot, seed)
     j = results.journeys
     start = j["interview_end"].to_numpy(dtype="datetime64[ns]")
     deadline = end_of_week_deadline(start, hour)
@@ -249,6 +279,7 @@ def candidate_loss(
     >>> loss = candidate_loss(results)                            # doctest: +SKIP
     >>> loss.by_wait[["start", "stop", "withdrawal_rate"]]          # doctest: +SKIP
     """
+    arguments.results_like("results", results, ("journeys", "candidates"))
     c = results.candidates
     final = c["final_outcome"].astype(str)
     declined = (

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from hiresim import arguments
 from hiresim.analysis import _km
-from hiresim.analysis._common import check_days, replication_codes, waits
+from hiresim.analysis._common import check_bootstrap, check_days, replication_codes, waits
 
 if TYPE_CHECKING:
     import os
@@ -92,10 +93,13 @@ def compare(
     >>> compare({"now": scenario, "weekly committee": scenario_b}, replications=300, seed=1)
     ... # doctest: +SKIP
     """
+    arguments.mapping("compare", runs, "{'now': a, 'what-if': b}")
+    qs = np.asarray(arguments.probabilities("q", q), dtype=float)
+    arguments.seed("seed", seed)  # also the simulations' seed: not None
+    check_bootstrap(ci, n_boot, seed)
+    arguments.whole("replications", replications, 1)
     check_days(days)
-    if not runs:
-        raise ValueError("compare needs at least one run")
-    qs = np.asarray(q, dtype=float).ravel()
+    arguments.number("tau", tau, 0.0, above=True, none=True)
     done: dict[str, ResultsLike] = {}
     for name, value in runs.items():
         if _is_results(value):
@@ -213,6 +217,23 @@ def ablate(
     import hiresim
     from hiresim.scenario import DELAY_SOURCES
 
+    if not callable(getattr(scenario, "without", None)):  # a Scenario (or one like it)
+        raise TypeError("scenario must be a hiresim.Scenario (hiresim.load_scenario reads a "
+                        f"file), got {type(scenario).__name__}")
+    if sources is not None:
+        listed = (None if isinstance(sources, str) or not isinstance(sources, Iterable)
+                  else list(sources))
+        if listed is None or not all(isinstance(s, str) for s in listed):
+            raise TypeError("sources must be None or a list of delay source names such as "
+                            f"['absence', 'approvals'], got {sources!r}")
+        sources = listed
+    arguments.whole("replications", replications, 1)
+    arguments.seed("seed", seed)
+    arguments.probabilities("q", q)
+    check_bootstrap(ci, n_boot, seed)
+    check_days(days)
+    arguments.callable_or_none("step", step)
+    arguments.flag("timings", timings)
     # the built-in sources, then the scenario's user mechanisms (switched off by name)
     own = list(getattr(scenario, "extensions", None) or ())
     chosen = list([*DELAY_SOURCES, *own] if sources is None else sources)
