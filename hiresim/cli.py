@@ -237,8 +237,10 @@ def main() -> None:
               help="Local worker processes (default: this process).")
 @click.option("--out", type=click.Path(file_okay=False), help="Write Parquet + manifest here.")
 @click.option("--no-events", is_flag=True, help="Do not keep the per-activity event log.")
+@click.option("--force", is_flag=True,
+              help="Run even if the run's estimated size is above the limits.")
 def run(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-        workers: int | None, out: str | None, no_events: bool) -> None:
+        workers: int | None, out: str | None, no_events: bool, force: bool) -> None:
     """Simulate SCENARIO (a TOML file) or --preset NAME and print time-to-feedback.
 
     \b
@@ -249,12 +251,9 @@ def run(scenario: str | None, preset_name: str | None, replications: int, seed: 
     from hiresim.runner import simulate
 
     sc = _load(scenario, preset_name)
-    try:
+    with _guard():
         results = simulate(sc, replications=replications, seed=seed, workers=workers,
-                           progress=sys.stderr.isatty(), event_log=not no_events)
-    except KeyboardInterrupt:
-        errors.print("interrupted")
-        sys.exit(EXIT_FAILURE)
+                           progress=sys.stderr.isatty(), event_log=not no_events, force=force)
     console.print(feedback_table(results, f"{sc.name}: time to feedback ({replications} "
                                           f"replications, seed {seed})"))
     if out:
@@ -271,9 +270,13 @@ def validate(scenario: str) -> None:
     Example:
       hiresim validate my_company.toml
     """
+    from hiresim.sizing import check_size
+
     sc = _load(scenario, None)
+    with _guard():
+        size = check_size(sc)
     console.print(_line(("ok", "green"), f": {scenario} ({sc.name}: {len(sc.roles)} roles, "
-                                          f"{len(sc.rounds)} rounds)"))
+                                          f"{len(sc.rounds)} rounds; {size.describe()})"))
 
 
 @main.command()
@@ -440,6 +443,10 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
 
     sc = _load(scenario, preset_name)
     allowed = delay_sources(sc)
+    for old in sources:
+        if old in RENAMED_SOURCES:
+            errors.print(_line(("note", "yellow"), f": delay source {old!r} is now "
+                                                  f"{RENAMED_SOURCES[old]!r}"))
     sources = tuple(RENAMED_SOURCES.get(s, s) for s in sources)
     unknown = [s for s in sources if s not in allowed]
     if unknown:

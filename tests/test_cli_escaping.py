@@ -73,15 +73,26 @@ def check_output(result, name: str, code: int = 0) -> None:
 )
 def test_scenario_name_is_printed_literally(tmp_path, name, command):
     path = scenario_file(tmp_path, name)
-    check_output(invoke(*command, str(path)), name)
+    result = invoke(*command, str(path))
+    if plain(name) != name:  # a control character: the scenario itself is refused, cleanly
+        assert result.exit_code == 2, result.output
+        assert "control character" in result.output and "\x1b" not in result.output
+        return
+    check_output(result, name)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_compare_prints_labels_and_set_values_literally(tmp_path, name):
     # file names cannot hold "/": the label keeps the rest; the --set value is shown whole
     stem = name.replace("/", "_")
-    path = scenario_file(tmp_path, name, stem)
+    # the file's own name field stays plain (control characters are refused by the schema):
+    # the label comes from the file name, the hostile text from the file name and --set
+    path = scenario_file(tmp_path, "plain", stem)
     result = invoke("compare", str(path), "--set", f"name={name}", "-n", "1")
+    if plain(name) != name:  # --set name=<control characters> is refused, cleanly
+        assert result.exit_code == 2, result.output
+        assert "\x1b" not in result.output and "Traceback" not in result.output
+        return
     check_output(result, name)
     assert plain(stem) in result.output
 
