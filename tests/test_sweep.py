@@ -234,7 +234,7 @@ def test_resume_reruns_exactly_the_missing_units(base, reference, tmp_path):
     (out / "row-0002/journeys-r00000-00001.parquet").unlink()
     partial = out / "row-0002/.journeys-r00000-00001.parquet.999.tmp"
     partial.write_bytes(b"PAR1 half a file")
-    with pytest.raises(SweepError, match="row-0001/events-r00002-00003.parquet: missing"):
+    with pytest.raises(SweepError, match=r"row-0001/events-r00002-00003\.parquet: missing"):
         hs.read_sweep(out)
     interrupted = hs.read_sweep(out, verify=False)
     assert [(r, (c.start, c.stop)) for r, c in interrupted.missing()] == [(1, (2, 4)), (2, (0, 2))]
