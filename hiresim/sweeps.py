@@ -39,6 +39,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -117,6 +118,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: A CSV cell that pandas reads as a number when its whole column is numbers.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: CSV cells that pandas reads as booleans when its whole column is booleans.
+_BOOLEANS = {"true": True, "True": True, "TRUE": True,
+             "false": False, "False": False, "FALSE": False}
+
+
+def _csv_cell(value: Any) -> Any:
+    """One cell of a CSV column that pandas left as text (a column that mixes JSON and other
+    values), typed on its own: JSON if it parses as JSON (``["Tue", "Thu"]``, ``3``, ``2.5``,
+    ``true``), else a number or boolean as pandas writes them (``.5``, ``True``), else the
+    text. Cells pandas already typed are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    else:
+        if not (isinstance(parsed, float) and not math.isfinite(parsed)):  # NaN, Infinity
+            return parsed
+    if text in _BOOLEANS:
+        return _BOOLEANS[text]
+    if _NUMBER.fullmatch(text):  # not JSON: "+3", "007", ".5", "5."
+        return int(text) if text.lstrip("+-").isdigit() else float(text)
+    return value
+
+
 def _unfloat(column: pd.Series) -> list[Any]:
     """A column's cells, whole numbers of a float column as ints (pandas makes ints with NaN
     floats)."""
@@ -133,9 +163,11 @@ def read_overrides(
 
     ``overrides`` is a DataFrame, a list of dicts, or the path of a CSV file; columns are dotted
     paths and missing cells (NaN, None, empty) mean "keep the base value". CSV cells holding JSON
-    (``{"dist": "exponential", "mean": 2}``, ``[1, 2]``) are parsed.
+    (``{"dist": "exponential", "mean": 2}``, ``[1, 2]``) are parsed, each cell on its own: in a
+    column that mixes JSON and plain values a number stays a number (see :func:`_csv_cell`).
     """
     label = "overrides"
+    from_csv = isinstance(overrides, str | os.PathLike)
     if isinstance(overrides, str | os.PathLike):
         label = str(overrides)
         path = Path(overrides)
@@ -148,6 +180,8 @@ def read_overrides(
     if isinstance(overrides, pd.DataFrame):
         columns = [str(c) for c in overrides.columns]
         cells = [_unfloat(overrides.iloc[:, k]) for k in range(len(columns))]
+        if from_csv:
+            cells = [[_csv_cell(v) for v in column] for column in cells]
         records = [{c: cells[k][i] for k, c in enumerate(columns)} for i in range(len(overrides))]
     elif isinstance(overrides, Mapping):
         raise TypeError(
