@@ -717,9 +717,10 @@ def sweep(
         workers: ``None`` (this process), an int (that many local processes, started with
             ``spawn``), or any :class:`concurrent.futures.Executor` (e.g. a Dask
             ``Client.get_executor()``). Files are written by this process only.
-        resume: continue the sweep already in ``out``: run only the units without files. Safe
-            to pass always (a new directory is simply started); an ``out`` holding another sweep
-            is an error.
+        resume: continue the sweep already in ``out``: run only the units that are not done
+            (no record, or files that do not match it: every checksum is verified, and damaged
+            units are named in a :class:`SweepWarning`). Safe to pass always (a new directory
+            is simply started); an ``out`` holding another sweep is an error.
         chunk_size: replications per unit (default :func:`default_chunk_size`; on resume, the
             directory's).
         event_log: keep the per-activity event log (``events`` tables; big). Default off.
