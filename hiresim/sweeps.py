@@ -545,13 +545,12 @@ class Sweep:
         return json.loads(record_file.read_text(encoding="utf-8"))["files"].get(table)
 
     def _read_parquet(self, file: Path) -> pd.DataFrame:
-        try:
-            return pd.read_parquet(file)
-        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid, ArrowIOError
+        frame = _load_parquet(file)
+        if isinstance(frame, str):
             raise SweepError(
-                f"{file}: not a readable Parquet file ({type(exc).__name__}: {exc}); run the "
-                "sweep again with resume=True to redo its unit"
-            ) from None
+                f"{file}: {frame}; run the sweep again with resume=True to redo its unit"
+            )
+        return frame
 
     def _damaged_error(self, problems: list[str]) -> SweepError:
         return SweepError(
@@ -832,7 +831,7 @@ def _to_run(result: Sweep) -> list[tuple[int, range]]:
     readable ones get their record, the others are run again; then the manifest says that the
     sweep has records.
     """
-    todo, damaged = [], []
+    todo, damaged, redone = [], [], []
     for row, reps in result.units():
         state, problems = result.check(row, reps)
         if state == "unrecorded":
@@ -840,20 +839,29 @@ def _to_run(result: Sweep) -> list[tuple[int, range]]:
             state = "damaged" if problems else "done"
         if state == "damaged":
             damaged += problems
+            redone.append(f"row {row} replications {_span(reps)}")
         if state != "done":
             todo.append((row, reps))
     if not result.checksummed:
         result.manifest[RECORDS] = "sha256"
         _write_json(result.path / MANIFEST, result.manifest)
     if damaged:
-        units = sorted({p.split(": ", 1)[0].rsplit("/", 1)[0] for p in damaged})
         warnings.warn(
-            f"{result.path}: {_listing(damaged, 'damaged file')}; running their units again "
-            f"(in {', '.join(units)})",
+            f"{result.path}: {_listing(damaged, 'damaged file')}; running "
+            f"{'this unit' if len(redone) == 1 else f'these {len(redone)} units'} again: "
+            f"{', '.join(redone)}",
             SweepWarning,
             stacklevel=3,
         )
     return todo
+
+
+def _load_parquet(file: Path) -> pd.DataFrame | str:
+    """The table in ``file``, or what is wrong with it."""
+    try:
+        return pd.read_parquet(file)
+    except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid, ArrowIOError
+        return f"not a readable Parquet file ({type(exc).__name__}: {exc})"
 
 
 def _record_unrecorded(result: Sweep, row: int, reps: range) -> list[str]:
@@ -864,10 +872,9 @@ def _record_unrecorded(result: Sweep, row: int, reps: range) -> list[str]:
     for name in TABLES:
         file = folder / _unit_name(name, reps)
         label = file.relative_to(result.path).as_posix()
-        try:
-            frame = result._read_parquet(file)
-        except SweepError as exc:
-            problems.append(f"{label}: {str(exc).split(': ', 1)[1].split('; run', 1)[0]}")
+        frame = _load_parquet(file)
+        if isinstance(frame, str):
+            problems.append(f"{label}: {frame}")
             continue
         if "replication" in frame and not frame["replication"].isin(reps).all():
             problems.append(f"{label}: holds replications other than {_span(reps)}")
