@@ -292,11 +292,36 @@ def local_pool(workers: int) -> Executor:
     exec and receive work by pickling, so they never re-run the caller's main module — a
     script without an ``if __name__ == "__main__":`` guard, a script fed on standard input and
     a notebook all work. They exit when idle for :data:`POOL_IDLE_SECONDS` and when this
-    process dies. Asking for another size resizes the same pool.
+    process dies (see :func:`_exit_with_parent`). Asking for another size resizes the same pool.
     """
     from loky import get_reusable_executor
 
-    return get_reusable_executor(max_workers=workers, timeout=POOL_IDLE_SECONDS, reuse=True)
+    return get_reusable_executor(max_workers=workers, timeout=POOL_IDLE_SECONDS, reuse=True,
+                                 initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+
+#: Seconds between a local worker's checks that the process whose pool it is in still lives.
+PARENT_CHECK_SECONDS = 0.25
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Run by each local worker as it starts: a daemon thread ends the worker once ``parent``
+    (the process that started it) is gone, even in the middle of a unit.
+
+    loky's workers do not watch their parent: killed with SIGKILL, it would leave them to
+    finish their units and then wait for more until the idle timeout, and loky's resource
+    tracker with them (it lives while a worker holds its pipe). A dead parent's children are
+    given another parent, so ``os.getppid()`` changes (POSIX; on Windows this is a no-op).
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="hiresim-exit-with-parent", daemon=True).start()
 
 
 def _progress(n: int) -> Any:

@@ -7,10 +7,19 @@ uses the same seed and the same replication indices, so rows differ only through
 
 The unit of work is one row times one chunk of replications. Each finished unit is written to
 Parquet under the output directory as soon as it completes, each file first to a temporary name
-in the same directory, flushed to disk, then renamed (atomic on POSIX and Windows). A unit counts
-as done only when all its table files exist under their final names, so a sweep killed at any
-moment (even by SIGKILL in the middle of a write) resumes with ``resume=True`` without losing,
-duplicating or reading a partial replication.
+in the same directory, flushed to disk, then renamed (atomic on POSIX and Windows). After the
+unit's files, its *record* ``unit-rAAAAA-BBBBB.json`` is written the same way: the size and
+SHA-256 of each file, the row, the replications and the sweep's identity. A unit counts as done
+only when its record exists and every file matches it, so a sweep killed at any moment (even by
+SIGKILL in the middle of a write, or between the files and the record) resumes with
+``resume=True`` without losing, duplicating or reading a partial replication, and a file
+truncated, overwritten or copied from another unit afterwards is noticed (resume runs its unit
+again and says so; reading it raises :class:`SweepError` naming the file).
+
+Why a record per unit, written last, rather than checksums in the manifest: each record is
+written once, atomically, by the one process that writes the unit's files, so a kill leaves
+either the whole record (describing files already renamed and fsynced) or none (the unit is run
+again); the manifest, which identifies the sweep, is never rewritten while units are running.
 
 Layout of ``DIR``::
 
@@ -18,6 +27,7 @@ Layout of ``DIR``::
     row-0000/journeys-r00000-00049.parquet       row 0, replications 0..49
     row-0000/candidates-r00000-00049.parquet
     row-0000/events-r00000-00049.parquet         (empty when event_log=False)
+    row-0000/unit-r00000-00049.json              record: sizes and SHA-256 (written last)
     row-0000/journeys-r00050-00099.parquet
     ...
 """
@@ -25,9 +35,11 @@ Layout of ``DIR``::
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -42,7 +54,7 @@ from hiresim.results import TABLES, Results, dependency_versions
 from hiresim.runner import build_tables, concat_frames, fixed_chunks, run_units, worker_payload
 from hiresim.scenario import Scenario, ScenarioError, load_scenario
 
-__all__ = ["Sweep", "SweepError", "read_sweep", "sweep"]
+__all__ = ["Sweep", "SweepError", "SweepWarning", "read_sweep", "sweep"]
 
 #: Name of the manifest file in a sweep directory.
 MANIFEST = "sweep.json"
@@ -52,10 +64,25 @@ FORMAT = "hiresim-sweep/1"
 _IDENTITY = ("format", "base", "overrides", "seed", "replications", "chunk_size", "event_log")
 #: Temporary files are named ``.<final name>.<pid>.tmp``; resume removes any left behind.
 _TMP_SUFFIX = ".tmp"
+#: Manifest field saying that every unit has a record (sizes and checksums of its files).
+#: Sweeps written before records existed lack it; see :func:`read_sweep`.
+RECORDS = "records"
+#: Format tag of a unit's record.
+RECORD_FORMAT = "hiresim-sweep-unit/1"
+#: Bytes read at a time when computing a checksum.
+_BLOCK = 1 << 20
+#: Problems listed in one message at most.
+_SHOWN = 10
 
 
 class SweepError(ValueError):
-    """A sweep directory that cannot be used as asked (another sweep's, or not a sweep)."""
+    """A sweep directory that cannot be used as asked (another sweep's, not a sweep, or with
+    files that do not match their records)."""
+
+
+class SweepWarning(UserWarning):
+    """Something about a sweep directory worth knowing that does not stop the sweep: units
+    run again because their files were damaged, a sweep written without checksums."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,6 +118,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: A CSV cell that pandas reads as a number when its whole column is numbers.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: CSV cells that pandas reads as booleans when its whole column is booleans.
+_BOOLEANS = {"true": True, "True": True, "TRUE": True,
+             "false": False, "False": False, "FALSE": False}
+
+
+def _csv_cell(value: Any) -> Any:
+    """One cell of a CSV column that pandas left as text (a column that mixes JSON and other
+    values), typed on its own: JSON if it parses as JSON (``["Tue", "Thu"]``, ``3``, ``2.5``,
+    ``true``), else a number or boolean as pandas writes them (``.5``, ``True``), else the
+    text. Cells pandas already typed are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    else:
+        if not (isinstance(parsed, float) and not math.isfinite(parsed)):  # NaN, Infinity
+            return parsed
+    if text in _BOOLEANS:
+        return _BOOLEANS[text]
+    if _NUMBER.fullmatch(text):  # not JSON: "+3", "007", ".5", "5."
+        return int(text) if text.lstrip("+-").isdigit() else float(text)
+    return value
+
+
 def _unfloat(column: pd.Series) -> list[Any]:
     """A column's cells, whole numbers of a float column as ints (pandas makes ints with NaN
     floats)."""
@@ -107,9 +163,11 @@ def read_overrides(
 
     ``overrides`` is a DataFrame, a list of dicts, or the path of a CSV file; columns are dotted
     paths and missing cells (NaN, None, empty) mean "keep the base value". CSV cells holding JSON
-    (``{"dist": "exponential", "mean": 2}``, ``[1, 2]``) are parsed.
+    (``{"dist": "exponential", "mean": 2}``, ``[1, 2]``) are parsed, each cell on its own: in a
+    column that mixes JSON and plain values a number stays a number (see :func:`_csv_cell`).
     """
     label = "overrides"
+    from_csv = isinstance(overrides, str | os.PathLike)
     if isinstance(overrides, str | os.PathLike):
         label = str(overrides)
         path = Path(overrides)
@@ -122,6 +180,8 @@ def read_overrides(
     if isinstance(overrides, pd.DataFrame):
         columns = [str(c) for c in overrides.columns]
         cells = [_unfloat(overrides.iloc[:, k]) for k in range(len(columns))]
+        if from_csv:
+            cells = [[_csv_cell(v) for v in column] for column in cells]
         records = [{c: cells[k][i] for k, c in enumerate(columns)} for i in range(len(overrides))]
     elif isinstance(overrides, Mapping):
         raise TypeError(
@@ -166,6 +226,32 @@ def _unit_name(table: str, reps: range) -> str:
     return f"{table}-r{reps.start:05d}-{reps.stop - 1:05d}.parquet"
 
 
+def _record_name(reps: range) -> str:
+    return f"unit-r{reps.start:05d}-{reps.stop - 1:05d}.json"
+
+
+def _span(reps: range) -> str:
+    return f"{reps.start}-{reps.stop - 1}"
+
+
+def _sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks of :data:`_BLOCK` bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sweep_id(manifest: Mapping[str, Any]) -> str:
+    """A digest of what identifies a sweep (:data:`_IDENTITY`): a unit's record names the
+    sweep it belongs to, so that a unit copied from another sweep is not taken for one of this
+    sweep's."""
+    identity = {key: manifest.get(key) for key in _IDENTITY}
+    text = json.dumps(identity, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def default_chunk_size(replications: int) -> int:
     """Replications per unit when not given: about 4 units per row, at most 50 replications.
 
@@ -192,19 +278,25 @@ def _write_parquet(frame: pd.DataFrame, fh: BinaryIO) -> None:
     frame.to_parquet(fh, index=False)
 
 
-def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write via ``write(file)`` to a temporary file next to ``path``, fsync, then rename."""
+def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> dict[str, Any]:
+    """Write via ``write(file)`` to a temporary file next to ``path``, fsync, then rename.
+
+    Returns the file's ``bytes`` and ``sha256``, computed from the temporary file once it is on
+    disk (what the final name then holds).
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP_SUFFIX}")
     try:
         with open(tmp, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        stamp = {"bytes": tmp.stat().st_size, "sha256": _sha256(tmp)}
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+    return stamp
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -212,12 +304,39 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     _atomic_write(path, lambda fh: fh.write(text))
 
 
-def _write_unit(root: Path, row: int, reps: range, tables: dict[str, pd.DataFrame]) -> None:
+def _write_unit(
+    root: Path, row: int, reps: range, tables: dict[str, pd.DataFrame], sweep_id: str
+) -> None:
+    """Write a unit's tables, then its record (each file atomically).
+
+    A record left from an earlier run of the unit is removed first, so that at no moment a
+    record describes files other than those it was written for: a kill before the new record
+    is in place leaves the unit without one, and it is run again.
+    """
     folder = _row_dir(root, row)
     folder.mkdir(parents=True, exist_ok=True)
+    record = folder / _record_name(reps)
+    if record.exists():
+        record.unlink()
+        _fsync_dir(folder)
+    files: dict[str, Any] = {}
     for name in TABLES:
-        _atomic_write(folder / _unit_name(name, reps), functools.partial(
-            _write_parquet, tables[name]))
+        file = folder / _unit_name(name, reps)
+        files[name] = {
+            "name": file.name,
+            **_atomic_write(file, functools.partial(_write_parquet, tables[name])),
+        }
+    _write_json(record, _unit_record(sweep_id, row, reps, files))
+
+
+def _unit_record(sweep_id: str, row: int, reps: range, files: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": RECORD_FORMAT,
+        "sweep": sweep_id,
+        "row": int(row),
+        "replications": [reps.start, reps.stop],
+        "files": files,
+    }
 
 
 def _remove_temporaries(root: Path) -> int:
@@ -282,22 +401,104 @@ class Sweep:
         chunks = fixed_chunks(self.replications, self.chunk_size)
         return [(row, reps) for row in range(len(self)) for reps in chunks]
 
-    def done(self, row: int, reps: range) -> bool:
-        """Whether unit ``(row, reps)`` has all its files (each written atomically)."""
-        folder = _row_dir(self.path, row)
-        return all((folder / _unit_name(name, reps)).is_file() for name in TABLES)
+    @functools.cached_property
+    def sweep_id(self) -> str:
+        """The digest of the sweep's identity that every unit's record carries."""
+        return _sweep_id(self.manifest)
 
-    def missing(self) -> list[tuple[int, range]]:
-        """The units still to run (what ``resume=True`` would run)."""
-        return [(row, reps) for row, reps in self.units() if not self.done(row, reps)]
+    @property
+    def checksummed(self) -> bool:
+        """Whether the sweep was written with a record (sizes, SHA-256) for every unit; sweeps
+        of hiresim versions before records were introduced have none (see :func:`read_sweep`)."""
+        return RECORDS in self.manifest
+
+    def check(self, row: int, reps: range, checksums: bool = True) -> tuple[str, list[str]]:
+        """The state of unit ``(row, reps)`` and what is wrong with it.
+
+        Returns ``(state, problems)``, ``state`` one of
+
+        - ``"done"``: its record is there and every file matches it (its size and, with
+          ``checksums``, its SHA-256; without, only sizes are compared);
+        - ``"absent"``: no record: never run, or interrupted before its record was written
+          (files it left are not used, and are overwritten when it runs);
+        - ``"damaged"``: a record is there but a file is missing, has another size or
+          checksum, or the record is unreadable or belongs to another unit or sweep;
+        - ``"unrecorded"``: a sweep written without records (:attr:`checksummed` false) whose
+          files are all there; they can only be checked by reading them.
+
+        Each problem names the file (relative to the sweep directory) and what is wrong.
+        """
+        folder = _row_dir(self.path, row)
+        record_file = folder / _record_name(reps)
+        label = record_file.relative_to(self.path).as_posix()
+        if not record_file.is_file():
+            if not self.checksummed and all(
+                (folder / _unit_name(name, reps)).is_file() for name in TABLES
+            ):
+                return "unrecorded", []
+            return "absent", []
+        try:
+            record = json.loads(record_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return "damaged", [f"{label}: unreadable record ({exc})"]
+        if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
+            return "damaged", [f"{label}: not a unit record of this format ({RECORD_FORMAT})"]
+        if record.get("sweep") != self.sweep_id:
+            return "damaged", [f"{label}: the record of another sweep (copied here?)"]
+        if record.get("row") != row or record.get("replications") != [reps.start, reps.stop]:
+            other = f"row {record.get('row')}, replications {record.get('replications')}"
+            return "damaged", [f"{label}: the record of another unit ({other}; copied here?)"]
+        problems = []
+        files = record.get("files") or {}
+        for name in TABLES:
+            problem = self._file_problem(folder / _unit_name(name, reps), files.get(name),
+                                         checksums)
+            if problem:
+                problems.append(problem)
+        return ("damaged", problems) if problems else ("done", [])
+
+    def _file_problem(self, file: Path, stamp: Any, checksum: bool) -> str | None:
+        """What is wrong with ``file`` against its entry ``stamp`` of a unit record, if
+        anything: it is missing, has another size or (with ``checksum``) another SHA-256."""
+        label = file.relative_to(self.path).as_posix()
+        if not isinstance(stamp, dict) or stamp.get("name") != file.name:
+            return f"{label}: not in the unit's record"
+        try:
+            size = file.stat().st_size
+        except FileNotFoundError:
+            return f"{label}: missing (its unit's record lists it)"
+        if size != stamp.get("bytes"):
+            return (f"{label}: size mismatch: {size} bytes, the record says {stamp.get('bytes')}"
+                    " (truncated, overwritten or replaced since it was written)")
+        if checksum and _sha256(file) != stamp.get("sha256"):
+            return (f"{label}: checksum mismatch: its SHA-256 is not the recorded one "
+                    "(changed or replaced since it was written)")
+        return None
+
+    def done(self, row: int, reps: range, verify: bool = True) -> bool:
+        """Whether unit ``(row, reps)`` is finished: its record is there and its files match it
+        (sizes and SHA-256; only sizes with ``verify=False``). See :meth:`check`."""
+        return self.check(row, reps, checksums=verify)[0] in ("done", "unrecorded")
+
+    def missing(self, verify: bool = True) -> list[tuple[int, range]]:
+        """The units still to run (what ``resume=True`` would run): those without a record
+        and those whose files do not match theirs (sizes only with ``verify=False``)."""
+        return [(row, reps) for row, reps in self.units() if not self.done(row, reps, verify)]
+
+    def verify(self) -> list[str]:
+        """Every problem with the units that have a record (missing files, sizes, SHA-256
+        checksums), one line per file; empty when all is well. Units not run yet are not
+        problems (see :meth:`missing`)."""
+        return [problem for row, reps in self.units() for problem in self.check(row, reps)[1]]
 
     @property
     def complete(self) -> bool:
+        """Whether every unit is done (every file's checksum verified)."""
         return not self.missing()
 
     def __repr__(self) -> str:
         units = self.units()
-        done = len(units) - len(self.missing())
+        done = len(units) - len(self.missing(verify=False))
         return (
             f"Sweep({str(self.path)!r}, rows={len(self)}, replications={self.replications}, "
             f"seed={self.seed}, units={done}/{len(units)} done)"
@@ -311,17 +512,51 @@ class Sweep:
         return int(row)
 
     def _read(self, row: int, table: str) -> pd.DataFrame:
+        """The ``table`` of ``row``, each file checked against its unit's record (size and
+        SHA-256) just before it is read."""
         row = self._check_row(row)
         chunks = fixed_chunks(self.replications, self.chunk_size)
-        absent = [reps for reps in chunks if not self.done(row, reps)]
+        states = {reps: self.check(row, reps, checksums=False) for reps in chunks}
+        damaged = [p for state, problems in states.values() if state == "damaged"
+                   for p in problems]
+        if damaged:
+            raise self._damaged_error(damaged)
+        absent = [reps for reps, (state, _) in states.items() if state == "absent"]
         if absent:
-            spans = ", ".join(f"{r.start}-{r.stop - 1}" for r in absent)
+            spans = ", ".join(_span(r) for r in absent)
             raise SweepError(
                 f"{self.path}: row {row} is incomplete (replications {spans} "
                 "missing); run the sweep again with resume=True"
             )
         folder = _row_dir(self.path, row)
-        return concat_frames([pd.read_parquet(folder / _unit_name(table, reps)) for reps in chunks])
+        frames = []
+        for reps in chunks:
+            file = folder / _unit_name(table, reps)
+            if states[reps][0] == "done":
+                stamp = self._stamp(row, reps, table)
+                problem = self._file_problem(file, stamp, checksum=True)
+                if problem:
+                    raise self._damaged_error([problem])
+            frames.append(self._read_parquet(file))
+        return concat_frames(frames)
+
+    def _stamp(self, row: int, reps: range, table: str) -> Any:
+        record_file = _row_dir(self.path, row) / _record_name(reps)
+        return json.loads(record_file.read_text(encoding="utf-8"))["files"].get(table)
+
+    def _read_parquet(self, file: Path) -> pd.DataFrame:
+        frame = _load_parquet(file)
+        if isinstance(frame, str):
+            raise SweepError(
+                f"{file}: {frame}; run the sweep again with resume=True to redo its unit"
+            )
+        return frame
+
+    def _damaged_error(self, problems: list[str]) -> SweepError:
+        return SweepError(
+            f"{self.path}: {_listing(problems, 'damaged file')}; run the sweep again with "
+            "resume=True to redo their units"
+        )
 
     def results(self, row: int) -> Results:
         """The :class:`Results` of one row, as :func:`hiresim.simulate` of its scenario gives.
@@ -395,15 +630,58 @@ class _Journeys:
     journeys: pd.DataFrame
 
 
-def read_sweep(path: str | os.PathLike) -> Sweep:
-    """Open the sweep in directory ``path`` (complete or not) to load its rows."""
-    root = Path(path)
+def _listing(problems: list[str], what: str) -> str:
+    """``"2 damaged files: a: ...; b: ..."``, at most :data:`_SHOWN` of them."""
+    shown = "; ".join(problems[:_SHOWN])
+    more = f"; and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else ""
+    plural = "s" if len(problems) != 1 else ""
+    return f"{len(problems)} {what}{plural}: {shown}{more}"
+
+
+def read_sweep(path: str | os.PathLike, verify: bool = True) -> Sweep:
+    """Open the sweep in directory ``path`` (complete or not) to load its rows.
+
+    With ``verify`` (the default), every unit's record is checked against its files' sizes
+    (cheap: no file is read) and a mismatch raises :class:`SweepError` naming each damaged
+    file; :meth:`Sweep.results` and :meth:`Sweep.journeys` also check each file's SHA-256
+    before reading it, and :meth:`Sweep.verify` checks all of them. ``verify=False`` opens a
+    damaged sweep anyway (to look at :meth:`Sweep.missing` or :meth:`Sweep.verify`).
+
+    A sweep written before unit records existed (no ``records`` in its manifest) is read as
+    then: a unit is there when its files are, and a file that is not readable Parquet raises
+    :class:`SweepError` naming it; a :class:`SweepWarning` says that nothing more can be
+    checked. Resuming it (``resume=True``) reads every such unit once, records its checksums,
+    and runs again those that fail.
+    """
+    result = _open(Path(path))
+    if not result.checksummed:
+        warnings.warn(
+            f"{result.path}: written without checksums (by an older hiresim): its files are "
+            "only checked by reading them as Parquet; resume the sweep (resume=True) to record "
+            "their checksums",
+            SweepWarning,
+            stacklevel=2,
+        )
+    if verify:
+        problems = [
+            p for row, reps in result.units() for p in result.check(row, reps, checksums=False)[1]
+        ]
+        if problems:
+            raise result._damaged_error(problems)
+    return result
+
+
+def _open(root: Path) -> Sweep:
     file = root / MANIFEST
     if not file.is_file():
         raise SweepError(f"{root}: not a sweep directory (no {MANIFEST})")
-    manifest = json.loads(file.read_text(encoding="utf-8"))
-    if manifest.get("format") != FORMAT:
-        raise SweepError(f"{file}: unknown sweep format {manifest.get('format')!r}")
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SweepError(f"{file}: not a readable sweep manifest ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        format_ = manifest.get("format") if isinstance(manifest, dict) else None
+        raise SweepError(f"{file}: unknown sweep format {format_!r}")
     return Sweep(root, manifest)
 
 
@@ -438,9 +716,10 @@ def sweep(
         workers: ``None`` (this process), an int (that many local processes, started with
             ``spawn``), or any :class:`concurrent.futures.Executor` (e.g. a Dask
             ``Client.get_executor()``). Files are written by this process only.
-        resume: continue the sweep already in ``out``: run only the units without files. Safe
-            to pass always (a new directory is simply started); an ``out`` holding another sweep
-            is an error.
+        resume: continue the sweep already in ``out``: run only the units that are not done
+            (no record, or files that do not match it: every checksum is verified, and damaged
+            units are named in a :class:`SweepWarning`). Safe to pass always (a new directory
+            is simply started); an ``out`` holding another sweep is an error.
         chunk_size: replications per unit (default :func:`default_chunk_size`; on resume, the
             directory's).
         event_log: keep the per-activity event log (``events`` tables; big). Default off.
@@ -482,6 +761,7 @@ def sweep(
         "chunk_size": int(chunk_size),
         "event_log": bool(event_log),
         "versions": dependency_versions(),
+        RECORDS: "sha256",
     }
     manifest = json.loads(json.dumps(manifest, default=str))  # as it reads back from disk
     if existing is not None:
@@ -493,11 +773,11 @@ def sweep(
         result = Sweep(root, manifest)
     _remove_temporaries(root)
 
-    todo = result.missing()
+    todo = _to_run(result)
     total = len(result.units())
     bar = _progress(total, total - len(todo)) if progress else None
     try:
-        _execute(root, scenarios, todo, int(seed), bool(event_log), workers, bar)
+        _execute(result, scenarios, todo, int(seed), bool(event_log), workers, bar)
     finally:
         if bar is not None:
             bar.close()
@@ -516,7 +796,7 @@ def _existing_manifest(root: Path, resume: bool) -> dict[str, Any] | None:
                 "choose a new output directory"
             )
         return None
-    current = read_sweep(root).manifest
+    current = _open(root).manifest
     if not resume:
         raise SweepError(
             f"{root}: already holds a sweep; pass resume=True (CLI: --resume) to "
@@ -543,8 +823,70 @@ def _check_compatible(root: Path, existing: dict[str, Any], new: dict[str, Any])
         )
 
 
+def _to_run(result: Sweep) -> list[tuple[int, range]]:
+    """The units to run: those without a record and those whose files do not match it (every
+    checksum is verified), the latter named in a :class:`SweepWarning`.
+
+    In a sweep written without records, each unit whose files are all there is read once; the
+    readable ones get their record, the others are run again; then the manifest says that the
+    sweep has records.
+    """
+    todo, damaged, redone = [], [], []
+    for row, reps in result.units():
+        state, problems = result.check(row, reps)
+        if state == "unrecorded":
+            problems = _record_unrecorded(result, row, reps)
+            state = "damaged" if problems else "done"
+        if state == "damaged":
+            damaged += problems
+            redone.append(f"row {row} replications {_span(reps)}")
+        if state != "done":
+            todo.append((row, reps))
+    if not result.checksummed:
+        result.manifest[RECORDS] = "sha256"
+        _write_json(result.path / MANIFEST, result.manifest)
+    if damaged:
+        warnings.warn(
+            f"{result.path}: {_listing(damaged, 'damaged file')}; running "
+            f"{'this unit' if len(redone) == 1 else f'these {len(redone)} units'} again: "
+            f"{', '.join(redone)}",
+            SweepWarning,
+            stacklevel=3,
+        )
+    return todo
+
+
+def _load_parquet(file: Path) -> pd.DataFrame | str:
+    """The table in ``file``, or what is wrong with it."""
+    try:
+        return pd.read_parquet(file)
+    except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid, ArrowIOError
+        return f"not a readable Parquet file ({type(exc).__name__}: {exc})"
+
+
+def _record_unrecorded(result: Sweep, row: int, reps: range) -> list[str]:
+    """Check a unit of a sweep written without records by reading its files (readable
+    Parquet holding only the unit's replications); record their checksums if they pass."""
+    folder = _row_dir(result.path, row)
+    problems, files = [], {}
+    for name in TABLES:
+        file = folder / _unit_name(name, reps)
+        label = file.relative_to(result.path).as_posix()
+        frame = _load_parquet(file)
+        if isinstance(frame, str):
+            problems.append(f"{label}: {frame}")
+            continue
+        if "replication" in frame and not frame["replication"].isin(reps).all():
+            problems.append(f"{label}: holds replications other than {_span(reps)}")
+            continue
+        files[name] = {"name": file.name, "bytes": file.stat().st_size, "sha256": _sha256(file)}
+    if not problems:
+        _write_json(folder / _record_name(reps), _unit_record(result.sweep_id, row, reps, files))
+    return problems
+
+
 def _execute(
-    root: Path,
+    result: Sweep,
     scenarios: list[Scenario],
     todo: list[tuple[int, range]],
     seed: int,
@@ -561,7 +903,8 @@ def _execute(
     units = [(payloads[row], reps) for row, reps in todo]
     for k, columns in run_units(units, seed, workers, event_log, ordered=False):
         row, reps = todo[k]
-        _write_unit(root, row, reps, build_tables(columns, scenarios[row]))
+        _write_unit(result.path, row, reps, build_tables(columns, scenarios[row]),
+                    result.sweep_id)
         if bar is not None:
             bar.update(1)
 

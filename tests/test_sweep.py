@@ -17,7 +17,7 @@ import pytest
 
 import hiresim as hs
 from hiresim.results import TABLES
-from hiresim.sweeps import MANIFEST, SweepError, read_overrides
+from hiresim.sweeps import MANIFEST, SweepError, SweepWarning, read_overrides
 
 #: Every unit of a sweep runs through runner.run_chunk (serially, in this process): patch it
 #: to spy on what runs.
@@ -227,17 +227,21 @@ def test_resume_of_a_complete_sweep_runs_nothing(base, reference, monkeypatch):
 def test_resume_reruns_exactly_the_missing_units(base, reference, tmp_path):
     out = tmp_path / "sweep"
     hs.sweep(base, ROWS, REPLICATIONS, seed=SEED, out=out, chunk_size=2)
-    # a unit with one table lost, a unit with all lost, a temp file from a write cut short
+    # a unit with one table lost (damage: its record lists it), a unit killed before its
+    # record was written (some files, no record), a temp file from a write cut short
     (out / "row-0001/events-r00002-00003.parquet").unlink()
-    for name in TABLES:
-        (out / f"row-0002/{name}-r00000-00001.parquet").unlink()
+    (out / "row-0002/unit-r00000-00001.json").unlink()
+    (out / "row-0002/journeys-r00000-00001.parquet").unlink()
     partial = out / "row-0002/.journeys-r00000-00001.parquet.999.tmp"
     partial.write_bytes(b"PAR1 half a file")
-    interrupted = hs.read_sweep(out)
+    with pytest.raises(SweepError, match=r"row-0001/events-r00002-00003\.parquet: missing"):
+        hs.read_sweep(out)
+    interrupted = hs.read_sweep(out, verify=False)
     assert [(r, (c.start, c.stop)) for r, c in interrupted.missing()] == [(1, (2, 4)), (2, (0, 2))]
     with pytest.raises(SweepError, match="row 2 is incomplete"):
         interrupted.results(2)
-    resumed = hs.sweep(base, ROWS, REPLICATIONS, seed=SEED, out=out, resume=True)
+    with pytest.warns(SweepWarning, match="1 damaged file: row-0001/events-r00002-00003"):
+        resumed = hs.sweep(base, ROWS, REPLICATIONS, seed=SEED, out=out, resume=True)
     assert not partial.exists()
     for row in range(len(ROWS)):
         assert_same_results(resumed.results(row), reference.results(row))
@@ -273,7 +277,7 @@ hs.sweep(base, {rows!r}, {reps}, seed={seed}, out={out!r}, chunk_size=1)
 
 
 def _finished_units(out: Path) -> int:
-    return len(list(out.glob("row-*/events-*.parquet")))
+    return len(list(out.glob("row-*/unit-*.json")))  # a unit's record is written last
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
