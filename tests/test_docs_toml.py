@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import hiresim as hs
-import hiresim.examples.background_check  # noqa: F401  (its block appears in a how-to)
+import hiresim.examples.background_check  # registers the mechanism a how-to snippet uses
 from hiresim.distributions import parse_duration
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -59,3 +59,25 @@ def test_script_on_standard_input(serial: dict[str, str]) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     assert _hashes_from(proc.stdout) == serial
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_one_pool_serves_every_call() -> None:
+    """ablate, compare, report and sweep call simulate many times: the same worker processes
+    serve them all (no new processes per scenario)."""
+    from hiresim.runner import local_pool
+
+    sc = hs.preset("mmc").with_overrides({"horizon_days": 10})
+    hs.simulate(sc, replications=2, workers=2)
+    first = local_pool(2)
+    pids = {first.submit(_pid).result() for _ in range(8)}
+    hs.simulate(sc.with_overrides({"roles.reviewer.count": 2}), replications=2, workers=2)
+    again = local_pool(2)
+    assert again is first
+    assert {again.submit(_pid).result() for _ in range(8)} <= pids
+    assert len(pids) <= 2
