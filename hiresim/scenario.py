@@ -153,9 +153,15 @@ class _Strict(BaseModel):
 class CalendarSpec(_Strict):
     """A working calendar: when the people who use it can work."""
 
-    weekdays: list[Weekday] = Field(default_factory=lambda: list(WORKWEEK), min_length=1)
-    hours: tuple[ClockTime, ClockTime] = ("09:00", "17:00")
-    lunch: tuple[ClockTime, ClockTime] | None = None
+    weekdays: list[Weekday] = Field(
+        default_factory=lambda: list(WORKWEEK), min_length=1,
+        description="working weekdays, e.g. [\"Mon\", \"Tue\"] (default: Mon-Fri)")
+    hours: tuple[ClockTime, ClockTime] = Field(
+        ("09:00", "17:00"),
+        description="start and end of the working day, local time \"HH:MM\" (default: 9-17)")
+    lunch: tuple[ClockTime, ClockTime] | None = Field(
+        None, description="start and end of a daily break inside `hours`, \"HH:MM\" "
+                          "(default: no break)")
     country: str | None = Field(None, description="ISO country code for public holidays")
     subdivision: str | None = Field(None, description="state/province code of `country`")
     closed: list[SimDate] = Field(default_factory=list, max_length=10_000,
@@ -198,8 +204,15 @@ class RequisitionSpec(_Strict):
                            description="requisitions open on the start date")
     rate_per_month: Real = Field(0.0, ge=0.0, le=1000.0, description="new requisitions per month")
     positions: Whole = Field(1, ge=1, le=10_000, description="hires that fill a requisition")
-    recruiter_role: str = "recruiter"
-    hiring_manager_role: str = "hiring_manager"
+    recruiter_role: str = Field(
+        "recruiter",
+        description="role name of the recruiters: one owns each requisition (taken in turn); "
+                    "they screen, organize interviews and, under hr_gated, tell candidates")
+    hiring_manager_role: str = Field(
+        "hiring_manager",
+        description="role name of the hiring managers: one owns each requisition (taken in "
+                    "turn); they attend debriefs, decide, revise sent-back offers and, under "
+                    "direct, tell candidates")
 
 
 class CandidateSpec(_Strict):
@@ -225,16 +238,23 @@ class CandidateSpec(_Strict):
 class ScreeningSpec(_Strict):
     """The recruiter's screen before the first interview is scheduled."""
 
-    work: Duration
-    pass_probability: Probability = 0.5
+    work: Duration = Field(
+        description="the recruiter's screening work per candidate (a bare number: working "
+                    "hours)")
+    pass_probability: Probability = Field(
+        0.5, description="probability that a screened candidate goes on to the first interview; "
+                         "the others are rejected")
 
 
 class DecisionProbabilities(_Strict):
     """What the decision after a round is, with what probability (they sum to 1)."""
 
-    advance: Probability = 0.0
-    offer: Probability = 0.0
-    reject: Probability = 1.0
+    advance: Probability = Field(
+        0.0, description="probability that the candidate goes on to the next round (must be 0 "
+                         "in the last round)")
+    offer: Probability = Field(
+        0.0, description="probability of an offer (it then goes through the approvals)")
+    reject: Probability = Field(1.0, description="probability of a rejection")
 
     @model_validator(mode="after")
     def _sum_to_one(self) -> DecisionProbabilities:
@@ -248,51 +268,85 @@ class DecisionProbabilities(_Strict):
 class RoundSpec(_Strict):
     """One interview round and the decision that follows it."""
 
-    name: Name = ""
+    name: Name = Field(
+        "", description="name of the round in the report (default: its number)")
     panel: Whole = Field(1, ge=1, le=100, description="interviewers on the panel")
-    panel_role: str = "interviewer"
-    hiring_manager_attends: bool = False
-    interview_minutes: Whole = Field(60, ge=0, le=8 * 60)
-    decision: DecisionProbabilities
+    panel_role: str = Field(
+        "interviewer",
+        description="role name of the people who interview and write scorecards: a panel is "
+                    "drawn from it for each candidate (a pool role: whoever is free writes the "
+                    "scorecards)")
+    hiring_manager_attends: bool = Field(
+        False, description="the requisition's hiring manager is at the interview too (their "
+                           "free time is needed for the slot)")
+    interview_minutes: Whole = Field(60, ge=0, le=8 * 60,
+                                     description="length of the interview, in minutes")
+    decision: DecisionProbabilities = Field(
+        description="probabilities of the decision that follows the round")
 
 
 class ScorecardSpec(_Strict):
     """Each panel member writes their own scorecard after the interview (parallel tasks)."""
 
-    work: Duration = duration(1.0)
+    work: Duration = Field(
+        duration(1.0),
+        description="one panel member's work writing a scorecard (a bare number: working hours)")
 
 
 class DebriefSpec(_Strict):
     """The debrief meeting: panel and hiring manager, at their earliest common free slot."""
 
-    minutes: Whole = Field(30, ge=1, le=8 * 60)
-    recruiter_attends: bool = False
+    minutes: Whole = Field(30, ge=1, le=8 * 60,
+                           description="length of the debrief meeting, in minutes")
+    recruiter_attends: bool = Field(
+        False, description="the recruiter attends too (their free time is needed for the slot)")
 
 
 class DecisionSpec(_Strict):
     """The hiring manager's decision after the debrief."""
 
-    work: Duration = duration(0.5)
+    work: Duration = Field(
+        duration(0.5),
+        description="the hiring manager's work deciding, after each round's scorecards and "
+                    "debrief (a bare number: working hours)")
 
 
 class CommitteeSpec(_Strict):
     """An approval that is given only in a committee meeting on fixed weekdays."""
 
-    weekdays: list[Weekday] = Field(min_length=1)
-    time: ClockTime = "10:00"
-    minutes: Whole = Field(60, ge=0, le=8 * 60)
+    weekdays: list[Weekday] = Field(
+        min_length=1,
+        description="weekdays the committee sits, e.g. [\"Tue\"]; a day closed in the "
+                    "calendar of the step's first role has no session")
+    time: ClockTime = Field(
+        "10:00", description="start of each session, local time \"HH:MM\" (inside the working "
+                             "hours of the step's first role)")
+    minutes: Whole = Field(
+        60, ge=0, le=8 * 60,
+        description="length of a session, in minutes: the approval is given at its end")
 
 
 class ApprovalStep(_Strict):
     """A sign-off: one role, or a parallel group of roles with a quorum."""
 
-    name: Name = ""
-    roles: list[str] = Field(min_length=1)
+    name: Name = Field(
+        "", description="name of the step in the event log and report (default: "
+                        "\"approval N\", or \"reclassification N\" under requirements)")
+    roles: list[str] = Field(
+        min_length=1,
+        description="role names that sign off, one person of each per requisition (taken in "
+                    "turn); several roles sign in parallel")
     quorum: Whole | None = Field(None, ge=1, description="k-of-n approvals needed; default all")
-    work: Duration = duration(0.5)
+    work: Duration = Field(
+        duration(0.5),
+        description="each approver's work on the sign-off (a bare number: working hours; not "
+                    "used by a committee step)")
     send_back: Real = Field(0.0, ge=0.0, lt=1.0,
                              description="probability the step returns it for rework (< 1)")
-    committee: CommitteeSpec | None = None
+    committee: CommitteeSpec | None = Field(
+        None, description="makes the step a committee sitting: the sign-off is given only at "
+                          "its sessions (default: the approvers sign off as a task; offer "
+                          "approvals only)")
     escalate_after: Real | None = Field(
         None, gt=0.0, description="working days without a sign-off before it is escalated")
     escalate_to: str | None = Field(
@@ -313,19 +367,28 @@ class ApprovalStep(_Strict):
 class ApprovalsSpec(_Strict):
     """The offer's approval chain: steps in order; sent-back offers are revised and resubmitted."""
 
-    steps: list[ApprovalStep] = Field(min_length=1, max_length=50)
-    revision: Duration = duration(1.0)
+    steps: list[ApprovalStep] = Field(min_length=1, max_length=50,
+                                      description="the sign-offs, in order")
+    revision: Duration = Field(
+        duration(1.0),
+        description="the hiring manager's work revising an offer a step sent back, before the "
+                    "step is asked again (a bare number: working hours)")
 
 
 class CommunicationSpec(_Strict):
     """How a decision reaches the candidate."""
 
-    policy: Literal["hr_gated", "direct"] = "hr_gated"
+    policy: Literal["hr_gated", "direct"] = Field(
+        "hr_gated",
+        description="hr_gated: only the recruiter may speak to candidates (the decision is "
+                    "handed off to them first); direct: the hiring manager tells the candidate")
     handoff: Duration = Field(
         duration(0.0),
         description="hr_gated: elapsed time for the decision to reach the recruiter")
     message: Duration = Field(duration(0.25), description="work of writing to the candidate")
-    legal_review: LegalReviewSpec | None = None
+    legal_review: LegalReviewSpec | None = Field(
+        None, description="legal reviews outgoing decisions before the candidate hears them "
+                          "(default: no review)")
     hold_rejections_until_filled: bool = Field(
         False, description="final-round rejections wait until the job is filled or closed")
     ghost_probability: Probability = Field(
@@ -353,14 +416,19 @@ class AbsenceSpec(_Strict):
     """Vacations and sick leave: a person on leave does no work."""
 
     roles: list[str] | None = Field(None, description="roles that take leave; default all")
-    vacation_days_per_year: Real = Field(15.0, ge=0.0, le=120.0)
+    vacation_days_per_year: Real = Field(
+        15.0, ge=0.0, le=120.0,
+        description="vacation per person per year, in the unit of vacation_block (working days "
+                    "by default)")
     vacation_block: Duration = Field(
         duration({"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"}),
         description="length of one vacation block, in working days")
     seasonality: list[Real] = Field(
         [0.6, 0.6, 0.8, 0.9, 0.9, 1.3, 1.9, 1.9, 0.8, 0.8, 0.9, 1.6], min_length=12,
         max_length=12, description="relative chance of a vacation starting in each month")
-    sick_spells_per_year: Real = Field(3.0, ge=0.0, le=52.0)
+    sick_spells_per_year: Real = Field(
+        3.0, ge=0.0, le=52.0,
+        description="sick spells per person per year, on average (random onsets; 0: none)")
     sick_duration: Duration = Field(
         duration({"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"}),
         description="length of one sick spell")
@@ -375,7 +443,11 @@ class AbsenceSpec(_Strict):
 class ContinuityRule(_Strict):
     """What happens to work whose person is on leave when it arrives."""
 
-    policy: Literal["wait", "delegate_after", "delegate"] = "wait"
+    policy: Literal["wait", "delegate_after", "delegate"] = Field(
+        "wait",
+        description="work that arrives for someone away: wait: it waits for them; "
+                    "delegate_after: a colleague of the role at work takes it if they are still "
+                    "away after_days later; delegate: a colleague takes it at once")
     after_days: Real = Field(3.0, ge=0.0, description="delegate_after: working days to wait")
     handover: Duration = Field(duration(1.0),
                                description="extra work for the colleague who takes over")
@@ -384,17 +456,21 @@ class ContinuityRule(_Strict):
 class ContinuitySpec(_Strict):
     """The continuity policy: a default and overrides per role."""
 
-    default: ContinuityRule = ContinuityRule()
-    roles: dict[str, ContinuityRule] = Field(default_factory=dict)
+    default: ContinuityRule = Field(
+        ContinuityRule(), description="the rule for roles not listed in roles (default: wait)")
+    roles: dict[str, ContinuityRule] = Field(
+        default_factory=dict, description="rules by role name, overriding the default")
 
 
 class PrioritySpec(_Strict):
     """People pulled onto a top-priority project (a Poisson process per person)."""
 
-    roles: list[str] | None = None
+    roles: list[str] | None = Field(
+        None, description="role names whose people are pulled onto projects; default all")
     rate_per_year: Real = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
     duration: Duration = Field(
-        duration({"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"}))
+        duration({"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"}),
+        description="length of one project (working days by default)")
     on_return: Literal["resume", "restart"] = Field(
         "resume", description="work in progress resumes where it stopped, or starts over")
     share: Real = Field(
@@ -405,10 +481,13 @@ class PrioritySpec(_Strict):
 class TurnoverSpec(_Strict):
     """People leave (fired or quit); their seat is empty until a replacement joins."""
 
-    roles: list[str] | None = None
+    roles: list[str] | None = Field(
+        None, description="role names whose people may leave; default all")
     annual_rate: Real = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
     replacement_lag: Duration = Field(
-        duration({"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"}))
+        duration({"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"}),
+        description="time the seat stays empty until the replacement joins (calendar days by "
+                    "default)")
     handover: Duration = Field(
         duration({"dist": "lognormal", "median": 2.0, "p90": 6.0, "unit": "working_hours"}),
         description="re-review of inherited work by the replacement")
@@ -417,13 +496,21 @@ class TurnoverSpec(_Strict):
 class ReorganizationSpec(_Strict):
     """Organization-wide reorganizations that freeze hiring work for a while."""
 
-    rate_per_year: Real = Field(0.4, gt=0.0, le=12.0)
+    rate_per_year: Real = Field(
+        0.4, gt=0.0, le=12.0,
+        description="reorganizations per year, for the whole organization (random onsets)")
     roles: list[str] | None = Field(None, description="roles whose hiring work freezes")
     freeze: Duration = Field(
-        duration({"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"}))
-    reassign_recruiters: bool = True
+        duration({"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"}),
+        description="how long hiring work stops at each reorganization, from its onset (one "
+                    "length for everyone; working days by default)")
+    reassign_recruiters: bool = Field(
+        True, description="at each reorganization, every open requisition goes to another "
+                          "recruiter (needs 2 or more recruiters)")
     handover: Duration = Field(
-        duration({"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"}))
+        duration({"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"}),
+        description="work of a recruiter new to a requisition reading up on it, once, on "
+                    "their next task for it (working hours by default)")
 
 
 class RequirementsSpec(_Strict):
@@ -432,8 +519,12 @@ class RequirementsSpec(_Strict):
     rate_per_year: Real = Field(1.0, gt=0.0, le=52.0, description="rethinks per open req-year")
     approvals: list[ApprovalStep] = Field(min_length=1,
                                           description="the reclassification approval chain")
-    split_probability: Probability = 0.15
-    cancel_probability: Probability = 0.1
+    split_probability: Probability = Field(
+        0.15, description="probability that a rethink splits the job in two (a second "
+                          "requisition opens and draws its own candidates)")
+    cancel_probability: Probability = Field(
+        0.1, description="probability that a rethink cancels the job; otherwise (1 - split - "
+                         "cancel) it is kept")
     told_when_cancelled: Probability = Field(
         0.5, description="probability that candidates of a cancelled job are told")
 
@@ -447,10 +538,14 @@ class RequirementsSpec(_Strict):
 class LegalReviewSpec(_Strict):
     """Legal reviews outgoing decisions before the candidate hears them."""
 
-    role: str = "legal"
-    work: Duration = duration(1.0)
+    role: str = Field(
+        "legal", description="role name of the reviewers: one per requisition (taken in turn)")
+    work: Duration = Field(
+        duration(1.0), description="work of one review (a bare number: working hours)")
     applies_to: list[Outcome] = Field(
-        default_factory=lambda: list[Outcome](["offer", "reject"]), min_length=1)
+        default_factory=lambda: list[Outcome](["offer", "reject"]), min_length=1,
+        description="decisions reviewed: advance, offer, reject (default: offers and "
+                    "rejections)")
 
 
 class FollowUpSpec(_Strict):
@@ -461,7 +556,9 @@ class FollowUpSpec(_Strict):
     every_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
                              description="days between follow-ups")
     answer_probability: dict[Policy, Probability] = Field(
-        default_factory=lambda: dict[Policy, float]({"hr_gated": 0.5, "direct": 0.8}))
+        default_factory=lambda: dict[Policy, float]({"hr_gated": 0.5, "direct": 0.8}),
+        description="probability that a follow-up is answered, by communication policy "
+                    "(an answer is news: patience starts over; a policy left out: never)")
 
 
 class PatienceSpec(_Strict):
@@ -476,7 +573,8 @@ class PatienceSpec(_Strict):
 class OfferSpec(_Strict):
     """Offers made: some are declined."""
 
-    accept_probability: Probability = 0.85
+    accept_probability: Probability = Field(
+        0.85, description="probability that the candidate accepts an offer; the others decline")
 
 
 class Scenario(_Strict):

@@ -30,3 +30,15 @@ def test_every_scenario_table_is_documented():
               if isinstance(obj, type) and issubclass(obj, BaseModel)
               and obj.__module__ == "hiresim.scenario" and not obj.__name__.startswith("_")}
     assert models <= documented, sorted(m.__name__ for m in models - documented)
+
+
+def test_every_scenario_field_has_a_description():
+    from pydantic import BaseModel
+
+    from hiresim import scenario
+
+    missing = [f"{obj.__name__}.{key}" for obj in vars(scenario).values()
+               if isinstance(obj, type) and issubclass(obj, BaseModel)
+               and obj.__module__ == "hiresim.scenario" and not obj.__name__.startswith("_")
+               for key, field in obj.model_fields.items() if not field.description]
+    assert not missing, f"fields without a description: {', '.join(missing)}"
