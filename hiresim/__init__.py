@@ -24,14 +24,17 @@ from hiresim.scenario import (
 )
 
 if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
+    from hiresim.calibration import Calibration, calibrate
     from hiresim.sweeps import Sweep, read_sweep, sweep
 
 __all__ = [
     "DELAY_SOURCES",
+    "Calibration",
     "Results",
     "Scenario",
     "ScenarioError",
     "Sweep",
+    "calibrate",
     "json_schema",
     "load_scenario",
     "preset",
@@ -44,7 +47,8 @@ __version__ = "0.1.0"
 
 #: Names loaded on first use: sweeps need pandas, which worker processes that only simulate
 #: should not pay for at start-up (~0.25 s each).
-_LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps"}
+_LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps",
+         "calibrate": "hiresim.calibration", "Calibration": "hiresim.calibration"}
 
 
 def __getattr__(name: str) -> object:
