@@ -1,10 +1,12 @@
-"""Results of many replications: tidy DataFrames, a manifest, and a Parquet round trip.
+"""Results of many replications: tidy DataFrames, a manifest, a Parquet round trip and the
+ATS export.
 
-A :class:`Results` holds three tables (design section 3): ``journeys`` (one row per wait for
-feedback), ``candidates`` (one row per candidate) and ``events`` (one row per activity
-instance, the interval event-log format that process-mining tools read). It also carries the
-manifest that makes a run reproducible: the seed, the resolved scenario and the versions of
-hiresim and its dependencies.
+A :class:`Results` holds the three tables of design section 3: ``journeys`` (one row per wait
+for feedback), ``candidates`` (one row per candidate) and ``events`` (one row per activity
+instance, the interval event-log format that process-mining tools read), and a fourth,
+``requisitions`` (one row per requisition). It also carries the manifest that makes a run
+reproducible: the seed, the resolved scenario and the versions of hiresim and its
+dependencies. :meth:`Results.to_ats` writes it as a company's ATS export (design section 7).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import platform
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,7 +23,11 @@ if TYPE_CHECKING:  # pandas is imported when tables are built or read, not by ``
 
     from hiresim.scenario import Scenario
 
+#: The three tables of design section 3 (what a sweep writes for each of its units).
 TABLES = ("journeys", "candidates", "events")
+#: Every table of a :class:`Results`: :data:`TABLES` and ``requisitions`` (what
+#: :meth:`Results.to_parquet` writes).
+RESULT_TABLES = (*TABLES, "requisitions")
 MANIFEST = "manifest.json"
 _VERSIONED = ("hiresim", "simpy", "numpy", "pandas", "pydantic", "holidays", "pyarrow")
 
@@ -73,12 +80,24 @@ class Results:
     manifest:
         ``seed``, ``replications``, ``scenario`` (the resolved scenario as a plain dict),
         ``versions``; enough to rerun the experiment.
+    requisitions:
+        One row per requisition: ``replication``, ``requisition``, ``opened_at``,
+        ``closed_at`` (NaT while open), ``positions``, ``filled``, ``cancelled``,
+        ``recruiter``, ``hiring_manager`` (person ids at opening). Empty for results saved
+        before it was recorded and for a sweep's rows (a sweep writes the three tables only).
     """
 
     journeys: pd.DataFrame
     candidates: pd.DataFrame
     events: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    requisitions: pd.DataFrame = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.requisitions is None:
+            from hiresim.trace import requisitions_table
+
+            self.requisitions = requisitions_table(None, _epoch(self.manifest))
 
     @property
     def seed(self) -> int | None:
@@ -108,26 +127,45 @@ class Results:
         return quantiles(self, q=q, ci=ci)
 
     def to_parquet(self, path: str | Path) -> Path:
-        """Write the three tables as Parquet files and a JSON manifest into directory ``path``."""
+        """Write the tables as Parquet files (``journeys.parquet``, ``candidates.parquet``,
+        ``events.parquet``, ``requisitions.parquet``) and a JSON manifest into directory
+        ``path``."""
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
-        for name in TABLES:
+        for name in RESULT_TABLES:
             getattr(self, name).to_parquet(out / f"{name}.parquet", index=False)
         (out / MANIFEST).write_text(json.dumps(self.manifest, indent=2, default=str))
         return out
 
     @classmethod
     def read_parquet(cls, path: str | Path) -> Results:
-        """Read what :meth:`to_parquet` wrote; the tables compare equal to the originals."""
+        """Read what :meth:`to_parquet` wrote; the tables compare equal to the originals.
+
+        A folder written before ``requisitions`` was recorded (no ``requisitions.parquet``)
+        reads with an empty ``requisitions`` table.
+        """
         import pandas as pd
 
         src = Path(path)
         tables = {name: pd.read_parquet(src / f"{name}.parquet") for name in TABLES}
+        if (src / "requisitions.parquet").is_file():
+            tables["requisitions"] = pd.read_parquet(src / "requisitions.parquet")
         manifest = json.loads((src / MANIFEST).read_text())
         return cls(**tables, manifest=manifest)
 
     def __repr__(self) -> str:
         return (
             f"Results(replications={self.replications}, journeys={len(self.journeys)}, "
-            f"candidates={len(self.candidates)}, events={len(self.events)})"
+            f"candidates={len(self.candidates)}, events={len(self.events)}, "
+            f"requisitions={len(self.requisitions)})"
         )
+
+
+def _epoch(manifest: dict[str, Any]) -> date:
+    """The simulation's epoch (its scenario's start), or 2000-01-01 when not known (the
+    epoch only places empty tables' timestamps, which have none)."""
+    start = (manifest.get("scenario") or {}).get("start")
+    try:
+        return date.fromisoformat(str(start))
+    except ValueError:
+        return date(2000, 1, 1)
