@@ -427,21 +427,24 @@ def requisitions_table(r: dict[str, Any] | None, epoch: date) -> Any:
     """The ``requisitions`` DataFrame of its columns (``None``: an empty one, same dtypes)."""
     import pandas as pd
 
-    if r is None:
-        r = {"replication": np.zeros(0, dtype=np.int64), "requisition": [],
+    labels: Any = _objects
+    if r is None:  # labels as empty object arrays: the dtypes of a table with rows
+        labels = np.asarray
+        none = np.zeros(0, dtype=object)
+        r = {"replication": np.zeros(0, dtype=np.int64), "requisition": none,
              "opened": np.zeros(0), "closed": np.zeros(0),
              "positions": np.zeros(0, dtype=np.int64), "filled": np.zeros(0, dtype=np.int64),
-             "cancelled": np.zeros(0, dtype=bool), "recruiter": [], "hiring_manager": []}
+             "cancelled": np.zeros(0, dtype=bool), "recruiter": none, "hiring_manager": none}
     return pd.DataFrame({
         "replication": r["replication"],
-        "requisition": _objects(r["requisition"]),
+        "requisition": labels(r["requisition"]),
         "opened_at": to_timestamps(r["opened"], epoch),
         "closed_at": to_timestamps(r["closed"], epoch),
         "positions": r["positions"],
         "filled": r["filled"],
         "cancelled": r["cancelled"],
-        "recruiter": _objects(r["recruiter"]),
-        "hiring_manager": _objects(r["hiring_manager"]),
+        "recruiter": labels(r["recruiter"]),
+        "hiring_manager": labels(r["hiring_manager"]),
     }, copy=False)
 
 
