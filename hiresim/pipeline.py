@@ -120,6 +120,8 @@ class Pipeline:
         behaviour = (self.candidates.draws(len(times)) if self.candidates is not None
                      else no_draws(len(times)))
         w.requisitions.append(req)
+        w.trace.requisition(req.id, t_open, req.positions, req.recruiter.holder(t_open),
+                            req.hiring_manager.holder(t_open))
         w.env.process(self.arrivals(req, times, draws, panels, behaviour))
         if self.requirements is not None:
             self.requirements.start(req, self.horizon, self.open_split, self.close_requisition)
@@ -161,6 +163,8 @@ class Pipeline:
         if not req.closed:
             req.closed = True
             req.closed_event.succeed()
+            self.world.trace.requisition_closed(req.index, req.id, self.world.env.now,
+                                                req.filled, req.cancelled)
 
     def arrivals(self, req: Requisition, times: list[float], draws: list[list[float]],
                  panels: list[list[list[int]]],
@@ -323,6 +327,8 @@ class Pipeline:
         """At the end of the span: what is still waiting is censored there."""
         w = self.world
         end = w.end
+        for req in w.requisitions:  # offers out when a job closed may be accepted after it
+            w.trace.requisition_filled(req.index, req.id, req.filled)
         for c in list(w.candidates.values()):
             if c.withdrawn:
                 self.finish(c, "withdrawn")

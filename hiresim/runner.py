@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, as_completed
 from typing import TYPE_CHECKING, Any
 
-from hiresim.results import TABLES, Results, dependency_versions
+from hiresim.results import RESULT_TABLES, Results, dependency_versions
 from hiresim.scenario import Scenario, load_scenario
 from hiresim.sizing import check_size
 
@@ -93,7 +93,7 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
     finally:
         if bar is not None:
             bar.close()
-    tables = {name: concat_frames([p[name] for p in parts]) for name in TABLES}
+    tables = {name: concat_frames([p[name] for p in parts]) for name in RESULT_TABLES}
     del parts
     manifest = {
         "seed": int(seed),

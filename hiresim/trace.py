@@ -114,7 +114,8 @@ class Leg:
 
 
 class Trace:
-    """Flat records of one replication: journeys, candidates and activity instances.
+    """Flat records of one replication: journeys, candidates, activity instances and
+    requisitions.
 
     Every field is appended to a column of its own (no record tuples: a million small tuples
     keep the garbage collector busy), outcomes as their category codes, and the per-cause
@@ -151,6 +152,15 @@ class Trace:
         self.e_num = (array("d"), array("d"), array("d"), array("d"))  # enabled .. suspended
         self.e_round = array("q")
         self.e_wt = array("d")
+        # requisitions: a row appended when one opens, filled in when it closes (row = index)
+        self.r_requisition: list[str] = []
+        self.r_opened = array("d")
+        self.r_closed = array("d")
+        self.r_positions = array("q")
+        self.r_filled = array("q")
+        self.r_cancelled = array("b")
+        self.r_recruiter: list[str] = []
+        self.r_hiring_manager: list[str] = []
 
     def journey(self, candidate: str, rnd: int, requisition: str, start: float, end: float,
                 feedback: float, outcome: str, acc: list[float]) -> None:
@@ -191,11 +201,41 @@ class Trace:
         self.e_round.append(rnd)
         self.e_wt.fromlist(wt)
 
+    def requisition(self, requisition: str, opened: float, positions: int, recruiter: str,
+                    hiring_manager: str) -> int:
+        """A requisition opened (its owners' person ids at opening); returns its row."""
+        self.r_requisition.append(requisition)
+        self.r_opened.append(opened)
+        self.r_closed.append(np.nan)
+        self.r_positions.append(positions)
+        self.r_filled.append(0)
+        self.r_cancelled.append(False)
+        self.r_recruiter.append(recruiter)
+        self.r_hiring_manager.append(hiring_manager)
+        return len(self.r_opened) - 1
+
+    def requisition_closed(self, row: int, requisition: str, closed: float, filled: int,
+                           cancelled: bool) -> None:
+        """Requisition ``row`` closed at ``closed`` (filled, or cancelled); one that was not
+        recorded at opening (made outside the pipeline) is not in the table."""
+        if row >= len(self.r_requisition) or self.r_requisition[row] != requisition:
+            return
+        self.r_closed[row] = closed
+        self.r_filled[row] = filled
+        self.r_cancelled[row] = cancelled
+
+    def requisition_filled(self, row: int, requisition: str, filled: int) -> None:
+        """Positions of requisition ``row`` filled by the end of the span (offers already out
+        when it closed may still be accepted afterwards)."""
+        if row < len(self.r_requisition) and self.r_requisition[row] == requisition:
+            self.r_filled[row] = filled
+
     # -- tables ------------------------------------------------------------------------------
 
     def columns(self) -> dict[str, dict[str, Any]]:
         """The records as compact columns (NumPy arrays; lists of ``str`` for labels)."""
         n_j, n_c, n_e = len(self.j_round), len(self.c_rounds), len(self.e_round)
+        n_r = len(self.r_opened)
         return {
             "journeys": {
                 "replication": np.full(n_j, self.replication, dtype=np.int64),
@@ -225,10 +265,22 @@ class Trace:
                 "round": _wrap(self.e_round, np.int64),
                 "wt": _wrap(self.e_wt, float).reshape(n_e, N_CAUSES),
             },
+            "requisitions": {
+                "replication": np.full(n_r, self.replication, dtype=np.int64),
+                "requisition": self.r_requisition,
+                "opened": _wrap(self.r_opened, float),
+                "closed": _wrap(self.r_closed, float),
+                "positions": _wrap(self.r_positions, np.int64),
+                "filled": _wrap(self.r_filled, np.int64),
+                "cancelled": _wrap(self.r_cancelled, bool),
+                "recruiter": self.r_recruiter,
+                "hiring_manager": self.r_hiring_manager,
+            },
         }
 
     def tables(self, epoch: date, extensions: dict[str, int] | None = None) -> dict[str, Any]:
-        """The replication's ``journeys``, ``candidates`` and ``events`` DataFrames
+        """The replication's ``journeys``, ``candidates``, ``events`` and ``requisitions``
+        DataFrames
         (``extensions``: the extension causes' ``{label: code}``, see :func:`build_tables`)."""
         return build_tables(self.columns(), epoch, extensions)
 
@@ -268,14 +320,21 @@ def concat_columns(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str
 
 def drop_warmup(cols: dict[str, dict[str, Any]], hours: float) -> dict[str, dict[str, Any]]:
     """Leave out what started during the warm-up (the first ``hours``): journeys whose wait
-    began then, candidates who applied then, activity instances enabled then. The system
-    starts empty; these records describe its start-up, not its usual state."""
+    began then, candidates who applied then, activity instances enabled then, requisitions
+    closed then (one opened during the warm-up and still open after it is kept: its later
+    candidates apply to it). The system starts empty; these records describe its start-up, not
+    its usual state."""
     if hours <= 0:
         return cols
-    keys = {"journeys": "start", "candidates": "applied", "events": "enabled"}
+    keys = {"journeys": "start", "candidates": "applied", "events": "enabled",
+            "requisitions": "closed"}
     for table, key in keys.items():
-        part = cols[table]
+        part = cols.get(table)
+        if part is None:
+            continue
         keep = part[key] >= hours
+        if table == "requisitions":  # never closed: still open after the warm-up
+            keep |= np.isnan(part[key])
         if keep.all():
             continue
         index = np.flatnonzero(keep)
@@ -287,7 +346,8 @@ def drop_warmup(cols: dict[str, dict[str, Any]], hours: float) -> dict[str, dict
 
 def build_tables(cols: dict[str, dict[str, Any]], epoch: date,
                  extensions: dict[str, int] | None = None) -> dict[str, Any]:
-    """The ``journeys``, ``candidates`` and ``events`` DataFrames of some columns.
+    """The ``journeys``, ``candidates``, ``events`` and ``requisitions`` DataFrames of some
+    columns (columns without ``requisitions``, as before it was recorded, give an empty one).
 
     ``cols`` is consumed: the frames take its arrays over without copying them. Every built-in
     cause has its ``delay_``/``wt_`` column; ``extensions`` (``{label: code}``) adds one for
@@ -352,7 +412,40 @@ def build_tables(cols: dict[str, dict[str, Any]], epoch: date,
         "suspended_days": e["suspended"] / 24.0,
         **{name: wt[k] for k, name in wait_columns},
     }, copy=False)
-    return {"journeys": journeys, "candidates": candidates, "events": events}
+    del e, wt
+    requisitions = requisitions_table(cols.pop("requisitions", None), epoch)
+    return {"journeys": journeys, "candidates": candidates, "events": events,
+            "requisitions": requisitions}
+
+
+#: Columns of the ``requisitions`` table, in order.
+REQUISITION_COLUMNS = ("replication", "requisition", "opened_at", "closed_at", "positions",
+                       "filled", "cancelled", "recruiter", "hiring_manager")
+
+
+def requisitions_table(r: dict[str, Any] | None, epoch: date) -> Any:
+    """The ``requisitions`` DataFrame of its columns (``None``: an empty one, same dtypes)."""
+    import pandas as pd
+
+    labels: Any = _objects
+    if r is None:  # labels as empty object arrays: the dtypes of a table with rows
+        labels = np.asarray
+        none = np.zeros(0, dtype=object)
+        r = {"replication": np.zeros(0, dtype=np.int64), "requisition": none,
+             "opened": np.zeros(0), "closed": np.zeros(0),
+             "positions": np.zeros(0, dtype=np.int64), "filled": np.zeros(0, dtype=np.int64),
+             "cancelled": np.zeros(0, dtype=bool), "recruiter": none, "hiring_manager": none}
+    return pd.DataFrame({
+        "replication": r["replication"],
+        "requisition": labels(r["requisition"]),
+        "opened_at": to_timestamps(r["opened"], epoch),
+        "closed_at": to_timestamps(r["closed"], epoch),
+        "positions": r["positions"],
+        "filled": r["filled"],
+        "cancelled": r["cancelled"],
+        "recruiter": labels(r["recruiter"]),
+        "hiring_manager": labels(r["hiring_manager"]),
+    }, copy=False)
 
 
 def _objects(values: list[str]) -> np.ndarray | list[str]:
