@@ -42,7 +42,9 @@ SNIPPETS = _snippets()
 
 def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
     for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
+        # a duration (a table with ``dist``) replaces the preset's whole: a lognormal snippet
+        # merged key by key into an exponential duration would mix the two families' keys
+        if isinstance(value, dict) and "dist" not in value and isinstance(into.get(key), dict):
             _merge(into[key], value)
         else:
             into[key] = value

@@ -17,6 +17,8 @@ arrived by then.
 :func:`candidate_loss`         withdrawals, how they grow with the wait, declined offers
 :func:`compare`                side-by-side statistics with paired bootstrap differences
 :func:`ablate`                 causal effect of each delay source (switch it off, same seed)
+:func:`days_to_answer`         application to the final answer, as Glassdoor measures it
+:func:`first_interview_to_offer`  first interview to the offer, as NACE measures it
 =============================  ==============================================================
 """
 
@@ -33,18 +35,22 @@ from hiresim.analysis.promises import (
     p_heard_by,
     promise,
 )
+from hiresim.analysis.published import Estimate, days_to_answer, first_interview_to_offer
 from hiresim.analysis.whatif import ablate, compare
 
 __all__ = [
     "CandidateLoss",
+    "Estimate",
     "ablate",
     "attribution",
     "business_days_between",
     "candidate_loss",
     "cause_intervals",
     "compare",
+    "days_to_answer",
     "end_of_week_deadline",
     "end_of_week_promise",
+    "first_interview_to_offer",
     "p_heard_by",
     "promise",
     "quantiles",

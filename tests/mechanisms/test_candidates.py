@@ -136,7 +136,16 @@ def test_default_spec_values():
     data = copy.deepcopy(MINIMAL)
     data["candidates"]["patience"] = {}
     assert hs.load_scenario(data).candidates.patience == spec
-    assert hs.preset("default").candidates.patience == spec
+
+
+def test_default_preset_patience_is_taking_another_job():
+    """The default preset's withdrawal is accepting another job (docs/explanation/presets.md):
+    an exponential hazard, mean 60 days, for the half who never withdraw otherwise."""
+    patience = hs.preset("default").candidates.patience
+    assert patience is not None
+    assert patience.days.dist == "exponential" and patience.days.mean() == 60.0
+    assert patience.days.unit == "calendar_days"
+    assert patience.never_withdraw == 0.5
 
 
 @pytest.mark.parametrize(("days", "low", "high"), SURVEY)
