@@ -562,11 +562,16 @@ class FollowUpSpec(_Strict):
 
 
 class PatienceSpec(_Strict):
-    """How long a candidate waits without news before withdrawing ("keep looking!")."""
+    """How long a candidate waits without news before withdrawing ("keep looking!").
+
+    The defaults of this block reproduce a survey of candidates *losing interest* without an
+    update (23 % by 7 days, 62-69 % by 14, 77 % by 21): an upper bound of withdrawal. The
+    presets model withdrawal as taking another job instead (docs/explanation/presets.md)."""
 
     days: Duration = Field(
         duration({"dist": "lognormal", "median": 9.1, "p90": 16.6, "unit": "calendar_days"}),
-        description="patience of those who would withdraw, from the last news")
+        description="patience of those who would withdraw, from the last news (default: "
+                    "the survey of candidates losing interest, an upper bound)")
     never_withdraw: Probability = Field(0.2, description="share who never withdraw")
 
 
