@@ -24,10 +24,13 @@ from hiresim.scenario import (
 )
 
 if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
+    from hiresim.ats import read_ats
+    from hiresim.history import History
     from hiresim.sweeps import Sweep, read_sweep, sweep
 
 __all__ = [
     "DELAY_SOURCES",
+    "History",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -36,6 +39,7 @@ __all__ = [
     "load_scenario",
     "preset",
     "presets",
+    "read_ats",
     "read_sweep",
     "simulate",
     "sweep",
@@ -44,7 +48,8 @@ __version__ = "0.1.0"
 
 #: Names loaded on first use: sweeps need pandas, which worker processes that only simulate
 #: should not pay for at start-up (~0.25 s each).
-_LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps"}
+_LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps",
+         "read_ats": "hiresim.ats", "History": "hiresim.history"}
 
 
 def __getattr__(name: str) -> object:
