@@ -490,10 +490,10 @@ def _rank(stage: pd.Series) -> pd.Series:
     return rank
 
 
-def _non_empty(table: _Table, problems: _Problems) -> pd.Series:
+def _non_empty(table: _Table, problems: _Problems, skip: tuple[str, ...] = ()) -> pd.Series:
     ok = pd.Series(True, index=table.frame.index)
     for col in NON_EMPTY[table.file[:-4]]:
-        if col == "stage" and col not in table.origin:
+        if col in skip or (col == "stage" and col not in table.origin):
             continue
         empty = table.frame[col] == ""
         problems.rows(table, empty, col, lambda r, c=col: f"{c} is empty")
@@ -673,7 +673,7 @@ def read_ats(folder: str | os.PathLike[str],
 def _check_applications(apps: _Table, times: dict[str, pd.Series], rules: Mapping,
                         problems: _Problems) -> pd.Index:
     f = apps.frame
-    _non_empty(apps, problems)
+    _non_empty(apps, problems, skip=("status",) if "" in rules.status else ())
     ids = f["application_id"]
     dup = ids.duplicated() & (ids != "")
     if dup.any():
