@@ -401,10 +401,23 @@ class _Clock:
     def parse(self, table: _Table, column: str, problems: _Problems) -> pd.Series:
         text = table.frame[column].astype(str)
         given = text != ""
-        parts = text.str.extract(_ISO)
-        wall_text = parts["date"] + " " + parts["time"].fillna("00:00").str.replace(",", ".")
-        wall = pd.to_datetime(wall_text.where(parts["date"].notna()), format="ISO8601",
-                              errors="coerce")
+        # fast path (C parser): the usual layouts without offset; the others by the pattern
+        wall = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        for layout in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+                       "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            todo = given & wall.isna()
+            if not todo.any():
+                break
+            wall[todo] = pd.to_datetime(text[todo], format=layout, errors="coerce")
+        rest = given & wall.isna()
+        parts = pd.DataFrame({"date": pd.Series(np.nan, index=text.index, dtype=object),
+                              "time": np.nan, "offset": np.nan}, dtype=object)
+        if rest.any():
+            parts.loc[rest, :] = text[rest].str.extract(_ISO).to_numpy()
+            some = rest & parts["date"].notna()
+            wall_text = (parts.loc[some, "date"] + " "
+                         + parts.loc[some, "time"].fillna("00:00").str.replace(",", "."))
+            wall[some] = pd.to_datetime(wall_text, format="ISO8601", errors="coerce")
         bad = given & wall.isna()
         problems.rows(table, bad, column, lambda r: f"{_shown(r[column])} is not a timestamp "
                                                     f"{TIMESTAMP_HINT}")
@@ -484,10 +497,10 @@ def _map_stages(table: _Table, mapping: Mapping, problems: _Problems) -> pd.Seri
 
 def _rank(stage: pd.Series) -> pd.Series:
     """Order of the pipeline stages: screening 0, round:k k, offer after every round."""
-    rounds = stage.str.extract(_ROUND)[0]
-    rank = pd.to_numeric(rounds, errors="coerce")
-    rank = rank.mask(stage == "screening", 0).mask(stage == "offer", _OFFER_RANK)
-    return rank
+    names = pd.Series(stage.unique())
+    rounds = pd.to_numeric(names.str.extract(_ROUND)[0], errors="coerce")
+    ranks = rounds.mask(names == "screening", 0).mask(names == "offer", _OFFER_RANK)
+    return stage.map(dict(zip(names, ranks, strict=True))).astype(float)
 
 
 def _non_empty(table: _Table, problems: _Problems, skip: tuple[str, ...] = ()) -> pd.Series:
@@ -805,12 +818,38 @@ def _waits(apps: pd.DataFrame, stages: pd.DataFrame, iv: pd.DataFrame,
     has_notified = ~np.isnat(notified)
     later_round = (w["top_round"] > w["round"]).to_numpy()
     has_early = w["early_entered_at"].notna().to_numpy()
+    export = np.datetime64(exported_at.to_datetime64(), "ns")
+    rejected, withdrawn, active = (status == "rejected"), (status == "withdrawn"), (status
+                                                                                 == "active")
+    # the rules in the order of the reference's table: the first that holds decides
+    rules = [
+        (has_next & nxt_offer, "offer", nxt_at, nxt_at),
+        (has_next, "advance", nxt_at, nxt_at),
+        (has_early, "", heard, heard),
+        (later_round, "", heard, heard),
+        (rejected & has_notified, "reject", notified, notified),
+        (rejected, "ghosted", heard, closed),
+        (withdrawn, "withdrawn", heard, closed),
+        (active, "open", heard, np.full(n, export)),
+        (has_notified, "offer", notified, notified),
+    ]
+    decided = np.zeros(n, dtype=bool)
+    for cond, name, heard_at, stop_at in rules:
+        now = cond & ~decided
+        outcome[now] = name
+        heard[now], stop[now] = heard_at[now], stop_at[now]
+        decided |= now
+    backwards = (outcome != "") & (stop < E)
+    keep = (outcome != "") & ~backwards
     fmt = _fmt
-    for i in range(n):
+    for i in np.flatnonzero(~keep):
         e = E[i]
-        if has_next[i]:
-            outcome[i] = "offer" if nxt_offer[i] else "advance"
-            heard[i] = stop[i] = nxt_at[i]
+        if backwards[i]:
+            what = {"reject": "notified_at", "ghosted": "closed_at",
+                    "withdrawn": "closed_at", "offer": "notified_at"}.get(outcome[i], "")
+            reason[i] = (f"{what} {fmt(stop[i])} is before the interview ended ({fmt(e)})"
+                         if outcome[i] != "open" else
+                         f"the interview ended ({fmt(e)}) after the export ({fmt(stop[i])})")
         elif has_early[i]:
             reason[i] = (f"stage {w['early_stage'].iat[i]} was entered at "
                          f"{fmt(w['early_entered_at'].iat[i])}, before this round's interview "
@@ -818,27 +857,9 @@ def _waits(apps: pd.DataFrame, stages: pd.DataFrame, iv: pd.DataFrame,
         elif later_round[i]:
             reason[i] = (f"a later round was interviewed, but stages.csv has no entry into a "
                          f"later stage after this interview ended ({fmt(e)})")
-        elif status[i] == "rejected" and has_notified[i]:
-            outcome[i], heard[i], stop[i] = "reject", notified[i], notified[i]
-        elif status[i] == "rejected":
-            outcome[i], stop[i] = "ghosted", closed[i]
-        elif status[i] == "withdrawn":
-            outcome[i], stop[i] = "withdrawn", closed[i]
-        elif status[i] == "active":
-            outcome[i], stop[i] = "open", exported_at.to_datetime64()
-        elif has_notified[i]:  # hired / offer_declined without an offer stage entry
-            outcome[i], heard[i], stop[i] = "offer", notified[i], notified[i]
         else:
             reason[i] = (f"status {status[i]!r}, but neither an offer stage entry nor "
                          "notified_at records when the candidate heard")
-        if outcome[i] and stop[i] < e:
-            what = {"reject": "notified_at", "ghosted": "closed_at",
-                    "withdrawn": "closed_at", "offer": "notified_at"}.get(outcome[i], "")
-            reason[i] = (f"{what} {fmt(stop[i])} is before the interview ended ({fmt(e)})"
-                         if outcome[i] != "open" else
-                         f"the interview ended ({fmt(e)}) after the export ({fmt(stop[i])})")
-            outcome[i] = ""
-    keep = outcome != ""
     lines = w["_line"].to_numpy()
     left = [(int(lines[i]), str(reason[i])) for i in np.flatnonzero(~keep)]
     k = keep
