@@ -24,12 +24,15 @@ from hiresim.scenario import (
 )
 
 if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
+    from hiresim.ats import read_ats
     from hiresim.calibration import Calibration, calibrate
+    from hiresim.history import History
     from hiresim.sweeps import Sweep, read_sweep, sweep
 
 __all__ = [
     "DELAY_SOURCES",
     "Calibration",
+    "History",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -39,6 +42,7 @@ __all__ = [
     "load_scenario",
     "preset",
     "presets",
+    "read_ats",
     "read_sweep",
     "simulate",
     "sweep",
@@ -48,7 +52,8 @@ __version__ = "0.1.0"
 #: Names loaded on first use: sweeps need pandas, which worker processes that only simulate
 #: should not pay for at start-up (~0.25 s each).
 _LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps",
-         "calibrate": "hiresim.calibration", "Calibration": "hiresim.calibration"}
+         "calibrate": "hiresim.calibration", "Calibration": "hiresim.calibration",
+         "read_ats": "hiresim.ats", "History": "hiresim.history"}
 
 
 def __getattr__(name: str) -> object:

@@ -1,0 +1,885 @@
+"""Read a company's ATS export (design section 7) into a :class:`hiresim.History`.
+
+An export is a folder of UTF-8 CSV files with a header row: ``applications.csv``,
+``stages.csv`` and ``interviews.csv`` (required), ``jobs.csv`` and ``export.json``
+(optional). A *mapping* renames the export's columns to hiresim's and maps the company's stage
+names onto the pipeline (``screening``, ``round:1``, ``round:2``, ..., ``offer``). The format,
+the wait rules and the mapping file are documented in ``docs/reference/ats-format.md``.
+
+Every problem of an export is reported at once, each with its file, row (the line in the file,
+the header being line 1) and column, in one :class:`ATSError`. Rows that are valid but cannot
+be used (an interview in an ignored stage, an application never interviewed, a wait whose end
+the records do not show) are listed in :attr:`History.left_out` with the reason: nothing is
+dropped silently.
+
+>>> import hiresim as hs
+>>> history = hs.read_ats(hs.ats.EXAMPLE)
+>>> sorted(history.waits["outcome"].unique())
+['advance', 'ghosted', 'offer', 'open', 'reject', 'withdrawn']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import stat
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hiresim.history import WAIT_COLUMNS, History
+from hiresim.scenario import ScenarioError, _close_matches, _shown, parse_toml, read_text_file
+from hiresim.trace import OUTCOMES
+
+__all__ = ["EXAMPLE", "MAX_FILE_BYTES", "MAX_PROBLEMS", "STATUSES", "ATSError", "read_ats"]
+
+#: A small example export (a few dozen rows), used by the documentation.
+EXAMPLE = Path(__file__).parent / "examples" / "ats_small"
+#: A CSV file larger than this is refused before it is read.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+#: At most this many problems are listed in an :class:`ATSError` (the rest are counted).
+MAX_PROBLEMS = 50
+#: Statuses of an application (after the mapping's ``[status]`` renames).
+STATUSES = ("active", "hired", "rejected", "withdrawn", "offer_declined")
+#: The CSV files of an export, in the order they are read and reported.
+FILES = ("applications", "stages", "interviews", "jobs")
+REQUIRED_FILES = ("applications", "stages", "interviews")
+#: Columns of each file: (required, optional). An optional column that is absent is empty.
+COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "applications": (("application_id", "applied_at", "status", "closed_at"),
+                     ("candidate_id", "job_id", "notified_at")),
+    "stages": (("application_id", "stage", "entered_at"), ("exited_at",)),
+    "interviews": (("application_id", "start", "end"), ("stage", "interviewers")),
+    "jobs": (("job_id",), ("opened_at", "closed_at", "recruiter", "hiring_manager")),
+}
+#: Columns holding timestamps; the others are text.
+TIMESTAMPS = {
+    "applications": ("applied_at", "closed_at", "notified_at"),
+    "stages": ("entered_at", "exited_at"),
+    "interviews": ("start", "end"),
+    "jobs": ("opened_at", "closed_at"),
+}
+#: Columns that must not be empty on any row.
+NON_EMPTY = {
+    "applications": ("application_id", "applied_at", "status"),
+    "stages": ("application_id", "stage", "entered_at"),
+    "interviews": ("application_id", "stage", "start", "end"),
+    "jobs": ("job_id",),
+}
+#: Statuses whose ``closed_at`` decides a censored wait: it must be given.
+NEEDS_CLOSED = ("rejected", "withdrawn")
+#: Timestamps outside these dates are refused (the range hiresim simulates).
+FIRST, LAST = pd.Timestamp("1990-01-01"), pd.Timestamp("2201-01-01")
+TIMESTAMP_HINT = "(ISO 8601, e.g. 2026-03-02T14:30)"
+IGNORE = "ignore"
+_ROUND = re.compile(r"^round:([1-9][0-9]{0,2})$")
+_ISO = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?))?"
+    r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?$")
+_OFFER_RANK = 10_000  # rank of the offer stage: after every round
+
+
+Problem = tuple[str, int | None, str, str]
+
+
+class ATSError(ValueError):
+    """An ATS export (or mapping) that cannot be read.
+
+    ``problems`` lists ``(file, row, column, message)``: ``row`` is the line in the file (the
+    header is line 1) or ``None`` when the problem is not on one row; ``column`` is the
+    column's name in the file ("" when the problem is not in one column). At most
+    :data:`MAX_PROBLEMS` are kept; ``more`` counts the others.
+    """
+
+    def __init__(self, source: str, problems: list[Problem], more: int = 0):
+        self.source = source
+        self.problems = problems
+        self.more = more
+        total = len(problems) + more
+        noun = "problem" if total == 1 else "problems"
+        lines = [format_problem(p) for p in problems]
+        if more:
+            lines.append(f"... and {more} more {'problem' if more == 1 else 'problems'}")
+        super().__init__(f"{total} {noun} in the ATS export {source}:\n" + "\n".join(lines))
+
+
+def format_problem(problem: Problem) -> str:
+    """``applications.csv, row 17, column applied_at: message``."""
+    file, row, column, message = problem
+    where = [file] if file else []
+    if row is not None:
+        where.append(f"row {row}")
+    if column:
+        where.append(f"column {column}")
+    return f"{', '.join(where)}: {message}" if where else message
+
+
+class _Problems:
+    """Problems collected while reading: all are counted, the first ones kept."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        self.count = 0
+
+    def add(self, file: str, row: int | None, column: str, message: str) -> None:
+        self.count += 1
+        if len(self.items) < 20 * MAX_PROBLEMS:  # sorted and cut to MAX_PROBLEMS at the end
+            self.items.append((file, row, column, message))
+
+    def rows(self, table: _Table, mask: Any, column: str, message: Any) -> None:
+        """One problem per row of ``table`` where ``mask`` holds; ``message(row)`` says it."""
+        mask = np.asarray(mask, dtype=bool)
+        n = int(mask.sum())
+        if not n:
+            return
+        picked = table.frame.loc[mask].head(MAX_PROBLEMS)
+        label = table.label(column) if column else ""
+        for _, row in picked.iterrows():
+            self.add(table.file, int(row["_line"]), label, message(row))
+        self.count += n - len(picked)
+
+    def raise_if_any(self, source: str) -> None:
+        if not self.count:
+            return
+        order = {f"{name}.csv": i for i, name in enumerate(FILES)}
+        items = sorted(self.items, key=lambda p: (order.get(p[0], -1), p[1] or 0))
+        kept = items[:MAX_PROBLEMS]
+        raise ATSError(source, kept, self.count - len(kept))
+
+
+# ------------------------------------------------------------------------------------ mapping
+
+
+@dataclass
+class Mapping:
+    """A parsed mapping: column renames per file, stage names, statuses, time zone."""
+
+    columns: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    stages: dict[str, str] = field(default_factory=dict)
+    ignore: frozenset[str] = frozenset()
+    status: dict[str, str] = field(default_factory=dict)
+    timezone: str | None = None
+
+    def stage_names(self) -> list[str]:
+        return sorted(self.stages) + sorted(self.ignore)
+
+
+def _is_stage(name: str) -> bool:
+    return name in ("screening", "offer") or _ROUND.match(name) is not None
+
+
+def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) -> Mapping:
+    """A :class:`Mapping` from a dict, the path of a TOML file, or ``None`` (no renames)."""
+    if mapping is None:
+        return Mapping()
+    if isinstance(mapping, str | os.PathLike):
+        label = str(mapping)
+        try:
+            data = parse_toml(read_text_file(Path(mapping), label, what="mapping"), label)
+        except ScenarioError as exc:
+            raise ATSError(label, [(label, None, "", m) for _, m in exc.problems]) from None
+    elif isinstance(mapping, MappingABC):
+        label, data = "<mapping>", dict(mapping)
+    else:
+        raise TypeError(f"mapping must be a dict or the path of a TOML file, got "
+                        f"{type(mapping).__name__}")
+    problems: list[Problem] = []
+
+    def bad(where: str, message: str) -> None:
+        problems.append((label, None, where, message))
+
+    out = Mapping()
+    for key in data:
+        if key not in ("columns", "stages", "status", "timezone"):
+            hint = _close_matches(str(key), ["columns", "stages", "status", "timezone"])
+            bad(str(key), "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                + "; a mapping has [columns.<file>], [stages], [status] and timezone")
+    columns = data.get("columns", {})
+    if not isinstance(columns, dict):
+        bad("columns", "must be a table of tables: [columns.applications] ...")
+        columns = {}
+    for file, renames in columns.items():
+        if file not in COLUMNS:
+            bad(f"columns.{file}", f"unknown file; the files are {', '.join(FILES)}")
+            continue
+        if not isinstance(renames, dict):
+            bad(f"columns.{file}", 'must be a table: "Export header" = "hiresim_column"')
+            continue
+        known = [*COLUMNS[file][0], *COLUMNS[file][1]]
+        table: dict[str, tuple[str, ...]] = {}
+        for header, target in renames.items():
+            targets = [target] if isinstance(target, str) else target
+            if not isinstance(targets, list) or not targets or not all(
+                    isinstance(t, str) for t in targets):
+                bad(f"columns.{file}.{header}", "must be a column name or a list of them")
+                continue
+            for t in targets:
+                if t not in known:
+                    hint = _close_matches(t, known)
+                    bad(f"columns.{file}.{header}",
+                        f"{t!r} is not a column of {file}.csv"
+                        + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                        + f"; its columns are {', '.join(known)}")
+            table[str(header)] = tuple(targets)
+        out.columns[file] = table
+    stages = data.get("stages", {})
+    if not isinstance(stages, dict):
+        bad("stages", 'must be a table: "Company stage" = "round:1"')
+        stages = {}
+    ignore: set[str] = set()
+    for name, target in stages.items():
+        if name == IGNORE and isinstance(target, list):
+            if not all(isinstance(t, str) for t in target):
+                bad("stages.ignore", "must be a list of stage names")
+            ignore |= {t for t in target if isinstance(t, str)}
+        elif isinstance(target, str) and (target == IGNORE or _is_stage(target)):
+            if target == IGNORE:
+                ignore.add(name)
+            else:
+                out.stages[name] = target
+        else:
+            bad(f"stages.{name}", f"{_shown(target)} is not a stage: use screening, round:1, "
+                                  f"round:2, ..., offer, or \"ignore\"")
+    both = sorted(ignore & set(out.stages))
+    for name in both:
+        bad(f"stages.{name}", "is both mapped to a stage and ignored")
+    out.ignore = frozenset(ignore)
+    status = data.get("status", {})
+    if not isinstance(status, dict):
+        bad("status", 'must be a table: "Company status" = "rejected"')
+        status = {}
+    for name, target in status.items():
+        if target not in STATUSES:
+            bad(f"status.{name}", f"{_shown(target)} is not a status: use "
+                                  + ", ".join(STATUSES))
+        else:
+            out.status[str(name)] = target
+    tz = data.get("timezone")
+    if tz is not None:
+        if not isinstance(tz, str):
+            bad("timezone", 'must be a time zone name such as "Europe/Berlin"')
+        else:
+            try:
+                pd.Timestamp("2026-01-01", tz=tz)
+                out.timezone = tz
+            except Exception:
+                bad("timezone", f"{_shown(tz)} is not a time zone name (IANA, e.g. "
+                                "\"Europe/Berlin\")")
+    if problems:
+        raise ATSError(label, problems[:MAX_PROBLEMS], max(len(problems) - MAX_PROBLEMS, 0))
+    return out
+
+
+# ------------------------------------------------------------------------------ reading files
+
+
+@dataclass
+class _Table:
+    """One CSV file read as text: hiresim column names, and ``_line`` (line in the file)."""
+
+    file: str
+    frame: pd.DataFrame
+    origin: dict[str, str]  # hiresim column -> the export's header
+
+    def label(self, column: str) -> str:
+        return self.origin.get(column, column)
+
+
+def _line_numbers(text: str, n: int) -> np.ndarray:
+    """The line on which each of the ``n`` records after the header starts."""
+    body = text[:-1] if text.endswith("\n") else text
+    if body.count("\n") == n and "\r" not in body:  # one line per record: no quoted newline
+        return np.arange(2, n + 2)
+    starts = []
+    reader = csv.reader(io.StringIO(text))
+    previous = 0
+    for i, record in enumerate(reader):
+        if i and record:  # pandas skips blank lines too
+            starts.append(previous + 1)
+        previous = reader.line_num
+    return np.asarray(starts[:n] + [0] * (n - len(starts)), dtype=int)
+
+
+def _read_file(folder: Path, name: str, mapping: Mapping, problems: _Problems,
+               required: bool) -> _Table | None:
+    file = f"{name}.csv"
+    path = folder / file
+    if not path.exists() and not path.is_symlink():
+        if required:
+            present = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv")
+            hint = _close_matches(file, present)
+            problems.add(file, None, "", "missing: an export needs applications.csv, "
+                         "stages.csv and interviews.csv"
+                         + (f" (is {hint[0]!r} this file?)" if hint else ""))
+        return None
+    if path.is_dir():
+        problems.add(file, None, "", "is a directory, not a CSV file")
+        return None
+    try:
+        text = read_text_file(path, file, what="CSV", max_bytes=MAX_FILE_BYTES)
+    except ScenarioError as exc:
+        for _, message in exc.problems:
+            problems.add(file, None, "", message)
+        return None
+    if not text.strip():
+        problems.add(file, 1, "", "is empty: the file needs a header row naming its columns")
+        return None
+    header_row = next(csv.reader(io.StringIO(text)), [])
+    header = [h.strip() for h in header_row]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h in seen:
+            problems.add(file, 1, h, f"the header names {h!r} twice (columns {seen[h] + 1} "
+                         f"and {i + 1})")
+        seen.setdefault(h, i)
+    if len(seen) < len(header):
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        detail = re.sub(r"^Error tokenizing data\. C error: ", "", str(exc)).strip()
+        problems.add(file, int(m.group(1)) if m else None, "",
+                     f"is not a well-formed CSV file: {detail}")
+        return None
+    frame.columns = header
+    frame = frame.fillna("").astype(str)
+    lines = _line_numbers(text, len(frame))
+    # renames: export header -> hiresim column(s)
+    renames = mapping.columns.get(name, {})
+    origin: dict[str, str] = {}
+    required_cols, optional_cols = COLUMNS[name]
+    known = {*required_cols, *optional_cols}
+    for h in header:
+        for target in renames.get(h, (h,)):
+            if target not in known:
+                continue  # a column hiresim does not read
+            if target in origin:
+                problems.add(file, 1, h, f"both {origin[target]!r} and {h!r} would be column "
+                             f"{target!r}: rename only one of them in the mapping")
+                continue
+            origin[target] = h
+    for h in renames:
+        if h not in header:
+            problems.add(file, 1, "", f"the mapping renames column {h!r}, which the header "
+                         f"does not have (it has {', '.join(map(repr, header))})")
+    ok = True
+    for col in required_cols:
+        if col not in origin:
+            ok = False
+            hint = _close_matches(col, [h for h in header if h not in origin.values()],
+                                  cutoff=0.5)
+            problems.add(file, 1, col, f"missing column {col!r}"
+                         + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                         + f"; the header has {', '.join(map(repr, header))}. Rename the "
+                         f"export's column in the mapping's [columns.{name}]")
+    if not ok:
+        return None
+    data = {col: frame[origin[col]].str.strip() if col in origin else pd.Series(
+        [""] * len(frame), dtype=object) for col in (*required_cols, *optional_cols)}
+    out = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in data.items()})
+    out["_line"] = lines
+    return _Table(file, out, origin)
+
+
+class _Clock:
+    """Parses timestamps of every file into naive local time (see the format reference)."""
+
+    def __init__(self, timezone: str | None):
+        self.timezone = timezone
+        self.offsets: dict[str, tuple[str, int, str]] = {}  # offset -> first (file, row, col)
+
+    def parse(self, table: _Table, column: str, problems: _Problems) -> pd.Series:
+        text = table.frame[column].astype(str)
+        given = text != ""
+        # fast path (C parser): the usual layouts without offset; the others by the pattern
+        wall = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        for layout in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+                       "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            todo = given & wall.isna()
+            if not todo.any():
+                break
+            wall[todo] = pd.to_datetime(text[todo], format=layout, errors="coerce")
+        rest = given & wall.isna()
+        parts = pd.DataFrame({"date": pd.Series(np.nan, index=text.index, dtype=object),
+                              "time": np.nan, "offset": np.nan}, dtype=object)
+        if rest.any():
+            parts.loc[rest, :] = text[rest].str.extract(_ISO).to_numpy()
+            some = rest & parts["date"].notna()
+            wall_text = (parts.loc[some, "date"] + " "
+                         + parts.loc[some, "time"].fillna("00:00").str.replace(",", "."))
+            wall[some] = pd.to_datetime(wall_text, format="ISO8601", errors="coerce")
+        bad = given & wall.isna()
+        problems.rows(table, bad, column, lambda r: f"{_shown(r[column])} is not a timestamp "
+                                                    f"{TIMESTAMP_HINT}")
+        out_of_range = given & wall.notna() & ((wall < FIRST) | (wall >= LAST))
+        problems.rows(table, out_of_range, column,
+                      lambda r: f"{_shown(r[column])} is outside the years 1990 to 2200")
+        wall = wall.where(~out_of_range)
+        offset = parts["offset"].where(wall.notna())
+        aware = offset.notna().to_numpy()
+        if aware.any():
+            if self.timezone is not None:
+                minutes = offset[aware].map(_offset_minutes).astype("int64")
+                utc = wall[aware] - pd.to_timedelta(minutes, unit="min")
+                local = (utc.dt.tz_localize("UTC").dt.tz_convert(self.timezone)
+                         .dt.tz_localize(None))
+                wall = wall.copy()
+                wall[aware] = local
+            else:
+                lines = table.frame["_line"].to_numpy()
+                for off, i in pd.Series(np.flatnonzero(aware)).groupby(
+                        offset[aware].map(_normal_offset).to_numpy()).first().items():
+                    self.offsets.setdefault(str(off), (table.file, int(lines[i]),
+                                                       table.label(column)))
+        return wall.astype("datetime64[ns]")
+
+    def check(self, problems: _Problems) -> None:
+        """Offset-aware timestamps with different offsets need the mapping's time zone."""
+        if self.timezone is None and len(self.offsets) > 1:
+            (first, _), *rest = sorted(self.offsets.items(), key=lambda kv: kv[1][:2])
+            for off, (file, row, col) in rest[:5]:
+                problems.add(file, row, col,
+                             f"this timestamp has UTC offset {off}, others have {first}: say "
+                             "the company's time zone in the mapping, e.g. timezone = "
+                             "\"Europe/Berlin\", so that they are converted to its local time")
+
+
+def _offset_minutes(text: str) -> int:
+    if text == "Z":
+        return 0
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return sign * (int(digits[:2]) * 60 + int(digits[2:4] or 0))
+
+
+def _normal_offset(text: str) -> str:
+    m = _offset_minutes(text)
+    return f"{'+' if m >= 0 else '-'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+
+
+# ------------------------------------------------------------------------------- validation
+
+
+def _map_stages(table: _Table, mapping: Mapping, problems: _Problems) -> pd.Series:
+    """The mapped stage of each row: a pipeline stage, ``ignore``, or "" (empty/unknown)."""
+    raw = table.frame["stage"].astype(str)
+    mapped = raw.map(mapping.stages)
+    identity = raw.where(raw.map(_is_stage) & mapped.isna())
+    ignored = raw.where(raw.isin(mapping.ignore)).notna()
+    result = mapped.fillna(identity).fillna("")
+    result[ignored] = IGNORE
+    unknown = (result == "") & (raw != "")
+    if unknown.any():
+        known = ", ".join([*map(repr, mapping.stage_names()), "screening", "round:1",
+                           "round:2", "...", "offer"])
+        sub = table.frame.loc[unknown.to_numpy()]
+        for name, rows in sub.groupby("stage", sort=False)["_line"]:
+            hint = _close_matches(str(name), [*mapping.stage_names(), "screening", "offer"])
+            more = f" (and on {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+            problems.add(table.file, int(rows.iloc[0]), table.label("stage"),
+                         f"stage {_shown(name)} is not in the mapping"
+                         + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                         + f"{more}; the known stages are {known}. Map it in [stages], or "
+                         f"leave it out with ignore = [{_shown(name)}]")
+            problems.count += len(rows) - 1
+    return result
+
+
+def _rank(stage: pd.Series) -> pd.Series:
+    """Order of the pipeline stages: screening 0, round:k k, offer after every round."""
+    names = pd.Series(stage.unique())
+    rounds = pd.to_numeric(names.str.extract(_ROUND)[0], errors="coerce")
+    ranks = rounds.mask(names == "screening", 0).mask(names == "offer", _OFFER_RANK)
+    return stage.map(dict(zip(names, ranks, strict=True))).astype(float)
+
+
+def _non_empty(table: _Table, problems: _Problems, skip: tuple[str, ...] = ()) -> pd.Series:
+    ok = pd.Series(True, index=table.frame.index)
+    for col in NON_EMPTY[table.file[:-4]]:
+        if col in skip or (col == "stage" and col not in table.origin):
+            continue
+        empty = table.frame[col] == ""
+        problems.rows(table, empty, col, lambda r, c=col: f"{c} is empty")
+        ok &= ~empty
+    return ok
+
+
+def _order(table: _Table, early: str, late: str, a: pd.Series, b: pd.Series,
+           problems: _Problems, what: str) -> None:
+    before = (b < a).fillna(False).to_numpy(dtype=bool)
+    problems.rows(table, before, late,
+                  lambda r: f"{what}: {late} {r[late]} is before {early} {r[early]}")
+
+
+def read_ats(folder: str | os.PathLike[str],
+             mapping: MappingABC[str, Any] | str | os.PathLike[str] | None = None) -> History:
+    """Read the ATS export in ``folder`` into a :class:`hiresim.History`.
+
+    ``mapping`` is a dict or the path of a TOML file with ``[columns.<file>]`` renames
+    (export header = hiresim column), ``[stages]`` (company stage = ``screening``,
+    ``round:k``, ``offer`` or ``"ignore"``; ``ignore = [...]`` lists stages to leave out),
+    ``[status]`` (company status = hiresim status) and ``timezone`` (IANA name: offset-aware
+    timestamps are converted to its local time). Raises :class:`ATSError` listing every
+    problem with its file, row and column.
+    """
+    source = str(folder)
+    root = Path(folder)
+    try:
+        info = root.stat()
+    except OSError:
+        raise ATSError(source, [(source, None, "", "no such folder")]) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise ATSError(source, [(source, None, "", "is not a folder: give the folder that "
+                                                   "holds applications.csv, stages.csv and "
+                                                   "interviews.csv")])
+    rules = load_mapping(mapping)
+    problems = _Problems()
+    tables = {name: _read_file(root, name, rules, problems, name in REQUIRED_FILES)
+              for name in FILES}
+    clock = _Clock(rules.timezone)
+    times: dict[str, dict[str, pd.Series]] = {}
+    for name, table in tables.items():
+        if table is not None:
+            times[name] = {c: clock.parse(table, c, problems) for c in TIMESTAMPS[name]}
+    exported_at = _export_time(root, times, problems, clock)
+    clock.check(problems)
+    apps, stages, interviews, jobs = (tables[n] for n in FILES)
+    left_out: list[tuple[str, int, str, str]] = []
+    app_ids: pd.Index | None = None
+    if apps is not None:
+        app_ids = _check_applications(apps, times["applications"], rules, problems)
+    if jobs is not None:
+        jt = times["jobs"]
+        _non_empty(jobs, problems)
+        dup = jobs.frame["job_id"].duplicated() & (jobs.frame["job_id"] != "")
+        problems.rows(jobs, dup, "job_id", lambda r: f"job id {_shown(r['job_id'])} is on an "
+                                                      "earlier row too")
+        _order(jobs, "opened_at", "closed_at", jt["opened_at"], jt["closed_at"], problems,
+               "closed before it opened")
+        if apps is not None:
+            given = apps.frame["job_id"] != ""
+            unknown = given & ~apps.frame["job_id"].isin(jobs.frame["job_id"])
+            problems.rows(apps, unknown, "job_id",
+                          lambda r: f"job id {_shown(r['job_id'])} is not in jobs.csv")
+    stage_map = None
+    if stages is not None:
+        st = times["stages"]
+        _non_empty(stages, problems)
+        stage_map = _map_stages(stages, rules, problems)
+        _order(stages, "entered_at", "exited_at", st["entered_at"], st["exited_at"], problems,
+               "exited before it was entered")
+        _known_ids(stages, app_ids, problems)
+    iv_map = None
+    if interviews is not None:
+        it = times["interviews"]
+        _non_empty(interviews, problems)
+        if "stage" in interviews.origin:
+            iv_map = _map_stages(interviews, rules, problems)
+        _order(interviews, "start", "end", it["start"], it["end"], problems,
+               "ended before it started")
+        _known_ids(interviews, app_ids, problems)
+    problems.raise_if_any(source)
+    assert apps is not None and stages is not None and interviews is not None
+    assert stage_map is not None
+    # -------------------------------------------------------------------------- the tables
+    at = times["applications"]
+    status = apps.frame["status"].map(lambda s: rules.status.get(s, s))
+    applications = pd.DataFrame({
+        "application_id": apps.frame["application_id"].to_numpy(),
+        "candidate_id": apps.frame["candidate_id"].where(apps.frame["candidate_id"] != "",
+                                                         apps.frame["application_id"]),
+        "job_id": apps.frame["job_id"].to_numpy(),
+        "applied_at": at["applied_at"].to_numpy(),
+        "status": status.to_numpy(),
+        "closed_at": at["closed_at"].to_numpy(),
+        "notified_at": at["notified_at"].to_numpy(),
+    })
+    st = times["stages"]
+    used_stage = (stage_map != IGNORE).to_numpy()
+    for line in stages.frame.loc[~used_stage, "_line"]:
+        left_out.append((stages.file, int(line), stages.label("stage"),
+                         "the stage is ignored by the mapping"))
+    stage_table = pd.DataFrame({
+        "application_id": stages.frame["application_id"].to_numpy(),
+        "stage": stage_map.to_numpy(),
+        "stage_raw": stages.frame["stage"].to_numpy(),
+        "entered_at": st["entered_at"].to_numpy(),
+        "exited_at": st["exited_at"].to_numpy(),
+        "_line": stages.frame["_line"].to_numpy(),
+    }).loc[used_stage].reset_index(drop=True)
+    it = times["interviews"]
+    iv = pd.DataFrame({
+        "application_id": interviews.frame["application_id"].to_numpy(),
+        "start": it["start"].to_numpy(),
+        "end": it["end"].to_numpy(),
+        "interviewers": [tuple(x.strip() for x in s.split(";") if x.strip())
+                         for s in interviews.frame["interviewers"]],
+        "_line": interviews.frame["_line"].to_numpy(),
+    })
+    if iv_map is not None:
+        iv["stage"] = iv_map.to_numpy()
+    else:
+        iv["stage"] = _stage_at(iv, stage_table)
+        for line in iv.loc[iv["stage"] == "", "_line"]:
+            left_out.append((interviews.file, int(line), interviews.label("start"),
+                             "no stage visit in stages.csv contains the interview's start, "
+                             "and interviews.csv has no stage column"))
+    iv["round"] = _rank(iv["stage"].astype(str))
+    in_round = iv["round"].between(1, _OFFER_RANK - 1).to_numpy()
+    stage_label = interviews.label("stage") if iv_map is not None else ""
+    for line, s in iv.loc[~in_round & (iv["stage"] != ""), ["_line", "stage"]].itertuples(
+            index=False):
+        reason = ("the stage is ignored by the mapping" if s == IGNORE else
+                  f"an interview in stage {s!r} is not an interview round: waits for feedback "
+                  "are measured after rounds (round:1, round:2, ...)")
+        left_out.append((interviews.file, int(line), stage_label, reason))
+    iv = iv.loc[in_round].reset_index(drop=True)
+    iv["round"] = iv["round"].astype("int64")
+    waits, wait_left = _waits(applications, stage_table, iv, exported_at)
+    left_out += [(interviews.file, line, interviews.label("end"), reason)
+                 for line, reason in wait_left]
+    interviewed = set(iv["application_id"])
+    for line, app_id in apps.frame[["_line", "application_id"]].itertuples(index=False):
+        if app_id not in interviewed:
+            left_out.append((apps.file, int(line), "", "no interview in a round (round:1, "
+                             "round:2, ...): no wait for feedback to measure"))
+    if jobs is not None:
+        jt = times["jobs"]
+        job_table = pd.DataFrame({
+            "job_id": jobs.frame["job_id"].to_numpy(),
+            "opened_at": jt["opened_at"].to_numpy(),
+            "closed_at": jt["closed_at"].to_numpy(),
+            "recruiter": jobs.frame["recruiter"].to_numpy(),
+            "hiring_manager": jobs.frame["hiring_manager"].to_numpy(),
+        })
+    else:
+        job_table = pd.DataFrame({
+            "job_id": pd.Series(dtype=object), "opened_at": pd.Series(dtype="datetime64[ns]"),
+            "closed_at": pd.Series(dtype="datetime64[ns]"),
+            "recruiter": pd.Series(dtype=object), "hiring_manager": pd.Series(dtype=object)})
+    order = {f"{n}.csv": i for i, n in enumerate(FILES)}
+    left = pd.DataFrame(sorted(left_out, key=lambda r: (order[r[0]], r[1])),
+                        columns=["file", "row", "column", "reason"])
+    left["row"] = left["row"].astype("int64")
+    return History(
+        applications=applications,
+        stages=stage_table.drop(columns="_line"),
+        interviews=iv[["application_id", "stage", "round", "start", "end", "interviewers"]],
+        jobs=job_table,
+        exported_at=exported_at,
+        waits=waits,
+        left_out=left,
+        source=source,
+    )
+
+
+def _check_applications(apps: _Table, times: dict[str, pd.Series], rules: Mapping,
+                        problems: _Problems) -> pd.Index:
+    f = apps.frame
+    _non_empty(apps, problems, skip=("status",) if "" in rules.status else ())
+    ids = f["application_id"]
+    dup = ids.duplicated() & (ids != "")
+    if dup.any():
+        first = f.loc[~ids.duplicated()].set_index("application_id")["_line"]
+        problems.rows(apps, dup, "application_id",
+                      lambda r: f"application id {_shown(r['application_id'])} is also on row "
+                                f"{first[r['application_id']]}")
+    status = f["status"].map(lambda s: rules.status.get(s, s))
+    unknown = (status != "") & ~status.isin(STATUSES)
+    if unknown.any():
+        sub = f.loc[unknown.to_numpy()]
+        for name, rows in sub.groupby("status", sort=False)["_line"]:
+            hint = _close_matches(str(name), [*STATUSES, *rules.status])
+            more = f" (and on {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+            problems.add(apps.file, int(rows.iloc[0]), apps.label("status"),
+                         f"status {_shown(name)} is not one of {', '.join(STATUSES)}"
+                         + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                         + f"{more}; map the company's statuses in the mapping's [status]")
+            problems.count += len(rows) - 1
+    no_close = status.isin(NEEDS_CLOSED) & (f["closed_at"] == "")
+    problems.rows(apps, no_close, "closed_at",
+                  lambda r: f"status {rules.status.get(r['status'], r['status'])!r} needs "
+                            "closed_at (when the application was closed)")
+    _order(apps, "applied_at", "closed_at", times["applied_at"], times["closed_at"], problems,
+           "closed before the application")
+    _order(apps, "applied_at", "notified_at", times["applied_at"], times["notified_at"],
+           problems, "notified before the application")
+    return pd.Index(ids[ids != ""])
+
+
+def _known_ids(table: _Table, app_ids: pd.Index | None, problems: _Problems) -> None:
+    if app_ids is None:
+        return
+    ids = table.frame["application_id"]
+    unknown = (ids != "") & ~ids.isin(app_ids)
+    problems.rows(table, unknown, "application_id",
+                  lambda r: f"application id {_shown(r['application_id'])} is not in "
+                            "applications.csv")
+
+
+def _export_time(root: Path, times: dict[str, dict[str, pd.Series]], problems: _Problems,
+                 clock: _Clock) -> pd.Timestamp:
+    latest = pd.NaT
+    latest_at: tuple[str, str] = ("", "")
+    for name, cols in times.items():
+        for col, values in cols.items():
+            top = values.max()
+            if pd.notna(top) and (pd.isna(latest) or top > latest):
+                latest, latest_at = top, (f"{name}.csv", col)
+    path = root / "export.json"
+    if not path.exists():
+        return pd.Timestamp(latest) if pd.notna(latest) else pd.Timestamp("1990-01-01")
+    try:
+        text = read_text_file(path, "export.json", what="export.json")
+        data = json.loads(text)
+    except ScenarioError as exc:
+        for _, message in exc.problems:
+            problems.add("export.json", None, "", message)
+        return pd.Timestamp(latest)
+    except json.JSONDecodeError as exc:
+        problems.add("export.json", exc.lineno, "", f"is not valid JSON: {exc.msg}")
+        return pd.Timestamp(latest)
+    value = data.get("exported_at") if isinstance(data, dict) else None
+    parts = _ISO.match(value) if isinstance(value, str) else None
+    if parts is None:
+        problems.add("export.json", None, "exported_at",
+                     f"{_shown(value)} is not a timestamp {TIMESTAMP_HINT}"
+                     if value is not None else
+                     'needs {"exported_at": TIMESTAMP} (leave the file out to take the latest '
+                     "timestamp in the files)")
+        return pd.Timestamp(latest)
+    table = _Table("export.json", pd.DataFrame({"exported_at": [value], "_line": [1]}), {})
+    parsed = clock.parse(table, "exported_at", problems).iloc[0]
+    if pd.isna(parsed):
+        return pd.Timestamp(latest)
+    if pd.notna(latest) and parsed < latest:
+        problems.add("export.json", None, "exported_at",
+                     f"{value} is before the latest timestamp in the files ({latest} in "
+                     f"{latest_at[0]}, column {latest_at[1]})")
+    return pd.Timestamp(parsed)
+
+
+def _stage_at(iv: pd.DataFrame, stages: pd.DataFrame) -> np.ndarray:
+    """The stage each interview was in: the last stage entered at or before its start."""
+    out = np.full(len(iv), "", dtype=object)
+    if not len(iv) or not len(stages):
+        return out
+    left = iv[["application_id", "start"]].assign(_i=np.arange(len(iv))).sort_values("start")
+    right = stages[["application_id", "entered_at", "stage"]].sort_values("entered_at")
+    joined = pd.merge_asof(left, right, left_on="start", right_on="entered_at",
+                           by="application_id", direction="backward")
+    found = joined["stage"].notna().to_numpy()
+    out[joined["_i"].to_numpy()[found]] = joined["stage"].to_numpy()[found]
+    return out
+
+
+def _waits(apps: pd.DataFrame, stages: pd.DataFrame, iv: pd.DataFrame,
+           exported_at: pd.Timestamp) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    """One wait per application and round (the design's rules), and the rounds left out."""
+    last = iv.sort_values(["end", "_line"]).groupby(["application_id", "round"], sort=False).tail(1)
+    w = last[["application_id", "round", "end", "_line"]].rename(columns={"end": "E"})
+    top = iv.groupby("application_id")["round"].max().rename("top_round")
+    w = w.join(top, on="application_id")
+    # the first entry into a later stage (a later round or the offer) at or after the end
+    st = stages.assign(rank=_rank(stages["stage"].astype(str)))[
+        ["application_id", "rank", "entered_at", "stage"]]
+    pairs = w[["application_id", "round", "E"]].merge(st, on="application_id")
+    pairs = pairs.loc[pairs["rank"] > pairs["round"]]
+    after = pairs.loc[pairs["entered_at"] >= pairs["E"]].sort_values("entered_at")
+    nxt = after.groupby(["application_id", "round"]).first()[["entered_at", "stage"]]
+    early = pairs.loc[pairs["entered_at"] < pairs["E"]].sort_values("entered_at").groupby(
+        ["application_id", "round"]).first()[["entered_at", "stage"]]
+    w = w.join(nxt, on=["application_id", "round"])
+    w = w.join(early.add_prefix("early_"), on=["application_id", "round"])
+    w = w.join(apps.drop_duplicates("application_id").set_index("application_id")[
+        ["job_id", "status", "closed_at", "notified_at"]], on="application_id")
+    n = len(w)
+    outcome = np.full(n, "", dtype=object)
+    heard = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    stop = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    reason = np.full(n, "", dtype=object)
+    E = w["E"].to_numpy(dtype="datetime64[ns]")
+    has_next = w["entered_at"].notna().to_numpy()
+    nxt_at = w["entered_at"].to_numpy(dtype="datetime64[ns]")
+    nxt_offer = (w["stage"] == "offer").to_numpy()
+    status = w["status"].to_numpy(dtype=object)
+    closed = w["closed_at"].to_numpy(dtype="datetime64[ns]")
+    notified = w["notified_at"].to_numpy(dtype="datetime64[ns]")
+    has_notified = ~np.isnat(notified)
+    later_round = (w["top_round"] > w["round"]).to_numpy()
+    has_early = w["early_entered_at"].notna().to_numpy()
+    export = np.datetime64(exported_at.to_datetime64(), "ns")
+    rejected, withdrawn, active = (status == "rejected"), (status == "withdrawn"), (status
+                                                                                 == "active")
+    # the rules in the order of the reference's table: the first that holds decides
+    rules = [
+        (has_next & nxt_offer, "offer", nxt_at, nxt_at),
+        (has_next, "advance", nxt_at, nxt_at),
+        (has_early, "", heard, heard),
+        (later_round, "", heard, heard),
+        (rejected & has_notified, "reject", notified, notified),
+        (rejected, "ghosted", heard, closed),
+        (withdrawn, "withdrawn", heard, closed),
+        (active, "open", heard, np.full(n, export)),
+        (has_notified, "offer", notified, notified),
+    ]
+    decided = np.zeros(n, dtype=bool)
+    for cond, name, heard_at, stop_at in rules:
+        now = cond & ~decided
+        outcome[now] = name
+        heard[now], stop[now] = heard_at[now], stop_at[now]
+        decided |= now
+    backwards = (outcome != "") & (stop < E)
+    keep = (outcome != "") & ~backwards
+    fmt = _fmt
+    for i in np.flatnonzero(~keep):
+        e = E[i]
+        if backwards[i]:
+            what = {"reject": "notified_at", "ghosted": "closed_at",
+                    "withdrawn": "closed_at", "offer": "notified_at"}.get(outcome[i], "")
+            reason[i] = (f"{what} {fmt(stop[i])} is before the interview ended ({fmt(e)})"
+                         if outcome[i] != "open" else
+                         f"the interview ended ({fmt(e)}) after the export ({fmt(stop[i])})")
+        elif has_early[i]:
+            reason[i] = (f"stage {w['early_stage'].iat[i]} was entered at "
+                         f"{fmt(w['early_entered_at'].iat[i])}, before this round's interview "
+                         f"ended ({fmt(e)}): when the candidate heard is not recorded")
+        elif later_round[i]:
+            reason[i] = (f"a later round was interviewed, but stages.csv has no entry into a "
+                         f"later stage after this interview ended ({fmt(e)})")
+        else:
+            reason[i] = (f"status {status[i]!r}, but neither an offer stage entry nor "
+                         "notified_at records when the candidate heard")
+    lines = w["_line"].to_numpy()
+    left = [(int(lines[i]), str(reason[i])) for i in np.flatnonzero(~keep)]
+    k = keep
+    waits = pd.DataFrame({
+        "replication": np.zeros(int(k.sum()), dtype="int64"),
+        "candidate": w["application_id"].to_numpy(dtype=object)[k],
+        "application_id": w["application_id"].to_numpy(dtype=object)[k],
+        "job_id": w["job_id"].to_numpy(dtype=object)[k],
+        "round": w["round"].to_numpy(dtype="int64")[k],
+        "interview_end": E[k],
+        "feedback_at": heard[k],
+        "outcome": pd.Categorical(outcome[k].astype(str), categories=OUTCOMES),
+        "days_to_feedback": (stop[k] - E[k]) / np.timedelta64(1, "D"),
+        "censored": np.isin(outcome[k].astype(str), ("withdrawn", "ghosted", "open")),
+    })[list(WAIT_COLUMNS)]
+    order = {a: i for i, a in enumerate(apps["application_id"])}
+    waits = waits.assign(_o=waits["application_id"].map(order)).sort_values(
+        ["_o", "round"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return waits, left
+
+
+def _fmt(t: Any) -> str:
+    return str(pd.Timestamp(t)).removesuffix(":00")
