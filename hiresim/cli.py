@@ -117,12 +117,13 @@ def _failure(message: str) -> NoReturn:
 def _guard() -> Iterator[None]:
     """Bad input (ScenarioError, SweepError, ValueError from options) exits 2; any other error
     while running exits 1 with a one-line message. ``HIRESIM_DEBUG=1`` shows the traceback."""
+    from hiresim.ats import ATSError
     from hiresim.scenario import ScenarioError
     from hiresim.sweeps import SweepError
 
     try:
         yield
-    except (ScenarioError, SweepError) as exc:
+    except (ScenarioError, SweepError, ATSError) as exc:
         _bad_input(str(exc))
     except KeyboardInterrupt:
         _failure("interrupted")
@@ -582,6 +583,70 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
         _row(table, *cells, f"{row['censored_share']:.1%}")
     table.caption = "days to feedback (Kaplan-Meier); empty override cell = the base value"
     console.print(table)
+
+
+@main.command()
+@click.argument("ats_dir", type=click.Path(file_okay=False))
+@click.option("--base", default="default", show_default=True,
+              help="Scenario to start from: a preset name or a TOML file.")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="TOML mapping of the export's columns and stage names.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The calibrated scenario file to write (TOML).")
+@click.option("--budget", default=40, show_default=True, type=click.IntRange(min=1),
+              help="Simulations of the fit.")
+@click.option("-n", "--replications", default=4, show_default=True,
+              type=click.IntRange(min=1), help="Replications per simulation of the fit.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Random seed (a whole number >= 0).")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Local worker processes (default: this process).")
+def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: int,
+              replications: int, seed: int, workers: int | None) -> None:
+    """Fit a scenario to a company's ATS export (ATS_DIR) and write it as a TOML file.
+
+    What the records show (requisitions, arrivals, decisions, declines, withdrawals) is
+    estimated directly; work times, calendar loads and committee days are fitted by
+    simulation to the observed waits for feedback.
+
+    \b
+    Examples:
+      hiresim calibrate exports/2026/ --base default --out my_company.toml
+      hiresim report my_company.toml --out report.html
+    """
+    from hiresim.ats import read_ats
+    from hiresim.calibration import calibrate as fit
+
+    with _guard():
+        history = read_ats(ats_dir, mapping=mapping)
+        base_scenario: Any = base if base in _preset_names() else _load(base, None)
+        result = fit(history, base=base_scenario, budget=budget, replications=replications,
+                     seed=seed, workers=workers, progress=_tty())
+        path = result.to_toml(out)
+    console.print(calibration_table(result))
+    console.print(_line(f"wrote {path}"))
+
+
+def _preset_names() -> list[str]:
+    from hiresim.scenario import presets
+
+    return presets()
+
+
+def calibration_table(result: Any) -> Table:
+    """Observed against simulated quantiles of the wait, per round."""
+    table = Table(title=shown(f"{result.scenario.name}: observed and simulated waits (days)"))
+    for col in ("round", "quantile", "observed (95 % interval)", "simulated"):
+        table.add_column(col, justify="right")
+    for row in result.fit[result.fit["statistic"] == "quantile"].itertuples():
+        table.add_row(str(row.round), f"P{row.q * 100:.0f}",
+                      f"{row.observed:.1f} ({row.observed_lower:.1f}-{row.observed_upper:.1f})",
+                      f"{row.simulated:.1f}")
+    flat = result.latent[~result.latent["identifiable"]]["path"].tolist()
+    if flat:
+        table.caption = shown("left at the base value (the history cannot pin them down): "
+                              + ", ".join(flat))
+    return table
 
 
 @main.command()
