@@ -51,7 +51,7 @@ QUANTILES = (0.25, 0.5, 0.75, 0.9)
 #: A simulated quantile that is never reached counts as this many times the observed one.
 NEVER_REACHED = 3.0
 #: A latent parameter whose profile rises by less than this share of the fitted distance
-#: (at half and at twice its value) is not identifiable from the data.
+#: at half and at twice its value (on both sides) is not identifiable from the data.
 FLAT = 0.03
 #: Committee calendars a fit may choose from (sessions per week).
 COMMITTEE_WEEKS: tuple[tuple[str, ...], ...] = (
@@ -200,7 +200,7 @@ def direct_estimates(history: History, cap: int | None = None) -> list[Estimate]
     out: list[Estimate] = []
     # requisitions: those opened inside the window, per month (jobs.csv, or first applications)
     if len(jobs) and jobs["opened_at"].notna().any():
-        opened = jobs["opened_at"]
+        opened = jobs.set_index("job_id")["opened_at"]
         source = "jobs opened in jobs.csv"
     else:
         opened = apps.groupby("job_id")["applied_at"].min()
@@ -219,7 +219,9 @@ def direct_estimates(history: History, cap: int | None = None) -> list[Estimate]
         closes = jobs.set_index("job_id")["closed_at"].reindex(open_from.index)
     else:
         closes = apps.groupby("job_id")["closed_at"].max().reindex(open_from.index)
-    open_to = closes.fillna(end).clip(upper=end)
+    # arrivals are observed until the last application: a job's exposure ends there too
+    last = min(apps["applied_at"].max(), end)
+    open_to = closes.fillna(last).clip(upper=last)
     if cap is not None:  # arrivals stop at the cap: count the job open until its cap-th one
         capped = apps.sort_values("applied_at").groupby("job_id").nth(cap - 1)
         reached = pd.Series(capped["applied_at"].to_numpy(), index=capped["job_id"].to_numpy())
@@ -499,7 +501,7 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
         low_value, high_value = _neighbours(lat, best[lat.path])
         d_low = run({**best, lat.path: low_value})[0]
         d_high = run({**best, lat.path: high_value})[0]
-        rise = min(d_low, d_high) - best_distance
+        rise = max(d_low, d_high) - best_distance  # flat only if flat on both sides
         identifiable = rise > FLAT * max(best_distance, 1e-9) + 1e-12
         if not identifiable:
             used[lat.path] = _base_value(lat)

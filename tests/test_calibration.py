@@ -1,0 +1,118 @@
+"""Calibration against a known truth: a scenario -> to_ats -> read_ats -> calibrate recovers the
+directly estimated parameters within their intervals, its waits agree with held-out data of
+the known scenario, and a parameter the data cannot identify is reported as such."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import hiresim as hs
+from hiresim.calibration import calibrate, quantile_interval
+
+#: The known scenario: the default preset's structure, a year of a company with enough people
+#: that its waits are not dominated by one year's luck of load, without the rare organization-
+#: wide events (a reorganization or a rethought job changes a whole year, which one history
+#: cannot average), and an exponential patience (a constant withdrawal hazard, so that its
+#: value is a parameter the history shows).
+TRUTH = {
+    "horizon_days": 360,
+    "drain_days": 60,
+    "requisitions.initial": 3,
+    "requisitions.rate_per_month": 1.5,
+    "candidates.rate_per_week": 1.0,
+    "roles.hiring_manager.count": 12,
+    "roles.recruiter.count": 8,
+    "roles.interviewer.count": 20,
+    "reorganization": None,
+    "requirements": None,
+    "turnover": None,
+    "candidates.max_per_requisition": None,
+    "candidates.follow_up": None,  # answered follow-ups restart patience (not memoryless)
+    "candidates.patience": {"days": {"dist": "exponential", "mean": 40.0,
+                                     "unit": "calendar_days"}, "never_withdraw": 0.0},
+    "scorecards.work": {"dist": "lognormal", "median": 3.0, "p90": 20.0,
+                        "unit": "working_hours"},
+}
+
+
+def truth() -> hs.Scenario:
+    return hs.preset("default").with_overrides(TRUTH)
+
+
+def history_of(scenario: hs.Scenario, seed: int, folder: Path) -> hs.History:
+    hs.simulate(scenario, replications=1, seed=seed).to_ats(folder)
+    return hs.read_ats(folder)
+
+
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ats-train")
+    history = history_of(truth(), 1, folder)
+    # the base is the known structure with its latent times wrong: scorecards take 3 times as
+    # long, calendars are emptier; the fit must find its way back
+    base = truth().with_overrides({
+        "scorecards.work": {"dist": "lognormal", "median": 9.0, "p90": 60.0,
+                            "unit": "working_hours"},
+        "roles.interviewer.calendar_load": 0.05, "roles.hiring_manager.calendar_load": 0.1})
+    return history, calibrate(history, base=base, budget=30, replications=3, seed=3)
+
+
+def test_direct_estimates_cover_the_truth(calibrated):
+    _, cal = calibrated
+    sc = truth()
+    est = cal.estimates.set_index("path")
+    truths = {
+        "requisitions.rate_per_month": sc.requisitions.rate_per_month,
+        "candidates.rate_per_week": sc.candidates.rate_per_week,
+        "screening.pass_probability": sc.screening.pass_probability,
+        "rounds.0.decision.advance": sc.rounds[0].decision.advance,
+        "rounds.0.decision.reject": sc.rounds[0].decision.reject,
+        "rounds.1.decision.offer": sc.rounds[1].decision.offer,
+        "offers.accept_probability": sc.offers.accept_probability,
+        "candidates.patience.hazard_per_day": 1.0 / 40.0,
+    }
+    for path, value in truths.items():
+        row = est.loc[path]
+        assert row["lower"] <= value <= row["upper"], (path, value, dict(row))
+
+
+def test_calibrated_waits_agree_with_held_out_data(calibrated, tmp_path):
+    """P50 and P90 of each round's wait, simulated from the calibrated scenario, lie inside
+    the 95 % intervals of a history of the known scenario simulated with another seed."""
+    _, cal = calibrated
+    held_out = history_of(truth(), 2, tmp_path / "held-out")
+    observed = quantile_interval(held_out.waits, (0.5, 0.9)).set_index(["round", "q"])
+    sim = hs.simulate(cal.scenario, replications=8, seed=11, event_log=False)
+    simulated = quantile_interval(sim.journeys, (0.5, 0.9)).set_index(["round", "q"])
+    for key, row in observed.iterrows():
+        got = simulated.loc[key, "days"]
+        upper = row["upper"] if np.isfinite(row["upper"]) else np.inf  # open-ended band
+        assert row["lower"] <= got <= upper, (key, got, dict(row))
+
+
+def test_the_calibrated_scenario_round_trips_through_toml(calibrated, tmp_path):
+    _, cal = calibrated
+    path = cal.to_toml(tmp_path / "my_company.toml")
+    text = path.read_text()
+    assert "estimated:" in text and ("fitted by simulation" in text or "base value" in text)
+    again = hs.load_scenario(path)
+    assert again.model_dump() == cal.scenario.model_dump()
+
+
+def test_a_parameter_the_data_cannot_identify_is_reported_and_left_at_base(tmp_path):
+    """Nobody ever gets an offer, so the offer approval chain never runs: its work time
+    leaves every wait unchanged (a flat profile) and stays at the base value."""
+    no_offers = truth().with_overrides({
+        "rounds.1.decision": {"advance": 0.0, "offer": 0.0, "reject": 1.0},
+        "horizon_days": 120})
+    history = history_of(no_offers, 4, tmp_path)
+    cal = calibrate(history, base=no_offers, free=["approvals.steps.0.work", "scorecards.work"],
+                    budget=6, replications=2, seed=5)
+    latent = cal.latent.set_index("path")
+    assert not latent.loc["approvals.steps.0.work", "identifiable"]
+    assert latent.loc["approvals.steps.0.work", "used"] == 1.0
+    assert latent.loc["scorecards.work", "identifiable"]
+    assert np.isfinite(cal.distance)
