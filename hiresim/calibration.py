@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 QUANTILES = (0.25, 0.5, 0.75, 0.9)
 #: A simulated quantile that is never reached counts as this many times the observed one.
 NEVER_REACHED = 3.0
-#: A latent parameter whose profile rises by less than this share of the fitted distance
-#: at half and at twice its value (on both sides) is not identifiable from the data.
+#: A latent parameter whose profile changes the distance by less than this share of it, at
+#: half and at twice its value (both sides), is not identifiable from the data.
 FLAT = 0.03
 #: Committee calendars a fit may choose from (sessions per week).
 COMMITTEE_WEEKS: tuple[tuple[str, ...], ...] = (
@@ -196,7 +196,9 @@ def direct_estimates(history: History, cap: int | None = None) -> list[Estimate]
     apps, waits, jobs = history.applications, history.waits, history.jobs
     t0 = apps["applied_at"].min()
     end = history.exported_at
-    window_days = max((end - t0) / pd.Timedelta(days=1), 1.0)
+    # arrivals (of jobs and of candidates) are observed until the last application
+    last = min(apps["applied_at"].max(), end)
+    window_days = max((last - t0) / pd.Timedelta(days=1), 1.0)
     out: list[Estimate] = []
     # requisitions: those opened inside the window, per month (jobs.csv, or first applications)
     if len(jobs) and jobs["opened_at"].notna().any():
@@ -205,7 +207,7 @@ def direct_estimates(history: History, cap: int | None = None) -> list[Estimate]
     else:
         opened = apps.groupby("job_id")["applied_at"].min()
         source = "first application of each job (no jobs.csv)"
-    inside = int((opened > t0).sum())
+    inside = int(((opened > t0) & (opened <= last)).sum())
     months = window_days / 30.4375
     lo, hi = _poisson_interval(inside, months)
     out.append(Estimate("requisitions.rate_per_month", inside / months, lo, hi, inside,
@@ -219,8 +221,6 @@ def direct_estimates(history: History, cap: int | None = None) -> list[Estimate]
         closes = jobs.set_index("job_id")["closed_at"].reindex(open_from.index)
     else:
         closes = apps.groupby("job_id")["closed_at"].max().reindex(open_from.index)
-    # arrivals are observed until the last application: a job's exposure ends there too
-    last = min(apps["applied_at"].max(), end)
     open_to = closes.fillna(last).clip(upper=last)
     if cap is not None:  # arrivals stop at the cap: count the job open until its cap-th one
         capped = apps.sort_values("applied_at").groupby("job_id").nth(cap - 1)
@@ -463,7 +463,12 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
         base_scenario = load_scenario(base)
     if len(history.waits) == 0:
         raise ValueError("the history has no wait for feedback (no interview): nothing to fit")
-    estimates = direct_estimates(history, base_scenario.candidates.max_per_requisition)
+    cap = base_scenario.candidates.max_per_requisition
+    most = int(history.applications.groupby("job_id").size().max())
+    if cap is not None and most > cap:  # the company has no such cap: arrivals go on
+        base_scenario = base_scenario.with_overrides({"candidates.max_per_requisition": None})
+        cap = None
+    estimates = direct_estimates(history, cap)
     start = apply_estimates(base_scenario, history, estimates)
     latents = _latents(start, default_free(start) if free is None else free)
     observed = km_quantiles(history.waits)
@@ -494,21 +499,26 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
     study.optimize(objective, n_trials=budget, show_progress_bar=progress)
     best = _decode(latents, study.best_params)
     best_distance = float(study.best_value)
-    # profiles: half and twice each fitted value, the others fixed at the best
+    # profiles: half and twice each fitted value, the others fixed at the best. A profile
+    # point better than the best is taken (a greedy polish of what the sampler found).
     rows = []
-    used = dict(best)
     for lat in latents:
         low_value, high_value = _neighbours(lat, best[lat.path])
         d_low = run({**best, lat.path: low_value})[0]
         d_high = run({**best, lat.path: high_value})[0]
-        rise = max(d_low, d_high) - best_distance  # flat only if flat on both sides
-        identifiable = rise > FLAT * max(best_distance, 1e-9) + 1e-12
-        if not identifiable:
-            used[lat.path] = _base_value(lat)
+        change = max(abs(d_low - best_distance), abs(d_high - best_distance))
+        identifiable = change > FLAT * max(best_distance, 1e-9) + 1e-12
+        if identifiable and min(d_low, d_high) < best_distance:
+            best[lat.path] = low_value if d_low < d_high else high_value
+            best_distance = min(d_low, d_high)
         rows.append({"path": lat.path, "kind": lat.kind, "base": _shown(lat, _base_value(lat)),
-                     "fitted": _shown(lat, best[lat.path]), "used": _shown(lat, used[lat.path]),
-                     "profile_low": d_low, "profile_high": d_high,
-                     "identifiable": identifiable})
+                     "fitted": _shown(lat, best[lat.path]), "profile_low": d_low,
+                     "profile_high": d_high, "identifiable": identifiable})
+    used = {lat.path: best[lat.path] if row["identifiable"] else _base_value(lat)
+            for lat, row in zip(latents, rows, strict=True)}
+    for lat, row in zip(latents, rows, strict=True):
+        row["fitted"] = _shown(lat, best[lat.path])
+        row["used"] = _shown(lat, used[lat.path])
     final_distance, final = run(used)
     scenario = _with(start, latents, used).model_copy(update={
         "name": f"{start.name} (calibrated)"})

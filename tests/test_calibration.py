@@ -116,3 +116,39 @@ def test_a_parameter_the_data_cannot_identify_is_reported_and_left_at_base(tmp_p
     assert latent.loc["approvals.steps.0.work", "used"] == 1.0
     assert latent.loc["scorecards.work", "identifiable"]
     assert np.isfinite(cal.distance)
+
+
+def test_cli_calibrates_the_shipped_example_and_refuses_a_malformed_export(tmp_path):
+    import shutil
+    from importlib.resources import files
+
+    from click.testing import CliRunner
+
+    from hiresim.cli import main
+
+    example = Path(str(files("hiresim") / "examples" / "acme_ats"))
+    out = tmp_path / "acme.toml"
+    result = CliRunner().invoke(main, ["calibrate", str(example), "--base", "default",
+                                       "--out", str(out), "--budget", "3", "-n", "1"])
+    assert result.exit_code == 0, result.output
+    assert "observed and simulated waits" in result.output
+    assert hs.load_scenario(out).name.endswith("(calibrated)")
+    broken = tmp_path / "broken"
+    shutil.copytree(example, broken)
+    lines = (broken / "applications.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(lines[3].split(",")[3], "yesterday", 1)
+    (broken / "applications.csv").write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, ["calibrate", str(broken), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "applications.csv" in result.output and "row 4" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plot_shows_observed_and_simulated_curves(calibrated):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    _, cal = calibrated
+    ax = cal.plot()
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "round 1, observed" in labels and "round 1, simulated" in labels
