@@ -5,21 +5,21 @@ Every function takes a :class:`hiresim.Results` (or several) and returns a tidy
 withdrawing, being ghosted, or still open at the horizon tells us only that feedback had not
 arrived by then.
 
-=============================  ==============================================================
-:func:`survival`               Kaplan-Meier curve with Greenwood bands, by group
-:func:`quantiles`              KM quantiles and restricted mean, bootstrap CIs by replication
-:func:`restricted_mean`        area under the KM curve up to ``tau``
-:func:`attribution`            mean/median days per cause and their shares, by group
-:func:`cause_intervals`        long table of waiting time per activity and cause
-:func:`promise`                days within which a share of candidates hears back
-:func:`p_heard_by`             probability of hearing back within some days
-:func:`end_of_week_promise`    probability that "by the end of the week" is kept
-:func:`candidate_loss`         withdrawals, how they grow with the wait, declined offers
-:func:`compare`                side-by-side statistics with paired bootstrap differences
-:func:`ablate`                 causal effect of each delay source (switch it off, same seed)
-:func:`days_to_answer`         application to the final answer, as Glassdoor measures it
-:func:`first_interview_to_offer`  first interview to the offer, as NACE measures it
-=============================  ==============================================================
+=================================  ==============================================================
+:func:`survival`                   Kaplan-Meier curve with Greenwood bands, by group
+:func:`quantiles`                  KM quantiles and restricted mean, bootstrap CIs by replication
+:func:`restricted_mean`            area under the KM curve up to ``tau``
+:func:`attribution`                mean/median days per cause and their shares, by group
+:func:`cause_intervals`            long table of waiting time per activity and cause
+:func:`promise`                    days within which a share of candidates hears back
+:func:`p_heard_by`                 probability of hearing back within some days
+:func:`end_of_week_promise`        probability that "by the end of the week" is kept
+:func:`candidate_loss`             withdrawals, how they grow with the wait, declined offers
+:func:`compare`                    side-by-side statistics with paired bootstrap differences
+:func:`ablate`                     causal effect of each delay source (switch it off, same seed)
+:func:`days_to_answer`             application to the final answer, as Glassdoor measures it
+:func:`first_interview_to_offer`   first interview to the offer, as NACE measures it
+=================================  ==============================================================
 """
 
 from __future__ import annotations
