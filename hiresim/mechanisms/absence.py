@@ -17,7 +17,7 @@ import numpy as np
 from hiresim.calendar import Timeline
 from hiresim.causes import ABSENCE
 from hiresim.distributions import DurationSpec
-from hiresim.spells import poisson_spells, span_hours
+from hiresim.spells import PersonSpells, poisson_spells, span_hours
 from hiresim.tasks import Work, make_work
 
 if TYPE_CHECKING:
@@ -31,21 +31,17 @@ NAME = "absence"
 Layer = tuple[list[float], list[float], int]
 
 
-class Absence:
+class Absence(PersonSpells):
     """One replication's absence draws: a stream per person, a shared vacation-day table."""
 
-    __slots__ = ("day_cdf", "months", "span", "spec", "world")
+    __slots__ = ("day_cdf", "months")
+    spec: AbsenceSpec
 
     def __init__(self, world: World, spec: AbsenceSpec, span: float, days: int) -> None:
-        self.world = world
-        self.spec = spec
-        self.span = span
+        super().__init__(world, spec, span)
         self.months = month_of_day(world, days)
         #: Distribution of vacation start days, the same for everyone: built once.
         self.day_cdf = vacation_day_cdf(spec.seasonality, self.months, world.end)
-
-    def applies(self, person: Person) -> bool:
-        return self.spec.roles is None or person.role in self.spec.roles
 
     def layer(self, person: Person) -> Layer:
         """The person's vacations and sick spells, from their own sub-stream of ``absence``."""

@@ -14,29 +14,21 @@ from typing import TYPE_CHECKING
 
 from hiresim.calendar import Availability, Timeline
 from hiresim.causes import PRIORITY
-from hiresim.spells import poisson_spells
+from hiresim.spells import PersonSpells, poisson_spells
 
 if TYPE_CHECKING:
     from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
     from hiresim.scenario import PrioritySpec
-    from hiresim.world import World
 
 NAME = "priority"
 
 
-class Priority:
+class Priority(PersonSpells):
     """One replication's project draws: a sub-stream of ``priority`` per person."""
 
-    __slots__ = ("span", "spec", "world")
-
-    def __init__(self, world: World, spec: PrioritySpec, span: float) -> None:
-        self.world = world
-        self.spec = spec
-        self.span = span
-
-    def applies(self, person: Person) -> bool:
-        return self.spec.roles is None or person.role in self.spec.roles
+    __slots__ = ()
+    spec: PrioritySpec
 
     def layer(self, person: Person) -> Layer:
         spec = self.spec

@@ -15,30 +15,22 @@ import numpy as np
 from hiresim.calendar import Timeline
 from hiresim.causes import TURNOVER
 from hiresim.distributions import DurationSpec
-from hiresim.spells import HOURS_PER_YEAR, span_hours
+from hiresim.spells import HOURS_PER_YEAR, PersonSpells, span_hours
 from hiresim.tasks import make_work
 
 if TYPE_CHECKING:
     from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
     from hiresim.scenario import TurnoverSpec
-    from hiresim.world import World
 
 NAME = "turnover"
 
 
-class Turnover:
+class Turnover(PersonSpells):
     """One replication's departures: a sub-stream of ``turnover`` per seat."""
 
-    __slots__ = ("span", "spec", "world")
-
-    def __init__(self, world: World, spec: TurnoverSpec, span: float) -> None:
-        self.world = world
-        self.spec = spec
-        self.span = span
-
-    def applies(self, person: Person) -> bool:
-        return self.spec.roles is None or person.role in self.spec.roles
+    __slots__ = ()
+    spec: TurnoverSpec
 
     def layer(self, person: Person) -> Layer:
         """The seat's vacancies; the replacements' arrival times go to ``person.joins``."""
