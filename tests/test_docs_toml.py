@@ -76,14 +76,14 @@ def test_toml_snippet_validates(where: str, body: str):
     try:
         data = tomllib.loads(body)
     except tomllib.TOMLDecodeError:
-        durations = _duration_examples(body)
-        assert durations, f"{where}: not valid TOML and not duration examples"
-        for value in durations:
+        examples = _duration_examples(body)
+        assert examples, f"{where}: not valid TOML and not duration examples"
+        for value in examples:
             parse_duration(value)
         return
-    durations = _duration_examples(body) if not ({"roles", "rounds"} <= set(data)) else None
-    if durations:
-        for value in durations:
+    examples = _duration_examples(body) if not ({"roles", "rounds"} <= set(data)) else None
+    if examples:
+        for value in examples:
             parse_duration(value)
         return
     if {"roles", "rounds"} <= set(data):
