@@ -112,9 +112,9 @@ class Replication:
             calendar = w.timelines[role.calendar]
             hours_per_day = calendars[role.calendar].hours_per_day
             members = []
-            for i in range(role.count):
-                person = Person(w.env, f"{role_name}-{i + 1}", role_name, calendar,
-                                hours_per_day, None, role.capacity)
+            for person_id in role.person_ids(role_name):
+                person = Person(w.env, person_id, role_name, calendar, hours_per_day, None,
+                                role.capacity)
                 layers = [d.layer(person) for d in disruptions if d.applies(person)]
                 person.timeline = PersonTimeline.over(calendar, layers)
                 # the calendar's mask (cached across replications) with the person's own

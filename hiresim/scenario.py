@@ -181,10 +181,30 @@ class CalendarSpec(_Strict):
         return self
 
 
-class RoleSpec(_Strict):
-    """A pool of people of one role (recruiters, hiring managers, finance approvers, ...)."""
+def _person_id(value: str) -> str:
+    if not _KEY_NAME.match(value):
+        raise ValueError(f"person id {_shown(value)} is not allowed: use letters, digits, "
+                         f"_ - . and spaces, at most {MAX_KEY} characters, e.g. 'anna.k'")
+    return value
 
-    count: Whole = Field(ge=1, le=MAX_PEOPLE, description="number of people in the role")
+
+#: The id of a named person (as in the ATS export and their calendar).
+PersonId = Annotated[str, AfterValidator(_person_id)]
+
+
+class RoleSpec(_Strict):
+    """A pool of people of one role (recruiters, hiring managers, finance approvers, ...).
+
+    Its people are numbered (``recruiter-1``, ``recruiter-2``, ...) unless ``people`` names
+    them by the ids the company uses (its ATS export, its calendars); the count is then implied.
+    """
+
+    count: Whole = Field(ge=1, le=MAX_PEOPLE,
+                         description="number of people in the role (implied by people)")
+    people: list[PersonId] | None = Field(
+        None, min_length=1, max_length=MAX_PEOPLE,
+        description="the people's ids, e.g. ['anna.k', 'ben.m'] (default: numbered ids "
+                    "'<role>-1', '<role>-2', ...)")
     calendar: str = Field("office", description="name of a calendar in [calendars]")
     calendar_load: Real = Field(
         0.0, ge=0.0, lt=1.0,
@@ -195,6 +215,29 @@ class RoleSpec(_Strict):
         "case",
         description="case: each task goes to the specific person bound to the case; "
                     "pool: to whoever of the role is free first (a shared queue)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_from_people(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("people"), list):
+            if "count" not in data:
+                return {**data, "count": len(data["people"])}
+            if data["count"] != len(data["people"]):
+                raise ValueError(f"count {data['count']!r} does not match the "
+                                 f"{len(data['people'])} people named; write one or the other")
+        return data
+
+    @model_validator(mode="after")
+    def _people_unique(self) -> RoleSpec:
+        if self.people is not None and len(set(self.people)) < len(self.people):
+            twice = sorted({p for p in self.people if self.people.count(p) > 1})
+            raise ValueError(f"people named twice: {', '.join(twice)}")
+        return self
+
+    def person_ids(self, role: str) -> list[str]:
+        """The ids of the role's people: their names, or ``<role>-1``, ``<role>-2``, ..."""
+        return list(self.people) if self.people else [f"{role}-{i + 1}"
+                                                      for i in range(self.count)]
 
 
 class RequisitionSpec(_Strict):
@@ -645,6 +688,17 @@ class Scenario(_Strict):
             out[name] = (block if block is None or isinstance(block, mech.spec)
                          else mech.spec.model_validate(block))
         return out
+
+    @model_validator(mode="after")
+    def _people_unique_across_roles(self) -> Scenario:
+        seen: dict[str, str] = {}
+        for name, role in self.roles.items():
+            for pid in role.person_ids(name):
+                if pid in seen:
+                    raise ValueError(f"roles: person {pid!r} is in both {seen[pid]!r} and "
+                                     f"{name!r}; a person has one role")
+                seen[pid] = name
+        return self
 
     @model_validator(mode="after")
     def _key_names(self) -> Scenario:
