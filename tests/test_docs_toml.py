@@ -41,12 +41,14 @@ def _snippets() -> list[tuple[str, str]]:
 SNIPPETS = _snippets()
 
 
-def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+def _merge(into: dict[str, Any], extra: dict[str, Any], path: str = "") -> None:
     for key, value in extra.items():
         # a duration (a table with ``dist``) replaces the preset's whole: a lognormal snippet
-        # merged key by key into an exponential duration would mix the two families' keys
-        if isinstance(value, dict) and "dist" not in value and isinstance(into.get(key), dict):
-            _merge(into[key], value)
+        # merged key by key into an exponential duration would mix the two families' keys;
+        # so does a role (``[roles.recruiter]`` in a snippet is the whole role)
+        whole = "dist" in value if isinstance(value, dict) else True
+        if not whole and path != "roles." and isinstance(into.get(key), dict):
+            _merge(into[key], value, f"{path}{key}.")
         else:
             into[key] = value
 
