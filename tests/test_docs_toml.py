@@ -79,7 +79,7 @@ def test_toml_snippet_validates(where: str, body: str):
         data = tomllib.loads(body)
     except tomllib.TOMLDecodeError:
         examples = _duration_examples(body)
-        assert examples, f"{where}: not valid TOML and not duration examples"
+        assert examples, f"{where}: neither valid TOML nor a block of example values"
         for value in examples:
             parse_duration(value)
         return
