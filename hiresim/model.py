@@ -12,6 +12,7 @@ take sub-streams of ``work`` in order of request, and processes start in a fixed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from hiresim.calendar import PersonTimeline, WorkingCalendar
@@ -49,10 +50,14 @@ class Replication:
 
     ``Replication(scenario, seed, replication)`` builds everything (and draws everything that
     is drawn up front); :meth:`run` simulates to the end of the span and returns the tables.
+    ``opener``, if given, opens the requisitions and starts the candidates instead of
+    :meth:`Pipeline.open_requisitions` (a forecast starts from a company's state on a date:
+    :mod:`hiresim.forecast`).
     """
 
     def __init__(self, scenario: Scenario, seed: int, replication: int,
-                 event_log: bool = True) -> None:
+                 event_log: bool = True,
+                 opener: Callable[[Pipeline], None] | None = None) -> None:
         s = self.scenario = scenario
         span = s.total_days * 24.0
         w = self.world = World(seed, replication, s.start, span, event_log,
@@ -93,7 +98,10 @@ class Replication:
                               if s.candidates.follows_up_or_withdraws else None)
         for x in self.extensions:
             x.install(pipeline)
-        pipeline.open_requisitions()
+        if opener is None:
+            pipeline.open_requisitions()
+        else:
+            opener(pipeline)
         if self.reorganization is not None:
             self.reorganization.start(s.requisitions.recruiter_role)
         for x in self.extensions:

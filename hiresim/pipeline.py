@@ -98,15 +98,26 @@ class Pipeline:
         for t_open in opened:
             self.start_requisition(t_open, self.arrival_rng)
 
-    def start_requisition(self, t_open: float, rng: np.random.Generator) -> Requisition:
-        """Open a requisition: draw its candidates' arrivals and fixed draws, start it."""
+    def start_requisition(self, t_open: float, rng: np.random.Generator,
+                          arrivals_from: float | None = None,
+                          setup: Callable[[Requisition], None] | None = None) -> Requisition:
+        """Open a requisition: draw its candidates' arrivals and fixed draws, start it.
+
+        ``arrivals_from`` (default: when it opens) is when its candidates start to arrive, and
+        ``setup`` may change the requisition before it starts (a forecast opens the jobs that
+        are open on its date, with their owners and hires so far, and new candidates from then
+        on: :mod:`hiresim.forecast`).
+        """
         s, w = self.s, self.world
         req = self.new_requisition(len(w.requisitions), t_open)
+        if setup is not None:
+            setup(req)
+        first = t_open if arrivals_from is None else arrivals_from
         gap = HOURS_PER_WEEK / s.candidates.rate_per_week
         if s.candidates.arrivals == "poisson":
-            times = poisson_times(rng, gap, t_open, self.horizon)
+            times = poisson_times(rng, gap, first, self.horizon)
         else:
-            times = np.arange(t_open + gap, self.horizon, gap).tolist()
+            times = np.arange(first + gap, self.horizon, gap).tolist()
         if s.candidates.max_per_requisition is not None:
             times = times[: s.candidates.max_per_requisition]
         with _gc_paused():  # one small list per candidate: no point in collecting meanwhile
@@ -190,36 +201,48 @@ class Pipeline:
 
     # -- the candidate's path ----------------------------------------------------------------
 
-    def candidate(self, c: Candidate) -> Process:
-        """A candidate's whole process: screen, interview rounds, waits for feedback."""
+    def candidate(self, c: Candidate, first_round: int = 1, at: str = "screening",
+                  before: Leg | None = None) -> Process:
+        """A candidate's whole process: screen, interview rounds, waits for feedback.
+
+        A forecast starts candidates part-way (:mod:`hiresim.forecast`): at round
+        ``first_round``, ``at`` its ``"screening"`` (round 1 only), its ``"interview"`` (the
+        interview still to be scheduled and held) or its ``"feedback"`` (the interview just
+        held: the wait for feedback begins now); ``before``, if given, accounts for the wait
+        before that round's interview.
+        """
         s, w, req = self.s, self.world, c.requisition
         env = w.env
         # ``scratch`` legs account for waits outside a journey (screening, holds, interview
         # scheduling); nothing reads them afterwards, so they are made only when needed
-        if self.screening is not None:
+        if self.screening is not None and at == "screening":
             assert s.screening is not None
-            yield from task(w, req.recruiter, self.screening, Leg(env.now), c.id,
+            yield from task(w, req.recruiter, self.screening, before or Leg(env.now), c.id,
                             "screening", "screening", req.id, 0,
                             recruiter_handover(self.reorganization, req))
             if c.draws[0] >= s.screening.pass_probability or req.closed:
                 self.finish(c, "rejected")
                 return
         for r, rnd in enumerate(self.rounds, start=1):
-            scratch = None
-            if req.hold is not None:
-                scratch = Leg(env.now)
-                yield from gate(w, req, scratch)
-            if req.cancelled:
-                self.finish(c, "cancelled")
-                return
-            if req.closed:  # filled while the candidate waited for this round
-                self.finish(c, self.closed_outcome())
-                return
+            if r < first_round:
+                continue
+            resume = r == first_round and at == "feedback"  # its interview was just held
+            scratch = before if r == first_round else None
+            if not resume:
+                if req.hold is not None:
+                    scratch = scratch or Leg(env.now)
+                    yield from gate(w, req, scratch)
+                if req.cancelled:
+                    self.finish(c, "cancelled")
+                    return
+                if req.closed:  # filled while the candidate waited for this round
+                    self.finish(c, self.closed_outcome())
+                    return
             pool = self.round_pools[r - 1]
             people = w.people[rnd.panel_role]
             panel = [] if pool else [people[i] for i in c.panels[r - 1]]
             # an unscheduled zero-minute interview with no event log does nothing: skip it
-            if w.scheduling or rnd.interview_minutes or w.event_log:
+            if not resume and (w.scheduling or rnd.interview_minutes or w.event_log):
                 attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
                 held = yield from meeting(
                     w, attendees, req.recruiter, rnd.interview_minutes, scratch or Leg(env.now),

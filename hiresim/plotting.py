@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from typing_extensions import TypeIs  # typing.TypeIs is 3.13+; annotations only
 
+    from hiresim.backtest import Backtest
+    from hiresim.forecast import Forecast
     from hiresim.results import ResultsLike
 
 #: One colour per cause label, used by every plot (colour-blind friendly where possible).
@@ -437,4 +439,63 @@ def plot_comparison(
     ax = _axes(ax)
     for name, data in runs.items():
         plot_survival(data, ax=ax, days=days, ci=ci, label=str(name), band=band)
+    return ax
+
+
+def plot_forecast(forecast: Forecast, ax: Axes | None = None, max_lines: int = 20) -> Axes:
+    """Probability of having heard by each day after the forecast's date, one step curve per
+    open application (the first ``max_lines``), with the end of the week marked. A curve that
+    stays below 1 is the chance of never hearing (or not within the horizon)."""
+    ax = _axes(ax)
+    max_lines = arguments.whole("max_lines", max_lines, 1)
+    days = np.linspace(0.0, float(forecast.horizon_days), 400)
+    answers = forecast.answers.head(max_lines)
+    for app in answers["application_id"]:
+        heard = np.sort(forecast.draws[app]["heard"])
+        if not len(heard):
+            continue
+        share = np.searchsorted(heard, days, side="right") / len(heard)
+        ax.step(days, share, where="post", lw=1.2, label=str(app))
+    if len(forecast.answers):
+        week = float((forecast.answers["week_end"].iloc[0] + pd.Timedelta(days=1)
+                      - forecast.as_of) / pd.Timedelta(days=1))
+        ax.axvline(week, color="0.4", ls=":", lw=1)
+        ax.annotate("end of this week", (week, 0.02), rotation=90, fontsize=8, color="0.3",
+                    ha="right", va="bottom")
+    ax.set_xlabel(f"days after {forecast.as_of.date()}")
+    ax.set_ylabel("probability of having heard back")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("When will each open candidate hear back?")
+    if len(answers) <= 12 and len(answers):
+        ax.legend(fontsize=7, loc="lower right")
+    return ax
+
+
+def plot_pit(backtest: Backtest, ax: Axes | None = None, bins: int = 10) -> Axes:
+    """The backtest's PIT histogram: flat (within the shaded binomial band of probability
+    :data:`hiresim.backtest.BAND`) when the forecasts are honest; a U shape means intervals
+    too narrow, a hump too wide, a slope a bias."""
+    from scipy.stats import binom
+
+    from hiresim.backtest import BAND
+
+    ax = _axes(ax)
+    bins = arguments.whole("bins", bins, 2, 100)
+    pit = backtest.table["pit"].to_numpy(float)
+    pit = pit[np.isfinite(pit)]
+    n = len(pit)
+    counts, edges = np.histogram(pit, bins=bins, range=(0.0, 1.0))
+    density = counts / max(n, 1) * bins
+    ax.bar(edges[:-1], density, width=1.0 / bins, align="edge", color="#4393c3",
+           edgecolor="white", label=f"{n} forecasts")
+    if n:
+        lo = binom.ppf((1 - BAND) / 2, n, 1 / bins) / n * bins
+        hi = binom.ppf((1 + BAND) / 2, n, 1 / bins) / n * bins
+        ax.axhspan(lo, hi, color="0.85", zorder=0, label=f"honest ({BAND:.0%} band)")
+    ax.axhline(1.0, color="0.3", lw=1)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("where the real wait fell in its forecast (PIT)")
+    ax.set_ylabel("density")
+    ax.set_title("Backtest: are the forecasts honest?")
+    ax.legend(fontsize=8)
     return ax
