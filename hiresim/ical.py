@@ -303,8 +303,9 @@ def _parse(path: Path) -> list[Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CalendarError(path, f"not UTF-8 text (byte {exc.start}): export the calendar "
-                                  "as UTF-8 .ics") from exc
+        line = data[:exc.start].count(b"\n") + 1
+        raise CalendarError(path, f"not UTF-8 text (line {line}, byte {exc.start}): export "
+                                  "the calendar as UTF-8 .ics") from exc
     if "BEGIN:VCALENDAR" not in text.upper():
         raise CalendarError(path, "no BEGIN:VCALENDAR: not an iCalendar file")
     try:
@@ -313,7 +314,8 @@ def _parse(path: Path) -> list[Any]:
         raise CalendarError(path, f"cannot be parsed as iCalendar: {_short(exc)}") from exc
     cals = [c for c in cals if getattr(c, "name", "") == "VCALENDAR"]
     if not cals:
-        raise CalendarError(path, "no VCALENDAR component: not an iCalendar file")
+        raise CalendarError(path, "no complete VCALENDAR (BEGIN:VCALENDAR ... END:VCALENDAR): "
+                                  "a truncated or not an iCalendar file")
     return cals
 
 
