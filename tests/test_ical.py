@@ -18,7 +18,7 @@ from hiresim.causes import DELAY_COLUMNS
 from hiresim.cli import main
 from hiresim.ical import EXAMPLE, EXAMPLE_SCENARIO, MAX_FILE_BYTES
 from hiresim.model import Replication
-from tests.mechanisms.helpers import ALWAYS_OPEN, FRIDAY, H, base, check_only
+from tests.mechanisms.helpers import ALWAYS_OPEN, FRIDAY, H, base, check_only, const
 
 CORPUS = Path(__file__).parent / "ical"
 D = dt.datetime
@@ -85,6 +85,33 @@ def test_absence_delays_the_pending_scorecard_by_exactly_its_working_days(tmp_pa
     assert card["org:resource"] == "ines.w"
     assert card["wt_absence"] == pytest.approx(7.0, abs=1e-9)
     assert card["start_timestamp"] == pd.Timestamp("2026-01-16 09:00")
+
+
+def test_absence_delays_the_screening_by_exactly_its_working_days(tmp_path):
+    """The recruiter's 4 h screening would run Friday 9 January 09:00-13:00; ``rita.r`` is
+    away Friday and Monday (DTEND Tuesday, exclusive: 2 working days), so it runs Tuesday
+    09:00-13:00, 2 working days later, its wait charged to ``absence`` from Friday 00:00 to
+    Tuesday 00:00 (the weekend inside the absence is absence) and 9 h of Tuesday night."""
+    write(tmp_path, "team.ics", ics("""UID:ooo-rita@test
+DTSTART;VALUE=DATE:20260109
+DTEND;VALUE=DATE:20260113
+SUMMARY:Out of office
+ORGANIZER:mailto:rita.r@acme.example"""))
+    sc = hs.load_scenario(named(screening={"work": const(4.0), "pass_probability": 1.0}))
+    calendars = hs.read_calendars(tmp_path, people=sc)
+
+    def screening(tables):
+        return tables["events"].set_index("concept:name").loc["screening"]
+
+    before = screening(Replication(sc, 1, 0).run())
+    after = screening(Replication(sc, 1, 0, calendars=calendars).run())
+    assert before["start_timestamp"] == pd.Timestamp("2026-01-09 09:00")
+    assert after["start_timestamp"] == pd.Timestamp("2026-01-13 09:00")
+    assert np.busday_count(before["start_timestamp"].date(),
+                           after["start_timestamp"].date()) == 2
+    assert after["org:resource"] == "rita.r"
+    assert after["wt_absence"] == pytest.approx(4.0, abs=1e-9)
+    assert after["wt_off_hours"] == pytest.approx(9 * H, abs=1e-9)
 
 
 def test_simulate_takes_the_calendars_and_the_hours(tmp_path):
