@@ -126,6 +126,18 @@ def test_simulate_takes_the_calendars_and_the_hours(tmp_path):
     assert res.manifest["calendars"]["ines.w"][0] == [96.0]
 
 
+def test_ablate_does_not_reuse_a_baseline_run_with_calendars():
+    """The what-ifs simulate the scenario alone: a baseline run with calendars would pair
+    with reruns without them."""
+    from hiresim.analysis import ablate
+
+    sc = team().with_overrides({"horizon_days": 14, "drain_days": 14})
+    base_run = hs.simulate(sc, replications=1, seed=0,
+                           calendars=hs.read_calendars(EXAMPLE, people=sc))
+    with pytest.raises(ValueError, match=r"baseline cannot be reused: .*team calendars"):
+        ablate(sc, replications=1, seed=0, sources=["absence"], baseline=base_run)
+
+
 def test_a_busy_block_keeps_the_debrief_out_of_it(tmp_path):
     """The debrief (60 min, always-open calendars) would be booked at Friday 00:30, after the
     interview's slot; the hiring manager's calendar is busy Friday 00:00-03:30, so it is
