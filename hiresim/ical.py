@@ -479,6 +479,9 @@ class _Reader:
                 raise CalendarError(path, f"RRULE {text!r} does not parse as an RFC 5545 rule "
                                           "(such as FREQ=WEEKLY;BYDAY=MO;UNTIL=20261231)",
                                     uid) from exc
+            if _never(rule):  # the rule engine would search to the year 9999 for one
+                raise CalendarError(path, f"RRULE {text!r} can never occur: no month of its "
+                                          "BYMONTH has a day of its BYMONTHDAY", uid)
             for n, t in enumerate(parsed, 1):  # lazily: an endless rule stops at the
                 if t > stop:                      # window's end or at the cap
                     break
@@ -552,6 +555,19 @@ class _Reader:
 
         return TeamCalendars(frame(self.rows[_ABSENCE], COLUMNS), frame(self.rows[_BUSY], COLUMNS),
                              frame(self.unmatched, UNMATCHED_COLUMNS), files, window)
+
+
+#: The most days each month can have (February of a leap year).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _never(rule: Any) -> bool:
+    """Whether a rule's BYMONTHDAY falls in none of its months (30 February): dateutil
+    would look for an occurrence day by day up to the year 9999."""
+    days, months = rule.get("BYMONTHDAY"), rule.get("BYMONTH") or range(1, 13)
+    if not days:
+        return False
+    return not any(abs(int(d)) <= _MONTH_DAYS[int(m) - 1] for d in days for m in months)
 
 
 def _text(occ: Any, key: str) -> str:

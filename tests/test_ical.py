@@ -279,6 +279,16 @@ def test_an_endless_rule_is_expanded_only_inside_the_window(tmp_path):
     assert busy["start"].dt.day.tolist() == [5, 6, 7, 8, 9]
 
 
+def test_a_monthly_rule_on_the_31st_skips_shorter_months(tmp_path):
+    path = write(tmp_path, "anna.k.ics", ics(
+        "UID:close@test\nDTSTART:20261031T150000\nDTEND:20261031T160000\n"
+        "RRULE:FREQ=MONTHLY;BYMONTHDAY=31\nSUMMARY:Month-end close"))
+    busy = hs.read_calendars(path, people=["anna.k"], start=dt.date(2026, 10, 1),
+                             end=dt.date(2027, 4, 1)).busy
+    assert busy["start"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-10-31", "2026-12-31", "2027-01-31", "2027-03-31"]
+
+
 def test_the_scenario_gives_the_window_and_the_people():
     sc = team()
     calendars = hs.read_calendars(EXAMPLE, people=sc)
@@ -388,6 +398,7 @@ def test_person_file_matches_by_file_name_or_calendar_name(tmp_path):
     ("unknown_tzid.ics", "mars-1", "TZID 'Mars/Olympus_Mons', which is neither an IANA"),
     ("bad_rrule.ics", "rule-1", "RRULE 'FREQ=SOMETIMES;BYDAY=MO' does not parse"),
     ("endless.ics", "every-minute-1", "more than 100,000 occurrences"),
+    ("never.ics", "february-30", "can never occur"),
     ("bad_date.ics", "bad-date-1", "DTSTART '2026100' is not a date or date-time"),
     ("mixed_types.ics", "mixed-1", "must both be dates"),
     ("bad_calendar_timezone.ics", None, "X-WR-TIMEZONE 'Europe/Atlantis' is not a known IANA"),
