@@ -118,12 +118,13 @@ def _guard() -> Iterator[None]:
     """Bad input (ScenarioError, SweepError, ValueError from options) exits 2; any other error
     while running exits 1 with a one-line message. ``HIRESIM_DEBUG=1`` shows the traceback."""
     from hiresim.ats import ATSError
+    from hiresim.ical import CalendarError
     from hiresim.scenario import ScenarioError
     from hiresim.sweeps import SweepError
 
     try:
         yield
-    except (ScenarioError, SweepError, ATSError) as exc:
+    except (ScenarioError, SweepError, ATSError, CalendarError) as exc:
         _bad_input(str(exc))
     except KeyboardInterrupt:
         _failure("interrupted")
@@ -240,21 +241,32 @@ def main() -> None:
 @click.option("--no-events", is_flag=True, help="Do not keep the per-activity event log.")
 @click.option("--force", is_flag=True,
               help="Run even if the run's estimated size is above the limits.")
+@click.option("--calendars", "calendars_path", type=click.Path(),
+              help="Named people's real calendars: a .ics file or a folder of them.")
 def run(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-        workers: int | None, out: str | None, no_events: bool, force: bool) -> None:
+        workers: int | None, out: str | None, no_events: bool, force: bool,
+        calendars_path: str | None) -> None:
     """Simulate SCENARIO (a TOML file) or --preset NAME and print time-to-feedback.
 
     \b
     Examples:
       hiresim run --preset default -n 200 --seed 7
       hiresim run my_company.toml -n 1000 --workers 2 --out results/
+      hiresim run team.toml --calendars calendars/
     """
     from hiresim.runner import simulate
 
     sc = _load(scenario, preset_name)
+    team = None
     with _guard():
+        if calendars_path is not None:
+            from hiresim.ical import read_calendars
+
+            team = read_calendars(calendars_path, people=sc)
+            errors.print(_line(f"calendars: {team.describe()}"), soft_wrap=True)
         results = simulate(sc, replications=replications, seed=seed, workers=workers,
-                           progress=sys.stderr.isatty(), event_log=not no_events, force=force)
+                           progress=sys.stderr.isatty(), event_log=not no_events, force=force,
+                           calendars=team)
     console.print(feedback_table(results, f"{sc.name}: time to feedback ({replications} "
                                           f"replications, seed {seed})"))
     if out:

@@ -431,10 +431,7 @@ def simulate_from(scenario: Scenario, plan: Plan, seed: int, replications: Seque
     cols = []
     for i, r in enumerate(replications):
         opener = _Opener(plan)
-        kwargs: dict[str, Any] = {"opener": opener}
-        if calendars is not None:
-            kwargs["calendars"] = calendars
-        rep = Replication(scenario, seed, r, tables, **kwargs)
+        rep = Replication(scenario, seed, r, tables, calendars, opener)
         if tables:
             trace = rep.trace_run()
         else:  # nothing after every open application's answer matters: stop there

@@ -42,8 +42,8 @@ Unit = tuple[dict[str, Any], Sequence[int]]
 def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
              replications: int = 100,
              seed: int = 0, workers: int | Executor | None = None, progress: bool = False,
-             event_log: bool = True, chunk_size: int | None = None, force: bool = False
-             ) -> Results:
+             event_log: bool = True, chunk_size: int | None = None, force: bool = False,
+             calendars: Any = None) -> Results:
     """Simulate ``replications`` independent runs of ``scenario``.
 
     Args:
@@ -59,6 +59,11 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
             the run goes on, so that workers finish together; see :func:`guided_chunks`).
         force: run even if the run's estimated size exceeds :data:`hiresim.sizing.LIMITS`
             (without it such a run stops with a ScenarioError before anything is simulated).
+        calendars: named people's real calendars: a :class:`hiresim.TeamCalendars`
+            (:func:`hiresim.read_calendars`) or its :meth:`~hiresim.TeamCalendars.hours` of
+            the scenario's start. Their absences are laid over those people's calendars
+            (``absence``) and their busy blocks taken out of their meeting slots; ids that
+            are not people of the scenario are refused before anything runs.
 
     Example:
         >>> import hiresim as hs
@@ -77,7 +82,10 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
     sc = load_scenario(scenario)
     force = check.flag("force", force)
     check_size(sc, replications, event_log, force)
+    own = check.calendars("calendars", calendars, sc)
     payload = worker_payload(sc)
+    if own is not None:
+        payload[CALENDARS_KEY] = own
     chunks = plan_chunks(replications, workers, chunk_size)
     # each chunk arrives as compact NumPy columns (workers never build DataFrames); its tables
     # are built at once, while any workers go on, and concatenated at the end. (Merging all
@@ -102,6 +110,8 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
         "scenario": sc.model_dump(mode="json"),
         "versions": dependency_versions(),
     }
+    if own is not None:
+        manifest["calendars"] = {pid: [list(x) for x in entry] for pid, entry in own.items()}
     return Results(**tables, manifest=manifest)
 
 
@@ -124,11 +134,14 @@ def run_chunk(payload: dict[str, Any], seed: int, replications: Sequence[int],
     :meth:`hiresim.trace.Trace.columns`): small to send back, and a worker never imports
     pandas. :func:`hiresim.trace.build_tables` turns them into DataFrames.
     """
-    return _chunk_columns(scenario_of(payload), seed, replications, event_log)
+    return _chunk_columns(scenario_of(payload), seed, replications, event_log,
+                          payload.get(CALENDARS_KEY))
 
 
 #: Key of a worker payload that lists the ``module:Class`` of the user mechanisms it uses.
 MECHANISMS_KEY = "__mechanisms__"
+#: Key of a worker payload that holds named people's own calendars (hours, plain lists).
+CALENDARS_KEY = "__calendars__"
 
 
 def worker_payload(scenario: Scenario) -> dict[str, Any]:
@@ -149,16 +162,17 @@ def scenario_of(payload: dict[str, Any]) -> Scenario:
         from hiresim.mechanisms import import_mechanisms
 
         import_mechanisms(paths)
-        payload = {k: v for k, v in payload.items() if k != MECHANISMS_KEY}
+    if paths or CALENDARS_KEY in payload:
+        payload = {k: v for k, v in payload.items() if k not in (MECHANISMS_KEY, CALENDARS_KEY)}
     return Scenario.model_validate(payload)
 
 
 def _chunk_columns(scenario: Scenario, seed: int, replications: Sequence[int],
-                   event_log: bool) -> dict[str, dict[str, Any]]:
+                   event_log: bool, calendars: Any = None) -> dict[str, dict[str, Any]]:
     from hiresim.model import replication_columns
     from hiresim.trace import concat_columns
 
-    return concat_columns([replication_columns(scenario, seed, r, event_log)
+    return concat_columns([replication_columns(scenario, seed, r, event_log, calendars)
                            for r in replications])
 
 

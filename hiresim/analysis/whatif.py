@@ -293,5 +293,7 @@ def _check_baseline(baseline: Any, scenario: Any, replications: int, seed: int) 
         mode="json"
     ):
         wrong.append("another scenario")
+    if baseline.manifest.get("calendars"):
+        wrong.append("team calendars (the reruns simulate the scenario without them)")
     if wrong:
         raise ValueError(f"baseline cannot be reused: it was run with {', '.join(wrong)}")
