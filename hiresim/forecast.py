@@ -598,7 +598,7 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
             time before is not replayed, and ``replayed_from`` says so).
         by: a date for the column ``p_by_date`` (the end of that day).
         min_samples: agreeing replications wanted per application (default: a fifth of
-            ``replications``, at least 20).
+            ``replications``, at least 20 and at most ``replications``).
         keep_results: keep the forward simulation's tables in :attr:`Forecast.results`.
 
     Returns:
@@ -653,7 +653,7 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     if calendars is not None:
         hours = calendars.hours(sc.start) if hasattr(calendars, "hours") else calendars
     payload = worker_payload(sc)
-    want = min_samples or max(20, replications // 5)
+    want = min_samples or min(replications, max(20, replications // 5))
     n_apps = len(plan.apps)
     parts: list[dict[str, np.ndarray]] = []
     cols: list[Any] = []
