@@ -24,7 +24,7 @@ from hiresim.mechanisms.priority import Priority
 from hiresim.mechanisms.reorganization import Reorganization
 from hiresim.mechanisms.requirements import Requirements
 from hiresim.mechanisms.turnover import Turnover
-from hiresim.meetings import SlotFinder, busy_blocks
+from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
 from hiresim.scenario import CalendarSpec, Scenario, calendar_from_spec
@@ -131,6 +131,7 @@ class Replication:
                              int(s.scheduling.search_days * 24 / slot_hours),
                              s.scheduling.candidate_load,
                              w.streams.sub_generator("calendar_load"))
+        w.reschedules = Reschedules.of(s.scheduling, lambda: w.streams.generator("reschedules"))
 
     # -- running -----------------------------------------------------------------------------
 

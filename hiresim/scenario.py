@@ -453,6 +453,19 @@ class SchedulingSpec(_Strict):
         7.0, ge=0.25, le=90.0,
         description="no common slot within search_days: the organizer tries again this many "
                     "days later (and again, until the meeting is booked or the job closes)")
+    cancel_rate_per_day: Real = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="reschedules: each attendee of a booked meeting (interview or debrief; "
+                    "not the candidate) cancels at this rate per day of lead time, so a meeting "
+                    "booked d days ahead with n attendees moves with probability "
+                    "1 - exp(-rate * n * d); 0: meetings never move")
+    no_show_probability: Probability = Field(
+        0.0, description="probability that the candidate does not show up for a booked "
+                         "interview (the slot is lost and a new one is searched)")
+    max_reschedules: Whole = Field(
+        2, ge=0, le=20,
+        description="a meeting moves at most this many times (cancellations and no-shows "
+                    "together); then it is held as booked")
 
 
 class AbsenceSpec(_Strict):
