@@ -93,6 +93,7 @@ class Replication:
                               if s.candidates.follows_up_or_withdraws else None)
         for x in self.extensions:
             x.install(pipeline)
+        pipeline.build_round_work()
         pipeline.open_requisitions()
         if self.reorganization is not None:
             self.reorganization.start(s.requisitions.recruiter_role)

@@ -326,6 +326,17 @@ class RoundSpec(_Strict):
                                      description="length of the interview, in minutes")
     decision: DecisionProbabilities = Field(
         description="probabilities of the decision that follows the round")
+    scorecard_work: Duration | None = Field(
+        None, description="this round's work writing one scorecard (default: [scorecards] "
+                          "work)")
+    debrief_minutes: Whole | None = Field(
+        None, ge=0, le=8 * 60,
+        description="length of this round's debrief, in minutes; 0: no debrief after this "
+                    "round (default: [debrief] minutes; needs a [debrief] block)")
+    decision_work: Duration | None = Field(
+        None, description="the hiring manager's work deciding after this round (default: "
+                          "[decision] work; without a [decision] block, only this round has "
+                          "a decision task)")
 
 
 class ScorecardSpec(_Strict):
@@ -1139,6 +1150,10 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
             problems.append((f"rounds.{i}.panel",
                              f"a panel of {rnd.panel} needs at least {rnd.panel} people in role "
                              f"{rnd.panel_role!r}, which has {panel_role.count}"))
+        if rnd.debrief_minutes is not None and scenario.debrief is None:
+            problems.append((f"rounds.{i}.debrief_minutes",
+                             "a round's debrief length needs a [debrief] block (who attends); "
+                             "add [debrief] or remove debrief_minutes"))
     last = len(scenario.rounds) - 1
     if scenario.rounds[last].decision.advance > 0:
         problems.append((f"rounds.{last}.decision.advance",
@@ -1246,11 +1261,16 @@ def _check_feasible(scenario: Scenario) -> list[tuple[str, str]]:
                 attendees.append(hm)
             fits(rnd.interview_minutes, attendees or [recruiter], f"rounds.{i}.interview_minutes")
         if s.debrief is not None:
-            roles = [r.panel_role for r in s.rounds
-                     if s.roles[r.panel_role].assignment == "case"] + [hm]
-            if s.debrief.recruiter_attends:
-                roles.append(recruiter)
-            fits(s.debrief.minutes, roles, "debrief.minutes")
+            others = [hm, *([recruiter] if s.debrief.recruiter_attends else [])]
+            shared: list[str] = []  # rounds whose debrief is [debrief] minutes long
+            for i, rnd in enumerate(s.rounds):
+                panel = [rnd.panel_role] if s.roles[rnd.panel_role].assignment == "case" else []
+                if rnd.debrief_minutes is None:
+                    shared += panel
+                else:
+                    fits(rnd.debrief_minutes, panel + others, f"rounds.{i}.debrief_minutes")
+            if any(rnd.debrief_minutes is None for rnd in s.rounds):
+                fits(s.debrief.minutes, shared + others, "debrief.minutes")
     if s.approvals is not None:
         for i, step in enumerate(s.approvals.steps):
             board = step.committee
