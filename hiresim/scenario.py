@@ -390,7 +390,14 @@ class ApprovalStep(_Strict):
         min_length=1,
         description="role names that sign off, one person of each per requisition (taken in "
                     "turn); several roles sign in parallel")
-    quorum: Whole | None = Field(None, ge=1, description="k-of-n approvals needed; default all")
+    per_role: Whole = Field(
+        1, ge=1, le=100,
+        description="people of each role asked to sign: the requisition's own and the next "
+                    "ones of the role in turn (a works council of 3: roles = "
+                    "[\"works_council\"], per_role = 3)")
+    quorum: Whole | None = Field(
+        None, ge=1,
+        description="k-of-n sign-offs needed, n = len(roles) * per_role; default all")
     work: Duration = Field(
         duration(0.5),
         description="each approver's work on the sign-off (a bare number: working hours; not "
@@ -408,9 +415,14 @@ class ApprovalStep(_Strict):
 
     @model_validator(mode="after")
     def _quorum_fits(self) -> ApprovalStep:
-        if self.quorum is not None and self.quorum > len(self.roles):
-            raise ValueError(
-                f"quorum {self.quorum} exceeds the {len(self.roles)} roles of the group")
+        asked = len(self.roles) * self.per_role
+        if self.quorum is not None and self.quorum > asked:
+            who = (f"{len(self.roles)} roles of the group" if self.per_role == 1 else
+                   f"{asked} people asked ({len(self.roles)} roles x per_role {self.per_role})")
+            raise ValueError(f"quorum {self.quorum} exceeds the {who}")
+        if self.per_role > 1 and self.committee is not None:
+            raise ValueError("per_role asks several people to sign as tasks; a committee "
+                             "decides as one body at its sessions: use one or the other")
         if (self.escalate_after is None) != (self.escalate_to is None):
             raise ValueError("escalate_after and escalate_to go together")
         if self.escalate_after is not None and self.committee is not None:
@@ -1158,10 +1170,19 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
     if scenario.rounds[last].decision.advance > 0:
         problems.append((f"rounds.{last}.decision.advance",
                          "the last round cannot advance candidates (there is no next round)"))
+    def enough_people(path: str, step: ApprovalStep) -> None:
+        for name in step.roles:
+            if name in roles and step.per_role > roles[name].count:
+                problems.append((f"{path}.per_role",
+                                 f"{step.per_role} people of role {name!r} are asked to sign, "
+                                 f"but it has {roles[name].count}; allowed: 1 to "
+                                 f"{roles[name].count}"))
+
     if scenario.approvals is not None:
         for i, step in enumerate(scenario.approvals.steps):
             for j, name in enumerate(step.roles):
                 need_role(f"approvals.steps.{i}.roles.{j}", name)
+            enough_people(f"approvals.steps.{i}", step)
             if step.escalate_to is not None:
                 need_role(f"approvals.steps.{i}.escalate_to", step.escalate_to)
     for block in ("absence", "priority", "turnover", "reorganization"):
@@ -1175,6 +1196,7 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         for i, step in enumerate(scenario.requirements.approvals):
             for j, name in enumerate(step.roles):
                 need_role(f"requirements.approvals.{i}.roles.{j}", name)
+            enough_people(f"requirements.approvals.{i}", step)
             if step.committee is not None:
                 problems.append((f"requirements.approvals.{i}.committee",
                                  "reclassification steps are tasks; committees are allowed in "
