@@ -127,7 +127,9 @@ class Replication:
                 members.append(person)
             w.people[role_name] = members
             if role.assignment == "pool":
-                w.pools[role_name] = Pool(w.env, role_name, members, role.capacity)
+                pool = w.pools[role_name] = Pool(w.env, role_name, members, role.capacity)
+                for person in members:
+                    person.pool = pool
         w.slots = SlotFinder(slot_hours, n_slots,
                              int(s.scheduling.search_days * 24 / slot_hours),
                              s.scheduling.candidate_load,

@@ -214,7 +214,9 @@ class RoleSpec(_Strict):
     assignment: Literal["case", "pool"] = Field(
         "case",
         description="case: each task goes to the specific person bound to the case; "
-                    "pool: to whoever of the role is free first (a shared queue)")
+                    "pool: to whoever of the role is free first (a shared queue; any role, "
+                    "e.g. a recruiter team or an approver pool; meetings keep the "
+                    "requisition's own person)")
 
     @model_validator(mode="before")
     @classmethod
@@ -1203,38 +1205,12 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
                                  "the offer approval chain only"))
     if scenario.communication.legal_review is not None:
         need_role("communication.legal_review.role", scenario.communication.legal_review.role)
-    problems.extend(_check_pool_roles(scenario))
     if not problems:  # the checks below read roles and calendars by name
         problems.extend(_check_feasible(scenario))
     problems.extend(_check_calendars(scenario))
     if scenario.requisitions.initial == 0 and scenario.requisitions.rate_per_month == 0:
         problems.append(("requisitions", "no requisition ever opens: set initial >= 1 or "
                                          "rate_per_month > 0"))
-    return problems
-
-
-def _case_bound_roles(scenario: Scenario) -> set[str]:
-    """Roles whose people receive work bound to a particular case or requisition."""
-    used = {scenario.requisitions.recruiter_role, scenario.requisitions.hiring_manager_role}
-    for chain in (scenario.approvals.steps if scenario.approvals else [],
-                  scenario.requirements.approvals if scenario.requirements else []):
-        for step in chain:
-            used.update(step.roles)
-            if step.escalate_to is not None:
-                used.add(step.escalate_to)
-    if scenario.communication.legal_review is not None:
-        used.add(scenario.communication.legal_review.role)
-    return used
-
-
-def _check_pool_roles(scenario: Scenario) -> list[tuple[str, str]]:
-    problems = []
-    bound = _case_bound_roles(scenario)
-    for name, role in scenario.roles.items():
-        if role.assignment == "pool" and name in bound:
-            problems.append((f"roles.{name}.assignment",
-                             "a pool role cannot also be a recruiter, hiring manager or approver "
-                             "role (their work is bound to a requisition); allowed here: 'case'"))
     return problems
 
 

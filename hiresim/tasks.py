@@ -82,8 +82,13 @@ def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: st
 
     Waiting in their queue is ``contention`` (or the cause that keeps them away: off hours,
     absence, ...); working time is ``work``, and the closed time it spans goes to its cause.
-    ``extra`` adds working hours (a hand-over when the work changed hands).
+    ``extra`` adds working hours (a hand-over when the work changed hands). A person of a
+    pool role stands for the pool: the task goes to whoever of it is free first.
     """
+    if person.pool is not None:
+        yield from pool_task(w, person.pool, work, leg, case, activity, stage, requisition, rnd,
+                             extra)
+        return
     env = w.env
     enabled = env.now
     pre: list[float] | None = None
@@ -168,8 +173,10 @@ def _suspended(timeline: Availability, start: float, end: float) -> float:
 
 
 def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: str,
-              stage: str, requisition: str, rnd: int) -> Process:
-    """A task for whoever of a role is free first (one shared queue: M/M/c when exponential)."""
+              stage: str, requisition: str, rnd: int, extra: float = 0.0) -> Process:
+    """A task for whoever of a role is free first (one shared queue: M/M/c when exponential).
+
+    ``extra`` adds working hours, as for :func:`task`."""
     env = w.env
     enabled = env.now
     leg.pending(pool.timeline, CONTENTION)
@@ -179,7 +186,7 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: s
     now = env.now
     person = pool.take(now)
     timeline = person.timeline
-    start, end, working = _service(w, person, work, now, enabled, 0.0)
+    start, end, working = _service(w, person, work, now, enabled, extra)
     wt = _wait_vector(timeline, enabled, start, CONTENTION) if w.event_log else None
     if now > leg.mark:  # it waited in the queue
         leg.charge(now, timeline, CONTENTION)
