@@ -124,6 +124,7 @@ class Replication:
                 if role.calendar_load > 0.0:
                     free &= busy_blocks(load_rng, role.calendar_load, slot_hours, 0, n_slots)
                 person.free = free
+                person.share = role.hiring_share
                 members.append(person)
             w.people[role_name] = members
             if role.assignment == "pool":

@@ -24,7 +24,7 @@ class Person:
     """One person of a role; their work queue is a SimPy resource of capacity one."""
 
     __slots__ = ("calendar", "free", "hours_per_day", "id", "joins", "pool", "resource",
-                 "role", "timeline")
+                 "role", "share", "timeline")
 
     def __init__(self, env: simpy.Environment, person_id: str, role: str, timeline: Timeline,
                  hours_per_day: float, free: np.ndarray | None = None, capacity: int = 1
@@ -45,6 +45,9 @@ class Person:
         #: The person's role is a pool: a task meant for them goes to whoever of it is free
         #: first (set by the model); ``None``: their tasks are theirs.
         self.pool: Pool | None = None
+        #: Share of their working time that hiring tasks may use (their other duties take
+        #: the rest): working-time work takes ``1 / share`` as long.
+        self.share = 1.0
 
     def holder(self, t: float) -> str:
         """Id of whoever holds this seat at ``t``: ``recruiter-2``, then ``recruiter-2~1``

@@ -211,6 +211,11 @@ class RoleSpec(_Strict):
         description="share of working time already booked with other meetings")
     capacity: Whole = Field(
         1, ge=1, description="tasks one person works on at once (1: one at a time, a queue)")
+    hiring_share: Real = Field(
+        1.0, gt=0.0, le=1.0,
+        description="share of each person's working time that hiring tasks may use (their "
+                    "other duties take the rest): a task of h working hours takes h / share; "
+                    "the extra time is charged to contention (default 1: full time)")
     assignment: Literal["case", "pool"] = Field(
         "case",
         description="case: each task goes to the specific person bound to the case; "
@@ -1392,7 +1397,8 @@ UNLIMITED = 1_000_000
 #: Delay sources that :func:`without` can switch off, and what switching off means.
 DELAY_SOURCES: dict[str, str] = {
     "calendar": "everyone works around the clock: calendars always open, no holidays",
-    "contention": "nobody queues: every person works on all their tasks at once",
+    "contention": "nobody queues: every person works on all their tasks at once, with all "
+                  "their working time (hiring_share 1)",
     "scheduling": "meetings happen as soon as they are due (no search for a common slot)",
     "calendar_load": "nobody has other meetings: calendars are empty",
     "approvals": "no approval chain for offers",
@@ -1446,6 +1452,7 @@ def without(scenario: Scenario, source: str) -> Scenario:
     elif source == "contention":
         for role in data["roles"].values():
             role["capacity"] = UNLIMITED
+            role["hiring_share"] = 1.0
     elif source == "scheduling":
         data["scheduling"]["enabled"] = False
     elif source == "calendar_load":

@@ -116,7 +116,7 @@ def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: st
     leg.pending(timeline if working else None, WORK)
     if end > now:
         yield env.timeout(end - now)
-    _charge_service(leg, timeline, end, working)
+    _charge_service(leg, timeline, end, working, person.share)
     queue.free(request)
     if w.event_log:
         wt = _wait_vector(timeline, queued, start, CONTENTION)
@@ -133,14 +133,15 @@ def _service(w: World, person: Person, work: Work, now: float, enabled: float,
     Working time starts at the person's next open moment and runs on their availability
     timeline (suspended by disruptions; started over after a priority project when the
     scenario says so); elapsed time runs on the wall clock. ``extra`` and any turnover
-    hand-over add working hours.
+    hand-over add working hours. Working time runs at the person's hiring share (their other
+    duties take the rest): ``h`` hours of work take ``h / share`` of their working hours.
     """
     hours, working = work.amount(person)
     if not working:  # hand-over hours then run on the wall clock too
         return now, now + hours + extra + _handover(w, person, enabled, now), False
     timeline = person.timeline
     start = timeline.next_open(now)
-    hours += extra + _handover(w, person, enabled, start)
+    hours = (hours + (extra + _handover(w, person, enabled, start))) / person.share
     end = timeline.add_open(start, hours)
     if w.restart is not None:
         end = w.restart(timeline, start, end, hours)
@@ -155,12 +156,24 @@ def _handover(w: World, person: Person, enabled: float, start: float) -> float:
     return 0.0
 
 
-def _charge_service(leg: Leg, timeline: Availability, end: float, working: bool) -> None:
-    """Charge a task's service up to ``end``: working time by the person's timeline."""
-    if working:
+def _charge_service(leg: Leg, timeline: Availability, end: float, working: bool,
+                    share: float) -> None:
+    """Charge a task's service up to ``end``: working time by the person's timeline.
+
+    A person who gives hiring only ``share`` of their working time spends ``1 - share`` of
+    each open hour of the service on other duties: that part is ``contention`` (their time is
+    taken by other work, as when it queues for other candidates' tasks)."""
+    if not working:
+        leg.flat(end, WORK)
+    elif share == 1.0:
         leg.charge(end, timeline, WORK)
     else:
-        leg.flat(end, WORK)
+        acc = leg.acc
+        before = acc[WORK]
+        leg.charge(end, timeline, WORK)
+        other = (acc[WORK] - before) * (1.0 - share)
+        acc[WORK] -= other
+        acc[CONTENTION] += other
 
 
 def _suspended(timeline: Availability, start: float, end: float) -> float:
@@ -194,7 +207,7 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: s
     leg.pending(timeline if working else None, WORK)
     if end > now:
         yield env.timeout(end - now)
-    _charge_service(leg, timeline, end, working)
+    _charge_service(leg, timeline, end, working, person.share)
     pool.give(person)
     pool.resource.free(request)
     if wt is not None:
