@@ -26,7 +26,7 @@ from hiresim.mechanisms.priority import Priority
 from hiresim.mechanisms.reorganization import Reorganization
 from hiresim.mechanisms.requirements import Requirements
 from hiresim.mechanisms.turnover import Turnover
-from hiresim.meetings import SlotFinder, busy_blocks
+from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
 from hiresim.scenario import CalendarSpec, Scenario, calendar_from_spec
@@ -113,6 +113,7 @@ class Replication:
                               if s.candidates.follows_up_or_withdraws else None)
         for x in self.extensions:
             x.install(pipeline)
+        pipeline.build_round_work()
         if opener is None:
             pipeline.open_requisitions()
         else:
@@ -152,14 +153,18 @@ class Replication:
                 if own is not None and len(own[2]):
                     block_slots(free, own[2], own[3], slot_hours)
                 person.free = free
+                person.share = role.hiring_share
                 members.append(person)
             w.people[role_name] = members
             if role.assignment == "pool":
-                w.pools[role_name] = Pool(w.env, role_name, members, role.capacity)
+                pool = w.pools[role_name] = Pool(w.env, role_name, members, role.capacity)
+                for person in members:
+                    person.pool = pool
         w.slots = SlotFinder(slot_hours, n_slots,
                              int(s.scheduling.search_days * 24 / slot_hours),
                              s.scheduling.candidate_load,
                              w.streams.sub_generator("calendar_load"))
+        w.reschedules = Reschedules.of(s.scheduling, lambda: w.streams.generator("reschedules"))
 
     # -- running -----------------------------------------------------------------------------
 

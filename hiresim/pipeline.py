@@ -84,6 +84,24 @@ class Pipeline:
         self.screening = make_work(w, s.screening.work) if s.screening else None
         self.scorecard = make_work(w, s.scorecards.work)
         self.decision = make_work(w, s.decision.work) if s.decision else None
+        #: Per round: the scorecard work, the decision work (``None``: no decision task) and
+        #: the debrief's minutes (0: no debrief); rounds' own values in :meth:`build_round_work`.
+        self.scorecards = [self.scorecard] * len(s.rounds)
+        self.decisions = [self.decision] * len(s.rounds)
+        self.debrief_minutes = [s.debrief.minutes if s.debrief else 0] * len(s.rounds)
+
+    def build_round_work(self) -> None:
+        """Rounds' own work durations (``scorecard_work``, ``decision_work``,
+        ``debrief_minutes``), after every other sampler of the replication: a round's own
+        duration takes a new sub-stream of ``work`` and leaves every other one alone."""
+        s, w = self.s, self.world
+        for k, rnd in enumerate(s.rounds):
+            if rnd.scorecard_work is not None:
+                self.scorecards[k] = make_work(w, rnd.scorecard_work)
+            if rnd.decision_work is not None:
+                self.decisions[k] = make_work(w, rnd.decision_work)
+            if rnd.debrief_minutes is not None and s.debrief is not None:
+                self.debrief_minutes[k] = rnd.debrief_minutes
 
     # -- requisitions and arrivals ----------------------------------------------------------
 
@@ -288,7 +306,7 @@ class Pipeline:
                         panel: list[Person], leg: Leg) -> Process:
         """Scorecards, debrief, decision, approvals and the message: one wait for feedback."""
         s, w, req = self.s, self.world, c.requisition
-        work = self.scorecard
+        work = self.scorecards[r - 1]
         if not work.zero:
             if pool is not None and rnd.panel == 1:
                 # what ``parallel`` does with one branch, without its two generator layers
@@ -304,16 +322,19 @@ class Pipeline:
                     makers = [person_task(w, p, work, c.id, "scorecard", "scorecards", req.id,
                                           r) for p in panel]
                 yield from parallel(w, leg, makers)
-        if s.debrief is not None:
+        minutes = self.debrief_minutes[r - 1]
+        if minutes:
+            assert s.debrief is not None
             attendees = [*panel, req.hiring_manager]
             if s.debrief.recruiter_attends:
                 attendees.append(req.recruiter)
-            yield from meeting(w, attendees, req.hiring_manager, s.debrief.minutes, leg, c.id,
+            yield from meeting(w, attendees, req.hiring_manager, minutes, leg, c.id,
                                "debrief", "debrief", req.id, r, candidate=False)
         if req.hold is not None:
             yield from gate(w, req, leg)
-        if self.decision is not None and not self.decision.zero:
-            yield from task(w, req.hiring_manager, self.decision, leg, c.id, "decision",
+        decision = self.decisions[r - 1]
+        if decision is not None and not decision.zero:
+            yield from task(w, req.hiring_manager, decision, leg, c.id, "decision",
                             "decision", req.id, r)
         outcome = decide(c.draws[r], rnd.decision)
         if outcome != "reject" and req.closed:

@@ -29,6 +29,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "candidates",
     "assignment",
     "communication",
+    "reschedules",
 )
 
 

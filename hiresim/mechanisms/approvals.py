@@ -1,7 +1,8 @@
 """``approvals``: "bureaucracy" — an offer needs sign-offs by people who never met the candidate.
 
 The chain is a list of steps in order. A step is one role, or a parallel group of roles of
-which a quorum must sign; it may be sent back for a revision by the hiring manager (then it is
+which a quorum must sign (``per_role`` asks several people of each role: a works council of
+three of whom any two sign); it may be sent back for a revision by the hiring manager (then it is
 asked again), escalated to someone higher after a number of working days without a sign-off,
 or given only at a committee's periodic sessions (:class:`Committee`: the wait is
 ``batching``). Approvers' own waits are charged to their causes (``contention``, ``absence``,
@@ -23,8 +24,9 @@ from hiresim.tasks import Branch, Process, Work, make_work, parallel, person_tas
 from hiresim.trace import Leg
 
 if TYPE_CHECKING:
+    from hiresim.people import Person
     from hiresim.scenario import ApprovalsSpec, ApprovalStep, CommitteeSpec
-    from hiresim.world import Candidate, World
+    from hiresim.world import Candidate, Requisition, World
 
 NAME = "approvals"
 
@@ -87,8 +89,8 @@ class Approvals:
                 if board is not None:
                     yield from committee(w, board, leg, c.id, name, req.id, r)
                 else:
-                    makers = [person_task(w, req.approvers[role], self.work[k], c.id, name,
-                                          "approval", req.id, r) for role in step.roles]
+                    makers = [person_task(w, p, self.work[k], c.id, name, "approval", req.id,
+                                          r) for p in signers(w, req, step)]
                     if step.escalate_after is None:
                         yield from parallel(w, leg, makers, quorum=step.quorum)
                     else:
@@ -135,6 +137,19 @@ class Approvals:
         for i, v in enumerate(before):
             leg.acc[i] += v
         leg.absorb(up)
+
+
+def signers(w: World, req: Requisition, step: ApprovalStep) -> list[Person]:
+    """The people asked to sign a step: per role, the requisition's own approver and, with
+    ``per_role`` above 1, the next people of the role in turn (a quorum counts them all)."""
+    if step.per_role == 1:
+        return [req.approvers[role] for role in step.roles]
+    out: list[Person] = []
+    for role in step.roles:
+        members = w.people[role]
+        own = members.index(req.approvers[role])
+        out += [members[(own + j) % len(members)] for j in range(step.per_role)]
+    return out
 
 
 def committee(w: World, board: Committee, leg: Leg, case: str, activity: str,
