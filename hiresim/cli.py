@@ -118,13 +118,14 @@ def _guard() -> Iterator[None]:
     """Bad input (ScenarioError, SweepError, ValueError from options) exits 2; any other error
     while running exits 1 with a one-line message. ``HIRESIM_DEBUG=1`` shows the traceback."""
     from hiresim.ats import ATSError
+    from hiresim.forecast import ForecastError
     from hiresim.ical import CalendarError
     from hiresim.scenario import ScenarioError
     from hiresim.sweeps import SweepError
 
     try:
         yield
-    except (ScenarioError, SweepError, ATSError, CalendarError) as exc:
+    except (ScenarioError, SweepError, ATSError, CalendarError, ForecastError) as exc:
         _bad_input(str(exc))
     except KeyboardInterrupt:
         _failure("interrupted")
@@ -637,6 +638,130 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
         path = result.to_toml(out)
     console.print(calibration_table(result))
     console.print(_line(f"wrote {path}"))
+
+
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """A date or time option (``2026-03-02``, ``2026-03-02T14:00``), checked before anything
+    is read."""
+    if value is None:
+        return None
+    from hiresim.forecast import _timestamp
+
+    try:
+        return _timestamp(str(param.name), value)
+    except (TypeError, ValueError) as exc:
+        raise click.BadParameter(str(exc).replace(f"{param.name} ", "", 1)) from None
+
+
+def _scenario_or_preset(name: str) -> Any:
+    return name if name in _preset_names() else _load(name, None)
+
+
+@main.command()
+@click.argument("scenario")
+@click.argument("ats_dir", type=click.Path(file_okay=False))
+@click.option("--as-of", "as_of", callback=_date_option,
+              help="The date to forecast from (default: the export's time).")
+@click.option("--calendars", type=click.Path(exists=False),
+              help="The team's calendars: an .ics file or a folder of them.")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="TOML mapping of the export's columns and stage names.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the answers as CSV (with each candidate's message).")
+@click.option("-n", "--replications", default=500, show_default=True,
+              type=click.IntRange(min=1), help="Replications per batch.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Random seed (a whole number >= 0).")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Local worker processes (default: this process).")
+@click.option("--horizon", "horizon_days", default=180, show_default=True,
+              type=click.IntRange(min=1, max=3660), help="Days simulated after the date.")
+@click.option("--confidence", default=0.8, show_default=True,
+              type=click.FloatRange(0.05, 0.99), help="Confidence of the candidates' messages.")
+@click.option("--locale", default="en", show_default=True,
+              help="Language and date format of the messages (en, en_GB, de, de_CH, ...).")
+@click.option("--by", "by", callback=_date_option,
+              help="Also give each candidate's probability of hearing by this date.")
+def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
+             mapping: str | None, out: str | None, replications: int, seed: int,
+             workers: int | None, horizon_days: int, confidence: float, locale: str,
+             by: Any) -> None:
+    """When will each open candidate hear back? A forecast from the export's state.
+
+    SCENARIO is the company's scenario (a TOML file, e.g. from `hiresim calibrate`, or a
+    preset name); ATS_DIR its ATS export. Every application open on the date is simulated
+    on from where it is, with the time it has already waited.
+
+    \b
+    Examples:
+      hiresim forecast my_company.toml exports/today/
+      hiresim forecast my_company.toml exports/today/ --as-of 2026-03-02 \\
+          --calendars calendars/ --locale de --out forecast.csv
+    """
+    from hiresim.ats import read_ats
+    from hiresim.forecast import forecast as run
+    from hiresim.ical import read_calendars
+    from hiresim.wording import language_of
+
+    with _guard():
+        try:
+            language_of(locale)
+        except ValueError as exc:
+            _bad_input(f"--locale: {exc}")
+        sc = _scenario_or_preset(scenario)
+        history = read_ats(ats_dir, mapping=mapping)
+        team = None
+        if calendars is not None:
+            from hiresim.forecast import _scenario
+
+            team = read_calendars(calendars, people=_scenario(sc))
+        result = run(sc, history, as_of=as_of, replications=replications, seed=seed,
+                     calendars=team, workers=workers, horizon_days=horizon_days, by=by)
+        messages = [result.sentence(a, confidence, locale)
+                    for a in result.answers["application_id"]]
+        if out is not None:
+            table = result.answers.assign(**{f"message_{round(confidence * 100)}": messages})
+            table.to_csv(out, index=False)
+    console.print(forecast_table(result, confidence))
+    if out is not None:
+        console.print(_line(f"wrote {out}"))
+
+
+def _date_cell(day: Any, p_never: float, p_after: float, q: float, horizon: Any) -> str:
+    if day is not None and day == day:
+        return f"{day:%d %b}"
+    return "never" if p_never >= 1 - q - 1e-12 else f"after {horizon:%d %b}"
+
+
+def forecast_table(result: Any, confidence: float = 0.8) -> Table:
+    """One row per open application: where it waits, for how long, and when it will hear."""
+    import pandas as pd
+
+    a = result.answers
+    horizon = result.as_of + pd.Timedelta(days=result.horizon_days)
+    week_end = a["week_end"].iloc[0] if len(a) else None
+    title = f"Open applications on {result.as_of:%a %d %b %Y}: when will they hear back?"
+    table = Table(title=shown(title))
+    columns = ["application", "waiting for", "days",
+               f"by {week_end:%a %d %b}" if week_end is not None else "this week",
+               "50 %", "80 %", "90 %", "withdraws", "mostly", "n"]
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("application", "waiting for",
+                                                        "mostly") else "right")
+    for r in a.itertuples():
+        waiting = (r.waiting_for if r.waiting_for == "screening"
+                   else f"{r.waiting_for} {str(r.stage).removeprefix('round:')}")
+        _row(table, r.application_id, waiting, f"{r.days_waited:.1f}",
+             f"{r.p_by_week_end:.0%}",
+             *[_date_cell(getattr(r, f"date_{q}"), r.p_never, r.p_after_horizon, q / 100,
+                          horizon) for q in (50, 80, 90)],
+             f"{r.p_withdraw_first:.0%}", r.main_cause or "-", str(r.samples))
+    table.caption = shown(
+        "days: waited so far; 50/80/90 %: the day by which the candidate hears with that "
+        "probability ('never': they may withdraw or never be told); withdraws: the chance "
+        "they withdraw first; mostly: the most likely cause of the wait left; n: "
+        "replications that agree with the time already waited")
+    return table
 
 
 def _preset_names() -> list[str]:

@@ -610,9 +610,9 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
         ``date_50``, ``date_80``, ``date_90`` (the day by which the candidate has heard with
         that probability; NaT when the probability is not reached: they may never hear, see
         ``p_never``, or not within the horizon), ``p_never`` (withdraws or is never told),
-        ``p_withdraw_first``, ``p_after_horizon``, ``main_cause`` (the cause with the largest
-        mean share of the remaining wait), ``samples`` (replications that agreed with the
-        state) and ``replayed_from``.
+        ``p_withdraw_first``, ``p_after_horizon``, ``main_cause`` (the most likely cause of the
+        remaining wait: the one that most often takes its largest part), ``samples``
+        (replications that agreed with the state) and ``replayed_from``.
     """
     import pandas as pd
 
@@ -620,7 +620,6 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     from hiresim.mechanisms import cause_slots
     from hiresim.runner import plan_chunks, worker_payload
     from hiresim.scenario import Scenario as ScenarioType
-    from hiresim.scenario import load_scenario
 
     replications = check.whole("replications", replications, 1)
     seed = check.seed("seed", seed)
@@ -634,7 +633,7 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     if not isinstance(history, HistoryType):
         raise TypeError(f"history must be a History (hiresim.read_ats(folder)), got "
                         f"{type(history).__name__}")
-    base = scenario if isinstance(scenario, ScenarioType) else load_scenario(scenario)
+    base = _scenario(scenario)
     t = history.exported_at if as_of is None else _timestamp("as_of", as_of)
     if t > history.exported_at:
         raise ForecastError(f"as_of {t} is after the export ({history.exported_at}): the "
@@ -685,6 +684,18 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
                           manifest={"seed": int(seed), "replications": done,
                                     "event_log": True, "scenario": sc.model_dump(mode="json")})
     return Forecast(t, answers, causes, state, draws, horizon_days, done, results)
+
+
+def _scenario(scenario: Any) -> Scenario:
+    """A Scenario from a Scenario, a preset name, a TOML path or a dict."""
+    from hiresim.scenario import Scenario as ScenarioType
+    from hiresim.scenario import load_scenario, preset, presets
+
+    if isinstance(scenario, ScenarioType):
+        return scenario
+    if isinstance(scenario, str) and scenario in presets():
+        return preset(scenario)
+    return load_scenario(scenario)
 
 
 def _run_chunks(payload: dict[str, Any], plan: Plan, seed: int, chunks: list[range],
@@ -775,8 +786,7 @@ def _answers(state: CompanyState, plan: Plan, d: dict[str, np.ndarray], as_of: p
         share = _share if n else _no_share
 
         mean_by_cause = charged.mean(axis=0) if n else np.zeros(charged.shape[1])
-        main = labels[int(np.argmax(mean_by_cause[:len(labels)]))] if n and mean_by_cause.any() \
-            else ""
+        main = _most_likely_cause(charged[:, :len(labels)], labels)
         for code, label in enumerate(labels):
             cause_rows.append((app.application_id, label, float(mean_by_cause[code])))
         rows.append({
@@ -800,6 +810,16 @@ def _answers(state: CompanyState, plan: Plan, d: dict[str, np.ndarray], as_of: p
         answers[col] = pd.to_datetime(answers[col])
     causes = pd.DataFrame(cause_rows, columns=["application_id", "cause", "days"])
     return answers, causes, draws
+
+
+def _most_likely_cause(charged: np.ndarray, labels: list[str]) -> str:
+    """The cause that most often takes the largest part of the remaining wait, over the
+    replications (``""`` when none is left to wait)."""
+    waited = charged.sum(axis=1) > 0
+    if not waited.any():
+        return ""
+    top = np.argmax(charged[waited], axis=1)
+    return labels[int(np.bincount(top, minlength=len(labels)).argmax())]
 
 
 def _share(x: np.ndarray) -> float:
