@@ -25,22 +25,29 @@ from hiresim.scenario import (
 
 if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
     from hiresim.ats import read_ats
+    from hiresim.backtests import Backtest, backtest
     from hiresim.calibration import Calibration, calibrate
+    from hiresim.forecasts import Forecast, ForecastError, forecast
     from hiresim.history import History
     from hiresim.ical import CalendarError, TeamCalendars, read_calendars
     from hiresim.sweeps import Sweep, read_sweep, sweep
 
 __all__ = [
     "DELAY_SOURCES",
+    "Backtest",
     "CalendarError",
     "Calibration",
+    "Forecast",
+    "ForecastError",
     "History",
     "Results",
     "Scenario",
     "ScenarioError",
     "Sweep",
     "TeamCalendars",
+    "backtest",
     "calibrate",
+    "forecast",
     "json_schema",
     "load_scenario",
     "preset",
@@ -59,7 +66,9 @@ _LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hi
          "calibrate": "hiresim.calibration", "Calibration": "hiresim.calibration",
          "read_ats": "hiresim.ats", "History": "hiresim.history",
          "read_calendars": "hiresim.ical", "TeamCalendars": "hiresim.ical",
-         "CalendarError": "hiresim.ical"}
+         "CalendarError": "hiresim.ical", "forecast": "hiresim.forecasts",
+         "Forecast": "hiresim.forecasts", "ForecastError": "hiresim.forecasts",
+         "backtest": "hiresim.backtests", "Backtest": "hiresim.backtests"}
 
 
 def __getattr__(name: str) -> object:

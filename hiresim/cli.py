@@ -118,7 +118,7 @@ def _guard() -> Iterator[None]:
     """Bad input (ScenarioError, SweepError, ValueError from options) exits 2; any other error
     while running exits 1 with a one-line message. ``HIRESIM_DEBUG=1`` shows the traceback."""
     from hiresim.ats import ATSError
-    from hiresim.forecast import ForecastError
+    from hiresim.forecasts import ForecastError
     from hiresim.ical import CalendarError
     from hiresim.scenario import ScenarioError
     from hiresim.sweeps import SweepError
@@ -645,7 +645,7 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     is read."""
     if value is None:
         return None
-    from hiresim.forecast import _timestamp
+    from hiresim.forecasts import _timestamp
 
     try:
         return _timestamp(str(param.name), value)
@@ -699,7 +699,7 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
           --calendars calendars/ --locale de --out forecast.csv
     """
     from hiresim.ats import read_ats
-    from hiresim.forecast import forecast as run
+    from hiresim.forecasts import forecast as run
     from hiresim.ical import read_calendars
     from hiresim.wording import language_of
 
@@ -712,7 +712,7 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
         history = read_ats(ats_dir, mapping=mapping)
         team = None
         if calendars is not None:
-            from hiresim.forecast import _scenario
+            from hiresim.forecasts import _scenario
 
             team = read_calendars(calendars, people=_scenario(sc))
         result = run(sc, history, as_of=as_of, replications=replications, seed=seed,

@@ -74,7 +74,7 @@ class History:
         had not ended are dropped; jobs opened later are dropped and closings after ``as_of``
         cleared. The export time becomes ``as_of``, and the waits are measured again from
         these tables by the rules of the export format (waits open then are censored there).
-        :func:`hiresim.backtest` compares forecasts from such cuts with what happened after.
+        :func:`hiresim.backtests` compares forecasts from such cuts with what happened after.
         """
         from hiresim.ats import _waits
 

@@ -59,7 +59,7 @@ class Replication:
     is drawn up front); :meth:`run` simulates to the end of the span and returns the tables.
     ``opener``, if given, opens the requisitions and starts the candidates instead of
     :meth:`Pipeline.open_requisitions` (a forecast starts from a company's state on a date:
-    :mod:`hiresim.forecast`).
+    :mod:`hiresim.forecasts`).
 
     ``calendars`` are named people's real calendars (a :class:`hiresim.TeamCalendars` or its
     :meth:`~hiresim.TeamCalendars.hours` of the scenario's start): each person's absences are

@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from typing_extensions import TypeIs  # typing.TypeIs is 3.13+; annotations only
 
-    from hiresim.backtest import Backtest
-    from hiresim.forecast import Forecast
+    from hiresim.backtests import Backtest
+    from hiresim.forecasts import Forecast
     from hiresim.results import ResultsLike
 
 #: One colour per cause label, used by every plot (colour-blind friendly where possible).
@@ -473,11 +473,11 @@ def plot_forecast(forecast: Forecast, ax: Axes | None = None, max_lines: int = 2
 
 def plot_pit(backtest: Backtest, ax: Axes | None = None, bins: int = 10) -> Axes:
     """The backtest's PIT histogram: flat (within the shaded binomial band of probability
-    :data:`hiresim.backtest.BAND`) when the forecasts are honest; a U shape means intervals
+    :data:`hiresim.backtests.BAND`) when the forecasts are honest; a U shape means intervals
     too narrow, a hump too wide, a slope a bias."""
     from scipy.stats import binom
 
-    from hiresim.backtest import BAND
+    from hiresim.backtests import BAND
 
     ax = _axes(ax)
     bins = arguments.whole("bins", bins, 2, 100)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import hiresim as hs
-from hiresim.forecast import ANSWER_COLUMNS, ForecastError, forecast, state_at
+from hiresim.forecasts import ANSWER_COLUMNS, ForecastError, forecast, state_at
 from hiresim.wording import feedback_sentence
 from tests.mechanisms.helpers import base
 

@@ -1,7 +1,7 @@
 """Backtests of forecasts: would the forecasts made on past dates have been honest?
 
 :func:`backtest` cuts a company's history at each of several dates (:meth:`History.cut`),
-forecasts the applications open then (:func:`hiresim.forecast`), and compares each forecast
+forecasts the applications open then (:func:`hiresim.forecasts`), and compares each forecast
 with what happened after, in the same history: when (or whether) the candidate heard.
 
 The comparison is the probability integral transform (PIT): where the realised time falls in
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from hiresim.forecast import Forecast, OpenApplication
+    from hiresim.forecasts import Forecast, OpenApplication
     from hiresim.history import History
     from hiresim.scenario import Scenario
 
@@ -87,7 +87,7 @@ def backtest(scenario: Scenario | str | dict[str, Any], history: History,
             was known on its date.
         as_of: the dates to forecast from (each before the export).
         replications, seed, workers, calendars, horizon_days, min_samples: as for
-            :func:`hiresim.forecast` (date ``i`` uses seed ``seed + i``).
+            :func:`hiresim.forecasts` (date ``i`` uses seed ``seed + i``).
         levels: the probabilities of the central intervals whose coverage is reported.
 
     A date's forecasts are compared with the history's later records; an application counted
@@ -97,7 +97,7 @@ def backtest(scenario: Scenario | str | dict[str, Any], history: History,
     import pandas as pd
 
     from hiresim import arguments as check
-    from hiresim.forecast import forecast
+    from hiresim.forecasts import forecast
 
     levels = check.probabilities("levels", levels, empty=False)
     if isinstance(as_of, (str, bytes)) or not isinstance(as_of, Sequence) or not as_of:
