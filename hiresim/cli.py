@@ -182,6 +182,13 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 candidate"``, ``"3 candidates"`` (see :func:`hiresim.words.plural`)."""
+    from hiresim.words import plural as words_plural
+
+    return words_plural(n, word, many)
+
+
 def _days(x: float, digits: int = 1) -> str:
     return "never" if x != x else f"{x:.{digits}f}"
 
@@ -191,31 +198,47 @@ def _interval(lo: float, hi: float) -> str:
 
 
 def feedback_table(results: ResultsLike, title: str) -> Table:
-    """P10/P50/P90/P95 and restricted mean of calendar days to feedback, overall and per round.
+    """P10/P50/P90/P95 and the headline average of calendar days to feedback, overall and per
+    round, in words an HR reader needs no statistics course for.
 
-    Kaplan-Meier estimates: withdrawn, ghosted and still-open waits are censored, exactly as in
-    ``results.summary()`` (a quantile the curve never reaches shows as "never").
+    The percentiles and the average are censoring-aware (Kaplan-Meier), exactly as in
+    ``results.summary()``: the "average wait" column is :func:`hiresim.analysis.headline`, with
+    the same horizon on every row (a percentile the curve never reaches shows as "never"). The
+    "all" row counts the candidates who had at least one interview; the caption says how many
+    more applied without reaching one.
     """
-    from hiresim.analysis import quantiles
+    from hiresim.analysis import headline, quantiles
 
     journeys = results.journeys
+    head = headline(results, n_boot=50)
     table = _table(title)
-    for name in ("round", "P10", "P50", "P90", "P95", "mean", "censored", "waits",
-                 "candidates"):
+    for name in ("round", "P10", "P50", "P90", "P95", HEADLINE_COLUMN, "ended unanswered",
+                 "waits", "candidates"):
         _column(table, name)
-    overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0).assign(round="all")
-    per_round = quantiles(results, q=QUANTILES, by="round", n_boot=50, seed=0)
+    overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0, tau=head.tau).assign(round="all")
+    per_round = quantiles(results, q=QUANTILES, by="round", n_boot=50, seed=0, tau=head.tau)
+    interviewed = journeys["candidate"].nunique()
     for label, group in [("all", journeys), *list(journeys.groupby("round"))]:
         rows = overall if label == "all" else per_round[per_round["round"] == label]
         q = rows[rows["statistic"] == "quantile"]["days"].tolist()
         mean = rows[rows["statistic"] == "restricted_mean"]["days"].tolist()
         cells = ["never" if v != v else f"{v:.1f}" for v in q + mean]
-        n_cand = (results.candidates["candidate"].nunique() if label == "all"
-                  else group["candidate"].nunique())
+        n_cand = interviewed if label == "all" else group["candidate"].nunique()
         _row(table, label, *cells, f"{group['censored'].mean():.1%}", len(group), n_cand)
-    table.caption = ("calendar days from interview end to feedback (Kaplan-Meier: withdrawn, "
-                     "ghosted and open waits censored; mean restricted to the longest wait)")
+    applied = results.candidates["candidate"].nunique()
+    never = applied - interviewed
+    table.caption = shown(
+        "Calendar days from the end of an interview to the answer. P50 / P90: half / nine in "
+        "ten had heard back within that many days. 'ended unanswered': the candidate withdrew, "
+        "was never told, or was still waiting when the simulation stopped; such waits are not "
+        "dropped: each counts as lasting at least as long as it was seen to (the Kaplan-Meier "
+        f"method). {head.definition}. 'candidates': those with at least one interview "
+        f"({plural(never, 'more candidate')} applied but never reached one).")
     return table
+
+
+#: The header of the headline average in every table of the CLI.
+HEADLINE_COLUMN = "average wait"
 
 
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
@@ -366,6 +389,7 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
       hiresim compare now.toml --set communication.policy=direct --set debrief.minutes=15
     """
     from hiresim.analysis import compare as compare_runs
+    from hiresim.analysis.headline import definition
 
     loaded = [(Path(s).stem if Path(s).is_file() else s.removeprefix(PRESET_PREFIX),
                _load(s, None)) for s in scenarios]
@@ -396,14 +420,15 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
     for col in ("scenario", "statistic", "value", "95 % CI", "diff vs first", "diff CI"):
         _column(out, col, "left" if col in ("scenario", "statistic") else "right")
     for row in table.itertuples():
-        stat = "mean" if row.statistic == "restricted_mean" else f"P{100 * row.q:g}"
+        stat = HEADLINE_COLUMN if row.statistic == "restricted_mean" else f"P{100 * row.q:g}"
         first_row = row.name == names[0]
         _row(out, row.name, stat, _days(row.value), _interval(row.lower, row.upper),
              "" if first_row else f"{row.diff:+.1f}",
              "" if first_row else _interval(row.diff_lower, row.diff_upper))
-    out.caption = ("Kaplan-Meier: withdrawn, ghosted and open waits censored; mean restricted "
-                   f"to {out_tau:.0f} days (90th percentile of all waits); negative diff = "
-                   "shorter than the first")
+    out.caption = shown(f"{definition(out_tau, 'business' if business else 'calendar')} (the "
+                        f"horizon of {names[0]}, used for every scenario); P50/P90: the day "
+                        "by which half / nine in ten had heard back; negative diff = shorter "
+                        "than the first")
     console.print(out)
     if variant_note:
         console.print(_line(variant_note))
@@ -463,17 +488,22 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
 
 def ablation_table(table: pd.DataFrame, title: str) -> Table:
     """The rich table of an ablation: sources by days saved on the mean wait, largest first."""
+    from hiresim.analysis.headline import definition
+
     mean = table[table["statistic"] == "restricted_mean"].sort_values("change")
     p90 = table[(table["statistic"] == "quantile") & (table["q"] == 0.9)].set_index("source")
     out = _table(title)
-    for col in ("source", "mean now", "mean without", "days saved", "95 % CI", "P90 saved",
-                "seconds"):
+    for col in ("source", f"{HEADLINE_COLUMN} now", f"{HEADLINE_COLUMN} without",
+                "days saved", "95 % CI", "P90 saved", "seconds"):
         _column(out, col, "left" if col == "source" else "right")
     for row in mean.itertuples():
         saved90 = -p90.loc[row.source, "change"] if row.source in p90.index else float("nan")
         _row(out, row.source, _days(row.baseline), _days(row.value), f"{-row.change:+.1f}",
              _interval(-row.upper, -row.lower), _days(saved90), f"{row.seconds:.1f}")
-    out.caption = "days saved > 0: the wait is shorter without that source"
+    tau = float(table.attrs.get("tau") or float("nan"))
+    out.caption = shown(f"days saved > 0: the wait is shorter without that source. "
+                        f"{definition(tau)}. P90 saved: change of the day by which nine in ten "
+                        "had heard back")
     return out
 
 

@@ -6,6 +6,7 @@ withdrawing, being ghosted, or still open at the horizon tells us only that feed
 arrived by then.
 
 =================================  ==============================================================
+:func:`headline`                   the one average wait hiresim quotes, with its definition
 :func:`survival`                   Kaplan-Meier curve with Greenwood bands, by group
 :func:`quantiles`                  KM quantiles and restricted mean, bootstrap CIs by replication
 :func:`restricted_mean`            area under the KM curve up to ``tau``
@@ -17,6 +18,7 @@ arrived by then.
 :func:`candidate_loss`             withdrawals, how they grow with the wait, declined offers
 :func:`compare`                    side-by-side statistics with paired bootstrap differences
 :func:`ablate`                     causal effect of each delay source (switch it off, same seed)
+:func:`what_if`                    your own changes (``"roles.recruiter.count=3"``), paired likewise
 :func:`days_to_answer`             application to the final answer, as Glassdoor measures it
 :func:`first_interview_to_offer`   first interview to the offer, as NACE measures it
 =================================  ==============================================================
@@ -27,6 +29,7 @@ from __future__ import annotations
 from hiresim.analysis._common import business_days_between, stage_waits
 from hiresim.analysis.attribution import attribution, cause_intervals
 from hiresim.analysis.distributions import quantiles, restricted_mean, survival
+from hiresim.analysis.headline import Headline, headline, headline_tau
 from hiresim.analysis.promises import (
     CandidateLoss,
     candidate_loss,
@@ -36,11 +39,12 @@ from hiresim.analysis.promises import (
     promise,
 )
 from hiresim.analysis.published import Estimate, days_to_answer, first_interview_to_offer
-from hiresim.analysis.whatif import ablate, compare
+from hiresim.analysis.whatif import ablate, compare, parse_what_if, what_if
 
 __all__ = [
     "CandidateLoss",
     "Estimate",
+    "Headline",
     "ablate",
     "attribution",
     "business_days_between",
@@ -51,10 +55,14 @@ __all__ = [
     "end_of_week_deadline",
     "end_of_week_promise",
     "first_interview_to_offer",
+    "headline",
+    "headline_tau",
     "p_heard_by",
+    "parse_what_if",
     "promise",
     "quantiles",
     "restricted_mean",
     "stage_waits",
     "survival",
+    "what_if",
 ]
