@@ -62,10 +62,16 @@ SOURCE_WORDS: dict[str, str] = {
     "calendar": "Work on hiring around the clock (not a real option: it shows what office hours "
                 "cost)",
     "contention": "Nobody queues: enough people that no file waits for a busy colleague",
-    "scheduling": "Meetings happen as soon as they are due (slots reserved in advance)",
+    "scheduling": "No hunting for a free slot: a meeting is held as soon as everyone is at work "
+                  "and present (people on leave still have to be back)",
     "calendar_load": "Empty calendars: block time for hiring so other meetings don't crowd it",
     "approvals": "No approval chain for offers",
-    "communication": "Decision makers tell candidates directly, at once, and nobody is ghosted",
+    "communication": "Decisions reach candidates at once: told directly, no hand-off, no "
+                     "review, nothing held back, nobody ghosted",
+    "communication_direct": "The hiring manager tells the candidate (no hand-off to the "
+                            "recruiter)",
+    "communication_handoff": "The decision reaches the recruiter at once (no hand-off delay)",
+    "communication_ghosting": "Every rejected candidate is told (nobody is ghosted)",
     "absence": "Nobody is away (or someone covers at once for people on leave)",
     "priority": "Protect hiring work from urgent projects",
     "turnover": "Nobody leaves (or hand-overs are immediate)",
