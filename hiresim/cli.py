@@ -367,6 +367,29 @@ def _simulate(sc: Scenario, replications: int, seed: int, workers: int | None,
                     progress=_tty(), **kwargs)
 
 
+def _what_if_option(f: F) -> F:
+    return click.option(
+        "--what-if", "what_ifs", multiple=True, metavar="PATH=VALUE",
+        help="Add your own what-if beside the delay sources (repeatable): a dotted path of the "
+             "scenario and a value (JSON or text), e.g. roles.recruiter.count=3 or "
+             "'approvals.steps.1.committee.weekdays=[\"Tue\",\"Thu\"]'; several changes "
+             "in one what-if are separated by ';'.")(f)
+
+
+def _what_if_variants(sc: Scenario, what_ifs: Iterable[str]) -> list[Scenario]:
+    """Every --what-if as a scenario, validated before anything runs (a ScenarioError names
+    the --what-if text and the field path)."""
+    from hiresim.analysis import what_if_scenario
+
+    return [what_if_scenario(sc, text) for text in what_ifs]
+
+
+def _keep_attrs(frame: pd.DataFrame, attrs: dict[str, Any]) -> pd.DataFrame:
+    frame.attrs.update(attrs)
+    return frame
+
+
+
 @main.command()
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--preset", "preset_names", multiple=True,
@@ -449,8 +472,9 @@ def _unique_names(labels: Iterable[str]) -> list[str]:
 @_simulation_options(50)
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Delay source to switch off (repeatable; default: all). See below.")
+@_what_if_option
 def ablate(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-           workers: int | None, sources: tuple[str, ...]) -> None:
+           workers: int | None, sources: tuple[str, ...], what_ifs: tuple[str, ...]) -> None:
     """What would help most: switch each delay source off in turn, rerun with the same seed,
     and show how much shorter the wait gets (with a paired confidence interval).
 
@@ -463,6 +487,7 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
     Examples:
       hiresim ablate --preset default -n 50
       hiresim ablate my_company.toml --source absence --source approvals
+      hiresim ablate --preset default --what-if roles.recruiter.count=3
     """
     from hiresim.analysis import ablate as ablate_sources
     from hiresim.scenario import RENAMED_SOURCES, delay_sources
@@ -478,10 +503,25 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
     if unknown:
         _bad_input(f"unknown delay source {unknown[0]!r}; allowed: {', '.join(allowed)}")
     chosen = list(sources) or list(allowed)
-    with _guard(), _steps(len(chosen) + 1, "ablation") as step:
+    with _guard():
+        variants = _what_if_variants(sc, what_ifs)  # checked before anything runs
+    with _guard(), _steps(len(chosen) + 1 + len(variants), "ablation") as step:
+        step("what-ifs: baseline")
+        base = _simulate(sc, replications, seed, workers)  # one baseline for both tables
         table = ablate_sources(sc, chosen, replications=replications, seed=seed, n_boot=200,
-                               step=lambda label: step(f"what-ifs: {label}"), timings=True,
-                               workers=workers)
+                               baseline=base, step=lambda label: step(f"what-ifs: {label}"),
+                               timings=True, workers=workers)
+        if what_ifs:
+            import pandas as pd
+
+            from hiresim.analysis import what_if
+
+            custom = what_if(sc, list(what_ifs), replications=replications, seed=seed,
+                             n_boot=200, baseline=base, tau=table.attrs.get("tau"),
+                             step=lambda label: step(f"what-ifs: {label}"), timings=True,
+                             workers=workers)
+            table = pd.concat([table, custom.rename(columns={"what_if": "source"})],
+                              ignore_index=True).pipe(_keep_attrs, table.attrs)
     console.print(ablation_table(table, f"{sc.name}: each delay source switched off "
                                         f"({replications} replications, seed {seed})"))
 
@@ -688,9 +728,10 @@ def calibration_table(result: Any) -> Table:
               type=click.IntRange(min=1), help="Replications of each what-if run.")
 @click.option("--no-ablation", is_flag=True,
               help="Skip 'what would help most' (the slow part).")
+@_what_if_option
 def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
            workers: int | None, out: str, ablation_replications: int,
-           no_ablation: bool) -> None:
+           no_ablation: bool, what_ifs: tuple[str, ...]) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
     where the days go, what would help most, candidates lost, and the assumptions.
 
@@ -698,16 +739,19 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
     Examples:
       hiresim report --preset default --out report.html
       hiresim report my_company.toml -n 300 --seed 7 --out report.html
+      hiresim report --preset default --out report.html --what-if roles.recruiter.count=3
     """
     from hiresim.report import build_report
     from hiresim.scenario import delay_sources
 
     sc = _load(scenario, preset_name)
-    steps = 1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
+    steps = (1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
+             + (len(what_ifs) + 1 if what_ifs else 0))
     with _guard(), _steps(steps, "report") as step:
         rep = build_report(sc, replications=replications, seed=seed, workers=workers,
                            ablation=not no_ablation,
-                           ablation_replications=ablation_replications, step=step)
+                           ablation_replications=ablation_replications, step=step,
+                           what_ifs=list(what_ifs))
         path = rep.write(out)
     console.print(_line(f"wrote {path} ({path.stat().st_size / 1024:.0f} kB): open it in a "
                         "browser"))

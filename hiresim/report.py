@@ -196,8 +196,7 @@ def build_report(
     sc = load_scenario(scenario)
     changes = list(what_ifs) if not isinstance(what_ifs, str) else [what_ifs]
     for text in changes:  # every what-if checked before the first simulation
-        path, value = analysis.parse_what_if(text)
-        sc.with_overrides({path: value}, source=f"--what-if {text!r}")
+        analysis.what_if_scenario(sc, text)
     tick = step or (lambda label: None)
     tick("simulating the scenario")
     results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)

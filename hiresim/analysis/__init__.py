@@ -39,7 +39,7 @@ from hiresim.analysis.promises import (
     promise,
 )
 from hiresim.analysis.published import Estimate, days_to_answer, first_interview_to_offer
-from hiresim.analysis.whatif import ablate, compare, parse_what_if, what_if
+from hiresim.analysis.whatif import ablate, compare, parse_what_if, what_if, what_if_scenario
 
 __all__ = [
     "CandidateLoss",
@@ -65,4 +65,5 @@ __all__ = [
     "stage_waits",
     "survival",
     "what_if",
+    "what_if_scenario",
 ]

@@ -313,6 +313,17 @@ def parse_what_if(text: str) -> tuple[str, Any]:
     return path.strip(), parsed
 
 
+def what_if_scenario(scenario: Scenario, text: str) -> Scenario:
+    """The scenario of one what-if text: ``"PATH=VALUE"``, or several joined by ``;``, applied
+    with :meth:`hiresim.Scenario.with_overrides`. Raises :class:`hiresim.ScenarioError`
+    naming ``--what-if 'TEXT'`` and the field path when a path or value is wrong."""
+    parts = [parse_what_if(part) for part in text.split(";") if part.strip()] \
+        if isinstance(text, str) else [parse_what_if(text)]
+    if not parts:
+        parse_what_if(text)  # raises: nothing to change
+    return scenario.with_overrides(dict(parts), source=f"--what-if {text!r}")
+
+
 def what_if(
     scenario: Scenario,
     changes: Iterable[str],
@@ -362,13 +373,7 @@ def what_if(
     check_days(days)
     arguments.callable_or_none("step", step)
     arguments.flag("timings", timings)
-    variants: dict[str, Scenario] = {}
-    for text in texts:
-        parts = [parse_what_if(part) for part in str(text).split(";") if part.strip()] \
-            if isinstance(text, str) else [parse_what_if(text)]
-        if not parts:
-            parse_what_if(text)  # raises: nothing to change
-        variants[text] = scenario.with_overrides(dict(parts), source=f"--what-if {text!r}")
+    variants = {text: what_if_scenario(scenario, text) for text in texts}
     if len(variants) != len(texts) or "baseline" in variants:
         raise ValueError("what-ifs must be distinct and none may be called 'baseline'")
     tick = step or (lambda label: None)
