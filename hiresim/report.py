@@ -366,16 +366,17 @@ def _survival_section(rep: Report) -> str:
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
-        plotting.plot_survival(r, ax=ax, promise=mark, label="still waiting, among those who "
-                               "keep waiting and are answered")
+        plotting.plot_survival(r, ax=ax, label="still waiting, among those who keep waiting "
+                               "and are answered")
+        # the promise's own curve (withdrawn and ghosted never hear), with the promise on it
+        plotting.plot_survival(r if mark else analysis.still_waiting(r), ax=ax, promise=mark,
+                               band=False, color="#b2182b",
+                               label="without an answer, all candidates (withdrawn and "
+                                     "ghosted never hear)")
         finite = r.journeys["days_to_feedback"].to_numpy(dtype=float)
         top = float(np.nanquantile(finite, 0.99)) if finite.size else 30.0
-        grid = np.linspace(0, max(top, 7.0), 400)
-        heard = analysis.p_heard_by(r, grid)
-        assert isinstance(heard, pd.DataFrame)  # a table for a grid of days
-        ax.step(grid, 1 - heard["p_heard"], where="post", color="#b2182b", linewidth=1.8,
-                label="without an answer, all candidates (withdrawn and ghosted never hear)")
-        ax.set_xlim(0, grid[-1])
+        ax.set_xlim(0, max(top, 7.0))
+        ax.set_ylabel("share of candidates")
         ax.legend(frameon=False, loc="upper right", fontsize=8)
         ax.set_title("How long candidates wait for feedback after an interview")
 
@@ -385,7 +386,7 @@ def _survival_section(rep: Report) -> str:
 <p>The red line is the share of candidates who still have no answer, so many days after their
 interview; it levels off at the share who never get one. The blue line leaves out candidates who
 withdrew or were never told (the shaded band is its 95 % confidence band)
-{'and the dot marks the longest promise above' if mark else ''}.</p>
+{'and the dot on the red line marks the longest promise above' if mark else ''}.</p>
 {_img(_figure_png(draw), "share of candidates still waiting, by days since the interview")}
 </section>"""
 

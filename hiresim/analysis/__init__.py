@@ -13,6 +13,7 @@ arrived by then.
 :func:`attribution`                mean/median days per cause and their shares, by group
 :func:`cause_intervals`            long table of waiting time per activity and cause
 :func:`promise`                    days within which a share of candidates hears back
+:func:`still_waiting`              the curve promises read: withdrawn and ghosted never hear
 :func:`p_heard_by`                 probability of hearing back within some days
 :func:`end_of_week_promise`        probability that "by the end of the week" is kept
 :func:`candidate_loss`             withdrawals, how they grow with the wait, declined offers
@@ -37,6 +38,7 @@ from hiresim.analysis.promises import (
     end_of_week_promise,
     p_heard_by,
     promise,
+    still_waiting,
 )
 from hiresim.analysis.published import Estimate, days_to_answer, first_interview_to_offer
 from hiresim.analysis.whatif import ablate, compare, parse_what_if, what_if, what_if_scenario
@@ -63,6 +65,7 @@ __all__ = [
     "quantiles",
     "restricted_mean",
     "stage_waits",
+    "still_waiting",
     "survival",
     "what_if",
     "what_if_scenario",
