@@ -347,8 +347,9 @@ def plot_ablation(
     )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, rows["source"].astype(str))
-    what = "restricted mean" if statistic == "restricted_mean" else f"{q:g} quantile"
-    ax.set_xlabel(f"change in {what} wait when switched off (calendar days)")
+    what = ("the average wait (restricted mean)" if statistic == "restricted_mean"
+            else f"the {q:g} quantile of the wait")
+    ax.set_xlabel(f"change in {what} when switched off (calendar days)")
     ax.set_ylabel("delay source")
     return ax
 

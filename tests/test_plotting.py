@@ -150,7 +150,8 @@ def test_plot_ablation_tornado():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["bureaucracy", "scheduling", "calendar"]
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert len(bars) == 1 and bars[0].errorbar is not None
-    assert "change in restricted mean" in ax.get_xlabel() and "days" in ax.get_xlabel()
+    assert "change in the average wait (restricted mean)" in ax.get_xlabel()
+    assert "days" in ax.get_xlabel()
 
 
 def test_plot_timeline(res):
