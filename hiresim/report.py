@@ -625,7 +625,9 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
     for name, role in sc.roles.items():
         # "Works council: 3 people", not "3 works councils": a role name is not always a
         # person's title
-        text = (f"{name.replace('_', ' ').capitalize()}: {plural(role.count, 'person')}, "
+        title = name.replace("_", " ")
+        title = title.upper() if len(title) <= 3 else title[0].upper() + title[1:]  # VP, HR
+        text = (f"{title}: {plural(role.count, 'person')}, "
                 f"working on the “{role.calendar}” calendar")
         if role.calendar_load:
             text += (f", with {share(role.calendar_load)} of their time already in other "

@@ -68,6 +68,19 @@ def test_cli_run_table_quotes_the_headline(value):
     assert "counting any wait longer than" in out
 
 
+def test_cli_run_table_explains_itself_in_plain_words(results):
+    out = _cli("run", "--preset", "default", "-n", str(N), "--seed", str(SEED))
+    header = _row(out, "round")
+    assert "ended unanswered" in header and "censored" not in header
+    assert "each counts as lasting at least as long as it was seen to" in " ".join(out.split())
+    interviewed = results.journeys["candidate"].nunique()
+    applied = results.candidates["candidate"].nunique()
+    assert interviewed < applied  # some never reach an interview: the table says so
+    assert _row(out, "all")[header.index("candidates")] == f"{interviewed}"
+    assert (f"{applied - interviewed} more candidates applied but never reached one"
+            in " ".join(out.split()))
+
+
 def test_compare_quotes_the_headline_of_the_first_run(results, value):
     slower = hs.simulate(hs.preset("default").with_overrides({"roles.recruiter.count": 1}),
                          replications=N, seed=SEED)
