@@ -184,6 +184,13 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 candidate"``, ``"3 candidates"`` (see :func:`hiresim.words.plural`)."""
+    from hiresim.words import plural as words_plural
+
+    return words_plural(n, word, many)
+
+
 def _days(x: float, digits: int = 1) -> str:
     return "never" if x != x else f"{x:.{digits}f}"
 
@@ -193,31 +200,47 @@ def _interval(lo: float, hi: float) -> str:
 
 
 def feedback_table(results: ResultsLike, title: str) -> Table:
-    """P10/P50/P90/P95 and restricted mean of calendar days to feedback, overall and per round.
+    """P10/P50/P90/P95 and the headline average of calendar days to feedback, overall and per
+    round, in words an HR reader needs no statistics course for.
 
-    Kaplan-Meier estimates: withdrawn, ghosted and still-open waits are censored, exactly as in
-    ``results.summary()`` (a quantile the curve never reaches shows as "never").
+    The percentiles and the average are censoring-aware (Kaplan-Meier), exactly as in
+    ``results.summary()``: the "average wait" column is :func:`hiresim.analysis.headline`, with
+    the same horizon on every row (a percentile the curve never reaches shows as "never"). The
+    "all" row counts the candidates who had at least one interview; the caption says how many
+    more applied without reaching one.
     """
-    from hiresim.analysis import quantiles
+    from hiresim.analysis import headline, quantiles
 
     journeys = results.journeys
+    head = headline(results, n_boot=50)
     table = _table(title)
-    for name in ("round", "P10", "P50", "P90", "P95", "mean", "censored", "waits",
-                 "candidates"):
+    for name in ("round", "P10", "P50", "P90", "P95", HEADLINE_COLUMN, "ended unanswered",
+                 "waits", "candidates"):
         _column(table, name)
-    overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0).assign(round="all")
-    per_round = quantiles(results, q=QUANTILES, by="round", n_boot=50, seed=0)
+    overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0, tau=head.tau).assign(round="all")
+    per_round = quantiles(results, q=QUANTILES, by="round", n_boot=50, seed=0, tau=head.tau)
+    interviewed = journeys["candidate"].nunique()
     for label, group in [("all", journeys), *list(journeys.groupby("round"))]:
         rows = overall if label == "all" else per_round[per_round["round"] == label]
         q = rows[rows["statistic"] == "quantile"]["days"].tolist()
         mean = rows[rows["statistic"] == "restricted_mean"]["days"].tolist()
         cells = ["never" if v != v else f"{v:.1f}" for v in q + mean]
-        n_cand = (results.candidates["candidate"].nunique() if label == "all"
-                  else group["candidate"].nunique())
+        n_cand = interviewed if label == "all" else group["candidate"].nunique()
         _row(table, label, *cells, f"{group['censored'].mean():.1%}", len(group), n_cand)
-    table.caption = ("calendar days from interview end to feedback (Kaplan-Meier: withdrawn, "
-                     "ghosted and open waits censored; mean restricted to the longest wait)")
+    applied = results.candidates["candidate"].nunique()
+    never = applied - interviewed
+    table.caption = shown(
+        "Calendar days from the end of an interview to the answer. P50 / P90: half / nine in "
+        "ten had heard back within that many days. 'ended unanswered': the candidate withdrew, "
+        "was never told, or was still waiting when the simulation stopped; such waits are not "
+        "dropped: each counts as lasting at least as long as it was seen to (the Kaplan-Meier "
+        f"method). {head.definition}. 'candidates': those with at least one interview "
+        f"({plural(never, 'more candidate')} applied but never reached one).")
     return table
+
+
+#: The header of the headline average in every table of the CLI.
+HEADLINE_COLUMN = "average wait"
 
 
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
@@ -357,6 +380,29 @@ def _simulate(sc: Scenario, replications: int, seed: int, workers: int | None,
                     progress=_tty(), **kwargs)
 
 
+def _what_if_option(f: F) -> F:
+    return click.option(
+        "--what-if", "what_ifs", multiple=True, metavar="PATH=VALUE",
+        help="Add your own what-if beside the delay sources (repeatable): a dotted path of the "
+             "scenario and a value (JSON or text), e.g. roles.recruiter.count=3 or "
+             "'approvals.steps.1.committee.weekdays=[\"Tue\",\"Thu\"]'; several changes "
+             "in one what-if are separated by ';'.")(f)
+
+
+def _what_if_variants(sc: Scenario, what_ifs: Iterable[str]) -> list[Scenario]:
+    """Every --what-if as a scenario, validated before anything runs (a ScenarioError names
+    the --what-if text and the field path)."""
+    from hiresim.analysis import what_if_scenario
+
+    return [what_if_scenario(sc, text) for text in what_ifs]
+
+
+def _keep_attrs(frame: pd.DataFrame, attrs: dict[str, Any]) -> pd.DataFrame:
+    frame.attrs.update(attrs)
+    return frame
+
+
+
 @main.command()
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--preset", "preset_names", multiple=True,
@@ -379,6 +425,7 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
       hiresim compare now.toml --set communication.policy=direct --set debrief.minutes=15
     """
     from hiresim.analysis import compare as compare_runs
+    from hiresim.analysis.headline import definition
 
     loaded = [(Path(s).stem if Path(s).is_file() else s.removeprefix(PRESET_PREFIX),
                _load(s, None)) for s in scenarios]
@@ -409,14 +456,15 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
     for col in ("scenario", "statistic", "value", "95 % CI", "diff vs first", "diff CI"):
         _column(out, col, "left" if col in ("scenario", "statistic") else "right")
     for row in table.itertuples():
-        stat = "mean" if row.statistic == "restricted_mean" else f"P{100 * row.q:g}"
+        stat = HEADLINE_COLUMN if row.statistic == "restricted_mean" else f"P{100 * row.q:g}"
         first_row = row.name == names[0]
         _row(out, row.name, stat, _days(row.value), _interval(row.lower, row.upper),
              "" if first_row else f"{row.diff:+.1f}",
              "" if first_row else _interval(row.diff_lower, row.diff_upper))
-    out.caption = ("Kaplan-Meier: withdrawn, ghosted and open waits censored; mean restricted "
-                   f"to {out_tau:.0f} days (90th percentile of all waits); negative diff = "
-                   "shorter than the first")
+    out.caption = shown(f"{definition(out_tau, 'business' if business else 'calendar')} (the "
+                        f"horizon of {names[0]}, used for every scenario); P50/P90: the day "
+                        "by which half / nine in ten had heard back; negative diff = shorter "
+                        "than the first")
     console.print(out)
     if variant_note:
         console.print(_line(variant_note))
@@ -437,8 +485,9 @@ def _unique_names(labels: Iterable[str]) -> list[str]:
 @_simulation_options(50)
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Delay source to switch off (repeatable; default: all). See below.")
+@_what_if_option
 def ablate(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-           workers: int | None, sources: tuple[str, ...]) -> None:
+           workers: int | None, sources: tuple[str, ...], what_ifs: tuple[str, ...]) -> None:
     """What would help most: switch each delay source off in turn, rerun with the same seed,
     and show how much shorter the wait gets (with a paired confidence interval).
 
@@ -451,6 +500,7 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
     Examples:
       hiresim ablate --preset default -n 50
       hiresim ablate my_company.toml --source absence --source approvals
+      hiresim ablate --preset default --what-if roles.recruiter.count=3
     """
     from hiresim.analysis import ablate as ablate_sources
     from hiresim.scenario import RENAMED_SOURCES, delay_sources
@@ -466,27 +516,47 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
     if unknown:
         _bad_input(f"unknown delay source {unknown[0]!r}; allowed: {', '.join(allowed)}")
     chosen = list(sources) or list(allowed)
-    with _guard(), _steps(len(chosen) + 1, "ablation") as step:
+    with _guard():
+        variants = _what_if_variants(sc, what_ifs)  # checked before anything runs
+    with _guard(), _steps(len(chosen) + 1 + len(variants), "ablation") as step:
+        step("what-ifs: baseline")
+        base = _simulate(sc, replications, seed, workers)  # one baseline for both tables
         table = ablate_sources(sc, chosen, replications=replications, seed=seed, n_boot=200,
-                               step=lambda label: step(f"what-ifs: {label}"), timings=True,
-                               workers=workers)
+                               baseline=base, step=lambda label: step(f"what-ifs: {label}"),
+                               timings=True, workers=workers)
+        if what_ifs:
+            import pandas as pd
+
+            from hiresim.analysis import what_if
+
+            custom = what_if(sc, list(what_ifs), replications=replications, seed=seed,
+                             n_boot=200, baseline=base, tau=table.attrs.get("tau"),
+                             step=lambda label: step(f"what-ifs: {label}"), timings=True,
+                             workers=workers)
+            table = pd.concat([table, custom.rename(columns={"what_if": "source"})],
+                              ignore_index=True).pipe(_keep_attrs, table.attrs)
     console.print(ablation_table(table, f"{sc.name}: each delay source switched off "
                                         f"({replications} replications, seed {seed})"))
 
 
 def ablation_table(table: pd.DataFrame, title: str) -> Table:
     """The rich table of an ablation: sources by days saved on the mean wait, largest first."""
+    from hiresim.analysis.headline import definition
+
     mean = table[table["statistic"] == "restricted_mean"].sort_values("change")
     p90 = table[(table["statistic"] == "quantile") & (table["q"] == 0.9)].set_index("source")
     out = _table(title)
-    for col in ("source", "mean now", "mean without", "days saved", "95 % CI", "P90 saved",
-                "seconds"):
+    for col in ("source", f"{HEADLINE_COLUMN} now", f"{HEADLINE_COLUMN} without",
+                "days saved", "95 % CI", "P90 saved", "seconds"):
         _column(out, col, "left" if col == "source" else "right")
     for row in mean.itertuples():
         saved90 = -p90.loc[row.source, "change"] if row.source in p90.index else float("nan")
         _row(out, row.source, _days(row.baseline), _days(row.value), f"{-row.change:+.1f}",
              _interval(-row.upper, -row.lower), _days(saved90), f"{row.seconds:.1f}")
-    out.caption = "days saved > 0: the wait is shorter without that source"
+    tau = float(table.attrs.get("tau") or float("nan"))
+    out.caption = shown(f"days saved > 0: the wait is shorter without that source. "
+                        f"{definition(tau)}. P90 saved: change of the day by which nine in ten "
+                        "had heard back")
     return out
 
 
@@ -795,9 +865,10 @@ def calibration_table(result: Any) -> Table:
               type=click.IntRange(min=1), help="Replications of each what-if run.")
 @click.option("--no-ablation", is_flag=True,
               help="Skip 'what would help most' (the slow part).")
+@_what_if_option
 def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
            workers: int | None, out: str, ablation_replications: int,
-           no_ablation: bool) -> None:
+           no_ablation: bool, what_ifs: tuple[str, ...]) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
     where the days go, what would help most, candidates lost, and the assumptions.
 
@@ -805,16 +876,19 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
     Examples:
       hiresim report --preset default --out report.html
       hiresim report my_company.toml -n 300 --seed 7 --out report.html
+      hiresim report --preset default --out report.html --what-if roles.recruiter.count=3
     """
     from hiresim.report import build_report
     from hiresim.scenario import delay_sources
 
     sc = _load(scenario, preset_name)
-    steps = 1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
+    steps = (1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
+             + (len(what_ifs) + 1 if what_ifs else 0))
     with _guard(), _steps(steps, "report") as step:
         rep = build_report(sc, replications=replications, seed=seed, workers=workers,
                            ablation=not no_ablation,
-                           ablation_replications=ablation_replications, step=step)
+                           ablation_replications=ablation_replications, step=step,
+                           what_ifs=list(what_ifs))
         path = rep.write(out)
     console.print(_line(f"wrote {path} ({path.stat().st_size / 1024:.0f} kB): open it in a "
                         "browser"))

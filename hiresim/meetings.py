@@ -39,13 +39,16 @@ class SlotFinder:
     inside their working hours, outside absences and not already booked. A meeting of ``k`` slots
     takes the first run of ``k`` slots free for everyone (the candidate included for interviews)
     at or after the earliest allowed start, searched up to ``search_slots`` ahead, and is then
-    booked into the attendees' masks.
+    booked into the attendees' masks. With ``book=False`` (no slot search: the ``scheduling``
+    ablation) the masks carry only working hours and absences, nothing is booked and no notice
+    is asked: a meeting takes the first slot in which everyone is at work and present.
     """
 
-    __slots__ = ("candidate_load", "n_slots", "rng", "search_slots", "slot_hours")
+    __slots__ = ("book", "candidate_load", "n_slots", "rng", "search_slots", "slot_hours")
 
     def __init__(self, slot_hours: float, n_slots: int, search_slots: int,
-                 candidate_load: float, rng: np.random.Generator) -> None:
+                 candidate_load: float, rng: np.random.Generator, book: bool = True) -> None:
+        self.book = book
         self.slot_hours = slot_hours
         self.n_slots = n_slots
         self.search_slots = search_slots
@@ -76,8 +79,9 @@ class SlotFinder:
         if not mask[hit]:
             return math.inf
         first = i0 + hit
-        for person in attendees:
-            person.free[first:first + k] = False
+        if self.book:
+            for person in attendees:
+                person.free[first:first + k] = False
         return first * self.slot_hours
 
 
@@ -170,6 +174,8 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
     if w.scheduling:
         slots = w.slots
         assert slots is not None  # the model builds the slot finder with the people
+        if not slots.book:  # no slot search: no notice period either
+            notice = 0.0
         start = slots.find(attendees, enabled + notice, minutes, organizer, candidate)
         if math.isinf(start) or w.reschedules is not None:
             start = yield from _book(w, attendees, organizer, minutes, candidate, notice, stop,

@@ -133,6 +133,9 @@ class Replication:
         calendars = {name: _calendar(spec) for name, spec in s.calendars.items()}
         w.timelines = {name: cal.timeline(w.epoch, days) for name, cal in calendars.items()}
         load_rng = w.streams.generator("calendar_load")
+        # without the slot search (the scheduling ablation) calendars carry no load: only
+        # working hours and absences block a meeting
+        search = s.scheduling.slot_search
         for role_name, role in s.roles.items():
             calendar = w.timelines[role.calendar]
             hours_per_day = calendars[role.calendar].hours_per_day
@@ -148,9 +151,9 @@ class Replication:
                 # the calendar's mask (cached across replications) with the person's own
                 # disruptions blocked on top
                 free = person.timeline.slot_mask(slot_hours, n_slots)
-                if role.calendar_load > 0.0:
+                if role.calendar_load > 0.0 and search:
                     free &= busy_blocks(load_rng, role.calendar_load, slot_hours, 0, n_slots)
-                if own is not None and len(own[2]):
+                if own is not None and len(own[2]) and search:  # booked: the search's to avoid
                     block_slots(free, own[2], own[3], slot_hours)
                 person.free = free
                 person.share = role.hiring_share
@@ -162,8 +165,8 @@ class Replication:
                     person.pool = pool
         w.slots = SlotFinder(slot_hours, n_slots,
                              int(s.scheduling.search_days * 24 / slot_hours),
-                             s.scheduling.candidate_load,
-                             w.streams.sub_generator("calendar_load"))
+                             s.scheduling.candidate_load if search else 0.0,
+                             w.streams.sub_generator("calendar_load"), book=search)
         w.reschedules = Reschedules.of(s.scheduling, lambda: w.streams.generator("reschedules"))
 
     # -- running -----------------------------------------------------------------------------

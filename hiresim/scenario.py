@@ -472,6 +472,11 @@ class SchedulingSpec(_Strict):
     """Meetings (interviews, debriefs) need the earliest slot where all attendees are free."""
 
     enabled: bool = Field(True, description="false: meetings happen as soon as they are due")
+    slot_search: bool = Field(
+        True, description="false: no search through booked calendars: a meeting is held at the "
+                          "first slot in which every attendee is at work and not absent "
+                          "(calendar load, the candidate's load, meetings already booked and "
+                          "the notice period do not delay it; the 'scheduling' ablation)")
     slot_minutes: Annotated[Literal[15, 30, 60], BeforeValidator(_whole)] = Field(
         30, description="length of one slot of the meeting grid")
     notice_hours: Real = Field(48.0, ge=0.0, le=24.0 * 90,
@@ -1399,11 +1404,21 @@ DELAY_SOURCES: dict[str, str] = {
     "calendar": "everyone works around the clock: calendars always open, no holidays",
     "contention": "nobody queues: every person works on all their tasks at once, with all "
                   "their working time (hiring_share 1)",
-    "scheduling": "meetings happen as soon as they are due (no search for a common slot)",
+    "scheduling": "no search for a common free slot: a meeting is held at the first slot in "
+                  "which every attendee is at work and present (absences and working hours "
+                  "still block; calendar load, meetings already booked, the candidate's load "
+                  "and the notice period do not), and it never moves (no cancellations or "
+                  "no-shows)",
     "calendar_load": "nobody has other meetings: calendars are empty",
     "approvals": "no approval chain for offers",
     "communication": "decisions reach the candidate at once (direct, no hand-off, no message, "
                      "no legal review, no held rejections, no ghosting)",
+    "communication_direct": "the hiring manager tells the candidate (no hand-off to the "
+                            "recruiter; everything else of the communication policy kept)",
+    "communication_handoff": "the hand-off to the recruiter takes no time (policy, message, "
+                             "review, held rejections and ghosting kept)",
+    "communication_ghosting": "every rejection is sent (nobody is ghosted; the rest of the "
+                              "communication policy kept)",
     "absence": "nobody takes vacation or sick leave",
     "priority": "nobody is pulled onto top-priority projects",
     "turnover": "nobody leaves",
@@ -1454,13 +1469,26 @@ def without(scenario: Scenario, source: str) -> Scenario:
             role["capacity"] = UNLIMITED
             role["hiring_share"] = 1.0
     elif source == "scheduling":
-        data["scheduling"]["enabled"] = False
+        # the search through booked calendars goes, presence does not: a meeting still waits
+        # for every attendee to be at work and back from leave (already "as soon as due" when
+        # scheduling is disabled: nothing to switch off)
+        if data["scheduling"]["enabled"]:
+            data["scheduling"]["slot_search"] = False
+        data["scheduling"]["cancel_rate_per_day"] = 0.0
+        data["scheduling"]["no_show_probability"] = 0.0
     elif source == "calendar_load":
         for role in data["roles"].values():
             role["calendar_load"] = 0.0
         data["scheduling"]["candidate_load"] = 0.0
     elif source == "communication":
         data["communication"] = {"policy": "direct", "handoff": 0.0, "message": 0.0}
+    elif source == "communication_direct":
+        data["communication"]["policy"] = "direct"
+    elif source == "communication_handoff":
+        if data["communication"]["policy"] == "hr_gated":  # direct: no hand-off to shorten
+            data["communication"]["handoff"] = 0.0
+    elif source == "communication_ghosting":
+        data["communication"]["ghost_probability"] = 0.0
     return Scenario.model_validate(data)
 
 
