@@ -866,9 +866,20 @@ def calibration_table(result: Any) -> Table:
 @click.option("--no-ablation", is_flag=True,
               help="Skip 'what would help most' (the slow part).")
 @_what_if_option
+@click.option("--ats", "ats_dir", type=click.Path(file_okay=False),
+              help="A company's ATS export: adds an 'open candidates' section (a forecast).")
+@click.option("--as-of", "as_of", callback=_date_option,
+              help="The date of the open candidates (default: the export's time).")
+@click.option("--calendars", type=click.Path(exists=False),
+              help="The team's calendars for the forecast: an .ics file or a folder.")
+@click.option("--locale", default="en", show_default=True,
+              help="Language and date format of the candidates' messages (en, de, ...).")
+@click.option("--confidence", default=0.8, show_default=True,
+              type=click.FloatRange(0.05, 0.99), help="Confidence of the candidates' messages.")
 def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
            workers: int | None, out: str, ablation_replications: int,
-           no_ablation: bool, what_ifs: tuple[str, ...]) -> None:
+           no_ablation: bool, what_ifs: tuple[str, ...], ats_dir: str | None, as_of: Any,
+           calendars: str | None, locale: str, confidence: float) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
     where the days go, what would help most, candidates lost, and the assumptions.
 
@@ -877,18 +888,38 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
       hiresim report --preset default --out report.html
       hiresim report my_company.toml -n 300 --seed 7 --out report.html
       hiresim report --preset default --out report.html --what-if roles.recruiter.count=3
+      hiresim report my_company.toml --ats exports/today/ --locale de --out report.html
     """
     from hiresim.report import build_report
     from hiresim.scenario import delay_sources
+    from hiresim.wording import language_of
 
     sc = _load(scenario, preset_name)
     steps = (1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
-             + (len(what_ifs) + 1 if what_ifs else 0))
+             + (len(what_ifs) + 1 if what_ifs else 0) + (1 if ats_dir else 0))
+    if as_of is not None and ats_dir is None:
+        _bad_input("--as-of needs --ats (the export whose open candidates to forecast)")
+    if calendars is not None and ats_dir is None:
+        _bad_input("--calendars needs --ats (they are used for the open candidates)")
     with _guard(), _steps(steps, "report") as step:
+        try:
+            language_of(locale)
+        except ValueError as exc:
+            _bad_input(f"--locale: {exc}")
+        history = team = None
+        if ats_dir is not None:
+            from hiresim.ats import read_ats
+
+            history = read_ats(ats_dir)
+            if calendars is not None:
+                from hiresim.ical import read_calendars
+
+                team = read_calendars(calendars, people=sc)
         rep = build_report(sc, replications=replications, seed=seed, workers=workers,
                            ablation=not no_ablation,
                            ablation_replications=ablation_replications, step=step,
-                           what_ifs=list(what_ifs))
+                           what_ifs=list(what_ifs), history=history, as_of=as_of,
+                           calendars=team, locale=locale, confidence=confidence)
         path = rep.write(out)
     console.print(_line(f"wrote {path} ({path.stat().st_size / 1024:.0f} kB): open it in a "
                         "browser"))

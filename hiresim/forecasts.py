@@ -538,9 +538,17 @@ class Forecast:
         (they may never hear, or not within the horizon), a message that promises none."""
         from hiresim.wording import feedback_sentence
 
+        return feedback_sentence(self.promised_day(application_id, confidence), locale)
+
+    def promised_day(self, application_id: str, confidence: float = 0.8) -> pd.Timestamp | None:
+        """The day by whose end the candidate has heard with probability ``confidence``
+        (``None``: that probability is not reached — they may never hear, or not within the
+        horizon)."""
+        from hiresim import arguments as check
+
+        confidence = check.number("confidence", confidence, 0.0, 1.0, above=True, below=True)
         self._row(application_id)
-        when = _quantile_day(self.draws[application_id]["heard"], confidence, self.as_of)
-        return feedback_sentence(when, locale)
+        return _quantile_day(self.draws[application_id]["heard"], confidence, self.as_of)
 
     def p_heard_by(self, application_id: str, when: Any) -> float:
         """Probability that the candidate has heard by the end of the day ``when``."""

@@ -121,6 +121,9 @@ class Report:
         :func:`hiresim.analysis.candidate_loss`.
     end_of_week:
         :func:`hiresim.analysis.end_of_week_promise`.
+    forecast:
+        :func:`hiresim.forecast` of the applications open in the export given
+        (``None`` without one): the "open candidates" section.
     """
 
     scenario: Any
@@ -133,6 +136,9 @@ class Report:
     end_of_week: pd.DataFrame
     headline: Any = None
     what_ifs: pd.DataFrame | None = None
+    forecast: Any = None
+    confidence: float = 0.8
+    locale: str = "en"
     seed: int = 0
     replications: int = 0
     ablation_replications: int = 0
@@ -161,6 +167,12 @@ def build_report(
     n_boot: int = 200,
     step: Callable[[str], None] | None = None,
     what_ifs: Iterable[str] = (),
+    history: Any = None,
+    as_of: Any = None,
+    calendars: Any = None,
+    forecast_replications: int = 200,
+    confidence: float = 0.8,
+    locale: str = "en",
 ) -> Report:
     """Simulate ``scenario`` and compute everything the HR report shows.
 
@@ -188,12 +200,21 @@ def build_report(
         ``"roles.recruiter.count=3"``; see :func:`hiresim.analysis.what_if`): rows beside the
         per-source ones, run with ``ablation_replications`` and the same seed. All are
         validated before anything is simulated.
+    history, as_of, calendars, forecast_replications:
+        A company's ATS export (:func:`hiresim.read_ats`): the report gains an "open
+        candidates" section, the :func:`hiresim.forecast` of the applications open on
+        ``as_of`` (default: the export's time), with the team's ``calendars`` if given.
+    confidence, locale:
+        The confidence of the date promised to each open candidate, and the language and
+        date format of the message (see :func:`hiresim.wording.feedback_sentence`).
     """
     import hiresim
     from hiresim import analysis
     from hiresim.scenario import delay_sources, load_scenario
+    from hiresim.wording import language_of
 
     sc = load_scenario(scenario)
+    language_of(locale)
     changes = list(what_ifs) if not isinstance(what_ifs, str) else [what_ifs]
     for text in changes:  # every what-if checked before the first simulation
         analysis.what_if_scenario(sc, text)
@@ -227,9 +248,17 @@ def build_report(
                                   tau=head.tau, baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
                                   timings=True, workers=workers)
+    open_now = None
+    if history is not None:
+        tick("forecasting the open candidates")
+        open_now = hiresim.forecast(sc, history, as_of=as_of, replications=forecast_replications,
+                                    seed=seed, calendars=calendars, workers=workers)
     return Report(
         scenario=sc,
         results=results,
+        forecast=open_now,
+        confidence=confidence,
+        locale=locale,
         promises=promises,
         attribution=attribution,
         stage_attribution=stage,
@@ -603,6 +632,53 @@ the outcome.{declined} The longer the silence, the more candidates leave:</p>
 </section>"""
 
 
+def _open_section(rep: Report) -> str:
+    """Each application open in the export: where it waits, how long, and what to tell the
+    candidate (the date by which they hear with the report's confidence)."""
+    f = rep.forecast
+    if f is None:
+        return ""
+    a = f.answers
+    q = round(rep.confidence * 100)
+    rows = []
+    for r in a.itertuples():
+        day = f.promised_day(r.application_id, rep.confidence)
+        when = "no date yet" if day is None else f"{day:%a %d %b}"
+        waiting = (r.waiting_for if r.waiting_for == "screening"
+                   else f"{r.waiting_for} after round {str(r.stage).removeprefix('round:')}"
+                   if r.waiting_for == "feedback"
+                   else f"interview, round {str(r.stage).removeprefix('round:')}")
+        rows.append(
+            f'<tr><th>{_esc(r.application_id)}</th><td>{_esc(waiting)}</td>'
+            f'<td class="num">{r.days_waited:.0f}</td>'
+            f'<td class="num">{_pct(r.p_by_week_end)}</td><td class="num">{_esc(when)}</td>'
+            f'<td class="num">{_pct(r.p_withdraw_first)}</td><td>{_esc(r.main_cause)}</td>'
+            f'<td>{_esc(f.sentence(r.application_id, rep.confidence, rep.locale))}</td></tr>')
+    week_end = f"{a['week_end'].iloc[0]:%A %d %B}" if len(a) else "Friday"
+    intro = (f"On {f.as_of:%A %d %B %Y} the export has "
+             f"{plural(len(a), 'application')} waiting for news. Each is simulated on from "
+             "where it is, with the time it has already waited (only the runs in which it "
+             "has not heard by now count).")
+    if not len(a):
+        return f"""
+<section id="open">
+<h2>Open candidates</h2>
+<p>{_esc(intro)}</p>
+</section>"""
+    return f"""
+<section id="open">
+<h2>Open candidates</h2>
+<p>{_esc(intro)} “By {_esc(week_end)}” is the chance of hearing by the end of this week;
+“{q} % by” is the day by which the candidate hears back with {q} % probability (“no date yet”:
+they may never hear, or not within {plural(f.horizon_days, 'day')}); the message promises that
+day.</p>
+<table class="data" id="open-table">
+<thead><tr><th>application</th><th>waiting for</th><th>days waited</th>
+<th>by {_esc(week_end)}</th><th>{q} % by</th><th>withdraws first</th><th>mostly</th>
+<th>message for the candidate</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+</section>"""
+
+
 def _duration(d: Any) -> str:
     unit = {"working_hours": "working hour", "working_days": "working day",
             "calendar_days": "calendar day", "hours": "hour"}.get(d.unit, d.unit)
@@ -804,7 +880,9 @@ def render(rep: Report) -> str:
     cands = len(rep.results.candidates)
     title = f"How long candidates wait — {sc.name}"
     nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (
-        ("promise", "Promise"), ("curve", "The wait"), ("causes", "Where the days go"),
+        ("promise", "Promise"),
+        *([("open", "Open candidates")] if rep.forecast is not None else []),
+        ("curve", "The wait"), ("causes", "Where the days go"),
         ("whatif", "What would help"), ("loss", "Candidates lost"),
         ("assumptions", "Assumptions")))
     return f"""<!DOCTYPE html>
@@ -826,6 +904,7 @@ Days are calendar days unless marked “working days”.</p>
 <nav>{nav}</nav>
 </header>
 {_promise_section(rep)}
+{_open_section(rep)}
 {_survival_section(rep)}
 {_attribution_section(rep)}
 {_ablation_section(rep)}
