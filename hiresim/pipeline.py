@@ -32,6 +32,7 @@ from hiresim.world import Candidate, Requisition
 if TYPE_CHECKING:
     from hiresim.mechanisms.approvals import Approvals
     from hiresim.mechanisms.communication import Communication
+    from hiresim.mechanisms.season import Season
     from hiresim.people import Person, Pool
     from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
     from hiresim.world import World
@@ -42,6 +43,11 @@ HOURS_PER_WEEK = 168.0
 #: A step that a mechanism adds before the decision is communicated:
 #: ``step(candidate, round, leg, outcome)`` is a process (see :mod:`hiresim.mechanisms`).
 Step = Callable[[Candidate, int, Leg, str], Process]
+#: A hold before a stage starts (a hiring freeze): ``gate(stage, leg, person)`` is a process.
+StageGate = Callable[[str, Leg, "Person"], Process]
+#: What follows the debrief when the panel cannot decide (an extra debrief):
+#: ``after(candidate, round, leg, attendees)`` is a process.
+AfterDebrief = Callable[[Candidate, int, Leg, "list[Person]"], Process]
 
 #: The candidate's final outcome after a last journey that ended in anything but an offer.
 _FINAL_OUTCOME = {"ghosted": "ghosted", "cancelled": "cancelled"}
@@ -61,6 +67,12 @@ class Pipeline:
         self.candidates: Candidates | None = None
         #: Steps added by mechanisms between the approvals and telling the candidate.
         self.before_telling: list[Step] = []
+        #: ``season``: arrival and opening rates that change through the year (``None``: the
+        #: base rates), and a hold before each stage while a freeze stops it.
+        self.rates: Season | None = None
+        self.stage_gate: StageGate | None = None
+        #: ``disagreement``: an extra debrief when the panel's scores are far apart.
+        self.after_debrief: AfterDebrief | None = None
         self.rounds = s.rounds
         self.horizon = s.horizon_days * 24.0
         self.notice = s.scheduling.notice_hours if world.scheduling else 0.0
@@ -92,9 +104,14 @@ class Pipeline:
         s = self.s
         opened = [0.0] * s.requisitions.initial
         if s.requisitions.rate_per_month > 0:
-            opened += poisson_times(self.arrival_rng,
-                                    HOURS_PER_MONTH / s.requisitions.rate_per_month, 0.0,
-                                    self.horizon)
+            rates, peak = self.rates, 1.0
+            if rates is not None:  # thinning: drawn at the peak rate, kept at the month's
+                peak = rates.peak("requisitions", 0.0, self.horizon)
+            if peak > 0.0:
+                times = poisson_times(self.arrival_rng,
+                                      HOURS_PER_MONTH / (s.requisitions.rate_per_month * peak),
+                                      0.0, self.horizon)
+                opened += times if rates is None else rates.thin("requisitions", times, peak)
         for t_open in opened:
             self.start_requisition(t_open, self.arrival_rng)
 
@@ -104,7 +121,14 @@ class Pipeline:
         req = self.new_requisition(len(w.requisitions), t_open)
         gap = HOURS_PER_WEEK / s.candidates.rate_per_week
         if s.candidates.arrivals == "poisson":
-            times = poisson_times(rng, gap, t_open, self.horizon)
+            rates = self.rates
+            if rates is None:
+                times = poisson_times(rng, gap, t_open, self.horizon)
+            else:  # thinning: drawn at the peak rate, kept at the month's
+                peak = rates.peak("candidates", t_open, self.horizon)
+                times = (rates.thin("candidates", poisson_times(rng, gap / peak, t_open,
+                                                                self.horizon), peak)
+                         if peak > 0.0 else [])
         else:
             times = np.arange(t_open + gap, self.horizon, gap).tolist()
         if s.candidates.max_per_requisition is not None:
@@ -198,6 +222,8 @@ class Pipeline:
         # scheduling); nothing reads them afterwards, so they are made only when needed
         if self.screening is not None:
             assert s.screening is not None
+            if self.stage_gate is not None:
+                yield from self.stage_gate("screening", Leg(env.now), req.recruiter)
             yield from task(w, req.recruiter, self.screening, Leg(env.now), c.id,
                             "screening", "screening", req.id, 0,
                             recruiter_handover(self.reorganization, req))
@@ -218,6 +244,8 @@ class Pipeline:
             pool = self.round_pools[r - 1]
             people = w.people[rnd.panel_role]
             panel = [] if pool else [people[i] for i in c.panels[r - 1]]
+            if self.stage_gate is not None:
+                yield from self.stage_gate("interview", Leg(env.now), req.recruiter)
             # an unscheduled zero-minute interview with no event log does nothing: skip it
             if w.scheduling or rnd.interview_minutes or w.event_log:
                 attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
@@ -285,17 +313,25 @@ class Pipeline:
             attendees = [*panel, req.hiring_manager]
             if s.debrief.recruiter_attends:
                 attendees.append(req.recruiter)
+            if self.stage_gate is not None:
+                yield from self.stage_gate("debrief", leg, req.hiring_manager)
             yield from meeting(w, attendees, req.hiring_manager, s.debrief.minutes, leg, c.id,
                                "debrief", "debrief", req.id, r, candidate=False)
+            if self.after_debrief is not None:
+                yield from self.after_debrief(c, r, leg, attendees)
         if req.hold is not None:
             yield from gate(w, req, leg)
         if self.decision is not None and not self.decision.zero:
+            if self.stage_gate is not None:
+                yield from self.stage_gate("decision", leg, req.hiring_manager)
             yield from task(w, req.hiring_manager, self.decision, leg, c.id, "decision",
                             "decision", req.id, r)
         outcome = decide(c.draws[r], rnd.decision)
         if outcome != "reject" and req.closed:
             outcome = "reject"
         if outcome == "offer" and self.approvals is not None:
+            if self.stage_gate is not None:
+                yield from self.stage_gate("approvals", leg, req.hiring_manager)
             yield from self.approvals.run(c, r, leg)
         for step in self.before_telling:
             yield from step(c, r, leg, outcome)

@@ -1154,6 +1154,13 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
     if scenario.communication.legal_review is not None:
         need_role("communication.legal_review.role", scenario.communication.legal_review.role)
     problems.extend(_check_pool_roles(scenario))
+    if scenario.extensions:  # a mechanism's checks that depend on the rest of the scenario
+        from hiresim.mechanisms import registered
+
+        known = registered()
+        for name, block in scenario.extensions.items():
+            if block is not None:
+                problems.extend(known[name].check(scenario, block))
     if not problems:  # the checks below read roles and calendars by name
         problems.extend(_check_feasible(scenario))
     problems.extend(_check_calendars(scenario))
@@ -1380,8 +1387,12 @@ def delay_sources(scenario: Scenario | None = None) -> dict[str, str]:
     user mechanisms the scenario uses."""
     out = dict(DELAY_SOURCES)
     if scenario is not None:
+        from hiresim.mechanisms import registered
+
+        known = registered()
         for name in scenario.extensions:
-            out[name] = f"no {name.replace('_', ' ')} (a user mechanism)"
+            meaning = getattr(known.get(name), "switched_off", None)
+            out[name] = meaning or f"no {name.replace('_', ' ')} (a user mechanism)"
     return out
 
 

@@ -66,6 +66,8 @@ class Mechanism:
     name: ClassVar[str]
     spec: ClassVar[type[BaseModel]]
     cause: ClassVar[str | None] = None
+    #: What switching it off means, for ``ablate`` and the report (default: "no NAME").
+    switched_off: ClassVar[str | None] = None
     #: Whether :meth:`layer` lays spells over people's calendars (set by overriding it).
     lays_spells: ClassVar[bool] = False
 
@@ -105,6 +107,12 @@ class Mechanism:
     def start(self) -> None:
         """Start processes of the mechanism's own, once the world is built."""
 
+    @classmethod
+    def check(cls, scenario: Scenario, spec: Any) -> list[tuple[str, str]]:
+        """Problems ``(path, message)`` of the block that depend on the rest of the scenario
+        (checked before anything runs, like a wrong role name); none by default."""
+        return []
+
     def install(self, pipeline: Pipeline) -> None:
         """Add :meth:`step` to the pipeline if the subclass overrides it."""
         if type(self).step is not Mechanism.step:
@@ -118,6 +126,19 @@ class Mechanism:
 
 #: Registered extensions by name.
 _REGISTRY: dict[str, type[Mechanism]] = {}
+
+#: Mechanisms shipped with hiresim on the extension point (their blocks are optional, their
+#: causes extension slots): imported, and so registered, when the registry is first read.
+SHIPPED: tuple[str, ...] = ("hiresim.mechanisms.season",)
+_shipped_loaded = False
+
+
+def _load_shipped() -> None:
+    global _shipped_loaded
+    if not _shipped_loaded:
+        _shipped_loaded = True
+        for module in SHIPPED:
+            importlib.import_module(module)
 
 
 def register(cls: type[Mechanism]) -> type[Mechanism]:
@@ -143,7 +164,8 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
 
 
 def registered() -> dict[str, type[Mechanism]]:
-    """The registered extensions by name (a copy)."""
+    """The registered extensions by name (a copy), the shipped ones first."""
+    _load_shipped()
     return dict(_REGISTRY)
 
 
