@@ -129,7 +129,7 @@ _REGISTRY: dict[str, type[Mechanism]] = {}
 
 #: Mechanisms shipped with hiresim on the extension point (their blocks are optional, their
 #: causes extension slots): imported, and so registered, when the registry is first read.
-SHIPPED: tuple[str, ...] = ("hiresim.mechanisms.season",)
+SHIPPED: tuple[str, ...] = ("hiresim.mechanisms.season", "hiresim.mechanisms.disagreement")
 _shipped_loaded = False
 
 
