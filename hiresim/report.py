@@ -54,6 +54,9 @@ CAUSE_WORDS: dict[str, str] = {
     "communication": "the decision was made but not yet passed on to the candidate",
     "contention": "people were busy with other candidates' files",
     "work": "someone was actually working on it",
+    # causes of the mechanisms shipped on the extension point (hiresim.mechanisms.SHIPPED)
+    "freeze": "a dated hiring freeze (budget, quarter end) stopped that stage",
+    "disagreement": "the panel's scores disagreed and it met again to decide",
 }
 
 #: What switching each delay source off stands for in practice (the ablation table).
@@ -70,7 +73,15 @@ SOURCE_WORDS: dict[str, str] = {
     "turnover": "Nobody leaves (or hand-overs are immediate)",
     "reorganization": "No reorganizations",
     "requirements": "Jobs are not rethought while candidates are in process",
+    "season": "The same rates all year and no hiring freezes",
+    "disagreement": "Panels that agree: every debrief ends with a decision",
 }
+
+
+def cause_words(cause: str) -> str:
+    """What a cause label means, in an HR reader's words (a user mechanism's cause: its
+    name)."""
+    return CAUSE_WORDS.get(cause, f"{cause.replace('_', ' ')} (your own mechanism)")
 
 
 def source_words(source: str) -> str:
@@ -360,7 +371,7 @@ def _attribution_section(rep: Report) -> str:
             continue
         cause = str(row.cause)
         rows.append(
-            f'<tr><th>{_esc(cause)}</th><td>{_esc(CAUSE_WORDS.get(cause, ""))}</td>'
+            f'<tr><th>{_esc(cause)}</th><td>{_esc(cause_words(cause))}</td>'
             f'<td class="num" data-cause-days="{cause}">{row.mean_days:.2f}</td>'
             f'<td class="num" data-cause-share="{cause}">{_pct(row.share, 1)}</td></tr>'
         )
@@ -368,7 +379,7 @@ def _attribution_section(rep: Report) -> str:
     lead = ""
     if top is not None and np.isfinite(top["share"]):
         lead = (f"The average wait for feedback is <b>{total:.1f} calendar days</b>. The largest "
-                f"part, <b>{_pct(top['share'])}</b>, is {_esc(CAUSE_WORDS[str(top['cause'])])}.")
+                f"part, <b>{_pct(top['share'])}</b>, is {_esc(cause_words(str(top['cause'])))}.")
     figs = ""
     if rep.stage_attribution is not None and len(rep.stage_attribution):
         stage = rep.stage_attribution.copy()

@@ -325,3 +325,13 @@ def test_freeze_dates_read_from_toml_dates_and_strings():
     sc = load_scenario(freezing({"start": date(2026, 1, 9), "end": "2026-01-22",
                                  "stages": ["decision"]}))
     assert sc.extensions["season"].freezes[0].start == "2026-01-09"
+
+
+def test_the_hr_report_explains_a_freeze_that_is_the_largest_part_of_the_wait():
+    """The report's lead sentence names the largest cause in words, the freeze's too."""
+    from hiresim.report import build_report
+
+    data = freezing({"start": "2026-01-09", "end": "2026-01-22", "stages": ["decision"]})
+    report = build_report(load_scenario(data), replications=2, seed=1, ablation=False,
+                          n_boot=10)
+    assert "a dated hiring freeze (budget, quarter end) stopped that stage" in report.to_html()
