@@ -1302,6 +1302,11 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str
     anything runs.
     """
     data = scenario.model_dump(mode="python")
+    # the blocks of mechanisms on the extension point are top-level tables, as in a file:
+    # ``season.freezes.0.end`` reaches them, and they are validated by their own models
+    for name, block in list(data.get("extensions", {}).items()):
+        if block is not None:
+            data[name] = data["extensions"].pop(name)
     problems: list[tuple[str, str]] = []
     for dotted, value in overrides.items():
         dotted = _renamed_path(dotted, source)

@@ -335,3 +335,14 @@ def test_the_hr_report_explains_a_freeze_that_is_the_largest_part_of_the_wait():
     report = build_report(load_scenario(data), replications=2, seed=1, ablation=False,
                           n_boot=10)
     assert "a dated hiring freeze (budget, quarter end) stopped that stage" in report.to_html()
+
+
+def test_overrides_reach_the_season_block_by_its_dotted_path():
+    spec = {"start": "2026-01-09", "end": "2026-01-15", "stages": ["decision"]}
+    sc = load_scenario(freezing(spec))
+    longer = sc.with_overrides({"season.freezes.0.end": "2026-01-22"})
+    assert longer.extensions["season"].freezes[0].end == "2026-01-22"
+    only(journey(run(replication(longer.model_dump(mode="json")))), freeze=14.0,
+         off_hours=9 * H, work=1 * H)
+    with pytest.raises(ScenarioError, match=r"overrides: season.freezes.0.stages.0: "):
+        sc.with_overrides({"season.freezes.0.stages": ["lunch"]})
