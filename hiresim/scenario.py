@@ -1478,7 +1478,15 @@ def preset(name: str) -> Scenario:
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema of scenario files, for editors that complete and check TOML/JSON."""
+    from hiresim.mechanisms import SHIPPED, registered
+
     schema = Scenario.model_json_schema()
+    # the blocks of the mechanisms shipped on the extension point are top-level tables too
+    for name, mechanism in registered().items():
+        if mechanism.__module__ in SHIPPED:
+            block = mechanism.spec.model_json_schema(ref_template="#/$defs/{model}")
+            schema.setdefault("$defs", {}).update(block.pop("$defs", {}))
+            schema["properties"][name] = {"anyOf": [block, {"type": "null"}], "default": None}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "hiresim scenario"
     return schema

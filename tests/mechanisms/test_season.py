@@ -346,3 +346,9 @@ def test_overrides_reach_the_season_block_by_its_dotted_path():
          off_hours=9 * H, work=1 * H)
     with pytest.raises(ScenarioError, match=r"overrides: season.freezes.0.stages.0: "):
         sc.with_overrides({"season.freezes.0.stages": ["lunch"]})
+
+
+def test_the_json_schema_has_the_shipped_blocks():
+    schema = hs.json_schema()
+    assert {"season", "disagreement"} <= set(schema["properties"])
+    assert "FreezeSpec" in schema["$defs"]
