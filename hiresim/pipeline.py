@@ -232,6 +232,8 @@ class Pipeline:
                 return
         for r, rnd in enumerate(self.rounds, start=1):
             scratch = None
+            if self.stage_gate is not None:  # a freeze first: the checks below see its end
+                yield from self.stage_gate("interview", Leg(env.now), req.recruiter)
             if req.hold is not None:
                 scratch = Leg(env.now)
                 yield from gate(w, req, scratch)
@@ -244,8 +246,6 @@ class Pipeline:
             pool = self.round_pools[r - 1]
             people = w.people[rnd.panel_role]
             panel = [] if pool else [people[i] for i in c.panels[r - 1]]
-            if self.stage_gate is not None:
-                yield from self.stage_gate("interview", Leg(env.now), req.recruiter)
             # an unscheduled zero-minute interview with no event log does nothing: skip it
             if w.scheduling or rnd.interview_minutes or w.event_log:
                 attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel

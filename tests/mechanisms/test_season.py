@@ -352,3 +352,14 @@ def test_the_json_schema_has_the_shipped_blocks():
     schema = hs.json_schema()
     assert {"season", "disagreement"} <= set(schema["properties"])
     assert "FreezeSpec" in schema["$defs"]
+
+
+def test_an_interview_freeze_postpones_the_interview_to_the_first_working_morning_after_it():
+    """Interviews frozen 9-22 January: the candidate who would have been interviewed at
+    Friday 9th 00:00 is interviewed at 09:00 on Friday 23rd (the recruiter's first working
+    moment after it); the wait for feedback, which starts then, is the 2 h scorecard."""
+    data = base(season={"freezes": [{"start": "2026-01-09", "end": "2026-01-22",
+                                     "stages": ["interview"]}]})
+    row = journey(run(replication(data)))
+    assert row["interview_end"] == pd.Timestamp("2026-01-23 09:00")
+    only(row, work=2 * H)
