@@ -330,8 +330,6 @@ class Pipeline:
         if outcome != "reject" and req.closed:
             outcome = "reject"
         if outcome == "offer" and self.approvals is not None:
-            if self.stage_gate is not None:
-                yield from self.stage_gate("approvals", leg, req.hiring_manager)
             yield from self.approvals.run(c, r, leg)
         for step in self.before_telling:
             yield from step(c, r, leg, outcome)

@@ -13,7 +13,8 @@ of the scenario without the block.
 Freezes. A freeze is a range of dates (the last one included), one-off (``2026-12-14``) or
 recurring every year (``12-14``), and the stages it stops. A step of a stopped stage that falls
 due while the freeze holds does not start: it waits for the first working moment, in the
-calendar of the person who would do it, after the freeze lifts. That wait is charged to the
+calendar of the person who would do it, after the freeze lifts (``approvals``: each step of
+the offer's chain, on its first approver's calendar). That wait is charged to the
 cause ``freeze``, from the first working moment the freeze takes away (the night before it is
 ``off_hours``, as it would have been anyway) to the first working moment after it; so a freeze
 over 10 working days delays a step due at its start by exactly 10 working days, all ``freeze``.
@@ -286,6 +287,8 @@ class Season(Mechanism):
             pipeline.rates = self
         if self.frozen:
             pipeline.stage_gate = self.hold
+        if "approvals" in self.frozen and pipeline.approvals is not None:
+            pipeline.approvals.gate = self.hold  # before each step of the chain
 
     # -- rates ---------------------------------------------------------------------------------
 

@@ -363,3 +363,18 @@ def test_an_interview_freeze_postpones_the_interview_to_the_first_working_mornin
     row = journey(run(replication(data)))
     assert row["interview_end"] == pd.Timestamp("2026-01-23 09:00")
     only(row, work=2 * H)
+
+
+def test_an_approvals_freeze_stops_the_next_sign_off_not_the_one_in_hand():
+    """Finance's 10 h sign-off runs Friday 11:00 to Monday 12th 13:00 and is finished; the
+    freeze of approvals from Monday 12th to Friday 16th stops the VP's 1 h sign-off, due at
+    13:00, until 09:00 on Monday 19th: 6 days 20 h of freeze."""
+    data = base(roles={"recruiter": {"count": 1}, "hiring_manager": {"count": 1},
+                       "interviewer": {"count": 1}, "finance": {"count": 1}, "vp": {"count": 1}},
+                approvals={"steps": [{"roles": ["finance"], "work": const(10.0)},
+                                     {"roles": ["vp"], "work": const(1.0)}]},
+                season={"freezes": [{"start": "2026-01-12", "end": "2026-01-16",
+                                     "stages": ["approvals"]}]})
+    data["rounds"][0]["decision"] = {"offer": 1.0, "reject": 0.0}
+    row = journey(run(replication(data)))
+    only(row, freeze=(6 * 24 + 20) * H, off_hours=73 * H, work=13 * H)
