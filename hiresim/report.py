@@ -642,6 +642,10 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
                     f"({_pct(r.split_probability)} split, {_pct(r.cancel_probability)} "
                     "cancelled).")
     out.append(("Life inside the company", life))
+    for block in sc.extensions.values():  # a mechanism's block that says itself in words
+        describe = getattr(block, "describe", None)
+        if describe is not None:
+            out.append(describe())
     if sc.candidates.follows_up_or_withdraws:
         b = sc.candidates
         cand = []

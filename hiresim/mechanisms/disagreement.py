@@ -68,6 +68,15 @@ class DisagreementSpec(MechanismSpec):
                              f"({self.agree_within:g})")
         return self
 
+    def describe(self) -> tuple[str, list[str]]:
+        """The block in plain words, for the HR report's assumptions."""
+        extra = f" ({self.minutes} minutes)" if self.minutes else ""
+        return "Panels that disagree", [
+            f"Interviewers' scores differ by about {self.score_sd:g} points (standard "
+            f"deviation); a panel whose scores are more than {self.agree_within:g} points "
+            f"apart may not decide at the debrief, and one {self.split_at:g} points apart or "
+            f"more always meets again{extra}."]
+
     def no_decision(self, scores: np.ndarray | list[float]) -> float:
         """Probability that a debrief with these scores ends without a decision."""
         if len(scores) < 2:

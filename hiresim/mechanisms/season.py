@@ -217,11 +217,47 @@ class SeasonSpec(MechanismSpec):
         _overlaps(list(freezes), "freeze")
         return freezes
 
+    def describe(self) -> tuple[str, list[str]]:
+        """The block in plain words, for the HR report's assumptions."""
+        lines = []
+        for kind, what in (("candidates", "Candidates arrive"),
+                           ("requisitions", "New positions open")):
+            months = getattr(self, f"{kind}_by_month")
+            if months is not None and any(m != 1.0 for m in months):
+                low, high = min(months), max(months)
+                lines.append(f"{what} at {low:g} to {high:g} times the base rate through the "
+                             f"year (least in {MONTHS[months.index(low)]}, most in "
+                             f"{MONTHS[months.index(high)]}).")
+        for p in self.periods:
+            lines.append(f"{_when(p)}: candidates ×{p.candidates:g}, new positions "
+                         f"×{p.requisitions:g}.")
+        for f in self.freezes:
+            words = [_STAGE_WORDS[stage] for stage in f.stages]
+            stages = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+            lines.append(f"{f.name or 'A hiring freeze'}: {_when(f)[0].lower()}{_when(f)[1:]}, "
+                         f"{stages} stop.")
+        return "The year", lines
+
     def varies(self, kind: str) -> bool:
         """Whether the rate of ``kind`` (candidates, requisitions) is not 1 everywhere."""
         months = getattr(self, f"{kind}_by_month")
         return ((months is not None and any(m != 1.0 for m in months))
                 or any(getattr(p, kind) != 1.0 for p in self.periods))
+
+
+#: What each stage a freeze stops is, in an HR reader's words.
+_STAGE_WORDS = {"screening": "screenings", "interview": "interviews", "debrief": "debriefs",
+                "decision": "decisions", "approvals": "offer sign-offs", "offer": "offers"}
+
+
+def _when(item: _Dated) -> str:
+    """A range as a reader reads it: "Every year from 14 December to 31 December"."""
+    def day(value: str) -> str:
+        d = _on(value, 2027)
+        return f"{d.day} {MONTHS[d.month - 1]}" + ("" if _recurs(value) else f" {d.year}")
+
+    text = f"from {day(item.start)} to {day(item.end)}"
+    return f"Every year {text}" if _recurs(item.start) else text[0].upper() + text[1:]
 
 
 def _hours(day: date, epoch: date) -> float:

@@ -203,3 +203,13 @@ def test_scores_are_drawn_per_candidate_and_round_not_by_event_order():
     assert np.array_equal(x.draws(cand, 1)[0], y.draws(cand, 1)[0])
     other = type("C", (), {"id": "r0-R1-c2"})()
     assert not np.array_equal(x.draws(cand, 1)[0], x.draws(other, 1)[0])
+
+
+def test_the_report_states_the_disagreement_among_its_assumptions():
+    from hiresim.report import assumptions
+
+    said = dict(assumptions(load_scenario(panel_of_two(score_sd=0.5, minutes=45))))
+    assert said["Panels that disagree"] == [
+        "Interviewers' scores differ by about 0.5 points (standard deviation); a panel whose "
+        "scores are more than 1 points apart may not decide at the debrief, and one 2 points "
+        "apart or more always meets again (45 minutes)."]

@@ -378,3 +378,17 @@ def test_an_approvals_freeze_stops_the_next_sign_off_not_the_one_in_hand():
     data["rounds"][0]["decision"] = {"offer": 1.0, "reject": 0.0}
     row = journey(run(replication(data)))
     only(row, freeze=(6 * 24 + 20) * H, off_hours=73 * H, work=13 * H)
+
+
+def test_the_report_states_the_season_among_its_assumptions():
+    from hiresim.report import assumptions
+
+    data = counting(season={"candidates_by_month": MONTHS, "freezes": [
+        {"name": "Year-end budget freeze", "start": "12-07", "end": "12-31",
+         "stages": ["approvals", "offer"]}]})
+    said = dict(assumptions(load_scenario(data)))["The year"]
+    assert said == [
+        "Candidates arrive at 0 to 3 times the base rate through the year (least in August, "
+        "most in September).",
+        "Year-end budget freeze: every year from 7 December to 31 December, offer sign-offs "
+        "and offers stop."]
