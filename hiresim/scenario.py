@@ -865,6 +865,8 @@ def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None =
     mechanisms are validated by their own models.
     """
     data, problems = _migrate(data, source)
+    if isinstance(data, dict):  # the caller's dict stays as it was (blocks are moved below)
+        data = dict(data)
     problems += _extension_problems(data, text)
     try:
         scenario = Scenario.model_validate(data)

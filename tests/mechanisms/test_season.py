@@ -392,3 +392,11 @@ def test_the_report_states_the_season_among_its_assumptions():
         "most in September).",
         "Year-end budget freeze: every year from 7 December to 31 December, offer sign-offs "
         "and offers stop."]
+
+
+def test_loading_leaves_the_callers_dict_as_it_was():
+    data = freezing({"start": "2026-01-09", "end": "2026-01-22", "stages": ["decision"]})
+    load_scenario(data)
+    assert data["season"] == {"freezes": [{"start": "2026-01-09", "end": "2026-01-22",
+                                           "stages": ["decision"]}]}
+    assert "extensions" not in data
