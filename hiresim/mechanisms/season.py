@@ -238,6 +238,11 @@ class SeasonSpec(MechanismSpec):
                          f"{stages} stop.")
         return "The year", lines
 
+    def peak(self, kind: str) -> float:
+        """An upper bound of the multiplier of ``kind`` anywhere in the year (for sizing)."""
+        months = getattr(self, f"{kind}_by_month") or [1.0]
+        return max(months) * max([1.0, *(getattr(p, kind) for p in self.periods)])
+
     def varies(self, kind: str) -> bool:
         """Whether the rate of ``kind`` (candidates, requisitions) is not 1 everywhere."""
         months = getattr(self, f"{kind}_by_month")

@@ -400,3 +400,11 @@ def test_loading_leaves_the_callers_dict_as_it_was():
     assert data["season"] == {"freezes": [{"start": "2026-01-09", "end": "2026-01-22",
                                            "stages": ["decision"]}]}
     assert "extensions" not in data
+
+
+def test_the_size_estimate_is_an_upper_bound_with_rates_by_month():
+    from hiresim.sizing import estimate
+
+    plain = estimate(load_scenario(counting()))
+    seasonal = estimate(load_scenario(counting(season={"candidates_by_month": MONTHS})))
+    assert seasonal.candidates == pytest.approx(plain.candidates * max(MONTHS))
