@@ -3,7 +3,9 @@
 Each built-in module is named by its mechanism: that name is also its scenario block, its
 cause label (where it has one), its ablation and its random stream — ``absence``, ``priority``,
 ``turnover``, ``reorganization``, ``requirements``, ``approvals``, ``communication``, and
-``candidates`` (what candidates do while they wait).
+``candidates`` (what candidates do while they wait). Two more are shipped on the extension
+point (:data:`SHIPPED`): ``season`` (rates by month, dated hiring freezes; cause ``freeze``)
+and ``disagreement`` (scorecard scores that disagree; an extra debrief).
 
 A user's own delay source is a subclass of :class:`Mechanism`, registered with
 :func:`register` (a class decorator). It names its scenario block (a pydantic
