@@ -285,15 +285,9 @@ class _Opener:
         self.snap_journey: dict[int, list[float]] = {}
 
     def __call__(self, pipeline: Pipeline) -> None:
-        from hiresim.pipeline import HOURS_PER_MONTH
-        from hiresim.spells import poisson_times
-
         plan, s, w = self.plan, pipeline.s, pipeline.world
         rng = pipeline.arrival_rng
-        opened: list[float] = []
-        if s.requisitions.rate_per_month > 0:
-            opened = poisson_times(rng, HOURS_PER_MONTH / s.requisitions.rate_per_month,
-                                   plan.as_of, pipeline.horizon)
+        opened = pipeline.requisition_times(plan.as_of)
         reqs: list[Requisition] = []
         if plan.jobs_known:
             for job in plan.jobs:

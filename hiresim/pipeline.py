@@ -32,6 +32,7 @@ from hiresim.world import Candidate, Requisition
 if TYPE_CHECKING:
     from hiresim.mechanisms.approvals import Approvals
     from hiresim.mechanisms.communication import Communication
+    from hiresim.mechanisms.season import Season
     from hiresim.people import Person, Pool
     from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
     from hiresim.world import World
@@ -42,6 +43,11 @@ HOURS_PER_WEEK = 168.0
 #: A step that a mechanism adds before the decision is communicated:
 #: ``step(candidate, round, leg, outcome)`` is a process (see :mod:`hiresim.mechanisms`).
 Step = Callable[[Candidate, int, Leg, str], Process]
+#: A hold before a stage starts (a hiring freeze): ``gate(stage, leg, person)`` is a process.
+StageGate = Callable[[str, Leg, "Person"], Process]
+#: What follows the debrief when the panel cannot decide (an extra debrief):
+#: ``after(candidate, round, leg, attendees)`` is a process.
+AfterDebrief = Callable[[Candidate, int, Leg, "list[Person]"], Process]
 
 #: The candidate's final outcome after a last journey that ended in anything but an offer.
 _FINAL_OUTCOME = {"ghosted": "ghosted", "cancelled": "cancelled"}
@@ -61,6 +67,12 @@ class Pipeline:
         self.candidates: Candidates | None = None
         #: Steps added by mechanisms between the approvals and telling the candidate.
         self.before_telling: list[Step] = []
+        #: ``season``: arrival and opening rates that change through the year (``None``: the
+        #: base rates), and a hold before each stage while a freeze stops it.
+        self.rates: Season | None = None
+        self.stage_gate: StageGate | None = None
+        #: ``disagreement``: an extra debrief when the panel's scores are far apart.
+        self.after_debrief: AfterDebrief | None = None
         self.rounds = s.rounds
         self.horizon = s.horizon_days * 24.0
         self.notice = s.scheduling.notice_hours if world.scheduling else 0.0
@@ -107,14 +119,25 @@ class Pipeline:
 
     def open_requisitions(self) -> None:
         """Draw when requisitions open and when their candidates arrive, then start them."""
-        s = self.s
-        opened = [0.0] * s.requisitions.initial
-        if s.requisitions.rate_per_month > 0:
-            opened += poisson_times(self.arrival_rng,
-                                    HOURS_PER_MONTH / s.requisitions.rate_per_month, 0.0,
-                                    self.horizon)
+        opened = [0.0] * self.s.requisitions.initial + self.requisition_times(0.0)
         for t_open in opened:
             self.start_requisition(t_open, self.arrival_rng)
+
+    def requisition_times(self, start: float) -> list[float]:
+        """When new requisitions open from ``start`` to the horizon (from ``arrivals``; with a
+        ``season``, by thinning: drawn at the peak rate, kept at the month's)."""
+        s = self.s
+        if s.requisitions.rate_per_month <= 0:
+            return []
+        rates, peak = self.rates, 1.0
+        if rates is not None:
+            peak = rates.peak("requisitions", start, self.horizon)
+        if peak <= 0.0:
+            return []
+        times = poisson_times(self.arrival_rng,
+                              HOURS_PER_MONTH / (s.requisitions.rate_per_month * peak),
+                              start, self.horizon)
+        return times if rates is None else rates.thin("requisitions", times, peak)
 
     def start_requisition(self, t_open: float, rng: np.random.Generator,
                           arrivals_from: float | None = None,
@@ -133,7 +156,14 @@ class Pipeline:
         first = t_open if arrivals_from is None else arrivals_from
         gap = HOURS_PER_WEEK / s.candidates.rate_per_week
         if s.candidates.arrivals == "poisson":
-            times = poisson_times(rng, gap, first, self.horizon)
+            rates = self.rates
+            if rates is None:
+                times = poisson_times(rng, gap, first, self.horizon)
+            else:  # thinning: drawn at the peak rate, kept at the month's
+                peak = rates.peak("candidates", first, self.horizon)
+                times = (rates.thin("candidates", poisson_times(rng, gap / peak, first,
+                                                                self.horizon), peak)
+                         if peak > 0.0 else [])
         else:
             times = np.arange(first + gap, self.horizon, gap).tolist()
         if s.candidates.max_per_requisition is not None:
@@ -235,7 +265,10 @@ class Pipeline:
         # scheduling); nothing reads them afterwards, so they are made only when needed
         if self.screening is not None and at == "screening":
             assert s.screening is not None
-            yield from task(w, req.recruiter, self.screening, before or Leg(env.now), c.id,
+            pre = before or Leg(env.now)
+            if self.stage_gate is not None:
+                yield from self.stage_gate("screening", pre, req.recruiter)
+            yield from task(w, req.recruiter, self.screening, pre, c.id,
                             "screening", "screening", req.id, 0,
                             recruiter_handover(self.reorganization, req))
             if c.draws[0] >= s.screening.pass_probability or req.closed:
@@ -247,6 +280,9 @@ class Pipeline:
             resume = r == first_round and at == "feedback"  # its interview was just held
             scratch = before if r == first_round else None
             if not resume:
+                if self.stage_gate is not None:  # a freeze first: the checks below see its end
+                    scratch = scratch or Leg(env.now)
+                    yield from self.stage_gate("interview", scratch, req.recruiter)
                 if req.hold is not None:
                     scratch = scratch or Leg(env.now)
                     yield from gate(w, req, scratch)
@@ -328,12 +364,18 @@ class Pipeline:
             attendees = [*panel, req.hiring_manager]
             if s.debrief.recruiter_attends:
                 attendees.append(req.recruiter)
+            if self.stage_gate is not None:
+                yield from self.stage_gate("debrief", leg, req.hiring_manager)
             yield from meeting(w, attendees, req.hiring_manager, minutes, leg, c.id,
                                "debrief", "debrief", req.id, r, candidate=False)
+            if self.after_debrief is not None:
+                yield from self.after_debrief(c, r, leg, attendees)
         if req.hold is not None:
             yield from gate(w, req, leg)
         decision = self.decisions[r - 1]
         if decision is not None and not decision.zero:
+            if self.stage_gate is not None:
+                yield from self.stage_gate("decision", leg, req.hiring_manager)
             yield from task(w, req.hiring_manager, decision, leg, c.id, "decision",
                             "decision", req.id, r)
         outcome = decide(c.draws[r], rnd.decision)

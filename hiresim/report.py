@@ -55,6 +55,9 @@ CAUSE_WORDS: dict[str, str] = {
     "communication": "the decision was made but not yet passed on to the candidate",
     "contention": "people were busy with other candidates' files",
     "work": "someone was actually working on it",
+    # causes of the mechanisms shipped on the extension point (hiresim.mechanisms.SHIPPED)
+    "freeze": "a dated hiring freeze (budget, quarter end) stopped that stage",
+    "disagreement": "the panel's scores disagreed and it met again to decide",
 }
 
 #: What switching each delay source off stands for in practice (the ablation table).
@@ -77,7 +80,15 @@ SOURCE_WORDS: dict[str, str] = {
     "turnover": "Nobody leaves (or hand-overs are immediate)",
     "reorganization": "No reorganizations",
     "requirements": "Jobs are not rethought while candidates are in process",
+    "season": "The same rates all year and no hiring freezes",
+    "disagreement": "Panels that agree: every debrief ends with a decision",
 }
+
+
+def cause_words(cause: str) -> str:
+    """What a cause label means, in an HR reader's words (a user mechanism's cause: its
+    name)."""
+    return CAUSE_WORDS.get(cause, f"{cause.replace('_', ' ')} (your own mechanism)")
 
 
 def source_words(source: str) -> str:
@@ -433,7 +444,7 @@ def _attribution_section(rep: Report) -> str:
             continue
         cause = str(row.cause)
         rows.append(
-            f'<tr><th>{_esc(cause)}</th><td>{_esc(CAUSE_WORDS.get(cause, ""))}</td>'
+            f'<tr><th>{_esc(cause)}</th><td>{_esc(cause_words(cause))}</td>'
             f'<td class="num" data-cause-days="{cause}">{row.mean_days:.2f}</td>'
             f'<td class="num" data-cause-share="{cause}">{_pct(row.share, 1)}</td></tr>'
         )
@@ -445,7 +456,7 @@ def _attribution_section(rep: Report) -> str:
                 f"{total:.1f} days that the simulated waits lasted on average, each counted to "
                 "where it ended (answered or not), by cause. The largest part, "
                 f"<b>{_pct(top['share'])}</b>, is "
-                f"{_esc(CAUSE_WORDS.get(str(top['cause']), str(top['cause'])))}.")
+                f"{_esc(cause_words(str(top['cause'])))}.")
     figs = ""
     if rep.stage_attribution is not None and len(rep.stage_attribution):
         stage = rep.stage_attribution.copy()
@@ -825,6 +836,10 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
                     f"({share(r.split_probability)} split, {share(r.cancel_probability)} "
                     "cancelled).")
     out.append(("Life inside the company", life))
+    for block in sc.extensions.values():  # a mechanism's block that says itself in words
+        describe = getattr(block, "describe", None)
+        if describe is not None:
+            out.append(describe())
     if sc.candidates.follows_up_or_withdraws:
         b = sc.candidates
         cand = []

@@ -913,6 +913,8 @@ def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None =
     mechanisms are validated by their own models.
     """
     data, problems = _migrate(data, source)
+    if isinstance(data, dict):  # the caller's dict stays as it was (blocks are moved below)
+        data = dict(data)
     problems += _extension_problems(data, text)
     try:
         scenario = Scenario.model_validate(data)
@@ -1215,6 +1217,13 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
                                  "the offer approval chain only"))
     if scenario.communication.legal_review is not None:
         need_role("communication.legal_review.role", scenario.communication.legal_review.role)
+    if scenario.extensions:  # a mechanism's checks that depend on the rest of the scenario
+        from hiresim.mechanisms import registered
+
+        known = registered()
+        for name, block in scenario.extensions.items():
+            if block is not None:
+                problems.extend(known[name].check(scenario, block))
     if not problems:  # the checks below read roles and calendars by name
         problems.extend(_check_feasible(scenario))
     problems.extend(_check_calendars(scenario))
@@ -1336,6 +1345,11 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str
     anything runs.
     """
     data = scenario.model_dump(mode="python")
+    # the blocks of mechanisms on the extension point are top-level tables, as in a file:
+    # ``season.freezes.0.end`` reaches them, and they are validated by their own models
+    for name, block in list(data.get("extensions", {}).items()):
+        if block is not None:
+            data[name] = data["extensions"].pop(name)
     problems: list[tuple[str, str]] = []
     for dotted, value in overrides.items():
         dotted = _renamed_path(dotted, source)
@@ -1432,8 +1446,12 @@ def delay_sources(scenario: Scenario | None = None) -> dict[str, str]:
     user mechanisms the scenario uses."""
     out = dict(DELAY_SOURCES)
     if scenario is not None:
+        from hiresim.mechanisms import registered
+
+        known = registered()
         for name in scenario.extensions:
-            out[name] = f"no {name.replace('_', ' ')} (a user mechanism)"
+            meaning = getattr(known.get(name), "switched_off", None)
+            out[name] = meaning or f"no {name.replace('_', ' ')} (a user mechanism)"
     return out
 
 
@@ -1528,7 +1546,15 @@ def preset(name: str) -> Scenario:
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema of scenario files, for editors that complete and check TOML/JSON."""
+    from hiresim.mechanisms import SHIPPED, registered
+
     schema = Scenario.model_json_schema()
+    # the blocks of the mechanisms shipped on the extension point are top-level tables too
+    for name, mechanism in registered().items():
+        if mechanism.__module__ in SHIPPED:
+            block = mechanism.spec.model_json_schema(ref_template="#/$defs/{model}")
+            schema.setdefault("$defs", {}).update(block.pop("$defs", {}))
+            schema["properties"][name] = {"anyOf": [block, {"type": "null"}], "default": None}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "hiresim scenario"
     return schema
