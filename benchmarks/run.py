@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
+from forecast import bench_f
 
 import hiresim as hs
 
@@ -458,7 +459,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--quick", action="store_true", help="small sizes: a smoke run of ~30 s")
     p.add_argument("--repeats", type=int, default=3, help="timings per measurement (median)")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--only", default="abcd", help="parts to run, e.g. --only ab")
+    p.add_argument("--only", default="abcdf", help="parts to run, e.g. --only ab")
     p.add_argument("--b-reps", type=int, default=60, help="(b) replications per timing")
     p.add_argument(
         "--parallel-seconds",
@@ -490,7 +491,7 @@ def main(argv: list[str] | None = None) -> None:
         args.b_reps = min(args.b_reps, 20)
         args.parallel_seconds = min(args.parallel_seconds, 3.0)
         args.memory_journeys = min(args.memory_journeys, 40_000)
-    args.parts = [c for c in args.only if c in "abcd"]
+    args.parts = [c for c in args.only if c in "abcdf"]
     if args.profile:
         profile(args)
         return
@@ -504,7 +505,7 @@ def main(argv: list[str] | None = None) -> None:
     args.notes = []
     for part in args.parts:
         t0 = time.perf_counter()
-        {"a": bench_a, "b": bench_b, "c": bench_c, "d": bench_d}[part](args, rows)
+        {"a": bench_a, "b": bench_b, "c": bench_c, "d": bench_d, "f": bench_f}[part](args, rows)
         print(f"  ({part}) done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     print()
     print_table(rows)

@@ -52,7 +52,8 @@ class Backtest:
             in the central interval of that probability).
         coverage: one row per level: ``level``, ``n``, ``covered`` (share), ``lower`` and
             ``upper`` (the binomial band of probability :data:`BAND` for an honest forecast),
-            ``honest`` (``lower <= covered <= upper``).
+            ``honest`` (``lower <= covered <= upper``), ``no_forecast`` (applications left
+            out because no replication agreed with the time they had waited).
         forecasts: the forecast of each date.
     """
 
@@ -76,7 +77,7 @@ class Backtest:
 def backtest(scenario: Scenario | str | dict[str, Any], history: History,
              as_of: Sequence[Any], replications: int = 200, seed: int = 0,
              workers: int | Executor | None = None, calendars: Any = None,
-             horizon_days: int = 180, levels: Sequence[float] = LEVELS,
+             horizon_days: int = 120, levels: Sequence[float] = LEVELS,
              min_samples: int | None = None) -> Backtest:
     """Forecast the applications open on each date of ``as_of`` from the history known then,
     and compare with what the history says happened after.
@@ -181,6 +182,7 @@ def coverage_table(pit: np.ndarray, levels: Sequence[float] = LEVELS) -> pd.Data
     import pandas as pd
     from scipy.stats import binom
 
+    missing = int((~np.isfinite(pit)).sum())
     pit = pit[np.isfinite(pit)]
     n = len(pit)
     rows = []
@@ -190,5 +192,6 @@ def coverage_table(pit: np.ndarray, levels: Sequence[float] = LEVELS) -> pd.Data
         hi = binom.ppf((1 + BAND) / 2, n, p) / n if n else math.nan
         share = inside / n if n else math.nan
         rows.append({"level": p, "n": n, "covered": share, "lower": lo, "upper": hi,
-                     "honest": bool(lo <= share <= hi) if n else False})
+                     "honest": bool(lo <= share <= hi) if n else False,
+                     "no_forecast": missing})
     return pd.DataFrame(rows)

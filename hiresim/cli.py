@@ -739,12 +739,15 @@ def _scenario_or_preset(name: str) -> Any:
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write the answers as CSV (with each candidate's message).")
 @click.option("-n", "--replications", default=500, show_default=True,
-              type=click.IntRange(min=1), help="Replications per batch.")
+              type=click.IntRange(min=1), help="Replications.")
+@click.option("--min-samples", "min_samples", type=click.IntRange(min=1),
+              help="Run more batches of replications until each application has this many "
+                   "that agree with the time it has waited (at most 8 batches).")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
               help="Random seed (a whole number >= 0).")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Local worker processes (default: this process).")
-@click.option("--horizon", "horizon_days", default=180, show_default=True,
+@click.option("--horizon", "horizon_days", default=120, show_default=True,
               type=click.IntRange(min=1, max=3660), help="Days simulated after the date.")
 @click.option("--confidence", default=0.8, show_default=True,
               type=click.FloatRange(0.05, 0.99), help="Confidence of the candidates' messages.")
@@ -753,9 +756,9 @@ def _scenario_or_preset(name: str) -> Any:
 @click.option("--by", "by", callback=_date_option,
               help="Also give each candidate's probability of hearing by this date.")
 def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
-             mapping: str | None, out: str | None, replications: int, seed: int,
-             workers: int | None, horizon_days: int, confidence: float, locale: str,
-             by: Any) -> None:
+             mapping: str | None, out: str | None, replications: int,
+             min_samples: int | None, seed: int, workers: int | None, horizon_days: int,
+             confidence: float, locale: str, by: Any) -> None:
     """When will each open candidate hear back? A forecast from the export's state.
 
     SCENARIO is the company's scenario (a TOML file, e.g. from `hiresim calibrate`, or a
@@ -786,7 +789,8 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
 
             team = read_calendars(calendars, people=_scenario(sc))
         result = run(sc, history, as_of=as_of, replications=replications, seed=seed,
-                     calendars=team, workers=workers, horizon_days=horizon_days, by=by)
+                     calendars=team, workers=workers, horizon_days=horizon_days, by=by,
+                     min_samples=min_samples)
         messages = [result.sentence(a, confidence, locale)
                     for a in result.answers["application_id"]]
         if out is not None:
@@ -821,6 +825,10 @@ def forecast_table(result: Any, confidence: float = 0.8) -> Table:
     for r in a.itertuples():
         waiting = (r.waiting_for if r.waiting_for == "screening"
                    else f"{r.waiting_for} {str(r.stage).removeprefix('round:')}")
+        if not r.samples:  # no replication waited this long: nothing to say
+            _row(table, r.application_id, waiting, f"{r.days_waited:.1f}", "?", "?", "?", "?",
+                 "?", "?", "0")
+            continue
         _row(table, r.application_id, waiting, f"{r.days_waited:.1f}",
              f"{r.p_by_week_end:.0%}",
              *[_date_cell(getattr(r, f"date_{q}"), r.p_never, r.p_after_horizon, q / 100,
@@ -830,7 +838,9 @@ def forecast_table(result: Any, confidence: float = 0.8) -> Table:
         "days: waited so far; 50/80/90 %: the day by which the candidate hears with that "
         "probability ('never': they may withdraw or never be told); withdraws: the chance "
         "they withdraw first; mostly: the most likely cause of the wait left; n: "
-        "replications that agree with the time already waited")
+        "replications that agree with the time already waited ('?': none does, the scenario "
+        "never keeps a candidate waiting this long there: someone away, a job on hold, or a "
+        "scenario to calibrate)")
     return table
 
 

@@ -574,7 +574,7 @@ class Forecast:
 
 def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of: Any = None,
              replications: int = 500, seed: int = 0, calendars: Any = None,
-             workers: int | Executor | None = None, horizon_days: int = 180,
+             workers: int | Executor | None = None, horizon_days: int = 120,
              lookback_days: int = 365, by: Any = None, min_samples: int | None = None,
              keep_results: bool = False) -> Forecast:
     """Forecast when each application open on ``as_of`` hears back (a warm start).
@@ -585,9 +585,7 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
         history: the company's ATS export (:func:`hiresim.read_ats`).
         as_of: the date of the state to start from (default: the export's time). An
             earlier date forecasts from what was known then (:meth:`History.cut`).
-        replications: replications per batch; more are run (up to :data:`MAX_BATCHES`
-            batches) while an application has fewer than ``min_samples`` replications that
-            agree with its state.
+        replications: replications to run (more with ``min_samples``).
         seed: the same seed gives the same forecast, whatever ``workers``.
         calendars: the team's calendars (:func:`hiresim.read_calendars`): known absences
             and busy time of named people, before and after ``as_of``.
@@ -599,8 +597,9 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
             earlier than this many days before ``as_of`` (older waits start then: their
             time before is not replayed, and ``replayed_from`` says so).
         by: a date for the column ``p_by_date`` (the end of that day).
-        min_samples: agreeing replications wanted per application (default: a fifth of
-            ``replications``, at least 20 and at most ``replications``).
+        min_samples: agreeing replications wanted per application: while one has fewer,
+            another batch of ``replications`` is run, up to :data:`MAX_BATCHES` batches
+            (default ``None``: one batch; ``samples`` in the answers says how many agreed).
         keep_results: keep the forward simulation's tables in :attr:`Forecast.results`.
 
     Returns:
@@ -654,7 +653,7 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     if calendars is not None:
         hours = calendars.hours(sc.start) if hasattr(calendars, "hours") else calendars
     payload = worker_payload(sc)
-    want = min_samples or min(replications, max(20, replications // 5))
+    want = min_samples or 0
     n_apps = len(plan.apps)
     parts: list[dict[str, np.ndarray]] = []
     cols: list[Any] = []
