@@ -202,12 +202,28 @@ def _widths(figures: pd.DataFrame) -> dict[str, float | None]:
     return out
 
 
+def simulate_some(scenario: Scenario, replications: Sequence[int], seed: int = 0,
+                  workers: int | Executor | None = None, event_log: bool = True,
+                  chunk_size: int | None = None) -> dict[str, pd.DataFrame]:
+    """The tables of some replications of ``scenario`` (in the order given), run like
+    :func:`simulate` runs its own: replication ``r`` gives the same rows here as there.
+
+    For callers that take the other replications from elsewhere (``ablate`` takes those that
+    a switched-off source provably leaves unchanged from the baseline).
+    """
+    if not replications:
+        raise ValueError("simulate_some needs at least one replication")
+    parts: list[dict[str, pd.DataFrame]] = []
+    _run_into(parts, scenario, worker_payload(scenario), list(replications), int(seed),
+              workers, event_log, chunk_size, None)
+    return _tables(parts)
+
+
 def _run_into(parts: list[dict[str, pd.DataFrame]], sc: Scenario, payload: dict[str, Any],
-              reps: range, seed: int, workers: int | Executor | None, event_log: bool,
+              reps: Sequence[int], seed: int, workers: int | Executor | None, event_log: bool,
               chunk_size: int | None, bar: Any) -> None:
     """Simulate replications ``reps`` of ``sc`` and append their tables, chunk by chunk."""
-    chunks = [range(reps.start + c.start, reps.start + c.stop)
-              for c in plan_chunks(len(reps), workers, chunk_size)]
+    chunks = [reps[c.start:c.stop] for c in plan_chunks(len(reps), workers, chunk_size)]
     for k, cols in run_units([(payload, chunk) for chunk in chunks], seed, workers,
                              event_log):
         parts.append(build_tables(cols, sc))

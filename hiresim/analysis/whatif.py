@@ -18,6 +18,7 @@ import pandas as pd
 from hiresim import arguments
 from hiresim.analysis import _km
 from hiresim.analysis._common import check_bootstrap, check_days, replication_codes, waits
+from hiresim.analysis.reuse import idle_replications, same_scenario
 
 if TYPE_CHECKING:
     import os
@@ -173,6 +174,7 @@ def ablate(
     baseline: Any = None,
     step: Callable[[str], None] | None = None,
     timings: bool = False,
+    reuse: bool = True,
     **simulate_kwargs: Any,
 ) -> pd.DataFrame:
     """Causal effect of each delay source: switch it off, rerun with the same seed, compare.
@@ -199,8 +201,15 @@ def ablate(
     timings:
         Add a column ``seconds``: the wall time of each source's rerun. Off by default because
         it is the only column that differs between two identical calls.
+    reuse:
+        Take from the baseline, instead of simulating them again, the replications that
+        switching a source off provably leaves unchanged (the source is already off; or, for
+        ``reorganization`` and ``turnover``, it drew nothing in that replication: see
+        :mod:`hiresim.analysis.reuse`). The table is the same either way; ``False`` simulates
+        everything (to check that claim, or to time the full cost).
     simulate_kwargs:
-        Passed to :func:`hiresim.simulate` (``workers``, ``event_log``, ...).
+        Passed to :func:`hiresim.simulate` (``workers``, ``event_log``, ...). Without
+        ``event_log`` the runs keep no event log (the comparison reads the journeys only).
 
     Returns
     -------
@@ -234,6 +243,9 @@ def ablate(
     check_days(days)
     arguments.callable_or_none("step", step)
     arguments.flag("timings", timings)
+    arguments.flag("reuse", reuse)
+    # the comparison reads the journeys only: an event log would cost time and memory
+    simulate_kwargs.setdefault("event_log", False)
     # the built-in sources, then the scenario's user mechanisms (switched off by name)
     own = list(getattr(scenario, "extensions", None) or ())
     chosen = list([*DELAY_SOURCES, *own] if sources is None else sources)
@@ -251,12 +263,22 @@ def ablate(
             )
         }
     seconds: dict[str, float] = {}
+    # proofs read a real Scenario's fields (a stand-in with ``without`` only is simulated)
+    reuse = reuse and hasattr(scenario, "model_dump") and hasattr(scenario, "extensions")
+    idle = idle_replications(scenario, chosen, seed, range(replications)) if reuse else {}
     for source in chosen:
         tick(f"without {source}")
         started = time.perf_counter()
-        runs[source] = hiresim.simulate(
-            scenario.without(source), replications=replications, seed=seed, **simulate_kwargs
-        )
+        variant = scenario.without(source)
+        if reuse and same_scenario(scenario, variant):
+            runs[source] = runs["baseline"]
+        elif idle.get(source):
+            runs[source] = _partly_reused(runs["baseline"], variant, idle[source], replications,
+                                          seed, simulate_kwargs)
+        else:
+            runs[source] = hiresim.simulate(
+                variant, replications=replications, seed=seed, **simulate_kwargs
+            )
         seconds[source] = time.perf_counter() - started
     table = compare(runs, q=q, ci=ci, n_boot=n_boot, seed=seed, days=days)
     base = table.loc[table["name"] == "baseline", "value"].to_numpy()
@@ -272,6 +294,48 @@ def ablate(
     out = out[cols].reset_index(drop=True)
     out.attrs["tau"] = table.attrs.get("tau")
     return out
+
+
+def _partly_reused(baseline: ResultsLike, variant: Scenario, same: list[int], replications: int,
+                   seed: int, simulate_kwargs: dict[str, Any]) -> ResultsLike:
+    """Results of ``variant`` whose replications ``same`` are the baseline's (provably
+    unchanged) and the others simulated: the tables :func:`hiresim.simulate` would give."""
+    import hiresim
+    from hiresim.results import RESULT_TABLES, Results, dependency_versions
+    from hiresim.runner import simulate_some
+
+    kwargs = dict(simulate_kwargs)
+    event_log = arguments.flag("event_log", kwargs.pop("event_log", True))
+    if event_log and (baseline.events.empty and not baseline.journeys.empty):
+        # the baseline kept no event log to take the unchanged replications' events from
+        return hiresim.simulate(variant, replications=replications, seed=seed,
+                                **simulate_kwargs)
+    known = {"workers", "chunk_size", "progress", "force"}
+    if set(kwargs) - known:
+        raise TypeError(f"unexpected arguments for simulate: {sorted(set(kwargs) - known)}")
+    taken = set(same)
+    rest = [r for r in range(replications) if r not in taken]
+    tables: dict[str, pd.DataFrame] = {}
+    fresh = (simulate_some(variant, rest, seed, kwargs.get("workers"), event_log,
+                           kwargs.get("chunk_size")) if rest else None)
+    for name in RESULT_TABLES:
+        old = getattr(baseline, name)
+        if name == "events" and not event_log and fresh is not None:
+            tables[name] = fresh[name]
+            continue
+        kept = old[old["replication"].isin(taken).to_numpy()] if len(old) else old
+        parts = [kept] if fresh is None else [kept, fresh[name]]
+        both = pd.concat([p for p in parts if len(p)] or [parts[-1]], ignore_index=True)
+        tables[name] = both.sort_values("replication", kind="stable").reset_index(drop=True)
+    manifest = {
+        "seed": int(seed),
+        "replications": replications,
+        "event_log": event_log,
+        "scenario": variant.model_dump(mode="json"),
+        "versions": dependency_versions(),
+        "reused_replications": len(same),
+    }
+    return Results(**tables, manifest=manifest)
 
 
 def _check_baseline(baseline: Any, scenario: Any, replications: int, seed: int) -> None:
