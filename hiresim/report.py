@@ -146,6 +146,8 @@ def build_report(
     workers: Any = None,
     n_boot: int = 200,
     step: Callable[[str], None] | None = None,
+    precision: float | None = None,
+    max_replications: int = 2000,
 ) -> Report:
     """Simulate ``scenario`` and compute everything the HR report shows.
 
@@ -168,6 +170,12 @@ def build_report(
         Bootstrap resamples for confidence intervals.
     step:
         Called with a short label before each simulation (for progress display).
+    precision:
+        Instead of ``replications``: run as many as make the 95 % intervals of the promises
+        (every level the page shows that can be promised) and of the average wait at most
+        this many days either side (see ``hiresim.simulate``); the page says how many it took.
+    max_replications:
+        With ``precision``: the most replications of the main run.
     """
     import hiresim
     from hiresim import analysis
@@ -176,7 +184,12 @@ def build_report(
     sc = load_scenario(scenario)
     tick = step or (lambda label: None)
     tick("simulating the scenario")
-    results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+    if precision is None:
+        results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+    else:
+        results = hiresim.simulate(sc, seed=seed, workers=workers, precision=precision,
+                                   max_replications=max_replications, confidence=LEVELS)
+        replications = results.replications
     promises = pd.concat(
         [analysis.promise(results, confidence=c, n_boot=n_boot, seed=seed) for c in LEVELS],
         ignore_index=True,
@@ -207,6 +220,22 @@ def build_report(
         replications=replications,
         ablation_replications=ablation_replications if ablation else 0,
     )
+
+
+def _day_count(days: float) -> str:
+    """``1 day``, ``0.5 days``."""
+    return f"{days:g} day" if days == 1 else f"{days:g} days"
+
+
+def _precision_note(rep: Report) -> str:
+    """`` (what a precision of ±1 day needed)`` when the run stopped on a precision."""
+    info = rep.results.manifest.get("precision")
+    if not info:
+        return ""
+    if info["reached_max"]:
+        target = _day_count(info["target"])
+        return f" (the most allowed: a precision of ±{target} was not reached)"
+    return f" (what a precision of ±{_day_count(info['target'])} needed)"
 
 
 def write_report(scenario: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
@@ -713,7 +742,7 @@ and {waits:,} waits for feedback after an interview. Days are calendar days unle
 {_loss_section(rep)}
 {_assumptions_section(rep)}
 <footer>Made with hiresim {hiresim.__version__} on {rep.created}: scenario “{_esc(sc.name)}”,
-{rep.replications} replications, seed {rep.seed}
+{rep.replications} replications{_precision_note(rep)}, seed {rep.seed}
 {f"; what-ifs with {rep.ablation_replications} replications each" if rep.ablation is not None
  else ""}. The same command with the same seed gives the same numbers. This is a simulation: it
 shows what the stated assumptions imply, not a measurement of your company.</footer>
