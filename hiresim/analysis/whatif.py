@@ -66,7 +66,8 @@ def compare(
     runs:
         ``{name: Results or Scenario}``; the first entry is the baseline. A value that is not a
         :class:`hiresim.Results` is simulated with ``hiresim.simulate(value,
-        replications=replications, seed=seed, **simulate_kwargs)``; use the same seed for all
+        replications=replications, seed=seed, event_log=False, **simulate_kwargs)`` (on the
+        same pool of workers as every other run); use the same seed for all
         so replications pair up (common random numbers). Build variants of one scenario with
         the dotted-path override helper of :mod:`hiresim.scenario`.
     q:
@@ -102,6 +103,8 @@ def compare(
     check_days(days)
     arguments.number("tau", tau, 0.0, above=True, none=True)
     done: dict[str, ResultsLike] = {}
+    # the comparison reads the journeys only: an event log would cost time and memory
+    simulate_kwargs.setdefault("event_log", False)
     for name, value in runs.items():
         if _is_results(value):
             done[name] = value
