@@ -41,6 +41,9 @@ MAX_REPLICATIONS = 2000
 PRECISION_FIRST = 20
 #: Each check of a run with ``precision`` comes after this factor more replications in all.
 PRECISION_GROWTH = 1.5
+#: Bootstrap resamples of each check of a run with ``precision`` (as many as the HR report and
+#: ``hiresim promise`` use: the checks then cost much less than the replications they judge).
+PRECISION_BOOT = 200
 
 
 #: Compact columns of some replications, as :meth:`hiresim.trace.Trace.columns` gives them.
@@ -176,7 +179,7 @@ def _run_precise(parts: list[dict[str, pd.DataFrame]], sc: Scenario, payload: di
                   chunk_size, bar)
         done = total
         so_far = SimpleNamespace(journeys=concat_frames([p["journeys"] for p in parts]))
-        figures = headline_figures(so_far, confidence, seed=seed)
+        figures = headline_figures(so_far, confidence, n_boot=PRECISION_BOOT, seed=seed)
         precise = is_precise(figures, precision)
         checks.append({"replications": total, "half_width": _widths(figures)})
         if precise:
@@ -185,6 +188,7 @@ def _run_precise(parts: list[dict[str, pd.DataFrame]], sc: Scenario, payload: di
         "target": precision,
         "confidence": list(confidence),
         "ci": 0.95,
+        "n_boot": PRECISION_BOOT,
         "max_replications": maximum,
         "reached_max": not precise,
         "half_width": checks[-1]["half_width"],

@@ -25,10 +25,10 @@ def test_run_says_how_many_replications_the_precision_needed() -> None:
     result = invoke("run", "--preset", "germany", "--precision", "3", "--seed", "0")
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    # 20 replications: mean wait ±1.46 days; the 90 % promise can never be made in germany
+    # 20 replications: mean wait ±1.50 days; the 90 % promise can never be made in germany
     assert "(20 replications, seed 0)" in text
     assert "precision ±3 days reached with 20 replications" in text
-    assert "promise 90%: can never be promised" in text and "mean wait ±1.46" in text
+    assert "promise 90%: can never be promised" in text and "mean wait ±1.50" in text
 
 
 def test_promise_says_when_the_maximum_stopped_it() -> None:

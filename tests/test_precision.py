@@ -18,7 +18,7 @@ import hiresim as hs
 from hiresim.analysis import promise, quantiles
 from hiresim.analysis.precision import headline_figures, is_precise
 from hiresim.results import RESULT_TABLES
-from hiresim.runner import precision_schedule
+from hiresim.runner import PRECISION_BOOT, precision_schedule
 
 SCENARIO = hs.preset("germany")
 
@@ -59,9 +59,10 @@ def test_it_stops_at_the_first_check_that_is_precise_enough(precise: hs.Results)
     schedule = precision_schedule(2000)
     before = schedule[schedule.index(n) - 1]
     earlier = hs.simulate(SCENARIO, replications=before, seed=4, event_log=False)
-    now = headline_figures(precise, (0.5, 0.8), seed=4)
+    now = headline_figures(precise, (0.5, 0.8), n_boot=PRECISION_BOOT, seed=4)
     assert is_precise(now, 4.0)
-    assert not is_precise(headline_figures(earlier, (0.5, 0.8), seed=4), 4.0)
+    assert not is_precise(
+        headline_figures(earlier, (0.5, 0.8), n_boot=PRECISION_BOOT, seed=4), 4.0)
     widths = precise.manifest["precision"]["half_width"]
     assert widths["mean_wait"] == pytest.approx(now["half_width"].iloc[-1], abs=0)
     assert set(widths) == {"promise 50%", "promise 80%", "mean_wait"}
