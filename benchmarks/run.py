@@ -336,9 +336,10 @@ def bench_p(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
             cmd = [sys.executable, "-m", "hiresim.cli", "report", "--preset", "default",
                    "--precision", "1", "--workers", "2", "--out", f"{tmp}/report-{k}.html"]
             t0 = time.perf_counter()
-            out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+            env = {**os.environ, "COLUMNS": "200"}  # one line per message
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
             times.append(time.perf_counter() - t0)
-            found = re.search(r"with (\d+)\s+replications|maximum of (\d+)", out)
+            found = re.search(r"with\s+(\d+)\s+replications|maximum\s+of\s+(\d+)", out)
             needed.append(float(next(g for g in found.groups() if g)) if found else math.nan)
     rows += [
         row("p", "hiresim report --preset default --precision 1 --workers 2",
