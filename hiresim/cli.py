@@ -246,6 +246,30 @@ HEADLINE_COLUMN = "average wait"
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 
+#: ``--max-replications`` unless told: :data:`hiresim.runner.MAX_REPLICATIONS` (not imported
+#: here, to keep the command's start light; a test checks that they agree).
+MAX_REPLICATIONS = 2000
+
+
+def _check_precision(ctx: click.Context, param: click.Parameter, value: float | None
+                     ) -> float | None:
+    if value is not None and not (0.0 < value < float("inf")):
+        raise click.BadParameter(f"expected a number of days > 0, got {value:g}")
+    return value
+
+
+def _precision_options(f: F) -> F:
+    """``--precision DAYS`` and ``--max-replications N`` (see ``simulate(precision=...)``)."""
+    f = click.option("--max-replications", default=MAX_REPLICATIONS, show_default=True,
+                     type=click.IntRange(min=1),
+                     help="With --precision: stop at this many replications.")(f)
+    return click.option("--precision", type=float, default=None, metavar="DAYS",
+                        callback=_check_precision,
+                        help="Instead of -n: run replications in batches until the 95 % "
+                             "intervals of the promised days and of the average wait are at "
+                             "most DAYS either side.")(f)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hiresim")
 def main() -> None:
@@ -267,9 +291,10 @@ def main() -> None:
               help="Run even if the run's estimated size is above the limits.")
 @click.option("--calendars", "calendars_path", type=click.Path(),
               help="Named people's real calendars: a .ics file or a folder of them.")
+@_precision_options
 def run(scenario: str | None, preset_name: str | None, replications: int, seed: int,
         workers: int | None, out: str | None, no_events: bool, force: bool,
-        calendars_path: str | None) -> None:
+        calendars_path: str | None, precision: float | None, max_replications: int) -> None:
     """Simulate SCENARIO (a TOML file) or --preset NAME and print time-to-feedback.
 
     \b
@@ -277,22 +302,25 @@ def run(scenario: str | None, preset_name: str | None, replications: int, seed: 
       hiresim run --preset default -n 200 --seed 7
       hiresim run my_company.toml -n 1000 --workers 2 --out results/
       hiresim run team.toml --calendars calendars/
+      hiresim run --preset default --precision 0.5
     """
     from hiresim.runner import simulate
 
     sc = _load(scenario, preset_name)
     team = None
+    precise = _precision_kwargs(precision, max_replications, (0.9,))
     with _guard():
         if calendars_path is not None:
             from hiresim.ical import read_calendars
 
             team = read_calendars(calendars_path, people=sc)
             errors.print(_line(f"calendars: {team.describe()}"), soft_wrap=True)
-        results = simulate(sc, replications=replications, seed=seed, workers=workers,
-                           progress=sys.stderr.isatty(), event_log=not no_events, force=force,
-                           calendars=team)
-    console.print(feedback_table(results, f"{sc.name}: time to feedback ({replications} "
-                                          f"replications, seed {seed})"))
+        results = simulate(sc, **_count(replications, precise), **precise, seed=seed,
+                           workers=workers, progress=sys.stderr.isatty(),
+                           event_log=not no_events, force=force, calendars=team)
+    console.print(feedback_table(results, f"{sc.name}: time to feedback "
+                                          f"({results.replications} replications, seed {seed})"))
+    _print_precision(results)
     if out:
         path = results.to_parquet(out)
         console.print(_line(f"wrote {path}/ (journeys, candidates, events, manifest.json)"))
@@ -376,7 +404,7 @@ def _simulate(sc: Scenario, replications: int, seed: int, workers: int | None,
               **kwargs: Any) -> Results:
     from hiresim.runner import simulate
 
-    return simulate(sc, replications=replications, seed=seed, workers=workers,
+    return simulate(sc, **_count(replications, kwargs), seed=seed, workers=workers,
                     progress=_tty(), **kwargs)
 
 
@@ -401,6 +429,52 @@ def _keep_attrs(frame: pd.DataFrame, attrs: dict[str, Any]) -> pd.DataFrame:
     frame.attrs.update(attrs)
     return frame
 
+
+def _count(replications: int, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``replications=`` for :func:`simulate`, unless the run stops on a precision."""
+    return {} if kwargs.get("precision") is not None else {"replications": replications}
+
+
+def _precision_kwargs(precision: float | None, max_replications: int,
+                      confidence: Iterable[float]) -> dict[str, Any]:
+    """The ``simulate`` arguments of ``--precision``; -n with it is refused."""
+    if precision is None:
+        return {}
+    source = click.get_current_context().get_parameter_source("replications")
+    if source is not None and source.name == "COMMANDLINE":
+        _bad_input("give -n/--replications or --precision, not both")
+    return {"precision": precision, "max_replications": max_replications,
+            "confidence": list(confidence)}
+
+
+def _report_precision(precision: float | None, max_replications: int) -> dict[str, Any]:
+    """The ``build_report`` arguments of ``--precision``; -n with it is refused."""
+    kwargs = _precision_kwargs(precision, max_replications, ())
+    kwargs.pop("confidence", None)  # the report's own levels
+    return kwargs
+
+
+def _day_count(days: float) -> str:
+    """``1 day``, ``0.5 days``."""
+    return f"{days:g} day" if days == 1 else f"{days:g} days"
+
+
+def _print_precision(results: ResultsLike) -> None:
+    """One line: how many replications the precision needed, or that the maximum stopped it."""
+    info = getattr(results, "manifest", {}).get("precision")
+    if not info:
+        return
+    widths = ", ".join(f"{name.replace('_', ' ')} ±{w:.2f}" if w is not None
+                       else f"{name.replace('_', ' ')}: can never be promised"
+                       for name, w in info["half_width"].items())
+    n = results.replications if hasattr(results, "replications") else "?"
+    if info["reached_max"]:
+        console.print(_line(("precision not reached:", "yellow"),
+                            f" stopped at the maximum of {n} replications before "
+                            f"±{_day_count(info['target'])} ({widths})"))
+    else:
+        console.print(_line(f"precision ±{_day_count(info['target'])} reached with {n} "
+                            f"replications ({widths})"))
 
 
 @main.command()
@@ -565,8 +639,10 @@ def ablation_table(table: pd.DataFrame, title: str) -> Table:
 @_simulation_options(100)
 @click.option("--confidence", "levels", default="0.5,0.8,0.9,0.95", show_default=True,
               help="Comma-separated shares of candidates the promise must hold for.")
+@_precision_options
 def promise(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-            workers: int | None, levels: str) -> None:
+            workers: int | None, levels: str, precision: float | None,
+            max_replications: int) -> None:
     """What to promise candidates: the number of days within which a share of them hears
     back after an interview (withdrawn and ghosted candidates count as never hearing back).
 
@@ -574,6 +650,7 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
     Examples:
       hiresim promise --preset default -n 200
       hiresim promise my_company.toml --confidence 0.75,0.9
+      hiresim promise --preset default --precision 1
     """
     from hiresim.analysis import end_of_week_promise
     from hiresim.analysis import promise as promise_table
@@ -586,11 +663,12 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
         _bad_input(f"--confidence {levels!r}: every level must be between 0 and 1")
     sc = _load(scenario, preset_name)
     with _guard():
-        results = _simulate(sc, replications, seed, workers)
+        results = _simulate(sc, replications, seed, workers,
+                            **_precision_kwargs(precision, max_replications, confidences))
         table = promise_table(results, confidence=confidences, n_boot=200, seed=seed)
         eow = end_of_week_promise(results, n_boot=200, seed=seed).set_index("interview_day")
-    out = _table(f"{sc.name}: what to promise candidates ({replications} replications, "
-                 f"seed {seed})")
+    out = _table(f"{sc.name}: what to promise candidates ({results.replications} "
+                 f"replications, seed {seed})")
     for col in ("confidence", "calendar days", "working days", "95 % CI (calendar)"):
         _column(out, col)
     never = float("nan")
@@ -607,6 +685,7 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
     if "all" in eow.index:
         console.print(_line(f"\"We'll let you know by the end of the week\" is kept for "
                             f"{eow.loc['all', 'p_kept']:.0%} of candidates."))
+    _print_precision(results)
 
 
 @main.command(name="sweep")
@@ -886,10 +965,12 @@ def calibration_table(result: Any) -> Table:
               help="Language and date format of the candidates' messages (en, de, ...).")
 @click.option("--confidence", default=0.8, show_default=True,
               type=click.FloatRange(0.05, 0.99), help="Confidence of the candidates' messages.")
+@_precision_options
 def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
            workers: int | None, out: str, ablation_replications: int,
            no_ablation: bool, what_ifs: tuple[str, ...], ats_dir: str | None, as_of: Any,
-           calendars: str | None, locale: str, confidence: float) -> None:
+           calendars: str | None, locale: str, confidence: float, precision: float | None,
+           max_replications: int) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
     where the days go, what would help most, candidates lost, and the assumptions.
 
@@ -899,6 +980,7 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
       hiresim report my_company.toml -n 300 --seed 7 --out report.html
       hiresim report --preset default --out report.html --what-if roles.recruiter.count=3
       hiresim report my_company.toml --ats exports/today/ --locale de --out report.html
+      hiresim report --preset default --precision 1 --out report.html
     """
     from hiresim.report import build_report
     from hiresim.scenario import delay_sources
@@ -929,8 +1011,10 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
                            ablation=not no_ablation,
                            ablation_replications=ablation_replications, step=step,
                            what_ifs=list(what_ifs), history=history, as_of=as_of,
-                           calendars=team, locale=locale, confidence=confidence)
+                           calendars=team, locale=locale, confidence=confidence,
+                           **_report_precision(precision, max_replications))
         path = rep.write(out)
+    _print_precision(rep.results)
     console.print(_line(f"wrote {path} ({path.stat().st_size / 1024:.0f} kB): open it in a "
                         "browser"))
 

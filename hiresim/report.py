@@ -184,6 +184,8 @@ def build_report(
     forecast_replications: int = 200,
     confidence: float = 0.8,
     locale: str = "en",
+    precision: float | None = None,
+    max_replications: int = 2000,
 ) -> Report:
     """Simulate ``scenario`` and compute everything the HR report shows.
 
@@ -218,6 +220,12 @@ def build_report(
     confidence, locale:
         The confidence of the date promised to each open candidate, and the language and
         date format of the message (see :func:`hiresim.wording.feedback_sentence`).
+    precision:
+        Instead of ``replications``: run as many as make the 95 % intervals of the promises
+        (every level the page shows that can be promised) and of the average wait at most
+        this many days either side (see ``hiresim.simulate``); the page says how many it took.
+    max_replications:
+        With ``precision``: the most replications of the main run.
     """
     import hiresim
     from hiresim import analysis
@@ -231,7 +239,12 @@ def build_report(
         analysis.what_if_scenario(sc, text)
     tick = step or (lambda label: None)
     tick("simulating the scenario")
-    results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+    if precision is None:
+        results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+    else:
+        results = hiresim.simulate(sc, seed=seed, workers=workers, precision=precision,
+                                   max_replications=max_replications, confidence=LEVELS)
+        replications = results.replications
     head = analysis.headline(results, n_boot=n_boot, seed=seed)
     promises = pd.concat(
         [analysis.promise(results, confidence=c, n_boot=n_boot, seed=seed) for c in LEVELS],
@@ -282,6 +295,22 @@ def build_report(
         replications=replications,
         ablation_replications=ablation_replications if ablation or changes else 0,
     )
+
+
+def _day_count(days: float) -> str:
+    """``1 day``, ``0.5 days``."""
+    return f"{days:g} day" if days == 1 else f"{days:g} days"
+
+
+def _precision_note(rep: Report) -> str:
+    """`` (what a precision of ±1 day needed)`` when the run stopped on a precision."""
+    info = rep.results.manifest.get("precision")
+    if not info:
+        return ""
+    if info["reached_max"]:
+        target = _day_count(info["target"])
+        return f" (the most allowed: a precision of ±{target} was not reached)"
+    return f" (what a precision of ±{_day_count(info['target'])} needed)"
 
 
 def write_report(scenario: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
@@ -926,7 +955,7 @@ Days are calendar days unless marked “working days”.</p>
 {_loss_section(rep)}
 {_assumptions_section(rep)}
 <footer>Made with hiresim {hiresim.__version__} on {rep.created}: scenario “{_esc(sc.name)}”,
-{plural(rep.replications, "replication")}, seed {rep.seed}
+{plural(rep.replications, "replication")}{_precision_note(rep)}, seed {rep.seed}
 {f"; what-ifs with {plural(rep.ablation_replications, 'replication')} each"
  if rep.ablation is not None or rep.what_ifs is not None else ""}. The same command with the
 same seed gives the same numbers. This is a simulation: it shows what the stated assumptions

@@ -482,7 +482,7 @@ def test_compare_simulates_scenarios_lazily(monkeypatch, res):
 
     monkeypatch.setattr(hiresim, "simulate", fake_simulate, raising=False)
     out = an.compare({"given": res, "sim": "a-scenario"}, replications=7, seed=3, n_boot=20)
-    assert calls == [("a-scenario", 7, 3, {})]
+    assert calls == [("a-scenario", 7, 3, {"event_log": False})]  # journeys only
     assert (out.loc[out["name"] == "sim", "diff"] == 0).all()
 
 

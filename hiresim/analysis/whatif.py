@@ -19,6 +19,7 @@ from hiresim import arguments
 from hiresim.analysis import _km
 from hiresim.analysis._common import check_bootstrap, check_days, replication_codes, waits
 from hiresim.analysis.headline import rmst, tau_of
+from hiresim.analysis.reuse import idle_replications, same_scenario
 
 if TYPE_CHECKING:
     import os
@@ -66,7 +67,8 @@ def compare(
     runs:
         ``{name: Results or Scenario}``; the first entry is the baseline. A value that is not a
         :class:`hiresim.Results` is simulated with ``hiresim.simulate(value,
-        replications=replications, seed=seed, **simulate_kwargs)``; use the same seed for all
+        replications=replications, seed=seed, event_log=False, **simulate_kwargs)`` (on the
+        same pool of workers as every other run); use the same seed for all
         so replications pair up (common random numbers). Build variants of one scenario with
         the dotted-path override helper of :mod:`hiresim.scenario`.
     q:
@@ -105,6 +107,8 @@ def compare(
     check_days(days)
     arguments.number("tau", tau, 0.0, above=True, none=True)
     done: dict[str, ResultsLike] = {}
+    # the comparison reads the journeys only: an event log would cost time and memory
+    simulate_kwargs.setdefault("event_log", False)
     for name, value in runs.items():
         if _is_results(value):
             done[name] = value
@@ -171,6 +175,7 @@ def ablate(
     baseline: Any = None,
     step: Callable[[str], None] | None = None,
     timings: bool = False,
+    reuse: bool = True,
     **simulate_kwargs: Any,
 ) -> pd.DataFrame:
     """Causal effect of each delay source: switch it off, rerun with the same seed, compare.
@@ -200,8 +205,15 @@ def ablate(
     timings:
         Add a column ``seconds``: the wall time of each source's rerun. Off by default because
         it is the only column that differs between two identical calls.
+    reuse:
+        Take from the baseline, instead of simulating them again, the replications that
+        switching a source off provably leaves unchanged (the source is already off; or, for
+        ``reorganization`` and ``turnover``, it drew nothing in that replication: see
+        :mod:`hiresim.analysis.reuse`). The table is the same either way; ``False`` simulates
+        everything (to check that claim, or to time the full cost).
     simulate_kwargs:
-        Passed to :func:`hiresim.simulate` (``workers``, ``event_log``, ...).
+        Passed to :func:`hiresim.simulate` (``workers``, ``event_log``, ...). Without
+        ``event_log`` the runs keep no event log (the comparison reads the journeys only).
 
     Returns
     -------
@@ -235,6 +247,9 @@ def ablate(
     check_days(days)
     arguments.callable_or_none("step", step)
     arguments.flag("timings", timings)
+    arguments.flag("reuse", reuse)
+    # the comparison reads the journeys only: an event log would cost time and memory
+    simulate_kwargs.setdefault("event_log", False)
     # the built-in sources, then the scenario's user mechanisms (switched off by name)
     own = list(getattr(scenario, "extensions", None) or ())
     chosen = list([*DELAY_SOURCES, *own] if sources is None else sources)
@@ -253,24 +268,37 @@ def ablate(
         }
     variants = {source: scenario.without(source) for source in chosen}
     return _effects(scenario, variants, runs, replications, seed, q, ci, n_boot, days, tau,
-                    tick, timings, "source", simulate_kwargs)
+                    tick, timings, "source", simulate_kwargs, reuse)
 
 
 def _effects(scenario: Scenario, variants: Mapping[str, Scenario], runs: dict[str, ResultsLike],
              replications: int, seed: int, q: Sequence[float], ci: float, n_boot: int,
              days: str, tau: float | None, tick: Callable[[str], None], timings: bool,
-             label: str, simulate_kwargs: dict[str, Any]) -> pd.DataFrame:
+             label: str, simulate_kwargs: dict[str, Any], reuse: bool = True) -> pd.DataFrame:
     """Simulate each variant with the baseline's seed and replications; the paired change of
-    each statistic to ``runs["baseline"]`` (the table of :func:`ablate` and :func:`what_if`)."""
+    each statistic to ``runs["baseline"]`` (the table of :func:`ablate` and :func:`what_if`).
+    With ``reuse``, a variant equal to the scenario is the baseline run, and a source's
+    replications that it provably leaves unchanged are taken from the baseline
+    (:mod:`hiresim.analysis.reuse`)."""
     import hiresim
 
     seconds: dict[str, float] = {}
+    # proofs read a real Scenario's fields (a stand-in with ``without`` only is simulated)
+    reuse = reuse and hasattr(scenario, "model_dump") and hasattr(scenario, "extensions")
+    idle = (idle_replications(scenario, list(variants), seed, range(replications))
+            if reuse and label == "source" else {})
     for name, variant in variants.items():
         tick(f"without {name}" if label == "source" else f"what if {name}")
         started = time.perf_counter()
-        runs[name] = hiresim.simulate(
-            variant, replications=replications, seed=seed, **simulate_kwargs
-        )
+        if reuse and same_scenario(scenario, variant):
+            runs[name] = runs["baseline"]
+        elif idle.get(name):
+            runs[name] = _partly_reused(runs["baseline"], variant, idle[name], replications,
+                                        seed, simulate_kwargs)
+        else:
+            runs[name] = hiresim.simulate(
+                variant, replications=replications, seed=seed, **simulate_kwargs
+            )
         seconds[name] = time.perf_counter() - started
     table = compare(runs, q=q, ci=ci, n_boot=n_boot, seed=seed, days=days, tau=tau)
     base = table.loc[table["name"] == "baseline", "value"].to_numpy()
@@ -386,6 +414,48 @@ def what_if(
                                              **simulate_kwargs)}
     return _effects(scenario, variants, runs, replications, seed, q, ci, n_boot, days, tau,
                     tick, timings, "what_if", simulate_kwargs)
+
+
+def _partly_reused(baseline: ResultsLike, variant: Scenario, same: list[int], replications: int,
+                   seed: int, simulate_kwargs: dict[str, Any]) -> ResultsLike:
+    """Results of ``variant`` whose replications ``same`` are the baseline's (provably
+    unchanged) and the others simulated: the tables :func:`hiresim.simulate` would give."""
+    import hiresim
+    from hiresim.results import RESULT_TABLES, Results, dependency_versions
+    from hiresim.runner import simulate_some
+
+    kwargs = dict(simulate_kwargs)
+    event_log = arguments.flag("event_log", kwargs.pop("event_log", True))
+    if event_log and (baseline.events.empty and not baseline.journeys.empty):
+        # the baseline kept no event log to take the unchanged replications' events from
+        return hiresim.simulate(variant, replications=replications, seed=seed,
+                                **simulate_kwargs)
+    known = {"workers", "chunk_size", "progress", "force"}
+    if set(kwargs) - known:
+        raise TypeError(f"unexpected arguments for simulate: {sorted(set(kwargs) - known)}")
+    taken = set(same)
+    rest = [r for r in range(replications) if r not in taken]
+    tables: dict[str, pd.DataFrame] = {}
+    fresh = (simulate_some(variant, rest, seed, kwargs.get("workers"), event_log,
+                           kwargs.get("chunk_size")) if rest else None)
+    for name in RESULT_TABLES:
+        old = getattr(baseline, name)
+        if name == "events" and not event_log and fresh is not None:
+            tables[name] = fresh[name]
+            continue
+        kept = old[old["replication"].isin(taken).to_numpy()] if len(old) else old
+        parts = [kept] if fresh is None else [kept, fresh[name]]
+        both = pd.concat([p for p in parts if len(p)] or [parts[-1]], ignore_index=True)
+        tables[name] = both.sort_values("replication", kind="stable").reset_index(drop=True)
+    manifest = {
+        "seed": int(seed),
+        "replications": replications,
+        "event_log": event_log,
+        "scenario": variant.model_dump(mode="json"),
+        "versions": dependency_versions(),
+        "reused_replications": len(same),
+    }
+    return Results(**tables, manifest=manifest)
 
 
 def _check_baseline(baseline: Any, scenario: Any, replications: int, seed: int) -> None:
