@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+import hiresim as hs
 from hiresim import cli, runner
+from hiresim.analysis.precision import headline_figures
 from hiresim.cli import main
 
 
@@ -25,10 +27,14 @@ def test_run_says_how_many_replications_the_precision_needed() -> None:
     result = invoke("run", "--preset", "germany", "--precision", "3", "--seed", "0")
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    # 20 replications: mean wait ±1.50 days; the 90 % promise can never be made in germany
+    # 20 replications; the 90 % promise can never be made in germany; the half-width printed
+    # is that of the headline average's interval (analysis.precision.headline_figures)
     assert "(20 replications, seed 0)" in text
     assert "precision ±3 days reached with 20 replications" in text
-    assert "promise 90%: can never be promised" in text and "mean wait ±1.50" in text
+    res = hs.simulate(hs.preset("germany"), replications=20, seed=0, event_log=False)
+    fig = headline_figures(res, (0.9,), n_boot=runner.PRECISION_BOOT, seed=0)
+    width = fig.set_index("figure").loc["mean_wait", "half_width"]
+    assert "promise 90%: can never be promised" in text and f"mean wait ±{width:.2f}" in text
 
 
 def test_promise_says_when_the_maximum_stopped_it() -> None:
