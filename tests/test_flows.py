@@ -134,3 +134,41 @@ def test_candidates_as_flows_give_the_tables_of_simpy_processes(monkeypatch, arr
     processes = hs.simulate(scenario, replications=3, seed=21)
     for name in TABLES:
         pd.testing.assert_frame_equal(getattr(flows, name), getattr(processes, name))
+
+
+def test_start_later_runs_like_a_simpy_process() -> None:
+    """``start_later`` starts the flow after its creator's step, exactly when a SimPy process
+    made at the same point would start (before the other events of that instant)."""
+
+    def trace(make) -> list[tuple[str, float]]:
+        env = simpy.Environment()
+        log: list[tuple[str, float]] = []
+
+        def body(name):
+            log.append((name, env.now))
+            yield env.timeout(1.0)
+            log.append((name + " done", env.now))
+
+        def creator():
+            yield env.timeout(1.0)
+            make(env, body("a"))
+            make(env, body("b"))
+            log.append(("creator", env.now))
+            yield env.timeout(1.0)
+            log.append(("creator done", env.now))
+
+        def other():
+            yield env.timeout(1.0)
+            log.append(("other", env.now))
+
+        env.process(creator())
+        env.process(other())
+        env.run()
+        return log
+
+    def later(env, generator):
+        Flow(env, generator).start_later()
+
+    flows = trace(later)
+    assert flows == trace(lambda env, generator: env.process(generator))
+    assert flows[:4] == [("creator", 1.0), ("a", 1.0), ("b", 1.0), ("other", 1.0)]
