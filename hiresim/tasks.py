@@ -108,11 +108,20 @@ def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: st
         yield request
     now = env.now
     start, end, working = _service(w, person, work, now, enabled, extra)
-    leg.charge(now, timeline, CONTENTION)
-    leg.pending(timeline if working else None, WORK)
-    if end > now:
-        yield env.timeout(end - now)
-    _charge_service(leg, timeline, end, working)
+    if now > leg.mark:  # it waited (an empty interval charges nothing)
+        leg.charge(now, timeline, CONTENTION)
+    else:
+        leg.mark = now
+    if working:
+        leg.pending(timeline, WORK)
+        if end > now:
+            yield env.timeout(end - now)
+        leg.charge(end, timeline, WORK)
+    else:
+        leg.pending(None, WORK)
+        if end > now:
+            yield env.timeout(end - now)
+        leg.flat(end, WORK)
     queue.free(request)
     if w.event_log:
         wt = _wait_vector(timeline, queued, start, CONTENTION)
@@ -136,7 +145,7 @@ def _service(w: World, person: Person, work: Work, now: float, enabled: float,
         return now, now + hours + extra + _handover(w, person, enabled, now), False
     timeline = person.timeline
     start = timeline.next_open(now)
-    hours += extra + _handover(w, person, enabled, start)
+    hours += extra + (_handover(w, person, enabled, start) if person.joins else 0.0)
     end = timeline.add_open(start, hours)
     if w.restart is not None:
         end = w.restart(timeline, start, end, hours)
@@ -149,14 +158,6 @@ def _handover(w: World, person: Person, enabled: float, start: float) -> float:
         assert w.turnover_handover is not None  # joins exist only where turnover is on
         return w.turnover_handover.amount(person)[0]
     return 0.0
-
-
-def _charge_service(leg: Leg, timeline: Availability, end: float, working: bool) -> None:
-    """Charge a task's service up to ``end``: working time by the person's timeline."""
-    if working:
-        leg.charge(end, timeline, WORK)
-    else:
-        leg.flat(end, WORK)
 
 
 def _suspended(timeline: Availability, start: float, end: float) -> float:
@@ -185,10 +186,16 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: s
     if now > leg.mark:  # it waited in the queue
         leg.charge(now, timeline, CONTENTION)
     suspended = _suspended(timeline, start, end) if wt is not None else 0.0
-    leg.pending(timeline if working else None, WORK)
-    if end > now:
-        yield env.timeout(end - now)
-    _charge_service(leg, timeline, end, working)
+    if working:
+        leg.pending(timeline, WORK)
+        if end > now:
+            yield env.timeout(end - now)
+        leg.charge(end, timeline, WORK)
+    else:
+        leg.pending(None, WORK)
+        if end > now:
+            yield env.timeout(end - now)
+        leg.flat(end, WORK)
     pool.give(person)
     pool.resource.free(request)
     if wt is not None:
