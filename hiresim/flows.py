@@ -9,8 +9,7 @@ events per customer; nobody ever waits for a candidate's process.
 A :class:`Flow` is a :class:`simpy.Process` (same ``_resume``, same failure handling) that
 
 * is started by whoever creates it, with :meth:`Flow.start`, in the middle of its own step,
-  instead of by an ``Initialize`` event (or, with :meth:`Flow.start_later`, by one, as SimPy
-  does: the parallel branches of :func:`hiresim.tasks.parallel`); and
+  instead of by an ``Initialize`` event; and
 * when its generator returns, is marked processed at once if nobody waits for it (no callback
   can be added to it afterwards, so no event is needed); if somebody does wait, its event is
   scheduled exactly as SimPy does. A process that fails always schedules its event, so that
@@ -31,7 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 import simpy
-from simpy.events import Event, Initialize, Process
+from simpy.events import Event, Process
 
 __all__ = ["Flow"]
 
@@ -65,11 +64,6 @@ class Flow(Process):
         active = env._active_proc
         self._resume(_GO)
         env._active_proc = active
-
-    def start_later(self) -> None:
-        """Start the way SimPy starts a process: by an urgent ``Initialize`` event now, after
-        the caller's step (for branches that must not run before their creator yields)."""
-        self._target = Initialize(self.env, self)
 
     def _resume(self, event: Event) -> None:
         """:meth:`simpy.Process._resume` (SimPy 4.1, MIT licence), except that a generator that

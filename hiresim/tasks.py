@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from hiresim.calendar import Availability
 from hiresim.causes import CONTENTION, N_CAUSES, OFF_HOURS, WORK
 from hiresim.distributions import ConstantDuration, DurationSpec, Sampler
-from hiresim.flows import Flow
 from hiresim.trace import Leg
 
 if TYPE_CHECKING:
@@ -244,7 +243,7 @@ def parallel(w: World, leg: Leg, branches: list[Branch], quorum: int | None = No
     # free to go on while branches still run, so each gets a process of its own.
     inline = need == len(branches)
     for make, branch in zip(branches[inline:], legs[inline:], strict=True):
-        Flow(env, run(make, branch)).start_later()  # nobody waits for its end: no event
+        env.process(run(make, branch))
     if inline:
         first = legs[0]
         yield from branches[0](first)
