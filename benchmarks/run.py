@@ -160,6 +160,7 @@ sys.path.insert(0, sys.argv[1])
 import pandas, simpy  # imports are not timed: loaded before the clock starts
 import run as bench
 import hiresim as hs
+import hiresim.model  # imported by the first simulate call otherwise
 what, customers, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 if what == "hiresim":
     scenario = bench.mmc_scenario(customers)
