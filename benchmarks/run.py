@@ -11,6 +11,10 @@ Run with ``make bench`` (or ``python benchmarks/run.py --help``). Only public to
 (c) Speed-up of ``workers=2`` over ``workers=1`` on the default preset.
 (d) Peak memory (max RSS) of a run with ``event_log=False``, extrapolated to 1,000,000 journeys
     from two smaller runs unless ``--full-memory`` is given.
+(w) What-ifs: ``ablate`` of the default preset on 2 workers as it ran before it shared work
+    (every source simulated again, with the event log) against today's, alternated.
+(p) ``hiresim report --preset default --precision 1 --workers 2``: its time and the
+    replications it needed.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
+from forecast import bench_f
 
 import hiresim as hs
 
@@ -331,6 +336,77 @@ def bench_c(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     ]
 
 
+def _ablate_timed(scenario: hs.Scenario, reps: int, seed: int, shared: bool
+                  ) -> tuple[float, float]:
+    """Wall and CPU seconds (this process and its workers) of one ``ablate`` on 2 workers.
+
+    ``shared=False`` is what ablate did before it shared work: every source simulated again,
+    with the event log. The pool is shut down after each call (and so started by each, as in
+    a fresh process) so that its workers' CPU time is counted by ``RUSAGE_CHILDREN``.
+    """
+    import resource
+
+    from loky import get_reusable_executor
+
+    from hiresim.analysis import ablate
+
+    kwargs = {} if shared else {"reuse": False, "event_log": True}
+
+    def cpu() -> float:
+        return sum(r.ru_utime + r.ru_stime for r in (
+            resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+    get_reusable_executor().shutdown(wait=True)
+    w0, c0 = time.perf_counter(), cpu()
+    ablate(scenario, replications=reps, seed=seed, workers=2, **kwargs)
+    get_reusable_executor().shutdown(wait=True)
+    return time.perf_counter() - w0, cpu() - c0
+
+
+def bench_w(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    scenario = hs.preset("default")
+    reps = args.ablate_reps
+    before: list[tuple[float, float]] = []
+    after: list[tuple[float, float]] = []
+    for _ in range(args.repeats):  # a b a b ...
+        before.append(_ablate_timed(scenario, reps, args.seed, shared=False))
+        after.append(_ablate_timed(scenario, reps, args.seed, shared=True))
+    wall = statistics.median(b[0] for b in before) / statistics.median(a[0] for a in after)
+    cpu = statistics.median(b[1] for b in before) / statistics.median(a[1] for a in after)
+    rows += [
+        row("w", f"ablate default, {reps} reps/source, 2 workers: every source rerun, wall",
+            statistics.median(b[0] for b in before), "s", [b[0] for b in before]),
+        row("w", f"ablate default, {reps} reps/source, 2 workers: sharing work, wall",
+            statistics.median(a[0] for a in after), "s", [a[0] for a in after]),
+        row("w", "ablate speed-up from sharing work, wall", wall, "x", None, ">= 3", wall >= 3),
+        row("w", "ablate speed-up from sharing work, CPU (with workers)", cpu, "x",
+            [b[1] / a[1] for b, a in zip(before, after, strict=True)], ">= 3", cpu >= 3),
+    ]
+
+
+def bench_p(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    import re
+    import tempfile
+
+    times: list[float] = []
+    needed: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(args.repeats):
+            cmd = [sys.executable, "-m", "hiresim.cli", "report", "--preset", "default",
+                   "--precision", "1", "--workers", "2", "--out", f"{tmp}/report-{k}.html"]
+            t0 = time.perf_counter()
+            env = {**os.environ, "COLUMNS": "200"}  # one line per message
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
+            times.append(time.perf_counter() - t0)
+            found = re.search(r"with\s+(\d+)\s+replications|maximum\s+of\s+(\d+)", out)
+            needed.append(float(next(g for g in found.groups() if g)) if found else math.nan)
+    rows += [
+        row("p", "hiresim report --preset default --precision 1 --workers 2",
+            statistics.median(times), "s", times),
+        row("p", "replications it needed", statistics.median(needed), "reps", needed),
+    ]
+
+
 def _spin(n: int) -> int:
     total = 0
     for i in range(n):
@@ -468,7 +544,7 @@ def row(
 
 
 def fmt(value: float, unit: str) -> str:
-    if unit in ("cand/s", "cust/s", "MiB"):
+    if unit in ("cand/s", "cust/s", "MiB", "reps"):
         return f"{value:,.0f} {unit}"
     if unit == "x":
         return f"{value:.2f} x"
@@ -518,7 +594,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--quick", action="store_true", help="small sizes: a smoke run of ~30 s")
     p.add_argument("--repeats", type=int, default=3, help="timings per measurement (median)")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--only", default="abcd", help="parts to run, e.g. --only ab")
+    p.add_argument("--only", default="abcdwpf", help="parts to run, e.g. --only ab")
     p.add_argument("--b-reps", type=int, default=60, help="(b) replications per timing")
     p.add_argument("--process-pairs", type=int, default=5,
                    help="(a) alternated pairs of fresh processes (hiresim, plain SimPy)")
@@ -546,6 +622,8 @@ def main(argv: list[str] | None = None) -> None:
         help="profile (a) and (b) with cProfile instead of timing them",
     )
     p.add_argument("--profile-top", type=int, default=25)
+    p.add_argument("--ablate-reps", type=int, default=200,
+                   help="(w) replications per source of the ablate timings")
     args = p.parse_args(argv)
     if args.quick:
         args.customers = min(args.customers, 20_000)
@@ -553,7 +631,8 @@ def main(argv: list[str] | None = None) -> None:
         args.b_reps = min(args.b_reps, 20)
         args.parallel_seconds = min(args.parallel_seconds, 3.0)
         args.memory_journeys = min(args.memory_journeys, 40_000)
-    args.parts = [c for c in args.only if c in "abcd"]
+        args.ablate_reps = min(args.ablate_reps, 10)
+    args.parts = [c for c in args.only if c in "abcdwpf"]
     if args.profile:
         profile(args)
         return
@@ -567,7 +646,8 @@ def main(argv: list[str] | None = None) -> None:
     args.notes = []
     for part in args.parts:
         t0 = time.perf_counter()
-        {"a": bench_a, "b": bench_b, "c": bench_c, "d": bench_d}[part](args, rows)
+        {"a": bench_a, "b": bench_b, "c": bench_c, "d": bench_d, "w": bench_w,
+         "p": bench_p, "f": bench_f}[part](args, rows)
         print(f"  ({part}) done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     print()
     print_table(rows)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from hiresim import scenario as sc
 from hiresim.distributions import parse_duration
+from hiresim.mechanisms import disagreement, season
 
 HEADER = """# Scenario file reference
 
@@ -26,7 +27,7 @@ editor completion; `hiresim validate FILE` checks a file.
 
 Blocks of registered user mechanisms (see [add a delay source](../how-to/add-a-mechanism.md))
 are top-level tables under the mechanism's name, validated by the mechanism's own model; they
-are not listed here.
+are not listed here, except those shipped with hiresim (`season`, `disagreement`).
 
 This page is generated from the code by `docs/gen_scenario_reference.py`.
 """
@@ -127,6 +128,11 @@ TABLES: list[tuple[str, type[BaseModel]]] = [
     ("turnover", sc.TurnoverSpec),
     ("reorganization", sc.ReorganizationSpec),
     ("requirements", sc.RequirementsSpec),
+    # mechanisms shipped on the extension point (hiresim.mechanisms.SHIPPED)
+    ("season", season.SeasonSpec),
+    ("[[season.periods]]", season.PeriodSpec),
+    ("[[season.freezes]]", season.FreezeSpec),
+    ("disagreement", disagreement.DisagreementSpec),
 ]
 
 

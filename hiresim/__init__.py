@@ -25,35 +25,50 @@ from hiresim.scenario import (
 
 if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
     from hiresim.ats import read_ats
+    from hiresim.backtests import Backtest, backtest
     from hiresim.calibration import Calibration, calibrate
+    from hiresim.forecasts import Forecast, ForecastError, forecast
     from hiresim.history import History
+    from hiresim.ical import CalendarError, TeamCalendars, read_calendars
     from hiresim.sweeps import Sweep, read_sweep, sweep
 
 __all__ = [
     "DELAY_SOURCES",
+    "Backtest",
+    "CalendarError",
     "Calibration",
+    "Forecast",
+    "ForecastError",
     "History",
     "Results",
     "Scenario",
     "ScenarioError",
     "Sweep",
+    "TeamCalendars",
+    "backtest",
     "calibrate",
+    "forecast",
     "json_schema",
     "load_scenario",
     "preset",
     "presets",
     "read_ats",
+    "read_calendars",
     "read_sweep",
     "simulate",
     "sweep",
 ]
 __version__ = "0.1.0"
 
-#: Names loaded on first use: sweeps need pandas, which worker processes that only simulate
-#: should not pay for at start-up (~0.25 s each).
+#: Names loaded on first use: sweeps (and calendars) need pandas, which worker processes that
+#: only simulate should not pay for at start-up (~0.25 s each).
 _LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps",
          "calibrate": "hiresim.calibration", "Calibration": "hiresim.calibration",
-         "read_ats": "hiresim.ats", "History": "hiresim.history"}
+         "read_ats": "hiresim.ats", "History": "hiresim.history",
+         "read_calendars": "hiresim.ical", "TeamCalendars": "hiresim.ical",
+         "CalendarError": "hiresim.ical", "forecast": "hiresim.forecasts",
+         "Forecast": "hiresim.forecasts", "ForecastError": "hiresim.forecasts",
+         "backtest": "hiresim.backtests", "Backtest": "hiresim.backtests"}
 
 
 def __getattr__(name: str) -> object:

@@ -217,3 +217,53 @@ def workers(name: str, value: Any) -> Any:
     if value < 1:
         raise ValueError(f"{name} must be {allowed}, got {value!r}")
     return int(value)
+
+
+def calendars(name: str, value: Any, scenario: Any) -> Any:
+    """``None``, a :class:`hiresim.TeamCalendars`, or its per-person hours (a mapping of person
+    ids to ``(absence_starts, absence_ends, busy_starts, busy_ends)``), every id a person of
+    ``scenario``. Returns the hours of the scenario's start (plain lists of floats), or
+    ``None``."""
+    if value is None:
+        return None
+    shape = ("None, a hiresim.TeamCalendars (what hiresim.read_calendars returns) or a mapping "
+             "of person ids to (absence_starts, absence_ends, busy_starts, busy_ends) hours")
+    if hasattr(value, "hours") and hasattr(value, "absences"):
+        value = value.hours(scenario.start)
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be {shape}, got {_shown(value)}")
+    known = {pid for role_name, role in scenario.roles.items()
+             for pid in role.person_ids(role_name)}
+    unknown = sorted(str(pid) for pid in value if pid not in known)
+    if unknown:
+        few = ", ".join(repr(p) for p in sorted(known)[:6])
+        more = f", ... ({len(known)} in all)" if len(known) > 6 else ""
+        raise ValueError(f"{name} names {len(unknown)} person id(s) that are not in scenario "
+                         f"{scenario.name!r}: {', '.join(repr(u) for u in unknown[:5])}"
+                         f"{' ...' if len(unknown) > 5 else ''} (its people: {few}{more}; "
+                         "name them in [roles.<role>] people = [...])")
+    out = {}
+    for pid, entry in value.items():
+        where = f"{name}[{pid!r}]"
+        if isinstance(entry, str | bytes) or not isinstance(entry, Sequence) or len(entry) != 4:
+            raise TypeError(f"{where} must be (absence_starts, absence_ends, busy_starts, "
+                            f"busy_ends), got {_shown(entry)}")
+        parts = []
+        for label, seq in zip(("absence_starts", "absence_ends", "busy_starts", "busy_ends"),
+                              entry, strict=True):
+            if isinstance(seq, str | bytes) or not isinstance(seq, Iterable):
+                raise TypeError(f"{where} {label} must be a sequence of hours, got "
+                                f"{_shown(seq)}")
+            hours = [float(number(f"{where} {label}", x, what="an hour")) for x in seq]
+            parts.append(hours)
+        for k, what in ((0, "absence"), (2, "busy")):
+            if len(parts[k]) != len(parts[k + 1]):
+                raise ValueError(f"{where} has {len(parts[k])} {what} starts but "
+                                 f"{len(parts[k + 1])} ends")
+            bad = [i for i, (a, b) in enumerate(zip(parts[k], parts[k + 1], strict=True))
+                   if b < a]
+            if bad:
+                raise ValueError(f"{where} {what} block {bad[0]} ends before it starts "
+                                 f"({parts[k + 1][bad[0]]} < {parts[k][bad[0]]} hours)")
+        out[str(pid)] = tuple(parts)
+    return out

@@ -661,12 +661,14 @@ def read_ats(folder: str | os.PathLike[str],
             "closed_at": jt["closed_at"].to_numpy(),
             "recruiter": jobs.frame["recruiter"].to_numpy(),
             "hiring_manager": jobs.frame["hiring_manager"].to_numpy(),
+            "row": jobs.frame["_line"].to_numpy(),
         })
     else:
         job_table = pd.DataFrame({
             "job_id": pd.Series(dtype=object), "opened_at": pd.Series(dtype="datetime64[ns]"),
             "closed_at": pd.Series(dtype="datetime64[ns]"),
-            "recruiter": pd.Series(dtype=object), "hiring_manager": pd.Series(dtype=object)})
+            "recruiter": pd.Series(dtype=object), "hiring_manager": pd.Series(dtype=object),
+            "row": pd.Series(dtype="int64")})
     order = {f"{n}.csv": i for i, n in enumerate(FILES)}
     left = pd.DataFrame(sorted(left_out, key=lambda r: (order[r[0]], r[1])),
                         columns=["file", "row", "column", "reason"])
@@ -674,7 +676,8 @@ def read_ats(folder: str | os.PathLike[str],
     return History(
         applications=applications,
         stages=stage_table.drop(columns="_line"),
-        interviews=iv[["application_id", "stage", "round", "start", "end", "interviewers"]],
+        interviews=iv[["application_id", "stage", "round", "start", "end", "interviewers",
+                       "_line"]].rename(columns={"_line": "row"}),
         jobs=job_table,
         exported_at=exported_at,
         waits=waits,

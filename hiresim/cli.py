@@ -118,12 +118,14 @@ def _guard() -> Iterator[None]:
     """Bad input (ScenarioError, SweepError, ValueError from options) exits 2; any other error
     while running exits 1 with a one-line message. ``HIRESIM_DEBUG=1`` shows the traceback."""
     from hiresim.ats import ATSError
+    from hiresim.forecasts import ForecastError
+    from hiresim.ical import CalendarError
     from hiresim.scenario import ScenarioError
     from hiresim.sweeps import SweepError
 
     try:
         yield
-    except (ScenarioError, SweepError, ATSError) as exc:
+    except (ScenarioError, SweepError, ATSError, CalendarError, ForecastError) as exc:
         _bad_input(str(exc))
     except KeyboardInterrupt:
         _failure("interrupted")
@@ -182,6 +184,13 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 candidate"``, ``"3 candidates"`` (see :func:`hiresim.words.plural`)."""
+    from hiresim.words import plural as words_plural
+
+    return words_plural(n, word, many)
+
+
 def _days(x: float, digits: int = 1) -> str:
     return "never" if x != x else f"{x:.{digits}f}"
 
@@ -191,34 +200,74 @@ def _interval(lo: float, hi: float) -> str:
 
 
 def feedback_table(results: ResultsLike, title: str) -> Table:
-    """P10/P50/P90/P95 and restricted mean of calendar days to feedback, overall and per round.
+    """P10/P50/P90/P95 and the headline average of calendar days to feedback, overall and per
+    round, in words an HR reader needs no statistics course for.
 
-    Kaplan-Meier estimates: withdrawn, ghosted and still-open waits are censored, exactly as in
-    ``results.summary()`` (a quantile the curve never reaches shows as "never").
+    The percentiles and the average are censoring-aware (Kaplan-Meier), exactly as in
+    ``results.summary()``: the "average wait" column is :func:`hiresim.analysis.headline`, with
+    the same horizon on every row (a percentile the curve never reaches shows as "never"). The
+    "all" row counts the candidates who had at least one interview; the caption says how many
+    more applied without reaching one.
     """
-    from hiresim.analysis import quantiles
+    from hiresim.analysis import headline, quantiles
 
     journeys = results.journeys
+    head = headline(results, n_boot=50)
     table = _table(title)
-    for name in ("round", "P10", "P50", "P90", "P95", "mean", "censored", "waits",
-                 "candidates"):
+    for name in ("round", "P10", "P50", "P90", "P95", HEADLINE_COLUMN, "ended unanswered",
+                 "waits", "candidates"):
         _column(table, name)
-    overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0).assign(round="all")
-    per_round = quantiles(results, q=QUANTILES, by="round", n_boot=50, seed=0)
+    overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0, tau=head.tau).assign(round="all")
+    per_round = quantiles(results, q=QUANTILES, by="round", n_boot=50, seed=0, tau=head.tau)
+    interviewed = journeys["candidate"].nunique()
     for label, group in [("all", journeys), *list(journeys.groupby("round"))]:
         rows = overall if label == "all" else per_round[per_round["round"] == label]
         q = rows[rows["statistic"] == "quantile"]["days"].tolist()
         mean = rows[rows["statistic"] == "restricted_mean"]["days"].tolist()
         cells = ["never" if v != v else f"{v:.1f}" for v in q + mean]
-        n_cand = (results.candidates["candidate"].nunique() if label == "all"
-                  else group["candidate"].nunique())
+        n_cand = interviewed if label == "all" else group["candidate"].nunique()
         _row(table, label, *cells, f"{group['censored'].mean():.1%}", len(group), n_cand)
-    table.caption = ("calendar days from interview end to feedback (Kaplan-Meier: withdrawn, "
-                     "ghosted and open waits censored; mean restricted to the longest wait)")
+    applied = results.candidates["candidate"].nunique()
+    never = applied - interviewed
+    table.caption = shown(
+        "Calendar days from the end of an interview to the answer. P50 / P90: half / nine in "
+        "ten had heard back within that many days. 'ended unanswered': the candidate withdrew, "
+        "was never told, or was still waiting when the simulation stopped; such waits are not "
+        "dropped: each counts as lasting at least as long as it was seen to (the Kaplan-Meier "
+        f"method). {head.definition}. 'candidates': those with at least one interview "
+        f"({plural(never, 'more candidate')} applied but never reached one).")
     return table
 
 
+#: The header of the headline average in every table of the CLI.
+HEADLINE_COLUMN = "average wait"
+
+
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
+
+
+#: ``--max-replications`` unless told: :data:`hiresim.runner.MAX_REPLICATIONS` (not imported
+#: here, to keep the command's start light; a test checks that they agree).
+MAX_REPLICATIONS = 2000
+
+
+def _check_precision(ctx: click.Context, param: click.Parameter, value: float | None
+                     ) -> float | None:
+    if value is not None and not (0.0 < value < float("inf")):
+        raise click.BadParameter(f"expected a number of days > 0, got {value:g}")
+    return value
+
+
+def _precision_options(f: F) -> F:
+    """``--precision DAYS`` and ``--max-replications N`` (see ``simulate(precision=...)``)."""
+    f = click.option("--max-replications", default=MAX_REPLICATIONS, show_default=True,
+                     type=click.IntRange(min=1),
+                     help="With --precision: stop at this many replications.")(f)
+    return click.option("--precision", type=float, default=None, metavar="DAYS",
+                        callback=_check_precision,
+                        help="Instead of -n: run replications in batches until the 95 % "
+                             "intervals of the promised days and of the average wait are at "
+                             "most DAYS either side.")(f)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -240,23 +289,38 @@ def main() -> None:
 @click.option("--no-events", is_flag=True, help="Do not keep the per-activity event log.")
 @click.option("--force", is_flag=True,
               help="Run even if the run's estimated size is above the limits.")
+@click.option("--calendars", "calendars_path", type=click.Path(),
+              help="Named people's real calendars: a .ics file or a folder of them.")
+@_precision_options
 def run(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-        workers: int | None, out: str | None, no_events: bool, force: bool) -> None:
+        workers: int | None, out: str | None, no_events: bool, force: bool,
+        calendars_path: str | None, precision: float | None, max_replications: int) -> None:
     """Simulate SCENARIO (a TOML file) or --preset NAME and print time-to-feedback.
 
     \b
     Examples:
       hiresim run --preset default -n 200 --seed 7
       hiresim run my_company.toml -n 1000 --workers 2 --out results/
+      hiresim run team.toml --calendars calendars/
+      hiresim run --preset default --precision 0.5
     """
     from hiresim.runner import simulate
 
     sc = _load(scenario, preset_name)
+    team = None
+    precise = _precision_kwargs(precision, max_replications, (0.9,))
     with _guard():
-        results = simulate(sc, replications=replications, seed=seed, workers=workers,
-                           progress=sys.stderr.isatty(), event_log=not no_events, force=force)
-    console.print(feedback_table(results, f"{sc.name}: time to feedback ({replications} "
-                                          f"replications, seed {seed})"))
+        if calendars_path is not None:
+            from hiresim.ical import read_calendars
+
+            team = read_calendars(calendars_path, people=sc)
+            errors.print(_line(f"calendars: {team.describe()}"), soft_wrap=True)
+        results = simulate(sc, **_count(replications, precise), **precise, seed=seed,
+                           workers=workers, progress=sys.stderr.isatty(),
+                           event_log=not no_events, force=force, calendars=team)
+    console.print(feedback_table(results, f"{sc.name}: time to feedback "
+                                          f"({results.replications} replications, seed {seed})"))
+    _print_precision(results)
     if out:
         path = results.to_parquet(out)
         console.print(_line(f"wrote {path}/ (journeys, candidates, events, manifest.json)"))
@@ -340,8 +404,77 @@ def _simulate(sc: Scenario, replications: int, seed: int, workers: int | None,
               **kwargs: Any) -> Results:
     from hiresim.runner import simulate
 
-    return simulate(sc, replications=replications, seed=seed, workers=workers,
+    return simulate(sc, **_count(replications, kwargs), seed=seed, workers=workers,
                     progress=_tty(), **kwargs)
+
+
+def _what_if_option(f: F) -> F:
+    return click.option(
+        "--what-if", "what_ifs", multiple=True, metavar="PATH=VALUE",
+        help="Add your own what-if beside the delay sources (repeatable): a dotted path of the "
+             "scenario and a value (JSON or text), e.g. roles.recruiter.count=3 or "
+             "'approvals.steps.1.committee.weekdays=[\"Tue\",\"Thu\"]'; several changes "
+             "in one what-if are separated by ';'.")(f)
+
+
+def _what_if_variants(sc: Scenario, what_ifs: Iterable[str]) -> list[Scenario]:
+    """Every --what-if as a scenario, validated before anything runs (a ScenarioError names
+    the --what-if text and the field path)."""
+    from hiresim.analysis import what_if_scenario
+
+    return [what_if_scenario(sc, text) for text in what_ifs]
+
+
+def _keep_attrs(frame: pd.DataFrame, attrs: dict[str, Any]) -> pd.DataFrame:
+    frame.attrs.update(attrs)
+    return frame
+
+
+def _count(replications: int, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``replications=`` for :func:`simulate`, unless the run stops on a precision."""
+    return {} if kwargs.get("precision") is not None else {"replications": replications}
+
+
+def _precision_kwargs(precision: float | None, max_replications: int,
+                      confidence: Iterable[float]) -> dict[str, Any]:
+    """The ``simulate`` arguments of ``--precision``; -n with it is refused."""
+    if precision is None:
+        return {}
+    source = click.get_current_context().get_parameter_source("replications")
+    if source is not None and source.name == "COMMANDLINE":
+        _bad_input("give -n/--replications or --precision, not both")
+    return {"precision": precision, "max_replications": max_replications,
+            "confidence": list(confidence)}
+
+
+def _report_precision(precision: float | None, max_replications: int) -> dict[str, Any]:
+    """The ``build_report`` arguments of ``--precision``; -n with it is refused."""
+    kwargs = _precision_kwargs(precision, max_replications, ())
+    kwargs.pop("confidence", None)  # the report's own levels
+    return kwargs
+
+
+def _day_count(days: float) -> str:
+    """``1 day``, ``0.5 days``."""
+    return f"{days:g} day" if days == 1 else f"{days:g} days"
+
+
+def _print_precision(results: ResultsLike) -> None:
+    """One line: how many replications the precision needed, or that the maximum stopped it."""
+    info = getattr(results, "manifest", {}).get("precision")
+    if not info:
+        return
+    widths = ", ".join(f"{name.replace('_', ' ')} ±{w:.2f}" if w is not None
+                       else f"{name.replace('_', ' ')}: can never be promised"
+                       for name, w in info["half_width"].items())
+    n = results.replications if hasattr(results, "replications") else "?"
+    if info["reached_max"]:
+        console.print(_line(("precision not reached:", "yellow"),
+                            f" stopped at the maximum of {n} replications before "
+                            f"±{_day_count(info['target'])} ({widths})"))
+    else:
+        console.print(_line(f"precision ±{_day_count(info['target'])} reached with {n} "
+                            f"replications ({widths})"))
 
 
 @main.command()
@@ -366,6 +499,7 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
       hiresim compare now.toml --set communication.policy=direct --set debrief.minutes=15
     """
     from hiresim.analysis import compare as compare_runs
+    from hiresim.analysis.headline import definition
 
     loaded = [(Path(s).stem if Path(s).is_file() else s.removeprefix(PRESET_PREFIX),
                _load(s, None)) for s in scenarios]
@@ -396,14 +530,15 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
     for col in ("scenario", "statistic", "value", "95 % CI", "diff vs first", "diff CI"):
         _column(out, col, "left" if col in ("scenario", "statistic") else "right")
     for row in table.itertuples():
-        stat = "mean" if row.statistic == "restricted_mean" else f"P{100 * row.q:g}"
+        stat = HEADLINE_COLUMN if row.statistic == "restricted_mean" else f"P{100 * row.q:g}"
         first_row = row.name == names[0]
         _row(out, row.name, stat, _days(row.value), _interval(row.lower, row.upper),
              "" if first_row else f"{row.diff:+.1f}",
              "" if first_row else _interval(row.diff_lower, row.diff_upper))
-    out.caption = ("Kaplan-Meier: withdrawn, ghosted and open waits censored; mean restricted "
-                   f"to {out_tau:.0f} days (90th percentile of all waits); negative diff = "
-                   "shorter than the first")
+    out.caption = shown(f"{definition(out_tau, 'business' if business else 'calendar')} (the "
+                        f"horizon of {names[0]}, used for every scenario); P50/P90: the day "
+                        "by which half / nine in ten had heard back; negative diff = shorter "
+                        "than the first")
     console.print(out)
     if variant_note:
         console.print(_line(variant_note))
@@ -424,8 +559,9 @@ def _unique_names(labels: Iterable[str]) -> list[str]:
 @_simulation_options(50)
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Delay source to switch off (repeatable; default: all). See below.")
+@_what_if_option
 def ablate(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-           workers: int | None, sources: tuple[str, ...]) -> None:
+           workers: int | None, sources: tuple[str, ...], what_ifs: tuple[str, ...]) -> None:
     """What would help most: switch each delay source off in turn, rerun with the same seed,
     and show how much shorter the wait gets (with a paired confidence interval).
 
@@ -438,6 +574,7 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
     Examples:
       hiresim ablate --preset default -n 50
       hiresim ablate my_company.toml --source absence --source approvals
+      hiresim ablate --preset default --what-if roles.recruiter.count=3
     """
     from hiresim.analysis import ablate as ablate_sources
     from hiresim.scenario import RENAMED_SOURCES, delay_sources
@@ -453,27 +590,47 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
     if unknown:
         _bad_input(f"unknown delay source {unknown[0]!r}; allowed: {', '.join(allowed)}")
     chosen = list(sources) or list(allowed)
-    with _guard(), _steps(len(chosen) + 1, "ablation") as step:
+    with _guard():
+        variants = _what_if_variants(sc, what_ifs)  # checked before anything runs
+    with _guard(), _steps(len(chosen) + 1 + len(variants), "ablation") as step:
+        step("what-ifs: baseline")
+        base = _simulate(sc, replications, seed, workers)  # one baseline for both tables
         table = ablate_sources(sc, chosen, replications=replications, seed=seed, n_boot=200,
-                               step=lambda label: step(f"what-ifs: {label}"), timings=True,
-                               workers=workers)
+                               baseline=base, step=lambda label: step(f"what-ifs: {label}"),
+                               timings=True, workers=workers)
+        if what_ifs:
+            import pandas as pd
+
+            from hiresim.analysis import what_if
+
+            custom = what_if(sc, list(what_ifs), replications=replications, seed=seed,
+                             n_boot=200, baseline=base, tau=table.attrs.get("tau"),
+                             step=lambda label: step(f"what-ifs: {label}"), timings=True,
+                             workers=workers)
+            table = pd.concat([table, custom.rename(columns={"what_if": "source"})],
+                              ignore_index=True).pipe(_keep_attrs, table.attrs)
     console.print(ablation_table(table, f"{sc.name}: each delay source switched off "
                                         f"({replications} replications, seed {seed})"))
 
 
 def ablation_table(table: pd.DataFrame, title: str) -> Table:
     """The rich table of an ablation: sources by days saved on the mean wait, largest first."""
+    from hiresim.analysis.headline import definition
+
     mean = table[table["statistic"] == "restricted_mean"].sort_values("change")
     p90 = table[(table["statistic"] == "quantile") & (table["q"] == 0.9)].set_index("source")
     out = _table(title)
-    for col in ("source", "mean now", "mean without", "days saved", "95 % CI", "P90 saved",
-                "seconds"):
+    for col in ("source", f"{HEADLINE_COLUMN} now", f"{HEADLINE_COLUMN} without",
+                "days saved", "95 % CI", "P90 saved", "seconds"):
         _column(out, col, "left" if col == "source" else "right")
     for row in mean.itertuples():
         saved90 = -p90.loc[row.source, "change"] if row.source in p90.index else float("nan")
         _row(out, row.source, _days(row.baseline), _days(row.value), f"{-row.change:+.1f}",
              _interval(-row.upper, -row.lower), _days(saved90), f"{row.seconds:.1f}")
-    out.caption = "days saved > 0: the wait is shorter without that source"
+    tau = float(table.attrs.get("tau") or float("nan"))
+    out.caption = shown(f"days saved > 0: the wait is shorter without that source. "
+                        f"{definition(tau)}. P90 saved: change of the day by which nine in ten "
+                        "had heard back")
     return out
 
 
@@ -482,8 +639,10 @@ def ablation_table(table: pd.DataFrame, title: str) -> Table:
 @_simulation_options(100)
 @click.option("--confidence", "levels", default="0.5,0.8,0.9,0.95", show_default=True,
               help="Comma-separated shares of candidates the promise must hold for.")
+@_precision_options
 def promise(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-            workers: int | None, levels: str) -> None:
+            workers: int | None, levels: str, precision: float | None,
+            max_replications: int) -> None:
     """What to promise candidates: the number of days within which a share of them hears
     back after an interview (withdrawn and ghosted candidates count as never hearing back).
 
@@ -491,6 +650,7 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
     Examples:
       hiresim promise --preset default -n 200
       hiresim promise my_company.toml --confidence 0.75,0.9
+      hiresim promise --preset default --precision 1
     """
     from hiresim.analysis import end_of_week_promise
     from hiresim.analysis import promise as promise_table
@@ -503,11 +663,12 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
         _bad_input(f"--confidence {levels!r}: every level must be between 0 and 1")
     sc = _load(scenario, preset_name)
     with _guard():
-        results = _simulate(sc, replications, seed, workers)
+        results = _simulate(sc, replications, seed, workers,
+                            **_precision_kwargs(precision, max_replications, confidences))
         table = promise_table(results, confidence=confidences, n_boot=200, seed=seed)
         eow = end_of_week_promise(results, n_boot=200, seed=seed).set_index("interview_day")
-    out = _table(f"{sc.name}: what to promise candidates ({replications} replications, "
-                 f"seed {seed})")
+    out = _table(f"{sc.name}: what to promise candidates ({results.replications} "
+                 f"replications, seed {seed})")
     for col in ("confidence", "calendar days", "working days", "95 % CI (calendar)"):
         _column(out, col)
     never = float("nan")
@@ -524,6 +685,7 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
     if "all" in eow.index:
         console.print(_line(f"\"We'll let you know by the end of the week\" is kept for "
                             f"{eow.loc['all', 'p_kept']:.0%} of candidates."))
+    _print_precision(results)
 
 
 @main.command(name="sweep")
@@ -627,6 +789,140 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
     console.print(_line(f"wrote {path}"))
 
 
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """A date or time option (``2026-03-02``, ``2026-03-02T14:00``), checked before anything
+    is read."""
+    if value is None:
+        return None
+    from hiresim.forecasts import _timestamp
+
+    try:
+        return _timestamp(str(param.name), value)
+    except (TypeError, ValueError) as exc:
+        raise click.BadParameter(str(exc).replace(f"{param.name} ", "", 1)) from None
+
+
+def _scenario_or_preset(name: str) -> Any:
+    return name if name in _preset_names() else _load(name, None)
+
+
+@main.command()
+@click.argument("scenario")
+@click.argument("ats_dir", type=click.Path(file_okay=False))
+@click.option("--as-of", "as_of", callback=_date_option,
+              help="The date to forecast from (default: the export's time).")
+@click.option("--calendars", type=click.Path(exists=False),
+              help="The team's calendars: an .ics file or a folder of them.")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="TOML mapping of the export's columns and stage names.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the answers as CSV (with each candidate's message).")
+@click.option("-n", "--replications", default=500, show_default=True,
+              type=click.IntRange(min=1), help="Replications.")
+@click.option("--min-samples", "min_samples", type=click.IntRange(min=1),
+              help="Run more batches of replications until each application has this many "
+                   "that agree with the time it has waited (at most 8 batches).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Random seed (a whole number >= 0).")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Local worker processes (default: this process).")
+@click.option("--horizon", "horizon_days", default=120, show_default=True,
+              type=click.IntRange(min=1, max=3660), help="Days simulated after the date.")
+@click.option("--confidence", default=0.8, show_default=True,
+              type=click.FloatRange(0.05, 0.99), help="Confidence of the candidates' messages.")
+@click.option("--locale", default="en", show_default=True,
+              help="Language and date format of the messages (en, en_GB, de, de_CH, ...).")
+@click.option("--by", "by", callback=_date_option,
+              help="Also give each candidate's probability of hearing by this date.")
+def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
+             mapping: str | None, out: str | None, replications: int,
+             min_samples: int | None, seed: int, workers: int | None, horizon_days: int,
+             confidence: float, locale: str, by: Any) -> None:
+    """When will each open candidate hear back? A forecast from the export's state.
+
+    SCENARIO is the company's scenario (a TOML file, e.g. from `hiresim calibrate`, or a
+    preset name); ATS_DIR its ATS export. Every application open on the date is simulated
+    on from where it is, with the time it has already waited.
+
+    \b
+    Examples:
+      hiresim forecast my_company.toml exports/today/
+      hiresim forecast my_company.toml exports/today/ --as-of 2026-03-02 \\
+          --calendars calendars/ --locale de --out forecast.csv
+    """
+    from hiresim.ats import read_ats
+    from hiresim.forecasts import forecast as run
+    from hiresim.ical import read_calendars
+    from hiresim.wording import language_of
+
+    with _guard():
+        try:
+            language_of(locale)
+        except ValueError as exc:
+            _bad_input(f"--locale: {exc}")
+        sc = _scenario_or_preset(scenario)
+        history = read_ats(ats_dir, mapping=mapping)
+        team = None
+        if calendars is not None:
+            from hiresim.forecasts import _scenario
+
+            team = read_calendars(calendars, people=_scenario(sc))
+        result = run(sc, history, as_of=as_of, replications=replications, seed=seed,
+                     calendars=team, workers=workers, horizon_days=horizon_days, by=by,
+                     min_samples=min_samples)
+        messages = [result.sentence(a, confidence, locale)
+                    for a in result.answers["application_id"]]
+        if out is not None:
+            table = result.answers.assign(**{f"message_{round(confidence * 100)}": messages})
+            table.to_csv(out, index=False)
+    console.print(forecast_table(result, confidence))
+    if out is not None:
+        console.print(_line(f"wrote {out}"))
+
+
+def _date_cell(day: Any, p_never: float, p_after: float, q: float, horizon: Any) -> str:
+    if day is not None and day == day:
+        return f"{day:%d %b}"
+    return "never" if p_never >= 1 - q - 1e-12 else f"after {horizon:%d %b}"
+
+
+def forecast_table(result: Any, confidence: float = 0.8) -> Table:
+    """One row per open application: where it waits, for how long, and when it will hear."""
+    import pandas as pd
+
+    a = result.answers
+    horizon = result.as_of + pd.Timedelta(days=result.horizon_days)
+    week_end = a["week_end"].iloc[0] if len(a) else None
+    title = f"Open applications on {result.as_of:%a %d %b %Y}: when will they hear back?"
+    table = Table(title=shown(title))
+    columns = ["application", "waiting for", "days",
+               f"by {week_end:%a %d %b}" if week_end is not None else "this week",
+               "50 %", "80 %", "90 %", "withdraws", "mostly", "n"]
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("application", "waiting for",
+                                                        "mostly") else "right")
+    for r in a.itertuples():
+        waiting = (r.waiting_for if r.waiting_for == "screening"
+                   else f"{r.waiting_for} {str(r.stage).removeprefix('round:')}")
+        if not r.samples:  # no replication waited this long: nothing to say
+            _row(table, r.application_id, waiting, f"{r.days_waited:.1f}", "?", "?", "?", "?",
+                 "?", "?", "0")
+            continue
+        _row(table, r.application_id, waiting, f"{r.days_waited:.1f}",
+             f"{r.p_by_week_end:.0%}",
+             *[_date_cell(getattr(r, f"date_{q}"), r.p_never, r.p_after_horizon, q / 100,
+                          horizon) for q in (50, 80, 90)],
+             f"{r.p_withdraw_first:.0%}", r.main_cause or "-", str(r.samples))
+    table.caption = shown(
+        "days: waited so far; 50/80/90 %: the day by which the candidate hears with that "
+        "probability ('never': they may withdraw or never be told); withdraws: the chance "
+        "they withdraw first; mostly: the most likely cause of the wait left; n: "
+        "replications that agree with the time already waited ('?': none does, the scenario "
+        "never keeps a candidate waiting this long there: someone away, a job on hold, or a "
+        "scenario to calibrate)")
+    return table
+
+
 def _preset_names() -> list[str]:
     from hiresim.scenario import presets
 
@@ -658,9 +954,23 @@ def calibration_table(result: Any) -> Table:
               type=click.IntRange(min=1), help="Replications of each what-if run.")
 @click.option("--no-ablation", is_flag=True,
               help="Skip 'what would help most' (the slow part).")
+@_what_if_option
+@click.option("--ats", "ats_dir", type=click.Path(file_okay=False),
+              help="A company's ATS export: adds an 'open candidates' section (a forecast).")
+@click.option("--as-of", "as_of", callback=_date_option,
+              help="The date of the open candidates (default: the export's time).")
+@click.option("--calendars", type=click.Path(exists=False),
+              help="The team's calendars for the forecast: an .ics file or a folder.")
+@click.option("--locale", default="en", show_default=True,
+              help="Language and date format of the candidates' messages (en, de, ...).")
+@click.option("--confidence", default=0.8, show_default=True,
+              type=click.FloatRange(0.05, 0.99), help="Confidence of the candidates' messages.")
+@_precision_options
 def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
            workers: int | None, out: str, ablation_replications: int,
-           no_ablation: bool) -> None:
+           no_ablation: bool, what_ifs: tuple[str, ...], ats_dir: str | None, as_of: Any,
+           calendars: str | None, locale: str, confidence: float, precision: float | None,
+           max_replications: int) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
     where the days go, what would help most, candidates lost, and the assumptions.
 
@@ -668,17 +978,43 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
     Examples:
       hiresim report --preset default --out report.html
       hiresim report my_company.toml -n 300 --seed 7 --out report.html
+      hiresim report --preset default --out report.html --what-if roles.recruiter.count=3
+      hiresim report my_company.toml --ats exports/today/ --locale de --out report.html
+      hiresim report --preset default --precision 1 --out report.html
     """
     from hiresim.report import build_report
     from hiresim.scenario import delay_sources
+    from hiresim.wording import language_of
 
     sc = _load(scenario, preset_name)
-    steps = 1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
+    steps = (1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
+             + (len(what_ifs) + 1 if what_ifs else 0) + (1 if ats_dir else 0))
+    if as_of is not None and ats_dir is None:
+        _bad_input("--as-of needs --ats (the export whose open candidates to forecast)")
+    if calendars is not None and ats_dir is None:
+        _bad_input("--calendars needs --ats (they are used for the open candidates)")
     with _guard(), _steps(steps, "report") as step:
+        try:
+            language_of(locale)
+        except ValueError as exc:
+            _bad_input(f"--locale: {exc}")
+        history = team = None
+        if ats_dir is not None:
+            from hiresim.ats import read_ats
+
+            history = read_ats(ats_dir)
+            if calendars is not None:
+                from hiresim.ical import read_calendars
+
+                team = read_calendars(calendars, people=sc)
         rep = build_report(sc, replications=replications, seed=seed, workers=workers,
                            ablation=not no_ablation,
-                           ablation_replications=ablation_replications, step=step)
+                           ablation_replications=ablation_replications, step=step,
+                           what_ifs=list(what_ifs), history=history, as_of=as_of,
+                           calendars=team, locale=locale, confidence=confidence,
+                           **_report_precision(precision, max_replications))
         path = rep.write(out)
+    _print_precision(rep.results)
     console.print(_line(f"wrote {path} ({path.stat().st_size / 1024:.0f} kB): open it in a "
                         "browser"))
 

@@ -33,9 +33,11 @@ class History:
             ``screening``, ``round:1``, ..., ``offer``; the export's name in
             ``stage_raw``), ``entered_at``, ``exited_at``.
         interviews: one row per interview: ``application_id``, ``stage``, ``round``,
-            ``start``, ``end``, ``interviewers`` (a tuple of ids).
+            ``start``, ``end``, ``interviewers`` (a tuple of ids), ``row`` (its line in
+            ``interviews.csv``, for messages).
         jobs: one row per requisition (``job_id``, ``opened_at``, ``closed_at``,
-            ``recruiter``, ``hiring_manager``); empty when the export has no jobs file.
+            ``recruiter``, ``hiring_manager``, ``row``); empty when the export has no jobs
+            file.
         exported_at: when the export was taken: waits still open then are censored there.
         waits: the waits for feedback, one row per application and round (see
             :data:`WAIT_COLUMNS`): ``outcome`` is ``advance``, ``offer``, ``reject``,
@@ -62,6 +64,40 @@ class History:
     def journeys(self) -> pd.DataFrame:
         """The waits, under the name the analysis functions read (like ``Results``)."""
         return self.waits
+
+    def cut(self, as_of: object) -> History:
+        """The history as it was known at ``as_of``: what a forecast made then could see.
+
+        Applications that came later are dropped; a status that became final later is
+        ``active`` again (``closed_at`` and ``notified_at`` after ``as_of`` are cleared); stage
+        visits entered later are dropped and exits after ``as_of`` cleared; interviews that
+        had not ended are dropped; jobs opened later are dropped and closings after ``as_of``
+        cleared. The export time becomes ``as_of``, and the waits are measured again from
+        these tables by the rules of the export format (waits open then are censored there).
+        :func:`hiresim.backtests` compares forecasts from such cuts with what happened after.
+        """
+        from hiresim.ats import _waits
+
+        t = pd.Timestamp(as_of)
+        apps = self.applications.loc[self.applications["applied_at"] <= t].copy()
+        later = ~(apps["closed_at"] <= t)
+        apps.loc[later, "status"] = "active"
+        apps.loc[later, "closed_at"] = pd.NaT
+        apps.loc[~(apps["notified_at"] <= t), "notified_at"] = pd.NaT
+        known = set(apps["application_id"])
+        stages = self.stages.loc[(self.stages["entered_at"] <= t)
+                                 & self.stages["application_id"].isin(known)].copy()
+        stages.loc[~(stages["exited_at"] <= t), "exited_at"] = pd.NaT
+        iv = self.interviews.loc[(self.interviews["end"] <= t)
+                                 & self.interviews["application_id"].isin(known)].copy()
+        jobs = self.jobs.loc[self.jobs["opened_at"] <= t].copy()
+        jobs.loc[~(jobs["closed_at"] <= t), "closed_at"] = pd.NaT
+        iv = iv.reset_index(drop=True)
+        waits, _ = _waits(apps, stages, iv.assign(_line=iv["row"]), t)
+        return History(applications=apps.reset_index(drop=True),
+                       stages=stages.reset_index(drop=True), interviews=iv,
+                       jobs=jobs.reset_index(drop=True), exported_at=t, waits=waits,
+                       source=f"{self.source} (as of {t})")
 
     def __repr__(self) -> str:
         return (f"History({self.source!r}: {len(self.applications)} applications, "

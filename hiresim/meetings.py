@@ -5,7 +5,8 @@ and not already booked (their calendar load). :class:`SlotFinder` finds the firs
 slots common to all attendees (and the candidate, for interviews); :func:`meeting` is the
 process that waits for it and charges the wait: ``scheduling``, except the organizer's off hours
 (``off_hours``) and any attendee's absence or other disruption, which take precedence by the
-cause order.
+cause order. Booked meetings may move (:class:`Reschedules`: an attendee cancels, the candidate
+does not show): the slot is searched again, and the whole wait stays ``scheduling``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hiresim.causes import N_CAUSES, OPEN, SCHEDULING, WORK
+from hiresim.distributions import UniformBlock
 from hiresim.tasks import Process
 from hiresim.trace import Leg
 
 if TYPE_CHECKING:
     from hiresim.people import Person
+    from hiresim.scenario import SchedulingSpec
     from hiresim.world import World
 
 #: Existing meetings come in blocks of this many hours (calendar load is drawn per block).
@@ -36,13 +39,17 @@ class SlotFinder:
     inside their working hours, outside absences and not already booked. A meeting of ``k`` slots
     takes the first run of ``k`` slots free for everyone (the candidate included for interviews)
     at or after the earliest allowed start, searched up to ``search_slots`` ahead, and is then
-    booked into the attendees' masks.
+    booked into the attendees' masks. With ``book=False`` (no slot search: the ``scheduling``
+    ablation) the masks carry only working hours and absences, nothing is booked and no notice
+    is asked: a meeting takes the first slot in which everyone is at work and present.
     """
 
-    __slots__ = ("candidate_load", "n_slots", "rng", "search_slots", "slot_hours", "week_slots")
+    __slots__ = ("book", "candidate_load", "n_slots", "rng", "search_slots", "slot_hours",
+                 "week_slots")
 
     def __init__(self, slot_hours: float, n_slots: int, search_slots: int,
-                 candidate_load: float, rng: np.random.Generator) -> None:
+                 candidate_load: float, rng: np.random.Generator, book: bool = True) -> None:
+        self.book = book
         self.slot_hours = slot_hours
         self.n_slots = n_slots
         self.search_slots = search_slots
@@ -67,8 +74,9 @@ class SlotFinder:
         if hit < 0:
             return math.inf
         first = i0 + hit
-        for person in attendees:
-            person.free[first:first + k] = False
+        if self.book:
+            for person in attendees:
+                person.free[first:first + k] = False
         return first * self.slot_hours
 
     def _with_candidate(self, people: list[Person], i0: int, stop: int, k: int) -> int:
@@ -139,6 +147,52 @@ def _slots_of(ok: np.ndarray, per_block: int) -> np.ndarray:
     return np.repeat(ok, per_block)
 
 
+class Reschedules:
+    """Booked meetings that move: an attendee cancels, or the candidate does not show.
+
+    Each attendee cancels at ``cancel_rate`` per day between the booking and the slot (a
+    Poisson hazard), so a meeting of ``n`` attendees booked ``d`` days ahead is cancelled with
+    probability ``1 - exp(-rate * n * d)``, at an exponential time after the booking: far-ahead
+    bookings move more often, as people's plans change. A candidate who is not cancelled on
+    may still not show (``no_show``, interviews only), learnt at the slot's start. Draws come
+    from the ``reschedules`` stream, one uniform per booking (and one more for a no-show), so
+    that switching reschedules on leaves every other draw alone.
+    """
+
+    __slots__ = ("cancel_rate", "max_moves", "no_show", "u")
+
+    def __init__(self, spec: SchedulingSpec, rng: np.random.Generator) -> None:
+        #: Cancellations per attendee per hour of lead time.
+        self.cancel_rate = spec.cancel_rate_per_day / 24.0
+        self.no_show = spec.no_show_probability
+        self.max_moves = spec.max_reschedules
+        self.u = UniformBlock(rng)
+
+    @classmethod
+    def of(cls, spec: SchedulingSpec, rng: Callable[[], np.random.Generator]
+           ) -> Reschedules | None:
+        """The scenario's reschedules, or ``None`` (no stream is made) when meetings never
+        move."""
+        if spec.max_reschedules == 0 or (spec.cancel_rate_per_day == 0.0
+                                         and spec.no_show_probability == 0.0):
+            return None
+        return cls(spec, rng())
+
+    def lost_at(self, attendees: int, booked_at: float, start: float, candidate: bool
+                ) -> float:
+        """When the booking made at ``booked_at`` for ``start`` is lost (``inf``: it holds)."""
+        lead = start - booked_at
+        if self.cancel_rate > 0.0 and lead > 0.0:
+            # the first cancellation among the attendees comes after an exponential time
+            u = self.u()
+            at = -math.log1p(-u) / (self.cancel_rate * attendees)
+            if at < lead:
+                return booked_at + at
+        if candidate and self.no_show > 0.0 and self.u() < self.no_show:
+            return start
+        return math.inf
+
+
 def busy_blocks(rng: np.random.Generator, load: float, slot_hours: float, first: int,
                 stop: int) -> np.ndarray:
     """Free mask for slots ``[first, stop)`` of someone whose calendar is ``load`` booked.
@@ -174,16 +228,14 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
     if w.scheduling:
         slots = w.slots
         assert slots is not None  # the model builds the slot finder with the people
+        if not slots.book:  # no slot search: no notice period either
+            notice = 0.0
         start = slots.find(attendees, enabled + notice, minutes, organizer, candidate)
-        while math.isinf(start):  # nothing free in the window: try again later
-            retry = env.now + w.retry_hours
-            if retry >= w.end:
-                yield w.never  # the wait is censored at the end of the simulation
+        if math.isinf(start) or w.reschedules is not None:
+            start = yield from _book(w, attendees, organizer, minutes, candidate, notice, stop,
+                                     booked, start)
+            if math.isnan(start):
                 return False
-            yield env.timeout(w.retry_hours)
-            if stop is not None and stop():
-                return False
-            start = slots.find(attendees, retry + notice, minutes, organizer, candidate)
     else:
         start = enabled
     if booked is not None:
@@ -208,6 +260,46 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
         w.trace.event(case, activity, organizer.holder(start), organizer.role, enabled,
                       start, end, stage, requisition, rnd, wt)
     return True
+
+
+def _book(w: World, attendees: list[Person], organizer: Person, minutes: int, candidate: bool,
+          notice: float, stop: Callable[[], bool] | None, booked: Callable[[], None] | None,
+          start: float) -> Process:
+    """The slot a meeting is finally held in, from a first search's ``start``; ``nan`` if it is
+    not held (stopped, or no slot before the end of the simulation).
+
+    No slot in the window: the organizer searches again :attr:`~hiresim.world.World.retry_hours`
+    later. A booking lost to a cancellation or a no-show (:class:`Reschedules`) is searched
+    again from the moment it is lost (plus the notice), never before the lost slot's end
+    (that slot stays taken), up to ``max_reschedules`` times.
+    """
+    env, slots, moves = w.env, w.slots, w.reschedules
+    assert slots is not None
+    moved = 0
+    while True:
+        while math.isinf(start):  # nothing free in the window: try again later
+            retry = env.now + w.retry_hours
+            if retry >= w.end:
+                yield w.never  # the wait is censored at the end of the simulation
+                return math.nan
+            yield env.timeout(w.retry_hours)
+            if stop is not None and stop():
+                return math.nan
+            start = slots.find(attendees, retry + notice, minutes, organizer, candidate)
+        if moves is None or moved >= moves.max_moves:
+            return start
+        lost = moves.lost_at(len(attendees) or 1, env.now, start, candidate)
+        if math.isinf(lost):
+            return start
+        if booked is not None:  # the candidate had a date, even if it moves
+            booked()
+        moved += 1
+        if lost > env.now:
+            yield env.timeout(lost - env.now)
+        if stop is not None and stop():
+            return math.nan
+        earliest = max(lost + notice, start + max(minutes / 60.0, slots.slot_hours))
+        start = slots.find(attendees, earliest, minutes, organizer, candidate)
 
 
 def charge_meeting_wait(attendees: list[Person], organizer: Person, a: float, b: float,

@@ -12,9 +12,11 @@ take sub-streams of ``work`` in order of request, and processes start in a fixed
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from hiresim.calendar import PersonTimeline, WorkingCalendar
+from hiresim.calendar import PersonTimeline, WorkingCalendar, block_slots
+from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Extension, cause_slots, extensions_of
 from hiresim.mechanisms.absence import Absence, Layer, install_continuity
 from hiresim.mechanisms.approvals import Approvals
@@ -24,7 +26,7 @@ from hiresim.mechanisms.priority import Priority
 from hiresim.mechanisms.reorganization import Reorganization
 from hiresim.mechanisms.requirements import Requirements
 from hiresim.mechanisms.turnover import Turnover
-from hiresim.meetings import SlotFinder, busy_blocks
+from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
 from hiresim.scenario import CalendarSpec, Scenario, calendar_from_spec
@@ -44,16 +46,34 @@ class Disruption(Protocol):
     def layer(self, person: Person) -> Layer: ...
 
 
+#: Named people's own calendars (:meth:`hiresim.TeamCalendars.hours`): per person id,
+#: ``(absence_starts, absence_ends, busy_starts, busy_ends)`` in hours since the epoch.
+OwnCalendars = Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float],
+                                  Sequence[float]]]
+
+
 class Replication:
     """One run of a scenario: the world, its pipeline and mechanisms, ready to run.
 
     ``Replication(scenario, seed, replication)`` builds everything (and draws everything that
     is drawn up front); :meth:`run` simulates to the end of the span and returns the tables.
+    ``opener``, if given, opens the requisitions and starts the candidates instead of
+    :meth:`Pipeline.open_requisitions` (a forecast starts from a company's state on a date:
+    :mod:`hiresim.forecasts`).
+
+    ``calendars`` are named people's real calendars (a :class:`hiresim.TeamCalendars` or its
+    :meth:`~hiresim.TeamCalendars.hours` of the scenario's start): each person's absences are
+    laid over their calendar as ``absence`` and their busy blocks taken out of their meeting
+    slots. They draw no random number, so everything else stays as it was.
     """
 
     def __init__(self, scenario: Scenario, seed: int, replication: int,
-                 event_log: bool = True) -> None:
+                 event_log: bool = True, calendars: Any = None,
+                 opener: Callable[[Pipeline], None] | None = None) -> None:
         s = self.scenario = scenario
+        if calendars is not None and hasattr(calendars, "hours"):
+            calendars = calendars.hours(s.start)
+        self.calendars: OwnCalendars = calendars or {}
         span = s.total_days * 24.0
         w = self.world = World(seed, replication, s.start, span, event_log,
                                s.scheduling.enabled)
@@ -93,7 +113,11 @@ class Replication:
                               if s.candidates.follows_up_or_withdraws else None)
         for x in self.extensions:
             x.install(pipeline)
-        pipeline.open_requisitions()
+        pipeline.build_round_work()
+        if opener is None:
+            pipeline.open_requisitions()
+        else:
+            opener(pipeline)
         if self.reorganization is not None:
             self.reorganization.start(s.requisitions.recruiter_role)
         for x in self.extensions:
@@ -101,13 +125,17 @@ class Replication:
 
     def _build_people(self, days: int, disruptions: list[Disruption]) -> None:
         """Everyone of every role, with their disruptions laid over their calendar and their
-        meeting-slot mask (calendar load drawn from ``calendar_load``, person by person)."""
+        meeting-slot mask (calendar load drawn from ``calendar_load``, person by person; a named
+        person's own calendar, if given, adds their absences and busy blocks)."""
         s, w = self.scenario, self.world
         slot_hours = s.scheduling.slot_minutes / 60.0
         n_slots = int(days * 24 / slot_hours)
         calendars = {name: _calendar(spec) for name, spec in s.calendars.items()}
         w.timelines = {name: cal.timeline(w.epoch, days) for name, cal in calendars.items()}
         load_rng = w.streams.generator("calendar_load")
+        # without the slot search (the scheduling ablation) calendars carry no load: only
+        # working hours and absences block a meeting
+        search = s.scheduling.slot_search
         for role_name, role in s.roles.items():
             calendar = w.timelines[role.calendar]
             hours_per_day = calendars[role.calendar].hours_per_day
@@ -116,21 +144,30 @@ class Replication:
                 person = Person(w.env, person_id, role_name, calendar, hours_per_day, None,
                                 role.capacity)
                 layers = [d.layer(person) for d in disruptions if d.applies(person)]
+                own = self.calendars.get(person_id)
+                if own is not None and len(own[0]):
+                    layers.append((list(own[0]), list(own[1]), ABSENCE))
                 person.timeline = PersonTimeline.over(calendar, layers)
                 # the calendar's mask (cached across replications) with the person's own
                 # disruptions blocked on top
                 free = person.timeline.slot_mask(slot_hours, n_slots)
-                if role.calendar_load > 0.0:
+                if role.calendar_load > 0.0 and search:
                     free &= busy_blocks(load_rng, role.calendar_load, slot_hours, 0, n_slots)
+                if own is not None and len(own[2]) and search:  # booked: the search's to avoid
+                    block_slots(free, own[2], own[3], slot_hours)
                 person.free = free
+                person.share = role.hiring_share
                 members.append(person)
             w.people[role_name] = members
             if role.assignment == "pool":
-                w.pools[role_name] = Pool(w.env, role_name, members, role.capacity)
+                pool = w.pools[role_name] = Pool(w.env, role_name, members, role.capacity)
+                for person in members:
+                    person.pool = pool
         w.slots = SlotFinder(slot_hours, n_slots,
                              int(s.scheduling.search_days * 24 / slot_hours),
-                             s.scheduling.candidate_load,
-                             w.streams.sub_generator("calendar_load"))
+                             s.scheduling.candidate_load if search else 0.0,
+                             w.streams.sub_generator("calendar_load"), book=search)
+        w.reschedules = Reschedules.of(s.scheduling, lambda: w.streams.generator("reschedules"))
 
     # -- running -----------------------------------------------------------------------------
 
@@ -172,14 +209,15 @@ def _calendar(spec: CalendarSpec) -> WorkingCalendar:
     return cal
 
 
-def run_replication(scenario: Scenario, seed: int, replication: int, event_log: bool = True
-                    ) -> dict[str, Any]:
+def run_replication(scenario: Scenario, seed: int, replication: int, event_log: bool = True,
+                    calendars: Any = None) -> dict[str, Any]:
     """Simulate replication ``replication`` of ``scenario`` and return its three tables."""
-    return Replication(scenario, seed, replication, event_log).run()
+    return Replication(scenario, seed, replication, event_log, calendars).run()
 
 
 def replication_columns(scenario: Scenario, seed: int, replication: int,
-                        event_log: bool = True) -> dict[str, dict[str, Any]]:
+                        event_log: bool = True, calendars: Any = None
+                        ) -> dict[str, dict[str, Any]]:
     """Simulate one replication and return its records as compact columns (no pandas);
     :func:`hiresim.trace.build_tables` makes tables of any number of them."""
-    return Replication(scenario, seed, replication, event_log).trace_run().columns()
+    return Replication(scenario, seed, replication, event_log, calendars).trace_run().columns()

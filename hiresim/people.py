@@ -4,7 +4,9 @@ A :class:`Person` is a SimPy resource of capacity one with their own availabilit
 working calendar's :class:`~hiresim.calendar.Timeline`, with absences and other disruptions laid
 over it as a :class:`~hiresim.calendar.PersonTimeline` by the mechanisms) and a slot mask of the
 times their calendar is free for meetings. A :class:`Pool` is a role whose tasks go to whoever is
-free first (a shared queue): that is what an M/M/c queue is.
+free first (a shared queue): that is what an M/M/c queue is. Any role may be one (interview
+panels, a recruiter team, an approver or legal pool); meetings still need particular people, so
+a requisition keeps its own person of a pool role for the meetings it organizes or attends.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from hiresim.queues import WorkQueue
 class Person:
     """One person of a role; their work queue is a SimPy resource of capacity one."""
 
-    __slots__ = ("calendar", "free", "hours_per_day", "id", "joins", "resource", "role",
-                 "timeline")
+    __slots__ = ("calendar", "free", "hours_per_day", "id", "joins", "pool", "resource",
+                 "role", "share", "timeline")
 
     def __init__(self, env: simpy.Environment, person_id: str, role: str, timeline: Timeline,
                  hours_per_day: float, free: np.ndarray | None = None, capacity: int = 1
@@ -40,6 +42,12 @@ class Person:
         #: Meeting slots in which the person is at work, present and not booked (set by the
         #: model once the person's disruptions are laid over their calendar).
         self.free: np.ndarray = np.zeros(0, dtype=bool) if free is None else free
+        #: The person's role is a pool: a task meant for them goes to whoever of it is free
+        #: first (set by the model); ``None``: their tasks are theirs.
+        self.pool: Pool | None = None
+        #: Share of their working time that hiring tasks may use (their other duties take
+        #: the rest): working-time work takes ``1 / share`` as long.
+        self.share = 1.0
 
     def holder(self, t: float) -> str:
         """Id of whoever holds this seat at ``t``: ``recruiter-2``, then ``recruiter-2~1``

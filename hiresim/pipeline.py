@@ -33,6 +33,7 @@ from hiresim.world import Candidate, Requisition
 if TYPE_CHECKING:
     from hiresim.mechanisms.approvals import Approvals
     from hiresim.mechanisms.communication import Communication
+    from hiresim.mechanisms.season import Season
     from hiresim.people import Person, Pool
     from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
     from hiresim.world import World
@@ -43,6 +44,11 @@ HOURS_PER_WEEK = 168.0
 #: A step that a mechanism adds before the decision is communicated:
 #: ``step(candidate, round, leg, outcome)`` is a process (see :mod:`hiresim.mechanisms`).
 Step = Callable[[Candidate, int, Leg, str], Process]
+#: A hold before a stage starts (a hiring freeze): ``gate(stage, leg, person)`` is a process.
+StageGate = Callable[[str, Leg, "Person"], Process]
+#: What follows the debrief when the panel cannot decide (an extra debrief):
+#: ``after(candidate, round, leg, attendees)`` is a process.
+AfterDebrief = Callable[[Candidate, int, Leg, "list[Person]"], Process]
 
 #: The candidate's final outcome after a last journey that ended in anything but an offer.
 _FINAL_OUTCOME = {"ghosted": "ghosted", "cancelled": "cancelled"}
@@ -62,6 +68,12 @@ class Pipeline:
         self.candidates: Candidates | None = None
         #: Steps added by mechanisms between the approvals and telling the candidate.
         self.before_telling: list[Step] = []
+        #: ``season``: arrival and opening rates that change through the year (``None``: the
+        #: base rates), and a hold before each stage while a freeze stops it.
+        self.rates: Season | None = None
+        self.stage_gate: StageGate | None = None
+        #: ``disagreement``: an extra debrief when the panel's scores are far apart.
+        self.after_debrief: AfterDebrief | None = None
         self.rounds = s.rounds
         self.horizon = s.horizon_days * 24.0
         self.notice = s.scheduling.notice_hours if world.scheduling else 0.0
@@ -85,29 +97,76 @@ class Pipeline:
         self.screening = make_work(w, s.screening.work) if s.screening else None
         self.scorecard = make_work(w, s.scorecards.work)
         self.decision = make_work(w, s.decision.work) if s.decision else None
+        #: Per round: the scorecard work, the decision work (``None``: no decision task) and
+        #: the debrief's minutes (0: no debrief); rounds' own values in :meth:`build_round_work`.
+        self.scorecards = [self.scorecard] * len(s.rounds)
+        self.decisions = [self.decision] * len(s.rounds)
+        self.debrief_minutes = [s.debrief.minutes if s.debrief else 0] * len(s.rounds)
+
+    def build_round_work(self) -> None:
+        """Rounds' own work durations (``scorecard_work``, ``decision_work``,
+        ``debrief_minutes``), after every other sampler of the replication: a round's own
+        duration takes a new sub-stream of ``work`` and leaves every other one alone."""
+        s, w = self.s, self.world
+        for k, rnd in enumerate(s.rounds):
+            if rnd.scorecard_work is not None:
+                self.scorecards[k] = make_work(w, rnd.scorecard_work)
+            if rnd.decision_work is not None:
+                self.decisions[k] = make_work(w, rnd.decision_work)
+            if rnd.debrief_minutes is not None and s.debrief is not None:
+                self.debrief_minutes[k] = rnd.debrief_minutes
 
     # -- requisitions and arrivals ----------------------------------------------------------
 
     def open_requisitions(self) -> None:
         """Draw when requisitions open and when their candidates arrive, then start them."""
-        s = self.s
-        opened = [0.0] * s.requisitions.initial
-        if s.requisitions.rate_per_month > 0:
-            opened += poisson_times(self.arrival_rng,
-                                    HOURS_PER_MONTH / s.requisitions.rate_per_month, 0.0,
-                                    self.horizon)
+        opened = [0.0] * self.s.requisitions.initial + self.requisition_times(0.0)
         for t_open in opened:
             self.start_requisition(t_open, self.arrival_rng)
 
-    def start_requisition(self, t_open: float, rng: np.random.Generator) -> Requisition:
-        """Open a requisition: draw its candidates' arrivals and fixed draws, start it."""
+    def requisition_times(self, start: float) -> list[float]:
+        """When new requisitions open from ``start`` to the horizon (from ``arrivals``; with a
+        ``season``, by thinning: drawn at the peak rate, kept at the month's)."""
+        s = self.s
+        if s.requisitions.rate_per_month <= 0:
+            return []
+        rates, peak = self.rates, 1.0
+        if rates is not None:
+            peak = rates.peak("requisitions", start, self.horizon)
+        if peak <= 0.0:
+            return []
+        times = poisson_times(self.arrival_rng,
+                              HOURS_PER_MONTH / (s.requisitions.rate_per_month * peak),
+                              start, self.horizon)
+        return times if rates is None else rates.thin("requisitions", times, peak)
+
+    def start_requisition(self, t_open: float, rng: np.random.Generator,
+                          arrivals_from: float | None = None,
+                          setup: Callable[[Requisition], None] | None = None) -> Requisition:
+        """Open a requisition: draw its candidates' arrivals and fixed draws, start it.
+
+        ``arrivals_from`` (default: when it opens) is when its candidates start to arrive, and
+        ``setup`` may change the requisition before it starts (a forecast opens the jobs that
+        are open on its date, with their owners and hires so far, and new candidates from then
+        on: :mod:`hiresim.forecasts`).
+        """
         s, w = self.s, self.world
         req = self.new_requisition(len(w.requisitions), t_open)
+        if setup is not None:
+            setup(req)
+        first = t_open if arrivals_from is None else arrivals_from
         gap = HOURS_PER_WEEK / s.candidates.rate_per_week
         if s.candidates.arrivals == "poisson":
-            times = poisson_times(rng, gap, t_open, self.horizon)
+            rates = self.rates
+            if rates is None:
+                times = poisson_times(rng, gap, first, self.horizon)
+            else:  # thinning: drawn at the peak rate, kept at the month's
+                peak = rates.peak("candidates", first, self.horizon)
+                times = (rates.thin("candidates", poisson_times(rng, gap / peak, first,
+                                                                self.horizon), peak)
+                         if peak > 0.0 else [])
         else:
-            times = np.arange(t_open + gap, self.horizon, gap).tolist()
+            times = np.arange(first + gap, self.horizon, gap).tolist()
         if s.candidates.max_per_requisition is not None:
             times = times[: s.candidates.max_per_requisition]
         with _gc_paused():  # one small list per candidate: no point in collecting meanwhile
@@ -201,36 +260,54 @@ class Pipeline:
 
     # -- the candidate's path ----------------------------------------------------------------
 
-    def candidate(self, c: Candidate) -> Process:
-        """A candidate's whole process: screen, interview rounds, waits for feedback."""
+    def candidate(self, c: Candidate, first_round: int = 1, at: str = "screening",
+                  before: Leg | None = None) -> Process:
+        """A candidate's whole process: screen, interview rounds, waits for feedback.
+
+        A forecast starts candidates part-way (:mod:`hiresim.forecasts`): at round
+        ``first_round``, ``at`` its ``"screening"`` (round 1 only), its ``"interview"`` (the
+        interview still to be scheduled and held) or its ``"feedback"`` (the interview just
+        held: the wait for feedback begins now); ``before``, if given, accounts for the wait
+        before that round's interview.
+        """
         s, w, req = self.s, self.world, c.requisition
         env = w.env
         # ``scratch`` legs account for waits outside a journey (screening, holds, interview
         # scheduling); nothing reads them afterwards, so they are made only when needed
-        if self.screening is not None:
+        if self.screening is not None and at == "screening":
             assert s.screening is not None
-            yield from task(w, req.recruiter, self.screening, Leg(env.now), c.id,
+            pre = before or Leg(env.now)
+            if self.stage_gate is not None:
+                yield from self.stage_gate("screening", pre, req.recruiter)
+            yield from task(w, req.recruiter, self.screening, pre, c.id,
                             "screening", "screening", req.id, 0,
                             recruiter_handover(self.reorganization, req))
             if c.draws[0] >= s.screening.pass_probability or req.closed:
                 self.finish(c, "rejected")
                 return
         for r, rnd in enumerate(self.rounds, start=1):
-            scratch = None
-            if req.hold is not None:
-                scratch = Leg(env.now)
-                yield from gate(w, req, scratch)
-            if req.cancelled:
-                self.finish(c, "cancelled")
-                return
-            if req.closed:  # filled while the candidate waited for this round
-                self.finish(c, self.closed_outcome())
-                return
+            if r < first_round:
+                continue
+            resume = r == first_round and at == "feedback"  # its interview was just held
+            scratch = before if r == first_round else None
+            if not resume:
+                if self.stage_gate is not None:  # a freeze first: the checks below see its end
+                    scratch = scratch or Leg(env.now)
+                    yield from self.stage_gate("interview", scratch, req.recruiter)
+                if req.hold is not None:
+                    scratch = scratch or Leg(env.now)
+                    yield from gate(w, req, scratch)
+                if req.cancelled:
+                    self.finish(c, "cancelled")
+                    return
+                if req.closed:  # filled while the candidate waited for this round
+                    self.finish(c, self.closed_outcome())
+                    return
             pool = self.round_pools[r - 1]
             people = w.people[rnd.panel_role]
             panel = [] if pool else [people[i] for i in c.panels[r - 1]]
             # an unscheduled zero-minute interview with no event log does nothing: skip it
-            if w.scheduling or rnd.interview_minutes or w.event_log:
+            if not resume and (w.scheduling or rnd.interview_minutes or w.event_log):
                 attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
                 held = yield from meeting(
                     w, attendees, req.recruiter, rnd.interview_minutes, scratch or Leg(env.now),
@@ -276,7 +353,7 @@ class Pipeline:
                         panel: list[Person], leg: Leg) -> Process:
         """Scorecards, debrief, decision, approvals and the message: one wait for feedback."""
         s, w, req = self.s, self.world, c.requisition
-        work = self.scorecard
+        work = self.scorecards[r - 1]
         if not work.zero:
             if pool is not None and rnd.panel == 1:
                 # what ``parallel`` does with one branch, without its two generator layers
@@ -292,16 +369,25 @@ class Pipeline:
                     makers = [person_task(w, p, work, c.id, "scorecard", "scorecards", req.id,
                                           r) for p in panel]
                 yield from parallel(w, leg, makers)
-        if s.debrief is not None:
+        minutes = self.debrief_minutes[r - 1]
+        if minutes:
+            assert s.debrief is not None
             attendees = [*panel, req.hiring_manager]
             if s.debrief.recruiter_attends:
                 attendees.append(req.recruiter)
-            yield from meeting(w, attendees, req.hiring_manager, s.debrief.minutes, leg, c.id,
+            if self.stage_gate is not None:
+                yield from self.stage_gate("debrief", leg, req.hiring_manager)
+            yield from meeting(w, attendees, req.hiring_manager, minutes, leg, c.id,
                                "debrief", "debrief", req.id, r, candidate=False)
+            if self.after_debrief is not None:
+                yield from self.after_debrief(c, r, leg, attendees)
         if req.hold is not None:
             yield from gate(w, req, leg)
-        if self.decision is not None and not self.decision.zero:
-            yield from task(w, req.hiring_manager, self.decision, leg, c.id, "decision",
+        decision = self.decisions[r - 1]
+        if decision is not None and not decision.zero:
+            if self.stage_gate is not None:
+                yield from self.stage_gate("decision", leg, req.hiring_manager)
+            yield from task(w, req.hiring_manager, decision, leg, c.id, "decision",
                             "decision", req.id, r)
         outcome = decide(c.draws[r], rnd.decision)
         if outcome != "reject" and req.closed:

@@ -17,11 +17,14 @@ from hiresim import analysis, arguments
 from hiresim.analysis._common import DAYS_KINDS
 from hiresim.analysis.distributions import SURVIVAL_COLUMNS
 from hiresim.causes import CAUSES, cause_columns
+from hiresim.mechanisms.communication import HANDOFF_ACTIVITY
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from typing_extensions import TypeIs  # typing.TypeIs is 3.13+; annotations only
 
+    from hiresim.backtests import Backtest
+    from hiresim.forecasts import Forecast
     from hiresim.results import ResultsLike
 
 #: One colour per cause label, used by every plot (colour-blind friendly where possible).
@@ -59,6 +62,8 @@ def cause_color(cause: str, causes: list[str] | None = None) -> str:
 
 #: Colour of the working part (start -> completion) of an activity in :func:`plot_timeline`.
 WORKING_COLOR = "#404040"
+#: Activities whose start -> completion is a wait, not work, and the cause it is charged to.
+WAIT_ACTIVITIES: dict[str, str] = {HANDOFF_ACTIVITY: "communication"}
 
 _DAY_LABEL = {"calendar": "calendar days", "business": "business days"}
 
@@ -96,9 +101,12 @@ def plot_survival(
         :func:`hiresim.analysis.survival` (its group columns become one curve each).
     promise:
         A confidence level such as ``0.9``: marks the day by which that share of candidates has
-        heard back (dashed vertical line, dotted level line and a dot). With Results this is
-        :func:`hiresim.analysis.promise` (withdrawn and ghosted count as not heard); with a
-        survival DataFrame it is the curve's own quantile.
+        heard back (dashed vertical line, dotted level line and a dot). With Results the curve
+        drawn is then the one :func:`hiresim.analysis.promise` reads,
+        :func:`hiresim.analysis.still_waiting` (withdrawn and ghosted candidates never hear
+        back, so it levels off at their share), and the marker is that promise: marker and
+        curve use one definition, and "never reached" means the curve stays above the level.
+        With a survival DataFrame the marker is the curve's own quantile.
     by, days, ci:
         Passed to :func:`hiresim.analysis.survival` when ``data`` is Results.
 
@@ -121,7 +129,13 @@ def plot_survival(
     arguments.optional_text("label", label)
     arguments.flag("band", band)
     ax = _axes(ax)
-    table = analysis.survival(data, by=by, days=days, ci=ci) if _is_results(data) else data
+    promised = promise is not None and _is_results(data)
+    if promised:  # the curve the promise is read from, so the marker sits on it
+        table = analysis.still_waiting(data, by=by, days=days, ci=ci)
+    elif _is_results(data):
+        table = analysis.survival(data, by=by, days=days, ci=ci)
+    else:
+        table = data
     group_cols = [c for c in table.columns if c not in SURVIVAL_COLUMNS]
     parts = table.groupby(group_cols, observed=True, sort=True) if group_cols else [(None, table)]
     for key, sub in parts:
@@ -146,7 +160,8 @@ def plot_survival(
     if promise is not None:
         _mark_promise(ax, data, table, promise, days)
     ax.set_xlabel(f"time since interview ({_DAY_LABEL.get(days, days)})")
-    ax.set_ylabel("share still waiting for feedback")
+    ax.set_ylabel("share not yet heard back (withdrawn and ghosted never do)" if promised
+                  else "share still waiting for feedback")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     ax.grid(True, alpha=0.3)
@@ -334,8 +349,9 @@ def plot_ablation(
     )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, rows["source"].astype(str))
-    what = "restricted mean" if statistic == "restricted_mean" else f"{q:g} quantile"
-    ax.set_xlabel(f"change in {what} wait when switched off (calendar days)")
+    what = ("the average wait (restricted mean)" if statistic == "restricted_mean"
+            else f"the {q:g} quantile of the wait")
+    ax.set_xlabel(f"change in {what} when switched off (calendar days)")
     ax.set_ylabel("delay source")
     return ax
 
@@ -349,7 +365,9 @@ def plot_timeline(
 
     One row per activity: the waiting part (enabled -> start) coloured by its dominant cause
     (the ``wt_`` column with most days) and the working part (start -> completion) in dark
-    grey. An activity that never completed is drawn hatched up to its last known time.
+    grey. An activity that is itself a wait (the decision's hand-off to the recruiter: nobody
+    works on it, the journey charges it to ``communication``) is drawn in its cause's colour
+    and labelled as that wait, not as work.
     Feedback (from ``journeys``) is marked by vertical lines. ``candidate`` defaults to the
     first in the log.
 
@@ -388,8 +406,11 @@ def plot_timeline(
                 used[cause] = color
             if pd.notna(r["time:timestamp"]):
                 end = mdates.date2num(r["time:timestamp"])
-                ax.barh(yi, max(end - start, 1e-3), left=start, color=WORKING_COLOR, height=0.6)
-                used["working"] = WORKING_COLOR
+                waited = WAIT_ACTIVITIES.get(str(r["concept:name"]))
+                color = (cause_color(waited, [c[3:] for c in cols]) if waited
+                         else WORKING_COLOR)
+                ax.barh(yi, max(end - start, 1e-3), left=start, color=color, height=0.6)
+                used[waited or "working"] = color
     ax.set_yticks(y, rows["concept:name"].astype(str))
     j = results.journeys
     fb = j.loc[j["candidate"] == candidate, "feedback_at"].dropna()
@@ -437,4 +458,63 @@ def plot_comparison(
     ax = _axes(ax)
     for name, data in runs.items():
         plot_survival(data, ax=ax, days=days, ci=ci, label=str(name), band=band)
+    return ax
+
+
+def plot_forecast(forecast: Forecast, ax: Axes | None = None, max_lines: int = 20) -> Axes:
+    """Probability of having heard by each day after the forecast's date, one step curve per
+    open application (the first ``max_lines``), with the end of the week marked. A curve that
+    stays below 1 is the chance of never hearing (or not within the horizon)."""
+    ax = _axes(ax)
+    max_lines = arguments.whole("max_lines", max_lines, 1)
+    days = np.linspace(0.0, float(forecast.horizon_days), 400)
+    answers = forecast.answers.head(max_lines)
+    for app in answers["application_id"]:
+        heard = np.sort(forecast.draws[app]["heard"])
+        if not len(heard):
+            continue
+        share = np.searchsorted(heard, days, side="right") / len(heard)
+        ax.step(days, share, where="post", lw=1.2, label=str(app))
+    if len(forecast.answers):
+        week = float((forecast.answers["week_end"].iloc[0] + pd.Timedelta(days=1)
+                      - forecast.as_of) / pd.Timedelta(days=1))
+        ax.axvline(week, color="0.4", ls=":", lw=1)
+        ax.annotate("end of this week", (week, 0.02), rotation=90, fontsize=8, color="0.3",
+                    ha="right", va="bottom")
+    ax.set_xlabel(f"days after {forecast.as_of.date()}")
+    ax.set_ylabel("probability of having heard back")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("When will each open candidate hear back?")
+    if len(answers) <= 12 and len(answers):
+        ax.legend(fontsize=7, loc="lower right")
+    return ax
+
+
+def plot_pit(backtest: Backtest, ax: Axes | None = None, bins: int = 10) -> Axes:
+    """The backtest's PIT histogram: flat (within the shaded binomial band of probability
+    :data:`hiresim.backtests.BAND`) when the forecasts are honest; a U shape means intervals
+    too narrow, a hump too wide, a slope a bias."""
+    from scipy.stats import binom
+
+    from hiresim.backtests import BAND
+
+    ax = _axes(ax)
+    bins = arguments.whole("bins", bins, 2, 100)
+    pit = backtest.table["pit"].to_numpy(float)
+    pit = pit[np.isfinite(pit)]
+    n = len(pit)
+    counts, edges = np.histogram(pit, bins=bins, range=(0.0, 1.0))
+    density = counts / max(n, 1) * bins
+    ax.bar(edges[:-1], density, width=1.0 / bins, align="edge", color="#4393c3",
+           edgecolor="white", label=f"{n} forecasts")
+    if n:
+        lo = binom.ppf((1 - BAND) / 2, n, 1 / bins) / n * bins
+        hi = binom.ppf((1 + BAND) / 2, n, 1 / bins) / n * bins
+        ax.axhspan(lo, hi, color="0.85", zorder=0, label=f"honest ({BAND:.0%} band)")
+    ax.axhline(1.0, color="0.3", lw=1)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("where the real wait fell in its forecast (PIT)")
+    ax.set_ylabel("density")
+    ax.set_title("Backtest: are the forecasts honest?")
+    ax.legend(fontsize=8)
     return ax

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from hiresim.scenario import WORKWEEK
+from hiresim.words import plural, share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -54,6 +55,9 @@ CAUSE_WORDS: dict[str, str] = {
     "communication": "the decision was made but not yet passed on to the candidate",
     "contention": "people were busy with other candidates' files",
     "work": "someone was actually working on it",
+    # causes of the mechanisms shipped on the extension point (hiresim.mechanisms.SHIPPED)
+    "freeze": "a dated hiring freeze (budget, quarter end) stopped that stage",
+    "disagreement": "the panel's scores disagreed and it met again to decide",
 }
 
 #: What switching each delay source off stands for in practice (the ablation table).
@@ -61,16 +65,30 @@ SOURCE_WORDS: dict[str, str] = {
     "calendar": "Work on hiring around the clock (not a real option: it shows what office hours "
                 "cost)",
     "contention": "Nobody queues: enough people that no file waits for a busy colleague",
-    "scheduling": "Meetings happen as soon as they are due (slots reserved in advance)",
+    "scheduling": "No hunting for a free slot: a meeting is held as soon as everyone is at work "
+                  "and present (people on leave still have to be back)",
     "calendar_load": "Empty calendars: block time for hiring so other meetings don't crowd it",
     "approvals": "No approval chain for offers",
-    "communication": "Decision makers tell candidates directly, at once, and nobody is ghosted",
+    "communication": "Decisions reach candidates at once: told directly, no hand-off, no "
+                     "review, nothing held back, nobody ghosted",
+    "communication_direct": "The hiring manager tells the candidate (no hand-off to the "
+                            "recruiter)",
+    "communication_handoff": "The decision reaches the recruiter at once (no hand-off delay)",
+    "communication_ghosting": "Every rejected candidate is told (nobody is ghosted)",
     "absence": "Nobody is away (or someone covers at once for people on leave)",
     "priority": "Protect hiring work from urgent projects",
     "turnover": "Nobody leaves (or hand-overs are immediate)",
     "reorganization": "No reorganizations",
     "requirements": "Jobs are not rethought while candidates are in process",
+    "season": "The same rates all year and no hiring freezes",
+    "disagreement": "Panels that agree: every debrief ends with a decision",
 }
+
+
+def cause_words(cause: str) -> str:
+    """What a cause label means, in an HR reader's words (a user mechanism's cause: its
+    name)."""
+    return CAUSE_WORDS.get(cause, f"{cause.replace('_', ' ')} (your own mechanism)")
 
 
 def source_words(source: str) -> str:
@@ -105,10 +123,18 @@ class Report:
     ablation:
         :func:`hiresim.analysis.ablate` with ``timings=True`` (``None`` when skipped): its
         columns plus ``seconds``, the time each source's rerun took.
+    what_ifs:
+        :func:`hiresim.analysis.what_if` of the what-ifs asked for (``None`` when none).
+    headline:
+        :func:`hiresim.analysis.headline` of ``results``: the average wait every section
+        quotes.
     loss:
         :func:`hiresim.analysis.candidate_loss`.
     end_of_week:
         :func:`hiresim.analysis.end_of_week_promise`.
+    forecast:
+        :func:`hiresim.forecast` of the applications open in the export given
+        (``None`` without one): the "open candidates" section.
     """
 
     scenario: Any
@@ -119,6 +145,11 @@ class Report:
     ablation: pd.DataFrame | None
     loss: Any
     end_of_week: pd.DataFrame
+    headline: Any = None
+    what_ifs: pd.DataFrame | None = None
+    forecast: Any = None
+    confidence: float = 0.8
+    locale: str = "en"
     seed: int = 0
     replications: int = 0
     ablation_replications: int = 0
@@ -146,6 +177,15 @@ def build_report(
     workers: Any = None,
     n_boot: int = 200,
     step: Callable[[str], None] | None = None,
+    what_ifs: Iterable[str] = (),
+    history: Any = None,
+    as_of: Any = None,
+    calendars: Any = None,
+    forecast_replications: int = 200,
+    confidence: float = 0.8,
+    locale: str = "en",
+    precision: float | None = None,
+    max_replications: int = 2000,
 ) -> Report:
     """Simulate ``scenario`` and compute everything the HR report shows.
 
@@ -168,15 +208,44 @@ def build_report(
         Bootstrap resamples for confidence intervals.
     step:
         Called with a short label before each simulation (for progress display).
+    what_ifs:
+        Your own what-ifs, each ``"PATH=VALUE"`` (dotted paths of the scenario, e.g.
+        ``"roles.recruiter.count=3"``; see :func:`hiresim.analysis.what_if`): rows beside the
+        per-source ones, run with ``ablation_replications`` and the same seed. All are
+        validated before anything is simulated.
+    history, as_of, calendars, forecast_replications:
+        A company's ATS export (:func:`hiresim.read_ats`): the report gains an "open
+        candidates" section, the :func:`hiresim.forecast` of the applications open on
+        ``as_of`` (default: the export's time), with the team's ``calendars`` if given.
+    confidence, locale:
+        The confidence of the date promised to each open candidate, and the language and
+        date format of the message (see :func:`hiresim.wording.feedback_sentence`).
+    precision:
+        Instead of ``replications``: run as many as make the 95 % intervals of the promises
+        (every level the page shows that can be promised) and of the average wait at most
+        this many days either side (see ``hiresim.simulate``); the page says how many it took.
+    max_replications:
+        With ``precision``: the most replications of the main run.
     """
     import hiresim
     from hiresim import analysis
     from hiresim.scenario import delay_sources, load_scenario
+    from hiresim.wording import language_of
 
     sc = load_scenario(scenario)
+    language_of(locale)
+    changes = list(what_ifs) if not isinstance(what_ifs, str) else [what_ifs]
+    for text in changes:  # every what-if checked before the first simulation
+        analysis.what_if_scenario(sc, text)
     tick = step or (lambda label: None)
     tick("simulating the scenario")
-    results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+    if precision is None:
+        results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+    else:
+        results = hiresim.simulate(sc, seed=seed, workers=workers, precision=precision,
+                                   max_replications=max_replications, confidence=LEVELS)
+        replications = results.replications
+    head = analysis.headline(results, n_boot=n_boot, seed=seed)
     promises = pd.concat(
         [analysis.promise(results, confidence=c, n_boot=n_boot, seed=seed) for c in LEVELS],
         ignore_index=True,
@@ -191,22 +260,57 @@ def build_report(
         # the main run is the ablation's baseline when it has the same replications (same
         # seed and scenario by construction): one simulation fewer
         reuse = results if ablation_replications == replications else None
+        # on the main run's ruler: the same horizon as the headline average
         effects = analysis.ablate(sc, chosen, ablation_replications, seed, n_boot=n_boot,
-                                  baseline=reuse, step=lambda label: tick(f"what-ifs: {label}"),
+                                  tau=head.tau, baseline=reuse,
+                                  step=lambda label: tick(f"what-ifs: {label}"),
                                   timings=True, workers=workers)
+    custom = None
+    if changes:
+        reuse = results if ablation_replications == replications else None
+        custom = analysis.what_if(sc, changes, ablation_replications, seed, n_boot=n_boot,
+                                  tau=head.tau, baseline=reuse,
+                                  step=lambda label: tick(f"what-ifs: {label}"),
+                                  timings=True, workers=workers)
+    open_now = None
+    if history is not None:
+        tick("forecasting the open candidates")
+        open_now = hiresim.forecast(sc, history, as_of=as_of, replications=forecast_replications,
+                                    seed=seed, calendars=calendars, workers=workers)
     return Report(
         scenario=sc,
         results=results,
+        forecast=open_now,
+        confidence=confidence,
+        locale=locale,
         promises=promises,
         attribution=attribution,
         stage_attribution=stage,
         ablation=effects,
+        what_ifs=custom,
+        headline=head,
         loss=analysis.candidate_loss(results),
         end_of_week=analysis.end_of_week_promise(results, n_boot=n_boot, seed=seed),
         seed=seed,
         replications=replications,
-        ablation_replications=ablation_replications if ablation else 0,
+        ablation_replications=ablation_replications if ablation or changes else 0,
     )
+
+
+def _day_count(days: float) -> str:
+    """``1 day``, ``0.5 days``."""
+    return f"{days:g} day" if days == 1 else f"{days:g} days"
+
+
+def _precision_note(rep: Report) -> str:
+    """`` (what a precision of ±1 day needed)`` when the run stopped on a precision."""
+    info = rep.results.manifest.get("precision")
+    if not info:
+        return ""
+    if info["reached_max"]:
+        target = _day_count(info["target"])
+        return f" (the most allowed: a precision of ±{target} was not reached)"
+    return f" (what a precision of ±{_day_count(info['target'])} needed)"
 
 
 def write_report(scenario: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
@@ -223,7 +327,13 @@ def _esc(value: Any) -> str:
 
 
 def _pct(x: float, digits: int = 0) -> str:
-    return "–" if x is None or not np.isfinite(x) else f"{100 * x:.{digits}f} %"
+    """A percentage for a table cell; a small share below 1 % keeps one decimal, so it does not
+    print as 0 (:func:`hiresim.words.share` is the one for sentences: it says "none")."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    if digits == 0 and 0 < abs(x) < 0.01:
+        digits = 1
+    return f"{100 * x:.{digits}f} %"
 
 
 def _days(x: float, digits: int = 1) -> str:
@@ -325,16 +435,17 @@ def _survival_section(rep: Report) -> str:
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
-        plotting.plot_survival(r, ax=ax, promise=mark, label="still waiting, among those who "
-                               "keep waiting and are answered")
+        plotting.plot_survival(r, ax=ax, label="still waiting, among those who keep waiting "
+                               "and are answered")
+        # the promise's own curve (withdrawn and ghosted never hear), with the promise on it
+        plotting.plot_survival(r if mark else analysis.still_waiting(r), ax=ax, promise=mark,
+                               band=False, color="#b2182b",
+                               label="without an answer, all candidates (withdrawn and "
+                                     "ghosted never hear)")
         finite = r.journeys["days_to_feedback"].to_numpy(dtype=float)
         top = float(np.nanquantile(finite, 0.99)) if finite.size else 30.0
-        grid = np.linspace(0, max(top, 7.0), 400)
-        heard = analysis.p_heard_by(r, grid)
-        assert isinstance(heard, pd.DataFrame)  # a table for a grid of days
-        ax.step(grid, 1 - heard["p_heard"], where="post", color="#b2182b", linewidth=1.8,
-                label="without an answer, all candidates (withdrawn and ghosted never hear)")
-        ax.set_xlim(0, grid[-1])
+        ax.set_xlim(0, max(top, 7.0))
+        ax.set_ylabel("share of candidates")
         ax.legend(frameon=False, loc="upper right", fontsize=8)
         ax.set_title("How long candidates wait for feedback after an interview")
 
@@ -344,31 +455,37 @@ def _survival_section(rep: Report) -> str:
 <p>The red line is the share of candidates who still have no answer, so many days after their
 interview; it levels off at the share who never get one. The blue line leaves out candidates who
 withdrew or were never told (the shaded band is its 95 % confidence band)
-{'and the dot marks the longest promise above' if mark else ''}.</p>
+{'and the dot on the red line marks the longest promise above' if mark else ''}.</p>
 {_img(_figure_png(draw), "share of candidates still waiting, by days since the interview")}
 </section>"""
 
 
 def _attribution_section(rep: Report) -> str:
     from hiresim import plotting
+    from hiresim.analysis.headline import definition
 
     a = rep.attribution
     total = float(a["mean_days"].sum())
+    head = rep.headline
     rows = []
     for row in a.sort_values("share", ascending=False).itertuples():
         if not row.total_days > 0:
             continue
         cause = str(row.cause)
         rows.append(
-            f'<tr><th>{_esc(cause)}</th><td>{_esc(CAUSE_WORDS.get(cause, ""))}</td>'
+            f'<tr><th>{_esc(cause)}</th><td>{_esc(cause_words(cause))}</td>'
             f'<td class="num" data-cause-days="{cause}">{row.mean_days:.2f}</td>'
             f'<td class="num" data-cause-share="{cause}">{_pct(row.share, 1)}</td></tr>'
         )
     top = a.sort_values("share", ascending=False).iloc[0] if len(a) else None
     lead = ""
     if top is not None and np.isfinite(top["share"]):
-        lead = (f"The average wait for feedback is <b>{total:.1f} calendar days</b>. The largest "
-                f"part, <b>{_pct(top['share'])}</b>, is {_esc(CAUSE_WORDS[str(top['cause'])])}.")
+        lead = (f"The average wait for feedback is <b data-headline=\"causes\">{head.value:.1f} "
+                f"calendar days</b> ({_esc(definition(head.tau))}). The table splits the "
+                f"{total:.1f} days that the simulated waits lasted on average, each counted to "
+                "where it ended (answered or not), by cause. The largest part, "
+                f"<b>{_pct(top['share'])}</b>, is "
+                f"{_esc(cause_words(str(top['cause'])))}.")
     figs = ""
     if rep.stage_attribution is not None and len(rep.stage_attribution):
         stage = rep.stage_attribution.copy()
@@ -398,72 +515,132 @@ once (a vacation over a weekend) the day goes to the first of them in the order 
 causes: reorganization, requirements, turnover, absence, priority, off hours, batching,
 scheduling, communication, contention, work.</p>
 <table class="data" id="cause-table">
-<thead><tr><th>cause</th><th>what it means</th><th>mean days per wait</th><th>share</th></tr>
+<thead><tr><th>cause</th><th>what it means</th><th>days per wait (plain mean of all waits,
+each to where it ended)</th><th>share</th></tr>
 </thead><tbody>{''.join(rows)}</tbody></table>
 {figs}
 </section>"""
 
 
-def _ablation_section(rep: Report) -> str:
-    from hiresim import plotting
+#: Why switching a source off can make the average wait longer, in plain words (the report
+#: prints it beside any clear negative effect); other sources get :data:`WHY_LONGER_DEFAULT`.
+WHY_LONGER: dict[str, str] = {
+    "communication": "candidates who used to be ghosted now receive a rejection: their wait "
+                     "now runs until that answer instead of stopping where it was cut short",
+    "communication_ghosting": "candidates who used to be ghosted now receive a rejection, which "
+                              "takes time to write and send: their wait now runs until that "
+                              "answer instead of stopping where it was cut short",
+    "scheduling": "meetings are held sooner, so the work after them reaches the same busy "
+                  "people at the same time, or just misses a weekly committee",
+    "calendar_load": "meetings are held sooner, so the work after them reaches the same busy "
+                     "people at the same time, or just misses a weekly committee",
+}
+WHY_LONGER_DEFAULT = ("removing one delay changes when everything after it happens: work that "
+                      "used to arrive spread out now reaches busy people at the same time, or "
+                      "just misses a weekly committee (an interaction between delay sources)")
 
-    if rep.ablation is None or not len(rep.ablation):
-        return """
-<section id="whatif"><h2>What would help most</h2>
-<p>Not computed for this report (run without <code>--no-ablation</code> to include it).</p>
-</section>"""
-    ab = rep.ablation
-    mean = ab[ab["statistic"] == "restricted_mean"].sort_values("change")
-    p90 = ab[(ab["statistic"] == "quantile") & np.isclose(ab["q"], 0.9)].set_index("source")
-    rows = []
+
+def _effect_rows(table: pd.DataFrame, label: str, words: Callable[[str], str],
+                 data: str) -> tuple[list[str], list[tuple[str, float]]]:
+    """Table rows of an ablation (or what-if) table, and the clearly longer ones."""
+    mean = table[table["statistic"] == "restricted_mean"].sort_values("change")
+    p90 = table[(table["statistic"] == "quantile") & np.isclose(table["q"], 0.9)]
+    p90 = p90.set_index(label)
+    rows, longer = [], []
     for row in mean.itertuples():
-        src = str(row.source)
+        src = str(getattr(row, label))
         change = -row.change
         p90_change = -float(p90.loc[src, "change"]) if src in p90.index else float("nan")
-        verdict = ("shorter" if row.upper < 0 else "longer" if row.lower > 0
-                   else "no clear change")
+        if row.upper < 0:
+            verdict = "shorter"
+        elif row.lower > 0:
+            verdict = "longer (see below)"
+            longer.append((src, change))
+        elif change < 0:
+            verdict = "no clear change (the small increase is within the noise)"
+        else:
+            verdict = "no clear change"
         rows.append(
-            f'<tr><th>{_esc(src)}</th><td>{_esc(source_words(src))}</td>'
-            f'<td class="num" data-ablation="{src}">{_signed(change)}</td>'
+            f'<tr><th>{_esc(src)}</th><td>{_esc(words(src))}</td>'
+            f'<td class="num" data-{data}="{_esc(src)}">{_signed(change)}</td>'
             f'<td class="num">{_signed(-row.upper)} to {_signed(-row.lower)}</td>'
             f'<td class="num">{_signed(p90_change)}</td><td>{verdict}</td>'
             f'<td class="num small">{row.seconds:.1f} s</td></tr>'
         )
+    return rows, longer
 
-    # With few replications a percentile interval may not contain its point estimate;
-    # plot_ablation draws error bars from the distances, which must not be negative.
-    shown = ab.assign(lower=np.fmin(ab["lower"], ab["change"]),
-                      upper=np.fmax(ab["upper"], ab["change"]))
 
-    def draw(fig: Figure) -> None:
-        ax = fig.add_subplot()
-        plotting.plot_ablation(shown, ax=ax)
-        ax.set_title("Change in the average wait with each delay source switched off")
-        ax.set_xlabel("change in the average wait (calendar days; negative = shorter)")
+def _ablation_section(rep: Report) -> str:
+    from hiresim import plotting
+    from hiresim.analysis.headline import definition
 
-    actionable = mean[mean["source"] != "calendar"]
-    best = (actionable if len(actionable) else mean).iloc[0]
-    now = float(mean["baseline"].iloc[0])
-    tau = float(ab.attrs.get("tau") or float("nan"))
+    ab, custom = rep.ablation, rep.what_ifs
+    if (ab is None or not len(ab)) and (custom is None or not len(custom)):
+        return """
+<section id="whatif"><h2>What would help most</h2>
+<p>Not computed for this report (run without <code>--no-ablation</code> to include it).</p>
+</section>"""
+    head = rep.headline
+    rows: list[str] = []
+    longer: list[tuple[str, float]] = []
+    lead = ""
+    figure = ""
+    if ab is not None and len(ab):
+        rows, longer = _effect_rows(ab, "source", source_words, "ablation")
+        mean = ab[ab["statistic"] == "restricted_mean"].sort_values("change")
+        actionable = mean[mean["source"] != "calendar"]
+        best = (actionable if len(actionable) else mean).iloc[0]
+        lead = (f" The biggest gain within a company's reach: "
+                f"<b>{_esc(source_words(str(best['source'])))}</b>, about "
+                f"<b>{_signed(-best['change'])} days</b> on average.")
+        # With few replications a percentile interval may not contain its point estimate;
+        # plot_ablation draws error bars from the distances, which must not be negative.
+        shown = ab.assign(lower=np.fmin(ab["lower"], ab["change"]),
+                          upper=np.fmax(ab["upper"], ab["change"]))
+
+        def draw(fig: Figure) -> None:
+            ax = fig.add_subplot()
+            plotting.plot_ablation(shown, ax=ax)
+            ax.set_title("Change in the average wait with each delay source switched off")
+            ax.set_xlabel("change in the average wait (calendar days; negative = shorter)")
+
+        figure = _img(_figure_png(draw),
+                      "change in the mean wait when each delay source is switched off")
+    if custom is not None and len(custom):
+        more, more_longer = _effect_rows(custom, "what_if", lambda t: f"what if {t}",
+                                         "what-if")
+        rows.append('<tr><th colspan="7">your what-ifs</th></tr>')
+        rows += more
+        longer += more_longer
+    explained = ""
+    if longer:
+        items = "".join(
+            f"<li><b>{_esc(src)}</b>: {_signed(change)} days. "
+            f"{_esc(WHY_LONGER.get(src, WHY_LONGER_DEFAULT)).capitalize()}.</li>"
+            for src, change in longer)
+        explained = (
+            "<p>Where switching something off makes the average wait <em>longer</em>, it does "
+            "not mean that this source of delay is good for candidates. The reasons:</p>"
+            f"<ul>{items}</ul>")
+    runs = plural(rep.ablation_replications, "run")
     return f"""
 <section id="whatif">
 <h2>What would help most</h2>
-<p>Each delay source was switched off in turn and the same candidates, with the same luck, were
-simulated again ({rep.ablation_replications} runs each). The average wait until an answer,
-counting any wait longer than {tau:.0f} days as {tau:.0f} days, is <b>{now:.1f} days</b> now
-(it also estimates how long withdrawn and ghosted candidates would have waited, so it differs
-from the average of the waits above, which end when a candidate leaves); the biggest gain
-within a company's reach:
-<b>{_esc(source_words(str(best['source'])))}</b>, about
-<b>{_signed(-best['change'])} days</b> on average.
+<p>Each delay source was switched off in turn (and each of your what-ifs applied) and the same
+candidates, with the same luck, were simulated again ({runs} each). The average wait is
+<b data-headline="whatif">{head.value:.1f} days</b> now, as above ({_esc(definition(head.tau))});
+each row gives how many days of it would be saved.{lead}
 “Days saved (90 % wait)” is the change of the wait within which nine in ten of the candidates
 who are answered hear back. “Range” is a 95 % interval: when it includes 0 the effect is not
-clear at this number of runs. Sources already absent from the scenario change nothing.</p>
+clear at this number of runs (a small negative number there is noise, not harm). Sources
+already absent from the scenario change nothing. What each switch changes, exactly, is listed
+in the documentation (“what-ifs”).</p>
 <table class="data" id="whatif-table">
 <thead><tr><th>delay source</th><th>if …</th><th>days saved (average)</th><th>range</th>
 <th>days saved (90 % wait)</th><th>verdict</th><th>compute time</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
-{_img(_figure_png(draw), "change in the mean wait when each delay source is switched off")}
+{explained}
+{figure}
 </section>"""
 
 
@@ -495,13 +672,61 @@ the outcome.{declined} The longer the silence, the more candidates leave:</p>
 </section>"""
 
 
+def _open_section(rep: Report) -> str:
+    """Each application open in the export: where it waits, how long, and what to tell the
+    candidate (the date by which they hear with the report's confidence)."""
+    f = rep.forecast
+    if f is None:
+        return ""
+    a = f.answers
+    q = round(rep.confidence * 100)
+    rows = []
+    for r in a.itertuples():
+        day = f.promised_day(r.application_id, rep.confidence)
+        when = "no date yet" if day is None else f"{day:%a %d %b}"
+        waiting = (r.waiting_for if r.waiting_for == "screening"
+                   else f"{r.waiting_for} after round {str(r.stage).removeprefix('round:')}"
+                   if r.waiting_for == "feedback"
+                   else f"interview, round {str(r.stage).removeprefix('round:')}")
+        rows.append(
+            f'<tr><th>{_esc(r.application_id)}</th><td>{_esc(waiting)}</td>'
+            f'<td class="num">{r.days_waited:.0f}</td>'
+            f'<td class="num">{_pct(r.p_by_week_end)}</td><td class="num">{_esc(when)}</td>'
+            f'<td class="num">{_pct(r.p_withdraw_first)}</td><td>{_esc(r.main_cause)}</td>'
+            f'<td>{_esc(f.sentence(r.application_id, rep.confidence, rep.locale))}</td></tr>')
+    week_end = f"{a['week_end'].iloc[0]:%A %d %B}" if len(a) else "Friday"
+    intro = (f"On {f.as_of:%A %d %B %Y} the export has "
+             f"{plural(len(a), 'application')} waiting for news. Each is simulated on from "
+             "where it is, with the time it has already waited (only the runs in which it "
+             "has not heard by now count).")
+    if not len(a):
+        return f"""
+<section id="open">
+<h2>Open candidates</h2>
+<p>{_esc(intro)}</p>
+</section>"""
+    return f"""
+<section id="open">
+<h2>Open candidates</h2>
+<p>{_esc(intro)} “By {_esc(week_end)}” is the chance of hearing by the end of this week;
+“{q} % by” is the day by which the candidate hears back with {q} % probability (“no date yet”:
+they may never hear, or not within {plural(f.horizon_days, 'day')}); the message promises that
+day.</p>
+<table class="data" id="open-table">
+<thead><tr><th>application</th><th>waiting for</th><th>days waited</th>
+<th>by {_esc(week_end)}</th><th>{q} % by</th><th>withdraws first</th><th>mostly</th>
+<th>message for the candidate</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+</section>"""
+
+
 def _duration(d: Any) -> str:
-    unit = {"working_hours": "working hours", "working_days": "working days",
-            "calendar_days": "calendar days", "hours": "hours"}.get(d.unit, d.unit)
+    unit = {"working_hours": "working hour", "working_days": "working day",
+            "calendar_days": "calendar day", "hours": "hour"}.get(d.unit, d.unit)
     lo, mid, hi = d.quantile(0.1), d.quantile(0.5), d.quantile(0.9)
     if np.isclose(lo, hi):
-        return f"{mid:g} {unit}"
-    return f"typically {mid:.3g} {unit}, one in ten over {hi:.3g}"
+        return plural(float(f"{mid:g}"), unit)
+    return (f"typically {plural(float(f'{mid:.3g}'), unit)}, one in ten over "
+            f"{float(f'{hi:.3g}'):g}")
 
 
 def _roles_text(roles: list[str] | None) -> str:
@@ -514,10 +739,15 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     people = []
     for name, role in sc.roles.items():
-        text = (f"{role.count} {name.replace('_', ' ')}{'s' if role.count > 1 else ''}, "
+        # "Works council: 3 people", not "3 works councils": a role name is not always a
+        # person's title
+        title = name.replace("_", " ")
+        title = title.upper() if len(title) <= 3 else title[0].upper() + title[1:]  # VP, HR
+        text = (f"{title}: {plural(role.count, 'person')}, "
                 f"working on the “{role.calendar}” calendar")
         if role.calendar_load:
-            text += f", with {_pct(role.calendar_load)} of their time already in other meetings"
+            text += (f", with {share(role.calendar_load)} of their time already in other "
+                     "meetings")
         if role.assignment == "pool":
             text += "; tasks go to whoever is free first"
         people.append(text + ".")
@@ -535,32 +765,35 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
             if cal.subdivision:
                 text += f"-{cal.subdivision}"
         if cal.closed:
-            text += f", {len(cal.closed)} extra closed days"
+            text += f", {plural(len(cal.closed), 'extra closed day')}"
         cals.append(text + ".")
     out.append(("Working calendars", cals))
     req = sc.requisitions
     flow = [
-        f"{req.initial} open positions at the start, {req.rate_per_month:g} new ones a month; "
-        f"{sc.candidates.rate_per_week:g} candidates a week per open position reach the "
-        f"interviews"
+        f"{plural(req.initial, 'open position')} at the start, "
+        f"{plural(req.rate_per_month, 'new one')} a month; "
+        f"{plural(sc.candidates.rate_per_week, 'candidate')} a week per open position reach "
+        "the interviews"
         + (f" (at most {sc.candidates.max_per_requisition} per position)."
            if sc.candidates.max_per_requisition else "."),
-        f"Candidates arrive over {sc.horizon_days} days from {sc.start:%d %B %Y}.",
+        f"Candidates arrive over {plural(sc.horizon_days, 'day')} from {sc.start:%d %B %Y}.",
     ]
     if sc.screening:
         flow.append(f"A recruiter screen first ({_duration(sc.screening.work)}); "
-                    f"{_pct(sc.screening.pass_probability)} pass.")
+                    f"{share(sc.screening.pass_probability)} pass.")
     out.append(("Positions and candidates", flow))
     rounds = []
     for i, rnd in enumerate(sc.rounds, 1):
-        who = f"{rnd.panel} {rnd.panel_role.replace('_', ' ')}{'s' if rnd.panel > 1 else ''}"
+        who = (f"{plural(rnd.panel, 'person')} of the "
+               f"{rnd.panel_role.replace('_', ' ')} role" if rnd.panel > 1 else
+               f"one {rnd.panel_role.replace('_', ' ')}")
         if rnd.hiring_manager_attends:
             who += " and the hiring manager"
         d = rnd.decision
         rounds.append(
             f"Round {i} “{rnd.name or i}”: {rnd.interview_minutes} minutes with {who}; then "
-            f"{_pct(d.advance)} go on, {_pct(d.offer)} get an offer, {_pct(d.reject)} are "
-            "rejected."
+            f"{share(d.advance)} go on, {share(d.offer)} get an offer, {share(d.reject)} "
+            "are rejected."
         )
     rounds.append(f"Each interviewer writes a scorecard: {_duration(sc.scorecards.work)}.")
     if sc.debrief:
@@ -580,7 +813,7 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
             else:
                 text += f" ({_duration(step.work)})"
             if step.send_back:
-                text += f"; {_pct(step.send_back)} are sent back for rework"
+                text += f"; {share(step.send_back)} are sent back for rework"
             steps.append(text + ".")
         out.append(("Offer approvals (people who never met the candidate)", steps))
     com = sc.communication
@@ -595,53 +828,59 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
     if com.hold_rejections_until_filled:
         comm.append("Final-round rejections wait until the job is filled.")
     if com.ghost_probability:
-        comm.append(f"{_pct(com.ghost_probability)} of rejections are never sent.")
+        comm.append(f"{share(com.ghost_probability)} of rejections are never sent.")
     out.append(("Communication policy", comm))
     life = []
     if sc.absence:
         a = sc.absence
-        life.append(f"{a.vacation_days_per_year:g} vacation days a year and about "
-                    f"{a.sick_spells_per_year:g} sick spells ({_duration(a.sick_duration)}) "
+        life.append(f"{plural(a.vacation_days_per_year, 'vacation day')} a year and about "
+                    f"{plural(a.sick_spells_per_year, 'sick spell')} "
+                    f"({_duration(a.sick_duration)}) "
                     f"for {_roles_text(a.roles)}.")
     rule = sc.continuity.default
     life.append("Work of someone on leave " + (
         "waits for them." if rule.policy == "wait" else
-        f"goes to a colleague after {rule.after_days:g} working days."
+        f"goes to a colleague after {plural(rule.after_days, 'working day')}."
         if rule.policy == "delegate_after" else "goes to a colleague at once."))
     for role, r in sc.continuity.roles.items():
         life.append(f"For {role.replace('_', ' ')}s: " + (
             "work waits for them." if r.policy == "wait" else
-            f"a colleague takes over after {r.after_days:g} working days."
+            f"a colleague takes over after {plural(r.after_days, 'working day')}."
             if r.policy == "delegate_after" else "a colleague takes over at once."))
     if sc.priority:
         p = sc.priority
-        life.append(f"About {p.rate_per_year:g} top-priority projects a year per person "
+        life.append(f"About {plural(p.rate_per_year, 'top-priority project')} a year per person "
                     f"({_roles_text(p.roles)}), each {_duration(p.duration)}.")
     if sc.turnover:
         t = sc.turnover
-        life.append(f"{_pct(t.annual_rate)} of staff leave each year; a replacement arrives "
+        life.append(f"{share(t.annual_rate)} of staff leave each year; a replacement arrives "
                     f"after {_duration(t.replacement_lag)}.")
     if sc.reorganization:
         r = sc.reorganization
-        life.append(f"{r.rate_per_year:g} reorganizations a year, each freezing hiring work for "
-                    f"{_duration(r.freeze)}.")
+        life.append(f"{plural(r.rate_per_year, 'reorganization')} a year, each freezing "
+                    f"hiring work for {_duration(r.freeze)}.")
     if sc.requirements:
         r = sc.requirements
-        life.append(f"Each open job is rethought about {r.rate_per_year:g} times a year "
-                    f"({_pct(r.split_probability)} split, {_pct(r.cancel_probability)} "
+        life.append(f"Each open job is rethought about {plural(r.rate_per_year, 'time')} a year "
+                    f"({share(r.split_probability)} split, {share(r.cancel_probability)} "
                     "cancelled).")
     out.append(("Life inside the company", life))
+    for block in sc.extensions.values():  # a mechanism's block that says itself in words
+        describe = getattr(block, "describe", None)
+        if describe is not None:
+            out.append(describe())
     if sc.candidates.follows_up_or_withdraws:
         b = sc.candidates
         cand = []
         if b.follow_up:
-            cand.append(f"Candidates write in after {b.follow_up.first_after_days:g} days of "
-                        f"silence, then every {b.follow_up.every_days:g} days.")
+            cand.append(f"Candidates write in after "
+                        f"{plural(b.follow_up.first_after_days, 'day')} of silence, then every "
+                        f"{plural(b.follow_up.every_days, 'day')}.")
         if b.patience:
             cand.append(f"Candidates without news withdraw after {_duration(b.patience.days)}; "
-                        f"{_pct(b.patience.never_withdraw)} never withdraw.")
+                        f"{share(b.patience.never_withdraw)} never withdraw.")
         out.append(("Candidates", cand))
-    out.append(("Offers", [f"{_pct(sc.offers.accept_probability)} of offers are accepted."]))
+    out.append(("Offers", [f"{share(sc.offers.accept_probability)} of offers are accepted."]))
     return out
 
 
@@ -685,7 +924,9 @@ def render(rep: Report) -> str:
     cands = len(rep.results.candidates)
     title = f"How long candidates wait — {sc.name}"
     nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (
-        ("promise", "Promise"), ("curve", "The wait"), ("causes", "Where the days go"),
+        ("promise", "Promise"),
+        *([("open", "Open candidates")] if rep.forecast is not None else []),
+        ("curve", "The wait"), ("causes", "Where the days go"),
         ("whatif", "What would help"), ("loss", "Candidates lost"),
         ("assumptions", "Assumptions")))
     return f"""<!DOCTYPE html>
@@ -701,22 +942,24 @@ def render(rep: Report) -> str:
 <header>
 <h1>{_esc(title)}</h1>
 <p class="sub">{_esc(sc.description)}</p>
-<p>From {rep.replications} simulated runs of {sc.horizon_days} days each: {cands:,} candidates
-and {waits:,} waits for feedback after an interview. Days are calendar days unless marked
-“working days”.</p>
+<p>From {plural(rep.replications, "simulated run")} of {plural(sc.horizon_days, "day")} each:
+{plural(cands, "candidate")} and {plural(waits, "wait")} for feedback after an interview.
+Days are calendar days unless marked “working days”.</p>
 <nav>{nav}</nav>
 </header>
 {_promise_section(rep)}
+{_open_section(rep)}
 {_survival_section(rep)}
 {_attribution_section(rep)}
 {_ablation_section(rep)}
 {_loss_section(rep)}
 {_assumptions_section(rep)}
 <footer>Made with hiresim {hiresim.__version__} on {rep.created}: scenario “{_esc(sc.name)}”,
-{rep.replications} replications, seed {rep.seed}
-{f"; what-ifs with {rep.ablation_replications} replications each" if rep.ablation is not None
- else ""}. The same command with the same seed gives the same numbers. This is a simulation: it
-shows what the stated assumptions imply, not a measurement of your company.</footer>
+{plural(rep.replications, "replication")}{_precision_note(rep)}, seed {rep.seed}
+{f"; what-ifs with {plural(rep.ablation_replications, 'replication')} each"
+ if rep.ablation is not None or rep.what_ifs is not None else ""}. The same command with the
+same seed gives the same numbers. This is a simulation: it shows what the stated assumptions
+imply, not a measurement of your company.</footer>
 </body>
 </html>
 """

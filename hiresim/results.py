@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:  # pandas is imported when tables are built or read, not by ``import hiresim``
     import pandas as pd
 
+    from hiresim.analysis.headline import Headline
     from hiresim.scenario import Scenario
 
 #: The three tables of design section 3 (what a sweep writes for each of its units).
@@ -125,13 +126,27 @@ class Results:
     def summary(
         self, q: tuple[float, ...] = (0.1, 0.5, 0.9, 0.95), ci: float = 0.95
     ) -> pd.DataFrame:
-        """Quantiles of ``days_to_feedback`` (Kaplan-Meier, censoring-aware) with bootstrap CIs.
+        """Quantiles of ``days_to_feedback`` (Kaplan-Meier, censoring-aware) with bootstrap CIs,
+        and the headline average wait.
 
-        A shortcut for :func:`hiresim.analysis.quantiles` with its defaults.
+        A shortcut for :func:`hiresim.analysis.quantiles` with its defaults: its
+        ``restricted_mean`` row is :meth:`headline` (the same number as every other table
+        quotes), and ``attrs["definition"]`` says what it is.
         """
         from hiresim.analysis import quantiles
+        from hiresim.analysis.headline import definition
 
-        return quantiles(self, q=q, ci=ci)
+        out = quantiles(self, q=q, ci=ci)
+        tau = out.loc[out["statistic"] == "restricted_mean", "tau"]
+        out.attrs["definition"] = definition(float(tau.iloc[0]) if len(tau) else float("nan"))
+        return out
+
+    def headline(self, ci: float = 0.95) -> Headline:
+        """The average wait hiresim quotes everywhere (:func:`hiresim.analysis.headline`):
+        ``value``, ``se``, ``lower``, ``upper``, ``tau`` and ``definition``."""
+        from hiresim.analysis import headline
+
+        return headline(self, ci=ci)
 
     def to_parquet(self, path: str | Path) -> Path:
         """Write the tables as Parquet files (``journeys.parquet``, ``candidates.parquet``,

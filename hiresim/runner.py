@@ -33,6 +33,19 @@ SERIAL_CHUNK = 32
 #: Chunks are planned for this many workers behind an Executor (its size is not knowable).
 EXECUTOR_WIDTH = 4
 
+#: Replications of :func:`simulate` unless told otherwise.
+DEFAULT_REPLICATIONS = 100
+#: Most replications a run with ``precision`` makes unless told otherwise.
+MAX_REPLICATIONS = 2000
+#: Replications of a run with ``precision`` before its first check.
+PRECISION_FIRST = 20
+#: Each check of a run with ``precision`` comes after this factor more replications in all.
+PRECISION_GROWTH = 1.5
+#: Bootstrap resamples of each check of a run with ``precision`` (as many as the HR report and
+#: ``hiresim promise`` use: the checks then cost much less than the replications they judge).
+PRECISION_BOOT = 200
+
+
 #: Compact columns of some replications, as :meth:`hiresim.trace.Trace.columns` gives them.
 Columns = dict[str, dict[str, Any]]
 #: One unit of work: a scenario as a plain dict (what workers receive) and replications of it.
@@ -40,15 +53,18 @@ Unit = tuple[dict[str, Any], Sequence[int]]
 
 
 def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
-             replications: int = 100,
+             replications: int = DEFAULT_REPLICATIONS,
              seed: int = 0, workers: int | Executor | None = None, progress: bool = False,
-             event_log: bool = True, chunk_size: int | None = None, force: bool = False
-             ) -> Results:
-    """Simulate ``replications`` independent runs of ``scenario``.
+             event_log: bool = True, chunk_size: int | None = None, force: bool = False,
+             calendars: Any = None, precision: float | None = None,
+             max_replications: int = MAX_REPLICATIONS,
+             confidence: float | Sequence[float] = 0.9) -> Results:
+    """Simulate ``replications`` independent runs of ``scenario``, or as many as ``precision``
+    needs.
 
     Args:
         scenario: a :class:`Scenario`, a TOML path, or a dict (validated first).
-        replications: number of independent replications.
+        replications: number of independent replications (leave it out with ``precision``).
         seed: the experiment's seed; the same seed gives identical Results for any ``workers``.
         workers: ``None`` (this process), an int (that many local processes), or any
             :class:`concurrent.futures.Executor` (e.g. a Dask ``Client.get_executor()``).
@@ -59,6 +75,23 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
             the run goes on, so that workers finish together; see :func:`guided_chunks`).
         force: run even if the run's estimated size exceeds :data:`hiresim.sizing.LIMITS`
             (without it such a run stops with a ScenarioError before anything is simulated).
+        calendars: named people's real calendars: a :class:`hiresim.TeamCalendars`
+            (:func:`hiresim.read_calendars`) or its :meth:`~hiresim.TeamCalendars.hours` of
+            the scenario's start. Their absences are laid over those people's calendars
+            (``absence``) and their busy blocks taken out of their meeting slots; ids that
+            are not people of the scenario are refused before anything runs.
+        precision: stop when the 95 % confidence interval of each headline figure (the days
+            within which a share ``confidence`` hears back, and the average wait; see
+            :func:`hiresim.analysis.precision.headline_figures`) is at most this many days
+            either side of the estimate (a half-width, in calendar days). Replications run in
+            the fixed batches of :func:`precision_schedule`, so the result is exactly
+            ``simulate(..., replications=n)`` for the ``n`` it needed, whatever ``workers``.
+            ``manifest["precision"]`` says how many it needed and the precision reached.
+        max_replications: with ``precision``, stop at this many replications even if the
+            intervals are still wider (``manifest["precision"]["reached_max"]`` says so).
+        confidence: with ``precision``, the share of candidates of the promised days, or
+            several shares (one promise each; a share that can never be promised, because
+            more candidates never hear back, is left out of the rule).
 
     Example:
         >>> import hiresim as hs
@@ -69,6 +102,13 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
     from hiresim import arguments as check
 
     replications = check.whole("replications", replications, 1)
+    if precision is not None and replications != DEFAULT_REPLICATIONS:
+        raise ValueError("give replications or precision, not both: with precision, the "
+                         "replications are as many as it needs, up to max_replications")
+    precision = check.number("precision", precision, 0.0, above=True, none=True,
+                             what="a number of days")
+    max_replications = check.whole("max_replications", max_replications, 1)
+    confidences = check.probabilities("confidence", confidence, empty=False)
     seed = check.seed("seed", seed)
     workers = check.workers("workers", workers)
     chunk_size = check.whole("chunk_size", chunk_size, 1, none=True)
@@ -76,24 +116,31 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
     event_log = check.flag("event_log", event_log)
     sc = load_scenario(scenario)
     force = check.flag("force", force)
-    check_size(sc, replications, event_log, force)
+    check_size(sc, max_replications if precision is not None else replications, event_log,
+               force)
+    own = check.calendars("calendars", calendars, sc)
     payload = worker_payload(sc)
-    chunks = plan_chunks(replications, workers, chunk_size)
+    if own is not None:
+        payload[CALENDARS_KEY] = own
     # each chunk arrives as compact NumPy columns (workers never build DataFrames); its tables
     # are built at once, while any workers go on, and concatenated at the end. (Merging all
     # chunks' columns first and building each table once was measured too: no less memory.)
     parts: list[dict[str, pd.DataFrame]] = []
-    bar = _progress(replications) if progress else None
+    bar = _progress(max_replications if precision is not None else replications) if (
+        progress) else None
+    stopped: dict[str, Any] | None = None
     try:
-        for k, cols in run_units([(payload, chunk) for chunk in chunks], int(seed), workers,
-                                 event_log):
-            parts.append(build_tables(cols, sc))
-            if bar is not None:
-                bar.update(len(chunks[k]))
+        if precision is None:
+            _run_into(parts, sc, payload, range(replications), int(seed), workers, event_log,
+                      chunk_size, bar)
+        else:
+            replications, stopped = _run_precise(parts, sc, payload, int(seed), workers,
+                                                 event_log, chunk_size, bar, float(precision),
+                                                 max_replications, confidences)
     finally:
         if bar is not None:
             bar.close()
-    tables = {name: concat_frames([p[name] for p in parts]) for name in RESULT_TABLES}
+    tables = _tables(parts)
     del parts
     manifest = {
         "seed": int(seed),
@@ -102,7 +149,106 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
         "scenario": sc.model_dump(mode="json"),
         "versions": dependency_versions(),
     }
+    if own is not None:
+        manifest["calendars"] = {pid: [list(x) for x in entry] for pid, entry in own.items()}
+    if stopped is not None:
+        manifest["precision"] = stopped
     return Results(**tables, manifest=manifest)
+
+
+def precision_schedule(maximum: int) -> list[int]:
+    """Replications done at each check of a run with ``precision``: 20, 30, 50, 80, 120, 180,
+    270, 410, ... (each about 1.5 times the last, rounded up to tens), ending at ``maximum``.
+
+    Fixed and independent of the workers, so a run stops at the same count wherever it runs;
+    a run needs at most about 1.5 times the replications that would have just sufficed.
+    """
+    out: list[int] = []
+    n = PRECISION_FIRST
+    while n < maximum:
+        out.append(n)
+        n = -(-int(n * PRECISION_GROWTH + 0.5) // 10) * 10
+    out.append(maximum)
+    return out
+
+
+def _run_precise(parts: list[dict[str, pd.DataFrame]], sc: Scenario, payload: dict[str, Any],
+                 seed: int, workers: int | Executor | None, event_log: bool,
+                 chunk_size: int | None, bar: Any, precision: float, maximum: int,
+                 confidence: list[float]) -> tuple[int, dict[str, Any]]:
+    """Run batches of :func:`precision_schedule` into ``parts`` until every headline figure's
+    half-width is at most ``precision``; return the replications run and what was reached."""
+    from types import SimpleNamespace
+
+    from hiresim.analysis.precision import headline_figures, is_precise
+
+    done = 0
+    checks: list[dict[str, Any]] = []
+    precise = False
+    for total in precision_schedule(maximum):
+        _run_into(parts, sc, payload, range(done, total), seed, workers, event_log,
+                  chunk_size, bar)
+        done = total
+        so_far = SimpleNamespace(journeys=concat_frames([p["journeys"] for p in parts]))
+        figures = headline_figures(so_far, confidence, n_boot=PRECISION_BOOT, seed=seed)
+        precise = is_precise(figures, precision)
+        checks.append({"replications": total, "half_width": _widths(figures)})
+        if precise:
+            break
+    return done, {
+        "target": precision,
+        "confidence": list(confidence),
+        "ci": 0.95,
+        "n_boot": PRECISION_BOOT,
+        "max_replications": maximum,
+        "reached_max": not precise,
+        "half_width": checks[-1]["half_width"],
+        "checks": checks,
+    }
+
+
+def _widths(figures: pd.DataFrame) -> dict[str, float | None]:
+    """``{"promise 90%": half-width, ..., "mean_wait": ...}``; None for an undefined figure."""
+    out: dict[str, float | None] = {}
+    for name, level, width in figures[["figure", "confidence", "half_width"]].itertuples(
+            index=False):
+        key = name if name == "mean_wait" else f"{name} {level:.0%}"
+        out[key] = None if width != width else float(width)
+    return out
+
+
+def simulate_some(scenario: Scenario, replications: Sequence[int], seed: int = 0,
+                  workers: int | Executor | None = None, event_log: bool = True,
+                  chunk_size: int | None = None) -> dict[str, pd.DataFrame]:
+    """The tables of some replications of ``scenario`` (in the order given), run like
+    :func:`simulate` runs its own: replication ``r`` gives the same rows here as there.
+
+    For callers that take the other replications from elsewhere (``ablate`` takes those that
+    a switched-off source provably leaves unchanged from the baseline).
+    """
+    if not replications:
+        raise ValueError("simulate_some needs at least one replication")
+    parts: list[dict[str, pd.DataFrame]] = []
+    _run_into(parts, scenario, worker_payload(scenario), list(replications), int(seed),
+              workers, event_log, chunk_size, None)
+    return _tables(parts)
+
+
+def _run_into(parts: list[dict[str, pd.DataFrame]], sc: Scenario, payload: dict[str, Any],
+              reps: Sequence[int], seed: int, workers: int | Executor | None, event_log: bool,
+              chunk_size: int | None, bar: Any) -> None:
+    """Simulate replications ``reps`` of ``sc`` and append their tables, chunk by chunk."""
+    chunks = [reps[c.start:c.stop] for c in plan_chunks(len(reps), workers, chunk_size)]
+    for k, cols in run_units([(payload, chunk) for chunk in chunks], seed, workers,
+                             event_log):
+        parts.append(build_tables(cols, sc))
+        if bar is not None:
+            bar.update(len(chunks[k]))
+
+
+def _tables(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """The chunks' tables, each concatenated in replication order."""
+    return {name: concat_frames([p[name] for p in parts]) for name in RESULT_TABLES}
 
 
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -124,11 +270,14 @@ def run_chunk(payload: dict[str, Any], seed: int, replications: Sequence[int],
     :meth:`hiresim.trace.Trace.columns`): small to send back, and a worker never imports
     pandas. :func:`hiresim.trace.build_tables` turns them into DataFrames.
     """
-    return _chunk_columns(scenario_of(payload), seed, replications, event_log)
+    return _chunk_columns(scenario_of(payload), seed, replications, event_log,
+                          payload.get(CALENDARS_KEY))
 
 
 #: Key of a worker payload that lists the ``module:Class`` of the user mechanisms it uses.
 MECHANISMS_KEY = "__mechanisms__"
+#: Key of a worker payload that holds named people's own calendars (hours, plain lists).
+CALENDARS_KEY = "__calendars__"
 
 
 def worker_payload(scenario: Scenario) -> dict[str, Any]:
@@ -149,16 +298,17 @@ def scenario_of(payload: dict[str, Any]) -> Scenario:
         from hiresim.mechanisms import import_mechanisms
 
         import_mechanisms(paths)
-        payload = {k: v for k, v in payload.items() if k != MECHANISMS_KEY}
+    if paths or CALENDARS_KEY in payload:
+        payload = {k: v for k, v in payload.items() if k not in (MECHANISMS_KEY, CALENDARS_KEY)}
     return Scenario.model_validate(payload)
 
 
 def _chunk_columns(scenario: Scenario, seed: int, replications: Sequence[int],
-                   event_log: bool) -> dict[str, dict[str, Any]]:
+                   event_log: bool, calendars: Any = None) -> dict[str, dict[str, Any]]:
     from hiresim.model import replication_columns
     from hiresim.trace import concat_columns
 
-    return concat_columns([replication_columns(scenario, seed, r, event_log)
+    return concat_columns([replication_columns(scenario, seed, r, event_log, calendars)
                            for r in replications])
 
 

@@ -211,10 +211,17 @@ class RoleSpec(_Strict):
         description="share of working time already booked with other meetings")
     capacity: Whole = Field(
         1, ge=1, description="tasks one person works on at once (1: one at a time, a queue)")
+    hiring_share: Real = Field(
+        1.0, gt=0.0, le=1.0,
+        description="share of each person's working time that hiring tasks may use (their "
+                    "other duties take the rest): a task of h working hours takes h / share; "
+                    "the extra time is charged to contention (default 1: full time)")
     assignment: Literal["case", "pool"] = Field(
         "case",
         description="case: each task goes to the specific person bound to the case; "
-                    "pool: to whoever of the role is free first (a shared queue)")
+                    "pool: to whoever of the role is free first (a shared queue; any role, "
+                    "e.g. a recruiter team or an approver pool; meetings keep the "
+                    "requisition's own person)")
 
     @model_validator(mode="before")
     @classmethod
@@ -326,6 +333,17 @@ class RoundSpec(_Strict):
                                      description="length of the interview, in minutes")
     decision: DecisionProbabilities = Field(
         description="probabilities of the decision that follows the round")
+    scorecard_work: Duration | None = Field(
+        None, description="this round's work writing one scorecard (default: [scorecards] "
+                          "work)")
+    debrief_minutes: Whole | None = Field(
+        None, ge=0, le=8 * 60,
+        description="length of this round's debrief, in minutes; 0: no debrief after this "
+                    "round (default: [debrief] minutes; needs a [debrief] block)")
+    decision_work: Duration | None = Field(
+        None, description="the hiring manager's work deciding after this round (default: "
+                          "[decision] work; without a [decision] block, only this round has "
+                          "a decision task)")
 
 
 class ScorecardSpec(_Strict):
@@ -379,7 +397,14 @@ class ApprovalStep(_Strict):
         min_length=1,
         description="role names that sign off, one person of each per requisition (taken in "
                     "turn); several roles sign in parallel")
-    quorum: Whole | None = Field(None, ge=1, description="k-of-n approvals needed; default all")
+    per_role: Whole = Field(
+        1, ge=1, le=100,
+        description="people of each role asked to sign: the requisition's own and the next "
+                    "ones of the role in turn (a works council of 3: roles = "
+                    "[\"works_council\"], per_role = 3)")
+    quorum: Whole | None = Field(
+        None, ge=1,
+        description="k-of-n sign-offs needed, n = len(roles) * per_role; default all")
     work: Duration = Field(
         duration(0.5),
         description="each approver's work on the sign-off (a bare number: working hours; not "
@@ -397,9 +422,14 @@ class ApprovalStep(_Strict):
 
     @model_validator(mode="after")
     def _quorum_fits(self) -> ApprovalStep:
-        if self.quorum is not None and self.quorum > len(self.roles):
-            raise ValueError(
-                f"quorum {self.quorum} exceeds the {len(self.roles)} roles of the group")
+        asked = len(self.roles) * self.per_role
+        if self.quorum is not None and self.quorum > asked:
+            who = (f"{len(self.roles)} roles of the group" if self.per_role == 1 else
+                   f"{asked} people asked ({len(self.roles)} roles x per_role {self.per_role})")
+            raise ValueError(f"quorum {self.quorum} exceeds the {who}")
+        if self.per_role > 1 and self.committee is not None:
+            raise ValueError("per_role asks several people to sign as tasks; a committee "
+                             "decides as one body at its sessions: use one or the other")
         if (self.escalate_after is None) != (self.escalate_to is None):
             raise ValueError("escalate_after and escalate_to go together")
         if self.escalate_after is not None and self.committee is not None:
@@ -442,6 +472,11 @@ class SchedulingSpec(_Strict):
     """Meetings (interviews, debriefs) need the earliest slot where all attendees are free."""
 
     enabled: bool = Field(True, description="false: meetings happen as soon as they are due")
+    slot_search: bool = Field(
+        True, description="false: no search through booked calendars: a meeting is held at the "
+                          "first slot in which every attendee is at work and not absent "
+                          "(calendar load, the candidate's load, meetings already booked and "
+                          "the notice period do not delay it; the 'scheduling' ablation)")
     slot_minutes: Annotated[Literal[15, 30, 60], BeforeValidator(_whole)] = Field(
         30, description="length of one slot of the meeting grid")
     notice_hours: Real = Field(48.0, ge=0.0, le=24.0 * 90,
@@ -453,6 +488,19 @@ class SchedulingSpec(_Strict):
         7.0, ge=0.25, le=90.0,
         description="no common slot within search_days: the organizer tries again this many "
                     "days later (and again, until the meeting is booked or the job closes)")
+    cancel_rate_per_day: Real = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="reschedules: each attendee of a booked meeting (interview or debrief; "
+                    "not the candidate) cancels at this rate per day of lead time, so a meeting "
+                    "booked d days ahead with n attendees moves with probability "
+                    "1 - exp(-rate * n * d); 0: meetings never move")
+    no_show_probability: Probability = Field(
+        0.0, description="probability that the candidate does not show up for a booked "
+                         "interview (the slot is lost and a new one is searched)")
+    max_reschedules: Whole = Field(
+        2, ge=0, le=20,
+        description="a meeting moves at most this many times (cancellations and no-shows "
+                    "together); then it is held as booked")
 
 
 class AbsenceSpec(_Strict):
@@ -865,6 +913,8 @@ def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None =
     mechanisms are validated by their own models.
     """
     data, problems = _migrate(data, source)
+    if isinstance(data, dict):  # the caller's dict stays as it was (blocks are moved below)
+        data = dict(data)
     problems += _extension_problems(data, text)
     try:
         scenario = Scenario.model_validate(data)
@@ -1126,14 +1176,27 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
             problems.append((f"rounds.{i}.panel",
                              f"a panel of {rnd.panel} needs at least {rnd.panel} people in role "
                              f"{rnd.panel_role!r}, which has {panel_role.count}"))
+        if rnd.debrief_minutes is not None and scenario.debrief is None:
+            problems.append((f"rounds.{i}.debrief_minutes",
+                             "a round's debrief length needs a [debrief] block (who attends); "
+                             "add [debrief] or remove debrief_minutes"))
     last = len(scenario.rounds) - 1
     if scenario.rounds[last].decision.advance > 0:
         problems.append((f"rounds.{last}.decision.advance",
                          "the last round cannot advance candidates (there is no next round)"))
+    def enough_people(path: str, step: ApprovalStep) -> None:
+        for name in step.roles:
+            if name in roles and step.per_role > roles[name].count:
+                problems.append((f"{path}.per_role",
+                                 f"{step.per_role} people of role {name!r} are asked to sign, "
+                                 f"but it has {roles[name].count}; allowed: 1 to "
+                                 f"{roles[name].count}"))
+
     if scenario.approvals is not None:
         for i, step in enumerate(scenario.approvals.steps):
             for j, name in enumerate(step.roles):
                 need_role(f"approvals.steps.{i}.roles.{j}", name)
+            enough_people(f"approvals.steps.{i}", step)
             if step.escalate_to is not None:
                 need_role(f"approvals.steps.{i}.escalate_to", step.escalate_to)
     for block in ("absence", "priority", "turnover", "reorganization"):
@@ -1147,44 +1210,26 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         for i, step in enumerate(scenario.requirements.approvals):
             for j, name in enumerate(step.roles):
                 need_role(f"requirements.approvals.{i}.roles.{j}", name)
+            enough_people(f"requirements.approvals.{i}", step)
             if step.committee is not None:
                 problems.append((f"requirements.approvals.{i}.committee",
                                  "reclassification steps are tasks; committees are allowed in "
                                  "the offer approval chain only"))
     if scenario.communication.legal_review is not None:
         need_role("communication.legal_review.role", scenario.communication.legal_review.role)
-    problems.extend(_check_pool_roles(scenario))
+    if scenario.extensions:  # a mechanism's checks that depend on the rest of the scenario
+        from hiresim.mechanisms import registered
+
+        known = registered()
+        for name, block in scenario.extensions.items():
+            if block is not None:
+                problems.extend(known[name].check(scenario, block))
     if not problems:  # the checks below read roles and calendars by name
         problems.extend(_check_feasible(scenario))
     problems.extend(_check_calendars(scenario))
     if scenario.requisitions.initial == 0 and scenario.requisitions.rate_per_month == 0:
         problems.append(("requisitions", "no requisition ever opens: set initial >= 1 or "
                                          "rate_per_month > 0"))
-    return problems
-
-
-def _case_bound_roles(scenario: Scenario) -> set[str]:
-    """Roles whose people receive work bound to a particular case or requisition."""
-    used = {scenario.requisitions.recruiter_role, scenario.requisitions.hiring_manager_role}
-    for chain in (scenario.approvals.steps if scenario.approvals else [],
-                  scenario.requirements.approvals if scenario.requirements else []):
-        for step in chain:
-            used.update(step.roles)
-            if step.escalate_to is not None:
-                used.add(step.escalate_to)
-    if scenario.communication.legal_review is not None:
-        used.add(scenario.communication.legal_review.role)
-    return used
-
-
-def _check_pool_roles(scenario: Scenario) -> list[tuple[str, str]]:
-    problems = []
-    bound = _case_bound_roles(scenario)
-    for name, role in scenario.roles.items():
-        if role.assignment == "pool" and name in bound:
-            problems.append((f"roles.{name}.assignment",
-                             "a pool role cannot also be a recruiter, hiring manager or approver "
-                             "role (their work is bound to a requisition); allowed here: 'case'"))
     return problems
 
 
@@ -1233,11 +1278,16 @@ def _check_feasible(scenario: Scenario) -> list[tuple[str, str]]:
                 attendees.append(hm)
             fits(rnd.interview_minutes, attendees or [recruiter], f"rounds.{i}.interview_minutes")
         if s.debrief is not None:
-            roles = [r.panel_role for r in s.rounds
-                     if s.roles[r.panel_role].assignment == "case"] + [hm]
-            if s.debrief.recruiter_attends:
-                roles.append(recruiter)
-            fits(s.debrief.minutes, roles, "debrief.minutes")
+            others = [hm, *([recruiter] if s.debrief.recruiter_attends else [])]
+            shared: list[str] = []  # rounds whose debrief is [debrief] minutes long
+            for i, rnd in enumerate(s.rounds):
+                panel = [rnd.panel_role] if s.roles[rnd.panel_role].assignment == "case" else []
+                if rnd.debrief_minutes is None:
+                    shared += panel
+                else:
+                    fits(rnd.debrief_minutes, panel + others, f"rounds.{i}.debrief_minutes")
+            if any(rnd.debrief_minutes is None for rnd in s.rounds):
+                fits(s.debrief.minutes, shared + others, "debrief.minutes")
     if s.approvals is not None:
         for i, step in enumerate(s.approvals.steps):
             board = step.committee
@@ -1295,6 +1345,11 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str
     anything runs.
     """
     data = scenario.model_dump(mode="python")
+    # the blocks of mechanisms on the extension point are top-level tables, as in a file:
+    # ``season.freezes.0.end`` reaches them, and they are validated by their own models
+    for name, block in list(data.get("extensions", {}).items()):
+        if block is not None:
+            data[name] = data["extensions"].pop(name)
     problems: list[tuple[str, str]] = []
     for dotted, value in overrides.items():
         dotted = _renamed_path(dotted, source)
@@ -1361,12 +1416,23 @@ UNLIMITED = 1_000_000
 #: Delay sources that :func:`without` can switch off, and what switching off means.
 DELAY_SOURCES: dict[str, str] = {
     "calendar": "everyone works around the clock: calendars always open, no holidays",
-    "contention": "nobody queues: every person works on all their tasks at once",
-    "scheduling": "meetings happen as soon as they are due (no search for a common slot)",
+    "contention": "nobody queues: every person works on all their tasks at once, with all "
+                  "their working time (hiring_share 1)",
+    "scheduling": "no search for a common free slot: a meeting is held at the first slot in "
+                  "which every attendee is at work and present (absences and working hours "
+                  "still block; calendar load, meetings already booked, the candidate's load "
+                  "and the notice period do not), and it never moves (no cancellations or "
+                  "no-shows)",
     "calendar_load": "nobody has other meetings: calendars are empty",
     "approvals": "no approval chain for offers",
     "communication": "decisions reach the candidate at once (direct, no hand-off, no message, "
                      "no legal review, no held rejections, no ghosting)",
+    "communication_direct": "the hiring manager tells the candidate (no hand-off to the "
+                            "recruiter; everything else of the communication policy kept)",
+    "communication_handoff": "the hand-off to the recruiter takes no time (policy, message, "
+                             "review, held rejections and ghosting kept)",
+    "communication_ghosting": "every rejection is sent (nobody is ghosted; the rest of the "
+                              "communication policy kept)",
     "absence": "nobody takes vacation or sick leave",
     "priority": "nobody is pulled onto top-priority projects",
     "turnover": "nobody leaves",
@@ -1380,8 +1446,12 @@ def delay_sources(scenario: Scenario | None = None) -> dict[str, str]:
     user mechanisms the scenario uses."""
     out = dict(DELAY_SOURCES)
     if scenario is not None:
+        from hiresim.mechanisms import registered
+
+        known = registered()
         for name in scenario.extensions:
-            out[name] = f"no {name.replace('_', ' ')} (a user mechanism)"
+            meaning = getattr(known.get(name), "switched_off", None)
+            out[name] = meaning or f"no {name.replace('_', ' ')} (a user mechanism)"
     return out
 
 
@@ -1415,14 +1485,28 @@ def without(scenario: Scenario, source: str) -> Scenario:
     elif source == "contention":
         for role in data["roles"].values():
             role["capacity"] = UNLIMITED
+            role["hiring_share"] = 1.0
     elif source == "scheduling":
-        data["scheduling"]["enabled"] = False
+        # the search through booked calendars goes, presence does not: a meeting still waits
+        # for every attendee to be at work and back from leave (already "as soon as due" when
+        # scheduling is disabled: nothing to switch off)
+        if data["scheduling"]["enabled"]:
+            data["scheduling"]["slot_search"] = False
+        data["scheduling"]["cancel_rate_per_day"] = 0.0
+        data["scheduling"]["no_show_probability"] = 0.0
     elif source == "calendar_load":
         for role in data["roles"].values():
             role["calendar_load"] = 0.0
         data["scheduling"]["candidate_load"] = 0.0
     elif source == "communication":
         data["communication"] = {"policy": "direct", "handoff": 0.0, "message": 0.0}
+    elif source == "communication_direct":
+        data["communication"]["policy"] = "direct"
+    elif source == "communication_handoff":
+        if data["communication"]["policy"] == "hr_gated":  # direct: no hand-off to shorten
+            data["communication"]["handoff"] = 0.0
+    elif source == "communication_ghosting":
+        data["communication"]["ghost_probability"] = 0.0
     return Scenario.model_validate(data)
 
 
@@ -1462,7 +1546,15 @@ def preset(name: str) -> Scenario:
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema of scenario files, for editors that complete and check TOML/JSON."""
+    from hiresim.mechanisms import SHIPPED, registered
+
     schema = Scenario.model_json_schema()
+    # the blocks of the mechanisms shipped on the extension point are top-level tables too
+    for name, mechanism in registered().items():
+        if mechanism.__module__ in SHIPPED:
+            block = mechanism.spec.model_json_schema(ref_template="#/$defs/{model}")
+            schema.setdefault("$defs", {}).update(block.pop("$defs", {}))
+            schema["properties"][name] = {"anyOf": [block, {"type": "null"}], "default": None}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "hiresim scenario"
     return schema

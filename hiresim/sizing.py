@@ -75,10 +75,13 @@ def estimate(scenario: Scenario) -> RunSize:
     """The expected size of one replication of ``scenario`` (see the module docstring)."""
     s = scenario
     horizon = float(s.horizon_days)
-    requisitions = s.requisitions.initial + s.requisitions.rate_per_month * horizon / 30.4375
+    season = s.extensions.get("season")  # rates that vary by month: bounded by their peak
+    peak = season.peak if season is not None else (lambda kind: 1.0)
+    requisitions = (s.requisitions.initial + s.requisitions.rate_per_month
+                    * peak("requisitions") * horizon / 30.4375)
     if s.requirements is not None:  # splits open more requisitions
         requisitions *= 1.0 + s.requirements.split_probability
-    per_requisition = s.candidates.rate_per_week * horizon / 7.0
+    per_requisition = s.candidates.rate_per_week * peak("candidates") * horizon / 7.0
     if s.candidates.max_per_requisition is not None:
         per_requisition = min(per_requisition, float(s.candidates.max_per_requisition))
     candidates = requisitions * per_requisition

@@ -30,6 +30,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "candidates",
     "assignment",
     "communication",
+    "reschedules",
 )
 
 

@@ -594,8 +594,9 @@ class Sweep:
         """One line per row: its override values, then statistics of ``days_to_feedback``.
 
         Columns: ``row``, one per override path (NaN where the row keeps the base value),
-        ``journeys``, ``censored_share``, ``mean_days`` (Kaplan-Meier restricted mean, up to the
-        longest wait observed in the row) and ``p50``, ``p90``... (Kaplan-Meier quantiles), each
+        ``journeys``, ``censored_share``, ``mean_days`` (the headline average: Kaplan-Meier
+        restricted mean up to one horizon for every row, :func:`hiresim.analysis.headline_tau`
+        of all rows' waits) and ``p50``, ``p90``... (Kaplan-Meier quantiles), each
         with ``_lower``/``_upper`` bootstrap bounds over replications (see
         :func:`hiresim.analysis.quantiles`). All rows must be complete.
         """

@@ -82,8 +82,13 @@ def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: st
 
     Waiting in their queue is ``contention`` (or the cause that keeps them away: off hours,
     absence, ...); working time is ``work``, and the closed time it spans goes to its cause.
-    ``extra`` adds working hours (a hand-over when the work changed hands).
+    ``extra`` adds working hours (a hand-over when the work changed hands). A person of a
+    pool role stands for the pool: the task goes to whoever of it is free first.
     """
+    if person.pool is not None:
+        yield from pool_task(w, person.pool, work, leg, case, activity, stage, requisition, rnd,
+                             extra)
+        return
     env = w.env
     enabled = env.now
     pre: list[float] | None = None
@@ -111,16 +116,10 @@ def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: st
         leg.charge(now, timeline, CONTENTION)
     else:
         leg.mark = now
-    if working:
-        leg.pending(timeline, WORK)
-        if end > now:
-            yield env.timeout(end - now)
-        leg.charge(end, timeline, WORK)
-    else:
-        leg.pending(None, WORK)
-        if end > now:
-            yield env.timeout(end - now)
-        leg.flat(end, WORK)
+    leg.pending(timeline if working else None, WORK)
+    if end > now:
+        yield env.timeout(end - now)
+    _charge_service(leg, timeline, end, working, person.share)
     queue.free(request)
     if w.event_log:
         wt = _wait_vector(timeline, queued, start, CONTENTION)
@@ -137,14 +136,16 @@ def _service(w: World, person: Person, work: Work, now: float, enabled: float,
     Working time starts at the person's next open moment and runs on their availability
     timeline (suspended by disruptions; started over after a priority project when the
     scenario says so); elapsed time runs on the wall clock. ``extra`` and any turnover
-    hand-over add working hours.
+    hand-over add working hours. Working time runs at the person's hiring share (their other
+    duties take the rest): ``h`` hours of work take ``h / share`` of their working hours.
     """
     hours, working = work.amount(person)
     if not working:  # hand-over hours then run on the wall clock too
         return now, now + hours + extra + _handover(w, person, enabled, now), False
     timeline = person.timeline
     start = timeline.next_open(now)
-    hours += extra + (_handover(w, person, enabled, start) if person.joins else 0.0)
+    hours = (hours + (extra + (_handover(w, person, enabled, start) if person.joins else 0.0))
+             ) / person.share
     end = timeline.add_open(start, hours)
     if w.restart is not None:
         end = w.restart(timeline, start, end, hours)
@@ -159,6 +160,26 @@ def _handover(w: World, person: Person, enabled: float, start: float) -> float:
     return 0.0
 
 
+def _charge_service(leg: Leg, timeline: Availability, end: float, working: bool,
+                    share: float) -> None:
+    """Charge a task's service up to ``end``: working time by the person's timeline.
+
+    A person who gives hiring only ``share`` of their working time spends ``1 - share`` of
+    each open hour of the service on other duties: that part is ``contention`` (their time is
+    taken by other work, as when it queues for other candidates' tasks)."""
+    if not working:
+        leg.flat(end, WORK)
+    elif share == 1.0:
+        leg.charge(end, timeline, WORK)
+    else:
+        acc = leg.acc
+        before = acc[WORK]
+        leg.charge(end, timeline, WORK)
+        other = (acc[WORK] - before) * (1.0 - share)
+        acc[WORK] -= other
+        acc[CONTENTION] += other
+
+
 def _suspended(timeline: Availability, start: float, end: float) -> float:
     """Time a task in progress spent suspended by a disruption (a project, leave, a freeze)."""
     if not timeline.has_closed or end <= start:
@@ -169,8 +190,10 @@ def _suspended(timeline: Availability, start: float, end: float) -> float:
 
 
 def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: str,
-              stage: str, requisition: str, rnd: int) -> Process:
-    """A task for whoever of a role is free first (one shared queue: M/M/c when exponential)."""
+              stage: str, requisition: str, rnd: int, extra: float = 0.0) -> Process:
+    """A task for whoever of a role is free first (one shared queue: M/M/c when exponential).
+
+    ``extra`` adds working hours, as for :func:`task`."""
     env = w.env
     enabled = env.now
     leg.pending(pool.timeline, CONTENTION)
@@ -180,21 +203,15 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: s
     now = env.now
     person = pool.take(now)
     timeline = person.timeline
-    start, end, working = _service(w, person, work, now, enabled, 0.0)
+    start, end, working = _service(w, person, work, now, enabled, extra)
     wt = _wait_vector(timeline, enabled, start, CONTENTION) if w.event_log else None
     if now > leg.mark:  # it waited in the queue
         leg.charge(now, timeline, CONTENTION)
     suspended = _suspended(timeline, start, end) if wt is not None else 0.0
-    if working:
-        leg.pending(timeline, WORK)
-        if end > now:
-            yield env.timeout(end - now)
-        leg.charge(end, timeline, WORK)
-    else:
-        leg.pending(None, WORK)
-        if end > now:
-            yield env.timeout(end - now)
-        leg.flat(end, WORK)
+    leg.pending(timeline if working else None, WORK)
+    if end > now:
+        yield env.timeout(end - now)
+    _charge_service(leg, timeline, end, working, person.share)
     pool.give(person)
     pool.resource.free(request)
     if wt is not None:

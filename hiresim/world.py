@@ -18,7 +18,7 @@ from hiresim.trace import Leg, Trace
 
 if TYPE_CHECKING:
     from hiresim.mechanisms.absence import Delegation
-    from hiresim.meetings import SlotFinder
+    from hiresim.meetings import Reschedules, SlotFinder
     from hiresim.people import Person, Pool
     from hiresim.tasks import Work
 
@@ -76,8 +76,9 @@ class World:
     """
 
     __slots__ = ("candidates", "delegation", "end", "env", "epoch", "event_log", "never",
-                 "people", "pools", "replication", "requisitions", "restart", "retry_hours",
-                 "scheduling", "slots", "streams", "timelines", "trace", "turnover_handover")
+                 "people", "pools", "replication", "requisitions", "reschedules", "restart",
+                 "retry_hours", "scheduling", "slots", "streams", "timelines", "trace",
+                 "turnover_handover")
 
     def __init__(self, seed: int, replication: int, epoch: date, end: float,
                  event_log: bool = True, scheduling: bool = True) -> None:
@@ -106,6 +107,8 @@ class World:
         #: Working-calendar timelines by calendar name (shared by the people who use them).
         self.timelines: dict[str, Timeline] = {}
         self.slots: SlotFinder | None = None
+        #: Booked meetings that may move (cancellations, no-shows); ``None``: they never do.
+        self.reschedules: Reschedules | None = None
         # Hooks the mechanisms install (None: the mechanism is off)
         #: ``absence``: does work wait for an absent person, or go to a colleague?
         self.delegation: Delegation | None = None

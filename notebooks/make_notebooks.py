@@ -453,6 +453,41 @@ assert overall["p_kept"] == overall["kept"] / overall["n"]
 assert 0 <= loss.summary["share_withdrawn"].iloc[0] <= 1
 assert set(comparison["name"]) == set(runs)
 '''),
+    md("""
+## "When will Anna hear back?" — a forecast for today's open candidates
+
+Everything above is about candidates in general. With the company's ATS export, hiresim
+forecasts each application that is open today: it simulates on from where each one is, with
+the time it has already waited, and the team's calendars (the example team's recruiter is on
+vacation this week). See the how-to *Forecast when today's open candidates hear back*.
+"""),
+    code('''
+from importlib.resources import files
+
+from hiresim.ical import EXAMPLE, EXAMPLE_SCENARIO
+
+team = hs.load_scenario(EXAMPLE_SCENARIO)
+export = hs.read_ats(files("hiresim") / "examples" / "team_ats")
+calendars = hs.read_calendars(EXAMPLE, people=team)
+today = hs.forecast(team, export, replications=max(N, 20), seed=SEED, calendars=calendars)
+today.answers[["application_id", "waiting_for", "days_waited", "p_by_week_end", "date_80",
+               "main_cause", "samples"]]
+'''),
+    code('''
+first = today.answers["application_id"].iloc[0]
+print(today.sentence(first, confidence=0.8, locale="en_GB"))
+print(today.sentence(first, confidence=0.8, locale="de"))
+today.plot();
+'''),
+    code('''
+# Checks: the promised day keeps the promise, and the recruiter's vacation shows.
+for app in today.answers["application_id"]:
+    day = today.promised_day(app, 0.8)
+    if day is not None:
+        assert today.p_heard_by(app, day) >= 0.8 - 1e-9
+assert (today.answers["samples"] > 0).all()
+assert "absence" in set(today.answers["main_cause"])
+'''),
 ]
 
 # ---------------------------------------------------------------------------------------------

@@ -238,7 +238,8 @@ def test_business_survival_uses_given_or_computed_column(res):
 def test_quantiles_point_estimates_match_lifelines(res):
     j = res.journeys
     k = _lifelines(j["days_to_feedback"], ~j["censored"])
-    out = an.quantiles(res, q=(0.25, 0.5, 0.75), n_boot=50)
+    out = an.quantiles(res, q=(0.25, 0.5, 0.75), n_boot=50,
+                       tau=float(res.journeys["days_to_feedback"].max()))
     qrows = out[out["statistic"] == "quantile"]
     for level, days in zip(qrows["q"], qrows["days"], strict=True):
         assert days == pytest.approx(k.percentile(1 - level))
@@ -257,7 +258,8 @@ def test_quantile_is_nan_when_curve_never_reaches_level():
 
 
 def test_restricted_mean_without_censoring_is_sample_mean(res_uncensored):
-    out = an.restricted_mean(res_uncensored, n_boot=50)
+    longest = float(res_uncensored.journeys["days_to_feedback"].max())
+    out = an.restricted_mean(res_uncensored, n_boot=50, tau=longest)
     assert out["days"].iloc[0] == pytest.approx(res_uncensored.journeys["days_to_feedback"].mean())
     tau = an.restricted_mean(res_uncensored, tau=5.0, n_boot=50)["days"].iloc[0]
     d = res_uncensored.journeys["days_to_feedback"]
@@ -480,7 +482,7 @@ def test_compare_simulates_scenarios_lazily(monkeypatch, res):
 
     monkeypatch.setattr(hiresim, "simulate", fake_simulate, raising=False)
     out = an.compare({"given": res, "sim": "a-scenario"}, replications=7, seed=3, n_boot=20)
-    assert calls == [("a-scenario", 7, 3, {})]
+    assert calls == [("a-scenario", 7, 3, {"event_log": False})]  # journeys only
     assert (out.loc[out["name"] == "sim", "diff"] == 0).all()
 
 

@@ -17,6 +17,7 @@ import hiresim as hs
 from hiresim import analysis as an
 from hiresim import plotting
 from hiresim.cli import main
+from hiresim.ical import EXAMPLE as ICS_EXAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,18 @@ CASES = [
     (hs.simulate, {"chunk_size": 1.5}, TypeError, "chunk_size"),
     (hs.simulate, {"progress": "yes"}, TypeError, "progress"),
     (hs.simulate, {"event_log": 1}, TypeError, "event_log"),
+    (hs.simulate, {"calendars": "anna.k.ics"}, TypeError, "calendars"),
+    (hs.simulate, {"calendars": {"nobody.x": ([], [], [], [])}}, ValueError, "calendars"),
+    (hs.simulate, {"calendars": {"reviewer-1": ([1.0], [], [], [])}}, ValueError, "calendars"),
+    (hs.simulate, {"calendars": {"reviewer-1": (["9"], ["10"], [], [])}}, TypeError,
+     "calendars"),
+    # read_calendars
+    (hs.read_calendars, {"timezone": 3}, TypeError, "timezone"),
+    (hs.read_calendars, {"timezone": "Nowhere/Atlantis"}, ValueError, "timezone"),
+    (hs.read_calendars, {"max_occurrences": 0}, ValueError, "max_occurrences"),
+    (hs.read_calendars, {"emails": ["a@b.example"]}, TypeError, "emails"),
+    (hs.read_calendars, {"people": 3}, TypeError, "people"),
+    (hs.read_calendars, {"start": "2026-10-05", "end": "2026-11-05"}, TypeError, "start"),
     # survival
     (an.survival, {"results": "r"}, TypeError, "results"),
     (an.survival, {"by": 3}, TypeError, "by"),
@@ -119,6 +132,7 @@ CASES = [
 #: The first argument of each function and its usual value.
 FIRST = {
     hs.simulate: ("scenario", S),
+    hs.read_calendars: ("path", ICS_EXAMPLE),
     an.compare: ("runs", {"a": R}),
     an.ablate: ("scenario", S),
     plotting.plot_survival: ("data", R),

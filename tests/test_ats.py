@@ -94,7 +94,7 @@ def test_tables_of_the_history():
     assert list(h.stages.columns) == ["application_id", "stage", "stage_raw", "entered_at",
                                       "exited_at"]
     assert list(h.interviews.columns) == ["application_id", "stage", "round", "start", "end",
-                                          "interviewers"]
+                                          "interviewers", "row"]
     assert h.interviews["interviewers"].iloc[0] == ("u1", "u2")
     assert list(h.jobs["job_id"]) == ["J1", "J2"]
     assert "6 applications, 7 waits" in repr(h)

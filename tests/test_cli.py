@@ -53,7 +53,8 @@ def test_schema_to_file(cli, tmp_path):
 def test_run_default_preset_prints_the_table(cli):
     result = cli("run", "--preset", "default", "-n", "3", "--seed", "5")
     assert result.exit_code == 0, result.output
-    for column in ("P10", "P50", "P90", "P95", "mean", "censored", "candidates"):
+    for column in ("P10", "P50", "P90", "P95", "average wait", "ended unanswered",
+                   "candidates"):
         assert column in result.output
     assert "3 replications" in result.output
 

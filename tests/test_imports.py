@@ -29,6 +29,7 @@ ROOT = PACKAGE.parent
 ABOVE_MODEL = frozenset({
     "hiresim",  # hiresim/__init__.py
     "hiresim.runner",
+    "hiresim.forecasts",  # a warm start: opens the state through the model's ``opener``
     "hiresim.cli",
     "hiresim.report",
     "hiresim.sweeps",

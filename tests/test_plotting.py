@@ -50,14 +50,47 @@ def test_plot_survival_from_results_with_promise(res):
     assert len(ax.get_lines()) >= 2  # curve + promise dot (+ reference lines)
     assert len(_bands(ax)) == 1
     assert "calendar days" in ax.get_xlabel()
-    assert ax.get_ylabel() == "share still waiting for feedback"
+    assert ax.get_ylabel() == "share not yet heard back (withdrawn and ghosted never do)"
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     p = an.promise(res, confidence=0.8, n_boot=1)
     days = p.loc[p["days_kind"] == "calendar", "promise_days"].iloc[0]
     assert texts == [f"80% hear back within {days:g} days"]
     curve = ax.get_lines()[0]
-    km = an.survival(res)
-    np.testing.assert_allclose(curve.get_xdata(), km["days"])
+    # with a promise the curve is the one the promise reads, not the Kaplan-Meier curve
+    np.testing.assert_allclose(curve.get_xdata(), an.still_waiting(res)["days"])
+
+
+def _at(line, x: float) -> float:
+    """Value of a step ("post") line at ``x``."""
+    xs, ys = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+    return float(ys[np.searchsorted(xs, x, side="right") - 1])
+
+
+@pytest.mark.parametrize("confidence", [0.5, 0.8])
+def test_promise_marker_sits_on_its_curve(res, confidence):
+    """The dot at (promise days, 1 - confidence): the curve is at or below the level there and
+    above it just before the day the share is first reached."""
+    ax = hp.plot_survival(res, promise=confidence)
+    curve, dot = ax.get_lines()[0], ax.get_lines()[-1]
+    (x,), (y,) = dot.get_xdata(), dot.get_ydata()
+    assert y == pytest.approx(1 - confidence)
+    assert _at(curve, x) <= y + 1e-9
+    p = an.promise(res, confidence=confidence, n_boot=1)
+    first = p.loc[p["days_kind"] == "calendar", "days"].iloc[0]
+    assert _at(curve, first - 1e-6) > y
+
+
+def test_never_reached_means_the_curve_stays_above_the_level():
+    ghosted = make_results(replications=3, per_replication=40, seed=5, censor_mean=5.0,
+                           censor_kinds=("ghosted",))
+    never = an.promise(ghosted, confidence=0.9, n_boot=1)["p_never"].iloc[0]
+    assert never > 0.1  # more than one in ten never hear: 90 % cannot be promised
+    ax = hp.plot_survival(ghosted, promise=0.9)
+    texts = [t.get_text() for t in ax.texts]
+    assert any("90% never reached" in t for t in texts)
+    curve = ax.get_lines()[0]
+    assert min(curve.get_ydata()) > 0.1
+    assert min(curve.get_ydata()) == pytest.approx(never, abs=1e-9)
 
 
 def test_plot_survival_from_dataframe_by_group_on_given_axes(res):
@@ -117,7 +150,8 @@ def test_plot_ablation_tornado():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["bureaucracy", "scheduling", "calendar"]
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert len(bars) == 1 and bars[0].errorbar is not None
-    assert "change in restricted mean" in ax.get_xlabel() and "days" in ax.get_xlabel()
+    assert "change in the average wait (restricted mean)" in ax.get_xlabel()
+    assert "days" in ax.get_xlabel()
 
 
 def test_plot_timeline(res):
@@ -132,6 +166,26 @@ def test_plot_timeline(res):
     assert ax.get_xlabel() == "date"
     with pytest.raises(KeyError):
         hp.plot_timeline(res, candidate="nobody")
+
+
+def test_plot_timeline_draws_the_hand_off_as_a_communication_wait():
+    import hiresim as hs
+    from hiresim.mechanisms.communication import HANDOFF_ACTIVITY
+
+    results = hs.simulate(hs.preset("default").with_overrides({"horizon_days": 60}),
+                          replications=1, seed=2)
+    ev = results.events
+    cand = ev.loc[ev["concept:name"] == HANDOFF_ACTIVITY, "case:concept:name"].iloc[0]
+    ax = hp.plot_timeline(results, candidate=cand)
+    rows = [label.get_position()[1] for label in ax.get_yticklabels()
+            if label.get_text() == HANDOFF_ACTIVITY]
+    assert rows
+    for at in rows:
+        colors = {matplotlib.colors.to_hex(bar.get_facecolor()) for bar in ax.patches
+                  if bar.get_y() == pytest.approx(at - 0.3)}
+        assert colors == {hp.CAUSE_COLORS["communication"]}  # not the dark grey of work
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "waiting: communication" in legend
 
 
 def test_plot_comparison(res):

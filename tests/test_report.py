@@ -107,8 +107,9 @@ def test_report_tables_are_the_analysis_tables(report, same_seed):
 
 
 def test_ablation_equals_analysis_ablate(report):
+    # on the main run's ruler: the horizon of the report's headline average
     expected = analysis.ablate(hs.preset("default"), replications=ABLATION_N, seed=SEED,
-                               n_boot=50)
+                               n_boot=50, tau=report.headline.tau)
     got = report.ablation.drop(columns="seconds")
     import pandas as pd
 
@@ -148,12 +149,12 @@ def test_page_sections_and_assumptions(page, report):
                     "What the simulation assumes"):
         assert heading in text
     sections = dict(assumptions(report.scenario))
-    assert any("4 recruiters" in s for s in sections["People"])
+    assert any("Recruiter: 4 people" in s for s in sections["People"])
     assert any("public holidays of US" in s for s in sections["Working calendars"])
     assert any("committee on Thu at 14:00" in s for s in
                sections["Offer approvals (people who never met the candidate)"])
     assert any("Only the recruiter talks" in s for s in sections["Communication policy"])
-    assert "4 recruiters, working on the “office” calendar" in text
+    assert "Recruiter: 4 people, working on the “office” calendar" in text
 
 
 def test_report_without_ablation_and_a_small_scenario(tmp_path):

@@ -6,17 +6,20 @@ withdrawing, being ghosted, or still open at the horizon tells us only that feed
 arrived by then.
 
 =================================  ==============================================================
+:func:`headline`                   the one average wait hiresim quotes, with its definition
 :func:`survival`                   Kaplan-Meier curve with Greenwood bands, by group
 :func:`quantiles`                  KM quantiles and restricted mean, bootstrap CIs by replication
 :func:`restricted_mean`            area under the KM curve up to ``tau``
 :func:`attribution`                mean/median days per cause and their shares, by group
 :func:`cause_intervals`            long table of waiting time per activity and cause
 :func:`promise`                    days within which a share of candidates hears back
+:func:`still_waiting`              the curve promises read: withdrawn and ghosted never hear
 :func:`p_heard_by`                 probability of hearing back within some days
 :func:`end_of_week_promise`        probability that "by the end of the week" is kept
 :func:`candidate_loss`             withdrawals, how they grow with the wait, declined offers
 :func:`compare`                    side-by-side statistics with paired bootstrap differences
 :func:`ablate`                     causal effect of each delay source (switch it off, same seed)
+:func:`what_if`                    your own changes (``"roles.recruiter.count=3"``), paired likewise
 :func:`days_to_answer`             application to the final answer, as Glassdoor measures it
 :func:`first_interview_to_offer`   first interview to the offer, as NACE measures it
 =================================  ==============================================================
@@ -27,6 +30,7 @@ from __future__ import annotations
 from hiresim.analysis._common import business_days_between, stage_waits
 from hiresim.analysis.attribution import attribution, cause_intervals
 from hiresim.analysis.distributions import quantiles, restricted_mean, survival
+from hiresim.analysis.headline import Headline, headline, headline_tau
 from hiresim.analysis.promises import (
     CandidateLoss,
     candidate_loss,
@@ -34,13 +38,15 @@ from hiresim.analysis.promises import (
     end_of_week_promise,
     p_heard_by,
     promise,
+    still_waiting,
 )
 from hiresim.analysis.published import Estimate, days_to_answer, first_interview_to_offer
-from hiresim.analysis.whatif import ablate, compare
+from hiresim.analysis.whatif import ablate, compare, parse_what_if, what_if, what_if_scenario
 
 __all__ = [
     "CandidateLoss",
     "Estimate",
+    "Headline",
     "ablate",
     "attribution",
     "business_days_between",
@@ -51,10 +57,16 @@ __all__ = [
     "end_of_week_deadline",
     "end_of_week_promise",
     "first_interview_to_offer",
+    "headline",
+    "headline_tau",
     "p_heard_by",
+    "parse_what_if",
     "promise",
     "quantiles",
     "restricted_mean",
     "stage_waits",
+    "still_waiting",
     "survival",
+    "what_if",
+    "what_if_scenario",
 ]

@@ -23,6 +23,7 @@ from hiresim.analysis._common import (
     replication_codes,
     waits,
 )
+from hiresim.analysis.headline import tau_of
 
 if TYPE_CHECKING:
     from hiresim.results import JourneysLike
@@ -107,8 +108,10 @@ def quantiles(
     when more than ``(1 - ci) / 2`` of the resamples never reach the level.
 
     With ``mean=True`` a row ``statistic="restricted_mean"`` gives the area under the curve up to
-    ``tau`` (default: the longest time observed in the group); without censoring it equals the
-    sample mean.
+    ``tau``: by default the horizon of the headline average
+    (:func:`hiresim.analysis.headline_tau` of the whole table, the same for every group), so
+    the ungrouped row *is* :func:`hiresim.analysis.headline`. With ``tau`` at least the longest
+    wait and no censoring it equals the sample mean.
 
     Returns
     -------
@@ -132,6 +135,8 @@ def quantiles(
     arguments.number("tau", tau, 0.0, above=True, none=True)
     by = as_list(by)
     table = waits(results, by, days)
+    if tau is None:  # one ruler for every group: the headline's horizon
+        tau = tau_of(table["time"].to_numpy(dtype=float))
     universe = np.unique(table["replication"].to_numpy())
     weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     frames = []
@@ -156,8 +161,9 @@ def restricted_mean(
 ) -> pd.DataFrame:
     """Restricted mean wait ``integral_0^tau S(t) dt`` with a bootstrap interval over replications.
 
-    ``tau`` defaults to the longest time observed (per group). Without censoring the restricted
-    mean up to the longest wait is the sample mean.
+    ``tau`` defaults to the headline average's horizon (:func:`hiresim.analysis.headline_tau`,
+    one for all groups). Without censoring the restricted mean up to the longest wait is the
+    sample mean.
 
     >>> restricted_mean(results, tau=60)                          # doctest: +SKIP
              statistic  q  days  lower  upper   tau
@@ -179,8 +185,7 @@ def _bootstrap_stats(
     time = sub["time"].to_numpy(dtype=float)
     event = sub["event"].to_numpy(dtype=bool)
     rep = replication_codes(sub["replication"].to_numpy(), universe)
-    finite = time[np.isfinite(time)]
-    horizon = float(tau) if tau is not None else (float(finite.max()) if finite.size else np.nan)
+    horizon = float(tau) if tau is not None else np.nan
     point_q, point_m = _curve_stats(time, event, rep, np.ones((1, universe.size)), qs, horizon)
     boot_q = np.empty((weights.shape[0], qs.size))
     boot_m = np.empty(weights.shape[0])

@@ -45,6 +45,44 @@ def _heard_table(results: JourneysLike, by: list[str], days: str) -> pd.DataFram
     return table
 
 
+def still_waiting(
+    results: JourneysLike,
+    by: str | Sequence[str] | None = None,
+    days: str = "calendar",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """The curve :func:`promise` reads: the share of candidates who have not heard back ``days``
+    after the interview, withdrawn and ghosted candidates never doing so (it levels off at their
+    share), waits open at the horizon censored.
+
+    The table has the columns of :func:`hiresim.analysis.survival` (``days``, ``survival``,
+    ``lower``, ``upper``, ``at_risk``, ``events``, ``censored``), so the plots draw it the same
+    way; ``promise(results, c)["days"]`` is the first day where its ``survival`` is at most
+    ``1 - c``.
+
+    >>> curve = still_waiting(results)                            # doctest: +SKIP
+    """
+    from hiresim.analysis.distributions import SURVIVAL_COLUMNS
+
+    arguments.results_like("results", results)
+    arguments.columns("by", by)
+    check_days(days)
+    arguments.probability("ci", ci)
+    cols = as_list(by)
+    table = _heard_table(results, cols, days)
+    frames = []
+    for key, sub in groups(table, cols):
+        est = _km.km_table(sub["time"].to_numpy(), sub["event"].to_numpy(), ci=ci)
+        frame = pd.DataFrame(est, columns=list(SURVIVAL_COLUMNS))
+        frame = frame[np.isfinite(frame["days"])]  # "never" is no day on the axis
+        for i, (col, val) in enumerate(key.items()):
+            frame.insert(i, col, val)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=[*cols, *SURVIVAL_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
 def promise(
     results: JourneysLike,
     confidence: float | Sequence[float] = 0.9,

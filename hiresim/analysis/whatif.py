@@ -1,4 +1,4 @@
-"""What-ifs: compare scenarios side by side, and ablate delay sources one at a time.
+"""What-ifs: compare scenarios side by side, ablate delay sources one at a time, try changes.
 
 Both rest on common random numbers (design section 4): replication ``i`` of every scenario run
 with the same seed draws the same arrivals, work times, absences, ..., so differences are
@@ -18,6 +18,8 @@ import pandas as pd
 from hiresim import arguments
 from hiresim.analysis import _km
 from hiresim.analysis._common import check_bootstrap, check_days, replication_codes, waits
+from hiresim.analysis.headline import rmst, tau_of
+from hiresim.analysis.reuse import idle_replications, same_scenario
 
 if TYPE_CHECKING:
     import os
@@ -65,7 +67,8 @@ def compare(
     runs:
         ``{name: Results or Scenario}``; the first entry is the baseline. A value that is not a
         :class:`hiresim.Results` is simulated with ``hiresim.simulate(value,
-        replications=replications, seed=seed, **simulate_kwargs)``; use the same seed for all
+        replications=replications, seed=seed, event_log=False, **simulate_kwargs)`` (on the
+        same pool of workers as every other run); use the same seed for all
         so replications pair up (common random numbers). Build variants of one scenario with
         the dotted-path override helper of :mod:`hiresim.scenario`.
     q:
@@ -76,14 +79,17 @@ def compare(
     days:
         ``"calendar"`` or ``"business"``.
     tau:
-        Horizon of the restricted mean, common to all runs. Default: the 90th percentile of
-        all waits (ended or censored) pooled over the runs. The longest wait seen would make
-        the mean hinge on a handful of extreme, heavily censored waits (it flipped the sign of
-        small effects); the 90th percentile keeps the comparison on waits that are observed.
+        Horizon of the restricted mean, common to all runs. Default: the headline average's
+        horizon of the *first* run (:func:`hiresim.analysis.headline_tau`: the 90th percentile
+        of its waits, ended or censored, rounded up to whole days), so the baseline's row is
+        :func:`hiresim.analysis.headline` of it and every variant is measured with the same
+        ruler. The longest wait seen would make the mean hinge on a handful of extreme,
+        heavily censored waits (it flipped the sign of small effects).
 
     Returns
     -------
-    Long DataFrame: ``name``, ``statistic`` (``"restricted_mean"`` or ``"quantile"``), ``q``,
+    Long DataFrame: ``name``, ``statistic`` (``"restricted_mean"``: the headline average, or
+    ``"quantile"``), ``q``,
     ``value``, ``lower``, ``upper``, ``diff`` (value minus the baseline's), ``diff_lower``,
     ``diff_upper``. Identical inputs give differences of exactly zero.
 
@@ -101,6 +107,8 @@ def compare(
     check_days(days)
     arguments.number("tau", tau, 0.0, above=True, none=True)
     done: dict[str, ResultsLike] = {}
+    # the comparison reads the journeys only: an event log would cost time and memory
+    simulate_kwargs.setdefault("event_log", False)
     for name, value in runs.items():
         if _is_results(value):
             done[name] = value
@@ -112,10 +120,8 @@ def compare(
             )
     tables = {name: waits(res, (), days) for name, res in done.items()}
     universe = np.unique(np.concatenate([t["replication"].to_numpy() for t in tables.values()]))
-    if tau is None:
-        finite = [t["time"].to_numpy()[np.isfinite(t["time"].to_numpy())] for t in tables.values()]
-        pooled = np.concatenate(finite) if finite else np.array([])
-        tau = float(np.quantile(pooled, TAU_QUANTILE)) if pooled.size else np.nan
+    if tau is None:  # the baseline's ruler for every run
+        tau = tau_of(next(iter(tables.values()))["time"].to_numpy(dtype=float))
     weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     ones = np.ones((1, universe.size))
     stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -140,10 +146,6 @@ def compare(
     return out
 
 
-#: Default horizon of the restricted mean in comparisons: this quantile of the pooled waits.
-TAU_QUANTILE = 0.9
-
-
 def _stats(
     time: np.ndarray,
     event: np.ndarray,
@@ -153,11 +155,10 @@ def _stats(
     tau: float,
 ) -> np.ndarray:
     """``(B, 1 + len(qs))``: restricted mean then quantiles, one row per weight row."""
-    parts = []
-    for times, s in _km.km_curves(time, event, rep, weights):
-        mean = _km.curve_rmst(times, s, tau) if np.isfinite(tau) else np.full(s.shape[0], np.nan)
-        parts.append(np.column_stack([mean, _km.curve_quantiles(times, s, 1.0 - qs)]))
-    return np.concatenate(parts)
+    mean = rmst(time, event, rep, weights, tau)
+    quants = [_km.curve_quantiles(times, s, 1.0 - qs)
+              for times, s in _km.km_curves(time, event, rep, weights)]
+    return np.column_stack([mean, np.concatenate(quants)])
 
 
 def ablate(
@@ -170,9 +171,11 @@ def ablate(
     n_boot: int = 500,
     days: str = "calendar",
     *,
+    tau: float | None = None,
     baseline: Any = None,
     step: Callable[[str], None] | None = None,
     timings: bool = False,
+    reuse: bool = True,
     **simulate_kwargs: Any,
 ) -> pd.DataFrame:
     """Causal effect of each delay source: switch it off, rerun with the same seed, compare.
@@ -187,6 +190,9 @@ def ablate(
 
     Parameters
     ----------
+    tau:
+        Horizon of the restricted mean (the headline average); default the baseline run's
+        :func:`hiresim.analysis.headline_tau`, so ``baseline`` is its headline average.
     baseline:
         :class:`hiresim.Results` of ``scenario`` already simulated with this ``seed`` and
         ``replications`` (e.g. the main run of the HR report): used as the baseline instead of
@@ -199,8 +205,15 @@ def ablate(
     timings:
         Add a column ``seconds``: the wall time of each source's rerun. Off by default because
         it is the only column that differs between two identical calls.
+    reuse:
+        Take from the baseline, instead of simulating them again, the replications that
+        switching a source off provably leaves unchanged (the source is already off; or, for
+        ``reorganization`` and ``turnover``, it drew nothing in that replication: see
+        :mod:`hiresim.analysis.reuse`). The table is the same either way; ``False`` simulates
+        everything (to check that claim, or to time the full cost).
     simulate_kwargs:
-        Passed to :func:`hiresim.simulate` (``workers``, ``event_log``, ...).
+        Passed to :func:`hiresim.simulate` (``workers``, ``event_log``, ...). Without
+        ``event_log`` the runs keep no event log (the comparison reads the journeys only).
 
     Returns
     -------
@@ -234,6 +247,9 @@ def ablate(
     check_days(days)
     arguments.callable_or_none("step", step)
     arguments.flag("timings", timings)
+    arguments.flag("reuse", reuse)
+    # the comparison reads the journeys only: an event log would cost time and memory
+    simulate_kwargs.setdefault("event_log", False)
     # the built-in sources, then the scenario's user mechanisms (switched off by name)
     own = list(getattr(scenario, "extensions", None) or ())
     chosen = list([*DELAY_SOURCES, *own] if sources is None else sources)
@@ -250,28 +266,196 @@ def ablate(
                 scenario, replications=replications, seed=seed, **simulate_kwargs
             )
         }
+    variants = {source: scenario.without(source) for source in chosen}
+    return _effects(scenario, variants, runs, replications, seed, q, ci, n_boot, days, tau,
+                    tick, timings, "source", simulate_kwargs, reuse)
+
+
+def _effects(scenario: Scenario, variants: Mapping[str, Scenario], runs: dict[str, ResultsLike],
+             replications: int, seed: int, q: Sequence[float], ci: float, n_boot: int,
+             days: str, tau: float | None, tick: Callable[[str], None], timings: bool,
+             label: str, simulate_kwargs: dict[str, Any], reuse: bool = True) -> pd.DataFrame:
+    """Simulate each variant with the baseline's seed and replications; the paired change of
+    each statistic to ``runs["baseline"]`` (the table of :func:`ablate` and :func:`what_if`).
+    With ``reuse``, a variant equal to the scenario is the baseline run, and a source's
+    replications that it provably leaves unchanged are taken from the baseline
+    (:mod:`hiresim.analysis.reuse`)."""
+    import hiresim
+
     seconds: dict[str, float] = {}
-    for source in chosen:
-        tick(f"without {source}")
+    # proofs read a real Scenario's fields (a stand-in with ``without`` only is simulated)
+    reuse = reuse and hasattr(scenario, "model_dump") and hasattr(scenario, "extensions")
+    idle = (idle_replications(scenario, list(variants), seed, range(replications))
+            if reuse and label == "source" else {})
+    for name, variant in variants.items():
+        tick(f"without {name}" if label == "source" else f"what if {name}")
         started = time.perf_counter()
-        runs[source] = hiresim.simulate(
-            scenario.without(source), replications=replications, seed=seed, **simulate_kwargs
-        )
-        seconds[source] = time.perf_counter() - started
-    table = compare(runs, q=q, ci=ci, n_boot=n_boot, seed=seed, days=days)
+        if reuse and same_scenario(scenario, variant):
+            runs[name] = runs["baseline"]
+        elif idle.get(name):
+            runs[name] = _partly_reused(runs["baseline"], variant, idle[name], replications,
+                                        seed, simulate_kwargs)
+        else:
+            runs[name] = hiresim.simulate(
+                variant, replications=replications, seed=seed, **simulate_kwargs
+            )
+        seconds[name] = time.perf_counter() - started
+    table = compare(runs, q=q, ci=ci, n_boot=n_boot, seed=seed, days=days, tau=tau)
     base = table.loc[table["name"] == "baseline", "value"].to_numpy()
     out = table[table["name"] != "baseline"].drop(columns=["lower", "upper"])
-    out["baseline"] = np.tile(base, len(chosen))
+    out["baseline"] = np.tile(base, len(variants))
     out = out.rename(
-        columns={"name": "source", "diff": "change", "diff_lower": "lower", "diff_upper": "upper"}
+        columns={"name": label, "diff": "change", "diff_lower": "lower", "diff_upper": "upper"}
     )
-    cols = ["source", "statistic", "q", "baseline", "value", "change", "lower", "upper"]
+    cols = [label, "statistic", "q", "baseline", "value", "change", "lower", "upper"]
     if timings:
-        out["seconds"] = out["source"].map(seconds)
+        out["seconds"] = out[label].map(seconds)
         cols.append("seconds")
     out = out[cols].reset_index(drop=True)
     out.attrs["tau"] = table.attrs.get("tau")
     return out
+
+
+def parse_what_if(text: str) -> tuple[str, Any]:
+    """``"roles.recruiter.count=3"`` -> ``("roles.recruiter.count", 3)``: a dotted path of the
+    scenario, ``=``, and a value read as JSON when it parses (numbers, true/false, lists such
+    as ``["Tue","Thu"]``) and as text otherwise, exactly like ``hiresim compare --set``.
+
+    Raises :class:`hiresim.ScenarioError` naming the text when there is no ``PATH=``.
+    """
+    import json
+
+    from hiresim.scenario import ScenarioError
+
+    if not isinstance(text, str):
+        raise TypeError(f"a what-if must be a text PATH=VALUE such as 'roles.recruiter.count=3', "
+                        f"got {text!r}")
+    path, sep, value = text.partition("=")
+    if not sep or not path.strip():
+        raise ScenarioError(f"--what-if {text!r}", [("", "expected PATH=VALUE, e.g. "
+                                                         "roles.recruiter.count=3")])
+    try:
+        parsed = json.loads(value.strip())
+    except ValueError:
+        parsed = value.strip()
+    return path.strip(), parsed
+
+
+def what_if_scenario(scenario: Scenario, text: str) -> Scenario:
+    """The scenario of one what-if text: ``"PATH=VALUE"``, or several joined by ``;``, applied
+    with :meth:`hiresim.Scenario.with_overrides`. Raises :class:`hiresim.ScenarioError`
+    naming ``--what-if 'TEXT'`` and the field path when a path or value is wrong."""
+    parts = [parse_what_if(part) for part in text.split(";") if part.strip()] \
+        if isinstance(text, str) else [parse_what_if(text)]
+    if not parts:
+        parse_what_if(text)  # raises: nothing to change
+    return scenario.with_overrides(dict(parts), source=f"--what-if {text!r}")
+
+
+def what_if(
+    scenario: Scenario,
+    changes: Iterable[str],
+    replications: int = 200,
+    seed: int = 0,
+    q: Sequence[float] = (0.5, 0.9),
+    ci: float = 0.95,
+    n_boot: int = 500,
+    days: str = "calendar",
+    *,
+    tau: float | None = None,
+    baseline: Any = None,
+    step: Callable[[str], None] | None = None,
+    timings: bool = False,
+    **simulate_kwargs: Any,
+) -> pd.DataFrame:
+    """Your own what-ifs beside :func:`ablate`: each change ``"PATH=VALUE"`` (the dotted paths
+    of :meth:`hiresim.Scenario.with_overrides`, as sweeps use) is one variant, simulated with
+    the baseline's seed and replications (common random numbers) and compared with a paired
+    bootstrap interval.
+
+    Every change is validated before anything is simulated: a wrong path or value raises
+    :class:`hiresim.ScenarioError` naming the what-if text and the field path. A change that
+    sets several fields at once is a text with ``;`` between them
+    (``"roles.recruiter.count=3; roles.recruiter.calendar_load=0.1"``).
+
+    Returns the table of :func:`ablate` with ``what_if`` (the text given) in place of
+    ``source``: ``statistic``, ``q``, ``baseline``, ``value``, ``change`` (negative = shorter
+    with the change), ``lower``, ``upper`` (and ``seconds`` with ``timings=True``).
+
+    >>> what_if(hs.preset("default"), ["roles.recruiter.count=3"], replications=50)
+    ... # doctest: +SKIP
+    """
+    import hiresim
+
+    if not callable(getattr(scenario, "with_overrides", None)):
+        raise TypeError("scenario must be a hiresim.Scenario (hiresim.load_scenario reads a "
+                        f"file), got {type(scenario).__name__}")
+    if isinstance(changes, str) or not isinstance(changes, Iterable):
+        raise TypeError("changes must be a list of texts PATH=VALUE such as "
+                        f"['roles.recruiter.count=3'], got {changes!r}")
+    texts = list(changes)
+    arguments.whole("replications", replications, 1)
+    arguments.seed("seed", seed)
+    arguments.probabilities("q", q)
+    check_bootstrap(ci, n_boot, seed)
+    check_days(days)
+    arguments.callable_or_none("step", step)
+    arguments.flag("timings", timings)
+    variants = {text: what_if_scenario(scenario, text) for text in texts}
+    if len(variants) != len(texts) or "baseline" in variants:
+        raise ValueError("what-ifs must be distinct and none may be called 'baseline'")
+    tick = step or (lambda label: None)
+    if baseline is not None:
+        _check_baseline(baseline, scenario, replications, seed)
+        runs: dict[str, ResultsLike] = {"baseline": baseline}
+    else:
+        tick("baseline")
+        runs = {"baseline": hiresim.simulate(scenario, replications=replications, seed=seed,
+                                             **simulate_kwargs)}
+    return _effects(scenario, variants, runs, replications, seed, q, ci, n_boot, days, tau,
+                    tick, timings, "what_if", simulate_kwargs)
+
+
+def _partly_reused(baseline: ResultsLike, variant: Scenario, same: list[int], replications: int,
+                   seed: int, simulate_kwargs: dict[str, Any]) -> ResultsLike:
+    """Results of ``variant`` whose replications ``same`` are the baseline's (provably
+    unchanged) and the others simulated: the tables :func:`hiresim.simulate` would give."""
+    import hiresim
+    from hiresim.results import RESULT_TABLES, Results, dependency_versions
+    from hiresim.runner import simulate_some
+
+    kwargs = dict(simulate_kwargs)
+    event_log = arguments.flag("event_log", kwargs.pop("event_log", True))
+    if event_log and (baseline.events.empty and not baseline.journeys.empty):
+        # the baseline kept no event log to take the unchanged replications' events from
+        return hiresim.simulate(variant, replications=replications, seed=seed,
+                                **simulate_kwargs)
+    known = {"workers", "chunk_size", "progress", "force"}
+    if set(kwargs) - known:
+        raise TypeError(f"unexpected arguments for simulate: {sorted(set(kwargs) - known)}")
+    taken = set(same)
+    rest = [r for r in range(replications) if r not in taken]
+    tables: dict[str, pd.DataFrame] = {}
+    fresh = (simulate_some(variant, rest, seed, kwargs.get("workers"), event_log,
+                           kwargs.get("chunk_size")) if rest else None)
+    for name in RESULT_TABLES:
+        old = getattr(baseline, name)
+        if name == "events" and not event_log and fresh is not None:
+            tables[name] = fresh[name]
+            continue
+        kept = old[old["replication"].isin(taken).to_numpy()] if len(old) else old
+        parts = [kept] if fresh is None else [kept, fresh[name]]
+        both = pd.concat([p for p in parts if len(p)] or [parts[-1]], ignore_index=True)
+        tables[name] = both.sort_values("replication", kind="stable").reset_index(drop=True)
+    manifest = {
+        "seed": int(seed),
+        "replications": replications,
+        "event_log": event_log,
+        "scenario": variant.model_dump(mode="json"),
+        "versions": dependency_versions(),
+        "reused_replications": len(same),
+    }
+    return Results(**tables, manifest=manifest)
 
 
 def _check_baseline(baseline: Any, scenario: Any, replications: int, seed: int) -> None:
@@ -293,5 +477,7 @@ def _check_baseline(baseline: Any, scenario: Any, replications: int, seed: int) 
         mode="json"
     ):
         wrong.append("another scenario")
+    if baseline.manifest.get("calendars"):
+        wrong.append("team calendars (the reruns simulate the scenario without them)")
     if wrong:
         raise ValueError(f"baseline cannot be reused: it was run with {', '.join(wrong)}")

@@ -3,7 +3,9 @@
 Each built-in module is named by its mechanism: that name is also its scenario block, its
 cause label (where it has one), its ablation and its random stream — ``absence``, ``priority``,
 ``turnover``, ``reorganization``, ``requirements``, ``approvals``, ``communication``, and
-``candidates`` (what candidates do while they wait).
+``candidates`` (what candidates do while they wait). Two more are shipped on the extension
+point (:data:`SHIPPED`): ``season`` (rates by month, dated hiring freezes; cause ``freeze``)
+and ``disagreement`` (scorecard scores that disagree; an extra debrief).
 
 A user's own delay source is a subclass of :class:`Mechanism`, registered with
 :func:`register` (a class decorator). It names its scenario block (a pydantic
@@ -66,6 +68,8 @@ class Mechanism:
     name: ClassVar[str]
     spec: ClassVar[type[BaseModel]]
     cause: ClassVar[str | None] = None
+    #: What switching it off means, for ``ablate`` and the report (default: "no NAME").
+    switched_off: ClassVar[str | None] = None
     #: Whether :meth:`layer` lays spells over people's calendars (set by overriding it).
     lays_spells: ClassVar[bool] = False
 
@@ -105,6 +109,12 @@ class Mechanism:
     def start(self) -> None:
         """Start processes of the mechanism's own, once the world is built."""
 
+    @classmethod
+    def check(cls, scenario: Scenario, spec: Any) -> list[tuple[str, str]]:
+        """Problems ``(path, message)`` of the block that depend on the rest of the scenario
+        (checked before anything runs, like a wrong role name); none by default."""
+        return []
+
     def install(self, pipeline: Pipeline) -> None:
         """Add :meth:`step` to the pipeline if the subclass overrides it."""
         if type(self).step is not Mechanism.step:
@@ -118,6 +128,19 @@ class Mechanism:
 
 #: Registered extensions by name.
 _REGISTRY: dict[str, type[Mechanism]] = {}
+
+#: Mechanisms shipped with hiresim on the extension point (their blocks are optional, their
+#: causes extension slots): imported, and so registered, when the registry is first read.
+SHIPPED: tuple[str, ...] = ("hiresim.mechanisms.season", "hiresim.mechanisms.disagreement")
+_shipped_loaded = False
+
+
+def _load_shipped() -> None:
+    global _shipped_loaded
+    if not _shipped_loaded:
+        _shipped_loaded = True
+        for module in SHIPPED:
+            importlib.import_module(module)
 
 
 def register(cls: type[Mechanism]) -> type[Mechanism]:
@@ -143,7 +166,8 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
 
 
 def registered() -> dict[str, type[Mechanism]]:
-    """The registered extensions by name (a copy)."""
+    """The registered extensions by name (a copy), the shipped ones first."""
+    _load_shipped()
     return dict(_REGISTRY)
 
 

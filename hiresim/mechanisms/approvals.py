@@ -1,7 +1,8 @@
 """``approvals``: "bureaucracy" — an offer needs sign-offs by people who never met the candidate.
 
 The chain is a list of steps in order. A step is one role, or a parallel group of roles of
-which a quorum must sign; it may be sent back for a revision by the hiring manager (then it is
+which a quorum must sign (``per_role`` asks several people of each role: a works council of
+three of whom any two sign); it may be sent back for a revision by the hiring manager (then it is
 asked again), escalated to someone higher after a number of working days without a sign-off,
 or given only at a committee's periodic sessions (:class:`Committee`: the wait is
 ``batching``). Approvers' own waits are charged to their causes (``contention``, ``absence``,
@@ -23,8 +24,11 @@ from hiresim.tasks import Branch, Process, Work, make_work, parallel, person_tas
 from hiresim.trace import Leg
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hiresim.people import Person
     from hiresim.scenario import ApprovalsSpec, ApprovalStep, CommitteeSpec
-    from hiresim.world import Candidate, World
+    from hiresim.world import Candidate, Requisition, World
 
 NAME = "approvals"
 
@@ -63,7 +67,7 @@ class Approvals:
     """One replication's approval chain: each step's work, the revision, the send-back draws
     (a sub-stream of ``decisions``: a send-back is a decision), and the committees."""
 
-    __slots__ = ("committees", "revision", "send_back", "spec", "work", "world")
+    __slots__ = ("committees", "gate", "revision", "send_back", "spec", "work", "world")
 
     def __init__(self, world: World, spec: ApprovalsSpec, calendars: dict[str, Timeline]
                  ) -> None:
@@ -76,19 +80,23 @@ class Approvals:
             None if step.committee is None else
             Committee.of(step.committee, step.roles[0], calendars[step.roles[0]], world.epoch)
             for step in spec.steps]
+        #: A hold before each step starts (``season``'s freezes of ``approvals``), or None.
+        self.gate: Callable[[str, Leg, Person], Process] | None = None
 
     def run(self, c: Candidate, r: int, leg: Leg) -> Process:
         """The offer's sign-offs, step by step; a sent-back step is revised and asked again."""
         w, req = self.world, c.requisition
         for k, step in enumerate(self.spec.steps):
             name = step.name or f"approval {k + 1}"
+            if self.gate is not None:  # a freeze stops the next sign-off, on its calendar
+                yield from self.gate("approvals", leg, req.approvers[step.roles[0]])
             while True:
                 board = self.committees[k]
                 if board is not None:
                     yield from committee(w, board, leg, c.id, name, req.id, r)
                 else:
-                    makers = [person_task(w, req.approvers[role], self.work[k], c.id, name,
-                                          "approval", req.id, r) for role in step.roles]
+                    makers = [person_task(w, p, self.work[k], c.id, name, "approval", req.id,
+                                          r) for p in signers(w, req, step)]
                     if step.escalate_after is None:
                         yield from parallel(w, leg, makers, quorum=step.quorum)
                     else:
@@ -135,6 +143,19 @@ class Approvals:
         for i, v in enumerate(before):
             leg.acc[i] += v
         leg.absorb(up)
+
+
+def signers(w: World, req: Requisition, step: ApprovalStep) -> list[Person]:
+    """The people asked to sign a step: per role, the requisition's own approver and, with
+    ``per_role`` above 1, the next people of the role in turn (a quorum counts them all)."""
+    if step.per_role == 1:
+        return [req.approvers[role] for role in step.roles]
+    out: list[Person] = []
+    for role in step.roles:
+        members = w.people[role]
+        own = members.index(req.approvers[role])
+        out += [members[(own + j) % len(members)] for j in range(step.per_role)]
+    return out
 
 
 def committee(w: World, board: Committee, leg: Leg, case: str, activity: str,

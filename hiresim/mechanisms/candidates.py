@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from hiresim.spells import elapsed_hours
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from hiresim.scenario import CandidateSpec, Policy
     from hiresim.world import Candidate, World
 
@@ -42,9 +44,12 @@ class Candidates:
         #: Probability that a follow-up is answered under the scenario's policy.
         self.answer_probability = 0.0 if fu is None else fu.answer_probability.get(policy, 0.0)
 
-    def draws(self, n: int) -> list[tuple[list[float], list[float]]]:
-        """Per candidate: patience (hours) for each round, and follow-up answer draws."""
-        b, rounds, rng = self.spec, self.rounds, self.rng
+    def draws(self, n: int, rng: np.random.Generator | None = None
+              ) -> list[tuple[list[float], list[float]]]:
+        """Per candidate: patience (hours) for each round, and follow-up answer draws (from
+        the ``candidates`` stream, or ``rng``: a forecast's candidates already in process)."""
+        b, rounds = self.spec, self.rounds
+        rng = self.rng if rng is None else rng
         patience = [[math.inf] * rounds for _ in range(n)]
         if b.patience is not None:
             spec = b.patience.days

@@ -91,6 +91,11 @@ class Communication:
         return outcome
 
 
+#: The event log's name of the hand-off: a wait charged to ``communication``, not work (the
+#: plots colour it so).
+HANDOFF_ACTIVITY = "hand-off to recruiter"
+
+
 def handoff(w: World, leg: Leg, person: Person, work: Work, case: str, requisition: str,
             rnd: int) -> Process:
     """The decision travels to the person allowed to tell the candidate: ``communication``."""
@@ -108,5 +113,5 @@ def handoff(w: World, leg: Leg, person: Person, work: Work, case: str, requisiti
         leg.flat(end, COMMUNICATION)
     if w.event_log:
         wt = [0.0] * N_CAUSES
-        w.trace.event(case, "hand-off to recruiter", person.holder(end), person.role,
+        w.trace.event(case, HANDOFF_ACTIVITY, person.holder(end), person.role,
                       enabled, enabled, end, "communication", requisition, rnd, wt)

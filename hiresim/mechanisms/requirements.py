@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hiresim.causes import REQUIREMENTS
+from hiresim.mechanisms.approvals import signers
 from hiresim.spells import HOURS_PER_YEAR, poisson_times
 from hiresim.tasks import Process, Work, make_work, parallel, person_task
 from hiresim.trace import Leg
@@ -67,8 +68,8 @@ class Requirements:
             scratch = Leg(env.now)
             for k, step in enumerate(spec.approvals):
                 name = step.name or f"reclassification {k + 1}"
-                makers = [person_task(w, req.approvers[role], self.work[k], case, name,
-                                      "requirements", req.id, 0) for role in step.roles]
+                makers = [person_task(w, p, self.work[k], case, name, "requirements", req.id,
+                                      0) for p in signers(w, req, step)]
                 yield from parallel(w, scratch, makers, quorum=step.quorum)
             hold, req.hold = req.hold, None
             if u < spec.cancel_probability:

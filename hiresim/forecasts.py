@@ -1,0 +1,838 @@
+"""Forecasts for the applications open on a date: when will each candidate hear back?
+
+:func:`forecast` starts the simulation from the company's state on ``as_of`` (a *warm start*),
+read from its ATS export (a :class:`~hiresim.history.History`): every open application at its
+current stage, the open jobs with their owners and hires so far, the people's known absences
+(from their calendars, :mod:`hiresim.ical`), and new candidates and jobs arriving at the
+scenario's rates from then on.
+
+**How time already waited conditions what is left.** The export says where an application is
+(in screening, waiting for an interview, or waiting for feedback after interview ``k``) and
+since when, but not what is happening inside the company (scorecards written? debrief booked?
+approvals under way?). So each open application is simulated from the last moment the export
+fixes — its application, its entry into the round, or its interview's end — through the days
+already waited, and a replication counts for that application only if it agrees with what is
+known on ``as_of``: the candidate has not heard, has not withdrawn, and (for one waiting for an
+interview) has not been interviewed yet. What is left of the wait is then drawn from the
+replications that agree, which is the model's distribution of the remaining wait *given* the
+time already waited, whatever stage of the work that time implies: a wait already 3 days old
+has usually passed its scorecards, and one of 20 days is more often stuck in approvals or
+forgotten. Applications for which too few replications agree get more (see ``min_samples``).
+This is rejection sampling: exact under the model, and it says how many replications agreed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hiresim.causes import CAUSES, N_CAUSES
+from hiresim.trace import FINAL_OUTCOMES, OUTCOMES, Leg
+from hiresim.world import Candidate
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from hiresim.history import History
+    from hiresim.pipeline import Pipeline
+    from hiresim.results import Results
+    from hiresim.scenario import Scenario
+    from hiresim.world import Requisition, World
+
+#: Name of the random stream of the candidates already in process (their decisions, panels,
+#: patience): its own, so that new arrivals draw exactly as in a fresh run.
+STREAM = "forecast"
+#: Where an open application waits (``waiting_for`` in :attr:`Forecast.answers`).
+WAITING_FOR = ("screening", "interview", "feedback")
+#: At most this many batches of ``replications`` are run while some application has fewer
+#: than ``min_samples`` agreeing replications (a fixed schedule: the same answers whatever
+#: ``workers``).
+MAX_BATCHES = 8
+_OUTCOME_OPEN = OUTCOMES.index("open")
+_OUTCOME_WITHDRAWN = OUTCOMES.index("withdrawn")
+_OUTCOME_GHOSTED = OUTCOMES.index("ghosted")
+_FINAL_WITHDRAWN = FINAL_OUTCOMES.index("withdrawn")
+_FINAL_GHOSTED = FINAL_OUTCOMES.index("ghosted")
+_FINAL_OPEN = FINAL_OUTCOMES.index("open")
+
+
+class ForecastError(ValueError):
+    """An export or argument that a forecast cannot start from (names the file and row)."""
+
+
+@dataclass(frozen=True)
+class OpenApplication:
+    """One application open on the forecast's date, as the export shows it."""
+
+    application_id: str
+    candidate_id: str
+    job_id: str
+    #: The export's stage, mapped: ``screening``, ``round:1``, ``round:2``, ...
+    stage: str
+    #: ``screening``, ``interview`` (the round's interview is still to be held) or
+    #: ``feedback`` (interviewed, waiting to hear).
+    waiting_for: str
+    round: int
+    #: When the current wait began: application, entry into the round, or interview end.
+    since: pd.Timestamp
+    applied_at: pd.Timestamp
+    #: A rejection is recorded but the candidate has not been told yet.
+    decided: bool = False
+    interviewers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenJob:
+    """A requisition open on the forecast's date."""
+
+    job_id: str
+    recruiter: str | None
+    hiring_manager: str | None
+    hires: int = 0
+    #: Offers made and not yet answered (their acceptance is drawn on the date).
+    offers_out: int = 0
+
+
+@dataclass
+class CompanyState:
+    """What the export says on ``as_of``: the open applications and jobs."""
+
+    as_of: pd.Timestamp
+    applications: list[OpenApplication]
+    jobs: list[OpenJob]
+    #: Jobs are known from the export (``jobs.csv`` or open applications); ``False``: the
+    #: scenario's ``requisitions.initial`` jobs are taken to be open.
+    jobs_known: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+def state_at(history: History, as_of: Any, scenario: Scenario | None = None) -> CompanyState:
+    """The open applications and jobs of ``history`` on ``as_of``.
+
+    An application is open when it was made by ``as_of`` and the candidate had not heard its
+    last decision by then: not withdrawn, no offer made, no rejection told (a rejection
+    recorded but not yet told is open, with its outcome known). People's ids (recruiter,
+    hiring manager, interviewers) are checked against ``scenario``'s roles: an id unknown to
+    a role whose people the scenario names is an error naming the file and row.
+    """
+    import pandas as pd
+
+    t = pd.Timestamp(as_of)
+    h = history.cut(t) if t < history.exported_at else history
+    apps = h.applications
+    stages = h.stages
+    iv = h.interviews
+    notes: list[str] = []
+    offer_entered = set(stages.loc[stages["stage"] == "offer", "application_id"])
+    told = apps["notified_at"].notna()
+    gone = (apps["status"].isin(["withdrawn", "hired", "offer_declined"])
+            & apps["closed_at"].notna())
+    open_apps = apps.loc[~told & ~gone & ~apps["application_id"].isin(offer_entered)]
+    pending_offers = apps.loc[apps["application_id"].isin(offer_entered)
+                              & (apps["status"] == "active")]
+    last_stage = (stages.sort_values("entered_at", kind="stable")
+                  .groupby("application_id").tail(1).set_index("application_id"))
+    last_iv = (iv.sort_values("end", kind="stable").groupby("application_id").tail(1)
+               .set_index("application_id"))
+    out: list[OpenApplication] = []
+    for row in open_apps.itertuples(index=False):
+        app = str(row.application_id)
+        stage = str(last_stage["stage"].get(app, "screening"))
+        entered = last_stage["entered_at"].get(app, row.applied_at)
+        k = int(stage.split(":")[1]) if stage.startswith("round:") else 0
+        decided = row.status == "rejected"
+        interviewed = app in last_iv.index and int(last_iv.loc[app, "round"]) == k and k > 0
+        if interviewed:
+            out.append(OpenApplication(app, str(row.candidate_id), str(row.job_id), stage,
+                                       "feedback", k, pd.Timestamp(last_iv.loc[app, "end"]),
+                                       pd.Timestamp(row.applied_at), decided,
+                                       tuple(last_iv.loc[app, "interviewers"])))
+        elif decided:
+            notes.append(f"application {app}: rejected before an interview and not yet told; "
+                         "left out (the model tells such candidates at once)")
+        elif k == 0:
+            out.append(OpenApplication(app, str(row.candidate_id), str(row.job_id), "screening",
+                                       "screening", 0, pd.Timestamp(row.applied_at),
+                                       pd.Timestamp(row.applied_at)))
+        else:
+            out.append(OpenApplication(app, str(row.candidate_id), str(row.job_id), stage,
+                                       "interview", k, pd.Timestamp(entered),
+                                       pd.Timestamp(row.applied_at)))
+    hires = apps.loc[apps["status"] == "hired"].groupby("job_id").size()
+    offers = pending_offers.groupby("job_id").size()
+    jobs: list[OpenJob] = []
+    jt = h.jobs
+    open_jobs = jt.loc[jt["closed_at"].isna()] if len(jt) else jt
+    listed = set()
+    for row in open_jobs.itertuples(index=False):
+        job = str(row.job_id)
+        listed.add(job)
+        jobs.append(OpenJob(job, _id(row.recruiter), _id(row.hiring_manager),
+                            int(hires.get(job, 0)), int(offers.get(job, 0))))
+    for job in dict.fromkeys([a.job_id for a in out]):
+        if job not in listed:
+            if len(jt):
+                notes.append(f"job {job} has open applications but is closed or missing in "
+                             "jobs.csv: taken to be open")
+            jobs.append(OpenJob(job, None, None, int(hires.get(job, 0)),
+                                int(offers.get(job, 0))))
+    state = CompanyState(t, out, jobs, jobs_known=bool(len(jt)) or bool(out), notes=notes)
+    if scenario is not None:
+        check_people(state, history, scenario)
+    return state
+
+
+def _id(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def check_people(state: CompanyState, history: History, scenario: Scenario) -> None:
+    """Every person id of the open jobs and applications that a named role must know."""
+    problems: list[str] = []
+    req = scenario.requisitions
+    jobs_rows = (dict(zip(history.jobs["job_id"].astype(str), history.jobs["row"], strict=True))
+                 if len(history.jobs) else {})
+    iv = history.interviews
+    for job in state.jobs:
+        for column, role, pid in (("recruiter", req.recruiter_role, job.recruiter),
+                                  ("hiring_manager", req.hiring_manager_role,
+                                   job.hiring_manager)):
+            spec = scenario.roles[role]
+            if pid is not None and spec.people and pid not in spec.people:
+                problems.append(f"jobs.csv, row {jobs_rows.get(job.job_id, '?')}, column "
+                                f"{column}: {pid!r} is not one of the people of role {role!r} "
+                                f"({_few(spec.people)})")
+    for app in state.applications:
+        if app.waiting_for != "feedback":
+            continue
+        role = scenario.rounds[min(app.round, len(scenario.rounds)) - 1].panel_role
+        spec = scenario.roles[role]
+        if not spec.people:
+            continue
+        rows = iv.loc[(iv["application_id"] == app.application_id)
+                      & (iv["round"] == app.round), "row"]
+        for pid in app.interviewers:
+            if pid not in spec.people:
+                problems.append(f"interviews.csv, row {int(rows.iloc[-1]) if len(rows) else '?'}"
+                                f", column interviewers: {pid!r} is not one of the people of "
+                                f"role {role!r} ({_few(spec.people)})")
+    too_deep = [a for a in state.applications if a.round > len(scenario.rounds)]
+    for app in too_deep:
+        problems.append(f"application {app.application_id}: stage {app.stage} is beyond the "
+                        f"scenario's {len(scenario.rounds)} round(s)")
+    if problems:
+        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise ForecastError(f"{history.source or 'the export'}: people or stages the scenario "
+                            "does not know:\n  " + "\n  ".join(problems[:10]) + more)
+
+
+def _few(ids: Sequence[str]) -> str:
+    shown = ", ".join(repr(i) for i in ids[:5])
+    return shown + (f", ... ({len(ids)} in all)" if len(ids) > 5 else "")
+
+
+# -- the simulation from the state ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The state in simulation hours (what a worker receives: plain data, no pandas)."""
+
+    as_of: float
+    #: ``(job id, recruiter id, hiring manager id, hires, offers out)``.
+    jobs: tuple[tuple[str, str | None, str | None, int, int], ...]
+    #: ``(application id, job index, round, waiting_for, since, applied, decided, panel ids)``.
+    apps: tuple[tuple[str, int, int, str, float, float, bool, tuple[str, ...]], ...]
+    jobs_known: bool
+
+
+def _plan(state: CompanyState, epoch: date) -> Plan:
+    import pandas as pd
+
+    origin = pd.Timestamp(epoch)
+
+    def hours(t: pd.Timestamp) -> float:
+        return float((t - origin) / pd.Timedelta(hours=1))
+
+    index = {j.job_id: i for i, j in enumerate(state.jobs)}
+    apps = tuple((a.application_id, index[a.job_id], max(a.round, 1), a.waiting_for,
+                  max(hours(a.since), 0.0), hours(a.applied_at), a.decided, a.interviewers)
+                 for a in state.applications)
+    jobs = tuple((j.job_id, j.recruiter, j.hiring_manager, j.hires, j.offers_out)
+                 for j in state.jobs)
+    return Plan(hours(state.as_of), jobs, apps, state.jobs_known)
+
+
+class _Opener:
+    """Opens the jobs of a :class:`Plan` and starts its applications (``Replication``'s
+    ``opener``); notes, per application, what a replication must agree with."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.started: list[tuple[Candidate, Leg | None]] = []
+        #: Per application: the charges up to ``as_of`` of the wait in progress then.
+        self.snap_before: dict[int, list[float]] = {}
+        self.snap_journey: dict[int, list[float]] = {}
+
+    def __call__(self, pipeline: Pipeline) -> None:
+        plan, s, w = self.plan, pipeline.s, pipeline.world
+        rng = pipeline.arrival_rng
+        opened = pipeline.requisition_times(plan.as_of)
+        reqs: list[Requisition] = []
+        if plan.jobs_known:
+            for job in plan.jobs:
+                reqs.append(pipeline.start_requisition(
+                    0.0, rng, arrivals_from=plan.as_of, setup=_owners(w, job)))
+        else:
+            for _ in range(s.requisitions.initial):
+                pipeline.start_requisition(0.0, rng, arrivals_from=plan.as_of)
+        for t in opened:
+            pipeline.start_requisition(t, rng)
+        own = w.streams.generator(STREAM)
+        pick = w.streams.python_random(STREAM)
+        for i, job in enumerate(plan.jobs):
+            if job[4] and reqs:
+                w.env.process(self._offers(pipeline, reqs[i], job[4], own))
+        for k, app in enumerate(plan.apps):
+            self._start(pipeline, reqs, k, app, own, pick)
+        w.env.timeout(plan.as_of).callbacks.append(lambda _e: self._snapshot())
+
+    def _offers(self, pipeline: Pipeline, req: Requisition, n: int,
+                rng: np.random.Generator) -> Any:
+        """Offers out on the date: each accepted with the scenario's probability, then."""
+        env = pipeline.world.env
+        accepted = int((rng.random(n) < pipeline.s.offers.accept_probability).sum())
+        if self.plan.as_of > env.now:
+            yield env.timeout(self.plan.as_of - env.now)
+        if accepted and not req.closed:
+            req.filled += accepted
+            if req.filled >= req.positions:
+                pipeline.close_requisition(req)
+
+    def _start(self, pipeline: Pipeline, reqs: list[Requisition], k: int,
+               app: tuple[str, int, int, str, float, float, bool, tuple[str, ...]],
+               rng: np.random.Generator, pick: Any) -> None:
+        s, w = pipeline.s, pipeline.world
+        app_id, job, rnd, waiting_for, since, applied, decided, panel_ids = app
+        req = reqs[job]
+        draws = rng.random(len(s.rounds) + 2).tolist()
+        if decided:
+            draws[rnd] = 1.0  # a recorded rejection: the decision is known
+        panels: list[list[int]] = []
+        for r, spec in enumerate(s.rounds, start=1):
+            if s.roles[spec.panel_role].assignment == "pool":
+                panels.append([])
+                continue
+            members = w.people[spec.panel_role]
+            ids = [p.id for p in members]
+            known = [ids.index(pid) for pid in panel_ids if pid in ids] if r == rnd else []
+            if r == rnd and waiting_for == "feedback" and known:
+                panels.append(known)
+            else:
+                panels.append(pick.sample(range(len(members)), spec.panel))
+        patience, answers = (pipeline.candidates.draws(1, rng)[0]
+                             if pipeline.candidates is not None else ([], []))
+        c = Candidate(f"open:{app_id}", req, applied, draws, panels, patience, answers)
+        before = None if waiting_for == "feedback" else Leg(since)
+        self.started.append((c, before))
+        w.env.process(self._run(pipeline, c, rnd, waiting_for, since, before))
+
+    def _run(self, pipeline: Pipeline, c: Candidate, rnd: int, waiting_for: str, since: float,
+             before: Leg | None) -> Any:
+        env = pipeline.world.env
+        if since > env.now:
+            yield env.timeout(since - env.now)
+        pipeline.world.candidates[c.id] = c
+        if waiting_for == "interview" and rnd > 1:
+            c.rounds = c.booked = rnd - 1  # heard of the advance: patience runs again
+            if pipeline.candidates is not None:
+                pipeline.candidates.watch_next_round(c, rnd - 1)
+        yield from pipeline.candidate(c, rnd, waiting_for, before)
+
+    def watch(self, pipeline: Pipeline) -> Any:
+        """A process that ends once every open application has its answer (heard, will
+        never hear, withdrew, or disagrees with the state), checked daily from ``as_of``; or
+        at the end of the span."""
+        w = pipeline.world
+        env, end = w.env, w.end
+        if self.plan.as_of > env.now:
+            yield env.timeout(self.plan.as_of - env.now)
+        targets = [app[2] for app in self.plan.apps]
+        while env.now + 24.0 < end:
+            if all(_answered(w, c, r) for (c, _), r in zip(self.started, targets, strict=True)):
+                return
+            yield env.timeout(24.0)
+        yield env.timeout(end - env.now)
+
+    def _snapshot(self) -> None:
+        t = self.plan.as_of
+        for k, (c, before) in enumerate(self.started):
+            if c.journey is not None:
+                self.snap_journey[k] = c.journey[2].snapshot(t)
+            elif before is not None:
+                self.snap_before[k] = before.snapshot(t)
+
+
+def _answered(w: World, c: Candidate, target: int) -> bool:
+    """Whether a started application's answer is known: the candidate is done, withdrew, or
+    the wait after the target round's interview has ended."""
+    return (c.id not in w.candidates or c.withdrawn
+            or (c.rounds >= target and c.journey is None))
+
+
+def _owners(w: World, job: tuple[str, str | None, str | None, int, int]) -> Any:
+    job_id, recruiter, hm, hires, _ = job
+
+    def setup(req: Requisition) -> None:
+        req.id = job_id
+        ids = {p.id: p for members in w.people.values() for p in members}
+        if recruiter in ids:
+            req.recruiter = ids[recruiter]
+        if hm in ids:
+            req.hiring_manager = ids[hm]
+        req.filled = hires
+        req.positions = max(req.positions, hires + 1)
+
+    return setup
+
+
+def simulate_from(scenario: Scenario, plan: Plan, seed: int, replications: Sequence[int],
+                  calendars: Any = None, tables: bool = False
+                  ) -> tuple[dict[str, np.ndarray], Any]:
+    """Run replications from a :class:`Plan`; per application: when the candidate hears
+    (hours, ``inf``: never), whether they withdrew first or were still waiting at the end,
+    whether the replication agrees with the state on the date, and what the remaining wait
+    was charged to. With ``tables``, also the replications' columns (for Results)."""
+    from hiresim.model import Replication
+    from hiresim.trace import concat_columns
+
+    n, m = len(plan.apps), len(replications)
+    heard = np.full((m, n), np.inf)
+    withdrew = np.zeros((m, n), bool)
+    beyond = np.zeros((m, n), bool)
+    agrees = np.zeros((m, n), bool)
+    charged = np.zeros((m, n, N_CAUSES))
+    cols = []
+    for i, r in enumerate(replications):
+        opener = _Opener(plan)
+        rep = Replication(scenario, seed, r, tables, calendars, opener)
+        if tables:
+            trace = rep.trace_run()
+        else:  # nothing after every open application's answer matters: stop there
+            env = rep.world.env
+            env.run(until=env.process(opener.watch(rep.pipeline)))
+            rep.pipeline.censor()
+            trace = rep.world.trace
+        _collect(trace, opener, plan, heard[i], withdrew[i], beyond[i], agrees[i], charged[i])
+        if tables:
+            cols.append(trace.columns())
+    out = {"heard": heard, "withdrew": withdrew, "beyond": beyond, "agrees": agrees,
+           "charged": charged}
+    return out, (concat_columns(cols) if tables else None)
+
+
+def _collect(trace: Any, opener: _Opener, plan: Plan, heard: np.ndarray, withdrew: np.ndarray,
+             beyond: np.ndarray, agrees: np.ndarray, charged: np.ndarray) -> None:
+    t0 = plan.as_of
+    index = {c.id: k for k, (c, _) in enumerate(opener.started)}
+    target = [app[2] for app in plan.apps]
+    found = np.zeros(len(plan.apps), bool)
+    acc = np.frombuffer(trace.j_acc, dtype=float).reshape(-1, N_CAUSES) if len(
+        trace.j_acc) else np.zeros((0, N_CAUSES))
+    for j, cid in enumerate(trace.j_candidate):
+        k = index.get(cid)
+        if k is None or found[k] or trace.j_round[j] != target[k]:
+            continue
+        found[k] = True
+        _, _, _, waiting_for, _, _, decided, _ = plan.apps[k]
+        start, end, fb, code = (trace.j_start[j], trace.j_end[j], trace.j_feedback[j],
+                                trace.j_outcome[j])
+        if waiting_for == "feedback":
+            ok = end > t0 or (decided and code == _OUTCOME_GHOSTED)
+            if decided and math.isfinite(fb) and fb <= t0:
+                ok = False
+        else:
+            ok = start > t0 and end > t0
+        agrees[k] = ok
+        heard[k] = fb if math.isfinite(fb) else math.inf
+        withdrew[k] = code == _OUTCOME_WITHDRAWN
+        beyond[k] = code == _OUTCOME_OPEN
+        rest = acc[j].copy()
+        if k in opener.snap_journey:
+            rest -= opener.snap_journey[k]
+        before = opener.started[k][1]
+        if before is not None:
+            rest += np.asarray(before.acc) - opener.snap_before.get(k, 0.0)
+        charged[k] = rest
+    for j, cid in enumerate(trace.c_candidate):  # ended before the target interview
+        k = index.get(cid)
+        if k is None or found[k]:
+            continue
+        found[k] = True
+        end, code = trace.c_end[j], trace.c_outcome[j]
+        agrees[k] = end > t0
+        withdrew[k] = code == _FINAL_WITHDRAWN
+        beyond[k] = code == _FINAL_OPEN
+        heard[k] = math.inf if code in (_FINAL_WITHDRAWN, _FINAL_GHOSTED, _FINAL_OPEN) else end
+        before = opener.started[k][1]
+        if before is not None:
+            charged[k] = np.asarray(before.snapshot(end)) - opener.snap_before.get(k, 0.0)
+
+
+def forecast_chunk(payload: dict[str, Any], plan: Plan, seed: int, replications: Sequence[int],
+                   calendars: Any = None, tables: bool = False
+                   ) -> tuple[dict[str, np.ndarray], Any]:
+    """:func:`simulate_from` on a scenario given as a plain dict (what workers receive)."""
+    from hiresim.runner import scenario_of
+
+    return simulate_from(scenario_of(payload), plan, seed, replications, calendars, tables)
+
+
+# -- the public function -------------------------------------------------------------------------
+
+
+@dataclass
+class Forecast:
+    """When each application open on :attr:`as_of` will hear back (see :func:`forecast`).
+
+    Attributes:
+        answers: one row per open application (see :func:`forecast`).
+        causes: the mean remaining wait by cause, one row per application and cause
+            (``application_id``, ``cause``, ``days``).
+        state: what the export said on the date (:class:`CompanyState`).
+        draws: per application, the agreeing replications' times of hearing (days after
+            ``as_of``; ``inf``: never, or not within the horizon — see ``after_horizon``).
+        results: the forward simulation's tables (only with ``keep_results=True``).
+    """
+
+    as_of: pd.Timestamp
+    answers: pd.DataFrame
+    causes: pd.DataFrame
+    state: CompanyState
+    draws: dict[str, dict[str, np.ndarray]]
+    horizon_days: int
+    replications: int
+    results: Results | None = None
+
+    def sentence(self, application_id: str, confidence: float = 0.8, locale: str = "en"
+                 ) -> str:
+        """A message for the candidate: the date by which they hear back with probability
+        ``confidence``, in the language and date format of ``locale`` (``en``, ``en_GB``,
+        ``de``, ``de_CH``, ...). When the forecast cannot promise a date at that confidence
+        (they may never hear, or not within the horizon), a message that promises none."""
+        from hiresim.wording import feedback_sentence
+
+        return feedback_sentence(self.promised_day(application_id, confidence), locale)
+
+    def promised_day(self, application_id: str, confidence: float = 0.8) -> pd.Timestamp | None:
+        """The day by whose end the candidate has heard with probability ``confidence``
+        (``None``: that probability is not reached — they may never hear, or not within the
+        horizon)."""
+        from hiresim import arguments as check
+
+        confidence = check.number("confidence", confidence, 0.0, 1.0, above=True, below=True)
+        self._row(application_id)
+        return _quantile_day(self.draws[application_id]["heard"], confidence, self.as_of)
+
+    def p_heard_by(self, application_id: str, when: Any) -> float:
+        """Probability that the candidate has heard by the end of the day ``when``."""
+        import pandas as pd
+
+        self._row(application_id)
+        limit = _days_until_end_of(pd.Timestamp(when), self.as_of)
+        heard = self.draws[application_id]["heard"]
+        return float(np.mean(heard <= limit)) if len(heard) else math.nan
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """The probability of having heard by each day, one curve per open application."""
+        from hiresim.plotting import plot_forecast
+
+        return plot_forecast(self, ax=ax)
+
+    def _row(self, application_id: str) -> pd.Series:
+        rows = self.answers.loc[self.answers["application_id"] == application_id]
+        if not len(rows):
+            known = list(self.answers["application_id"][:5])
+            raise KeyError(f"no open application {application_id!r} on {self.as_of.date()}; "
+                           f"open ones: {known}{' ...' if len(self.answers) > 5 else ''}")
+        return rows.iloc[0]
+
+    def __repr__(self) -> str:
+        return (f"Forecast(as of {self.as_of}: {len(self.answers)} open applications, "
+                f"{self.replications} replications, horizon {self.horizon_days} days)")
+
+
+def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of: Any = None,
+             replications: int = 500, seed: int = 0, calendars: Any = None,
+             workers: int | Executor | None = None, horizon_days: int = 120,
+             lookback_days: int = 365, by: Any = None, min_samples: int | None = None,
+             keep_results: bool = False) -> Forecast:
+    """Forecast when each application open on ``as_of`` hears back (a warm start).
+
+    Args:
+        scenario: the company's scenario (ideally calibrated to ``history``:
+            :func:`hiresim.calibrate`); a Scenario, a TOML path, a preset name or a dict.
+        history: the company's ATS export (:func:`hiresim.read_ats`).
+        as_of: the date of the state to start from (default: the export's time). An
+            earlier date forecasts from what was known then (:meth:`History.cut`).
+        replications: replications to run (more with ``min_samples``).
+        seed: the same seed gives the same forecast, whatever ``workers``.
+        calendars: the team's calendars (:func:`hiresim.read_calendars`): known absences
+            and busy time of named people, before and after ``as_of``.
+        workers: ``None``, an int (local processes) or an Executor, as for
+            :func:`hiresim.simulate`.
+        horizon_days: days simulated after ``as_of``; a candidate who has not heard by then
+            counts as not heard (``p_after_horizon``).
+        lookback_days: the simulation starts at the earliest open wait's beginning, but no
+            earlier than this many days before ``as_of`` (older waits start then: their
+            time before is not replayed, and ``replayed_from`` says so).
+        by: a date for the column ``p_by_date`` (the end of that day).
+        min_samples: agreeing replications wanted per application: while one has fewer,
+            another batch of ``replications`` is run, up to :data:`MAX_BATCHES` batches
+            (default ``None``: one batch; ``samples`` in the answers says how many agreed).
+        keep_results: keep the forward simulation's tables in :attr:`Forecast.results`.
+
+    Returns:
+        A :class:`Forecast` whose ``answers`` has one row per open application:
+        ``application_id``, ``candidate_id``, ``job_id``, ``stage`` (as mapped from the
+        export), ``waiting_for`` (``screening``, ``interview`` or ``feedback``), ``since``,
+        ``days_waited``, ``p_by_week_end`` (by the end of the Friday of ``as_of``'s week —
+        the next Friday on a weekend), ``week_end``, ``p_by_date`` (with ``by``),
+        ``date_50``, ``date_80``, ``date_90`` (the day by which the candidate has heard with
+        that probability; NaT when the probability is not reached: they may never hear, see
+        ``p_never``, or not within the horizon), ``p_never`` (withdraws or is never told),
+        ``p_withdraw_first``, ``p_after_horizon``, ``main_cause`` (the most likely cause of the
+        remaining wait: the one that most often takes its largest part), ``samples``
+        (replications that agreed with the state) and ``replayed_from``.
+    """
+    import pandas as pd
+
+    from hiresim import arguments as check
+    from hiresim.mechanisms import cause_slots
+    from hiresim.runner import plan_chunks, worker_payload
+    from hiresim.scenario import Scenario as ScenarioType
+
+    replications = check.whole("replications", replications, 1)
+    seed = check.seed("seed", seed)
+    workers = check.workers("workers", workers)
+    horizon_days = check.whole("horizon_days", horizon_days, 1, 3660)
+    lookback_days = check.whole("lookback_days", lookback_days, 0, 3660)
+    min_samples = check.whole("min_samples", min_samples, 1, none=True)
+    keep_results = check.flag("keep_results", keep_results)
+    from hiresim.history import History as HistoryType
+
+    if not isinstance(history, HistoryType):
+        raise TypeError(f"history must be a History (hiresim.read_ats(folder)), got "
+                        f"{type(history).__name__}")
+    base = _scenario(scenario)
+    t = history.exported_at if as_of is None else _timestamp("as_of", as_of)
+    if t > history.exported_at:
+        raise ForecastError(f"as_of {t} is after the export ({history.exported_at}): the "
+                            "state then is not known")
+    week_end = _week_end(t)
+    by_t = None if by is None else _timestamp("by", by)
+    state = state_at(history, t, base)
+    earliest = min([a.since for a in state.applications], default=t)
+    start = max(earliest, t - pd.Timedelta(days=lookback_days)).normalize()
+    days = math.ceil((t - start) / pd.Timedelta(days=1)) + horizon_days
+    sc = ScenarioType.model_validate({**base.model_dump(mode="json"), "start": start.date(),
+                                      "horizon_days": days, "drain_days": 0,
+                                      "warmup_days": 0})
+    plan = _plan(state, sc.start)
+    hours = None
+    if calendars is not None:
+        hours = calendars.hours(sc.start) if hasattr(calendars, "hours") else calendars
+    payload = worker_payload(sc)
+    want = min_samples or 0
+    n_apps = len(plan.apps)
+    parts: list[dict[str, np.ndarray]] = []
+    cols: list[Any] = []
+    done = 0
+    for _batch in range(MAX_BATCHES):
+        chunks = [range(done + c.start, done + c.stop)
+                  for c in plan_chunks(replications, workers, None)]
+        for out, c in _run_chunks(payload, plan, int(seed), chunks, workers, hours,
+                                  keep_results):
+            parts.append(out)
+            if c is not None:
+                cols.append(c)
+        done += replications
+        agreeing = sum(p["agrees"].sum(axis=0) for p in parts)
+        if n_apps == 0 or keep_results or int(np.min(agreeing)) >= want:
+            break
+    draws_all = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    labels = list(CAUSES) + list(cause_slots(sc))
+    answers, causes, draws = _answers(state, plan, draws_all, t, week_end, by_t, labels,
+                                      pd.Timestamp(sc.start))
+    results = None
+    if keep_results:
+        from hiresim.results import Results
+        from hiresim.runner import build_tables, concat_frames
+        from hiresim.trace import concat_columns
+
+        tables = build_tables(concat_columns(cols), sc)
+        results = Results(**{k: concat_frames([v]) for k, v in tables.items()},
+                          manifest={"seed": int(seed), "replications": done,
+                                    "event_log": True, "scenario": sc.model_dump(mode="json")})
+    return Forecast(t, answers, causes, state, draws, horizon_days, done, results)
+
+
+def _scenario(scenario: Any) -> Scenario:
+    """A Scenario from a Scenario, a preset name, a TOML path or a dict."""
+    from hiresim.scenario import Scenario as ScenarioType
+    from hiresim.scenario import load_scenario, preset, presets
+
+    if isinstance(scenario, ScenarioType):
+        return scenario
+    if isinstance(scenario, str) and scenario in presets():
+        return preset(scenario)
+    return load_scenario(scenario)
+
+
+def _run_chunks(payload: dict[str, Any], plan: Plan, seed: int, chunks: list[range],
+                workers: int | Executor | None, calendars: Any, tables: bool
+                ) -> Iterable[tuple[dict[str, np.ndarray], Any]]:
+    """Chunks of replications in order, here or on workers (the runner's reusable pool)."""
+    from hiresim.runner import _serial, local_pool
+
+    if _serial(workers):
+        for chunk in chunks:
+            yield forecast_chunk(payload, plan, seed, chunk, calendars, tables)
+        return
+    executor = workers if isinstance(workers, Executor) else local_pool(int(workers or 1))
+    futures = [executor.submit(forecast_chunk, payload, plan, seed, chunk, calendars, tables)
+               for chunk in chunks]
+    try:
+        for future in futures:
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+def _timestamp(name: str, value: Any) -> pd.Timestamp:
+    import pandas as pd
+
+    if isinstance(value, (str, date, datetime, pd.Timestamp)):
+        try:
+            t = pd.Timestamp(value)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{name} must be a date or time (e.g. '2026-03-02'), got "
+                             f"{value!r}") from exc
+        if t.tzinfo is not None:
+            t = t.tz_localize(None)
+        if not pd.Timestamp("1990-01-01") <= t <= pd.Timestamp("2200-12-31"):
+            raise ValueError(f"{name} must lie in 1990-2200, got {value!r}")
+        return t
+    raise TypeError(f"{name} must be a date or time (e.g. '2026-03-02'), got {value!r}")
+
+
+def _week_end(t: pd.Timestamp) -> pd.Timestamp:
+    """The end of the Friday of ``t``'s week (the next Friday on a weekend)."""
+    import pandas as pd
+
+    day = t.normalize()
+    ahead = (4 - day.weekday()) % 7
+    return day + pd.Timedelta(days=ahead + 1)
+
+
+def _days_until_end_of(day: pd.Timestamp, as_of: pd.Timestamp) -> float:
+    import pandas as pd
+
+    end = day.normalize() + pd.Timedelta(days=1)
+    return float((end - as_of) / pd.Timedelta(days=1))
+
+
+def _quantile_day(heard: np.ndarray, q: float, as_of: pd.Timestamp) -> pd.Timestamp | None:
+    """The day by whose end a share ``q`` has heard (``None``: never reached)."""
+    import pandas as pd
+
+    if not len(heard):
+        return None
+    v = float(np.quantile(heard, q, method="inverted_cdf"))
+    if not math.isfinite(v):
+        return None
+    return (as_of + pd.Timedelta(days=v)).normalize()
+
+
+def _answers(state: CompanyState, plan: Plan, d: dict[str, np.ndarray], as_of: pd.Timestamp,
+             week_end: pd.Timestamp, by: pd.Timestamp | None, labels: list[str],
+             epoch: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame,
+                                           dict[str, dict[str, np.ndarray]]]:
+    import pandas as pd
+
+    a_h = plan.as_of
+    rows, cause_rows = [], []
+    draws: dict[str, dict[str, np.ndarray]] = {}
+    to_week_end = float((week_end - as_of) / pd.Timedelta(days=1))
+    to_by = None if by is None else _days_until_end_of(by, as_of)
+    for k, app in enumerate(state.applications):
+        ok = d["agrees"][:, k]
+        heard = (d["heard"][ok, k] - a_h) / 24.0
+        withdrew = d["withdrew"][ok, k]
+        beyond = d["beyond"][ok, k]
+        charged = d["charged"][ok, k, :] / 24.0
+        draws[app.application_id] = {"heard": heard, "withdrew": withdrew, "after_horizon": beyond}
+        n = int(ok.sum())
+        share = _share if n else _no_share
+
+        mean_by_cause = charged.mean(axis=0) if n else np.zeros(charged.shape[1])
+        main = _most_likely_cause(charged[:, :len(labels)], labels)
+        for code, label in enumerate(labels):
+            cause_rows.append((app.application_id, label, float(mean_by_cause[code])))
+        rows.append({
+            "application_id": app.application_id, "candidate_id": app.candidate_id,
+            "job_id": app.job_id, "stage": app.stage, "waiting_for": app.waiting_for,
+            "since": app.since, "days_waited": (as_of - app.since) / pd.Timedelta(days=1),
+            "p_by_week_end": share(heard <= to_week_end), "week_end": week_end - pd.Timedelta(
+                days=1),
+            "p_by_date": share(heard <= to_by) if to_by is not None else math.nan,
+            "date_50": _quantile_day(heard, 0.5, as_of),
+            "date_80": _quantile_day(heard, 0.8, as_of),
+            "date_90": _quantile_day(heard, 0.9, as_of),
+            "p_never": share(~np.isfinite(heard) & ~beyond),
+            "p_withdraw_first": share(withdrew),
+            "p_after_horizon": share(beyond),
+            "main_cause": main, "samples": n,
+            "replayed_from": max(app.since, epoch),
+        })
+    answers = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+    for col in ("date_50", "date_80", "date_90", "since", "week_end", "replayed_from"):
+        answers[col] = pd.to_datetime(answers[col])
+    causes = pd.DataFrame(cause_rows, columns=["application_id", "cause", "days"])
+    return answers, causes, draws
+
+
+def _most_likely_cause(charged: np.ndarray, labels: list[str]) -> str:
+    """The cause that most often takes the largest part of the remaining wait, over the
+    replications (``""`` when none is left to wait)."""
+    waited = charged.sum(axis=1) > 0
+    if not waited.any():
+        return ""
+    top = np.argmax(charged[waited], axis=1)
+    return labels[int(np.bincount(top, minlength=len(labels)).argmax())]
+
+
+def _share(x: np.ndarray) -> float:
+    return float(np.mean(x))
+
+
+def _no_share(x: np.ndarray) -> float:
+    return math.nan
+
+
+#: Columns of :attr:`Forecast.answers`, in order.
+ANSWER_COLUMNS = ("application_id", "candidate_id", "job_id", "stage", "waiting_for", "since",
+                  "days_waited", "p_by_week_end", "week_end", "p_by_date", "date_50",
+                  "date_80", "date_90", "p_never", "p_withdraw_first", "p_after_horizon",
+                  "main_cause", "samples", "replayed_from")
