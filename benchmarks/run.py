@@ -159,6 +159,33 @@ def plain_simpy_mmc(customers: int, seed: int) -> list[float]:
     return waits
 
 
+_A_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import pandas, simpy  # imports are not timed: loaded before the clock starts
+import run as bench
+import hiresim as hs
+import hiresim.model  # imported by the first simulate call otherwise
+what, customers, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+if what == "hiresim":
+    scenario = bench.mmc_scenario(customers)
+    c0 = time.process_time()
+    n = len(bench.run_hiresim_mmc(scenario, seed).journeys)
+else:
+    c0 = time.process_time()
+    n = len(bench.plain_simpy_mmc(customers, seed))
+print(json.dumps({"cpu": time.process_time() - c0, "n": n}))
+"""
+
+
+def process_cpu(what: str, customers: int, seed: int) -> float:
+    """CPU seconds of one M/M/3 run in a fresh process, its imports not counted."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, "-c", _A_CHILD, here, what, str(customers), str(seed)],
+                         check=True, capture_output=True, text=True)
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["cpu"])
+
+
 def bench_a(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     scenario = mmc_scenario(args.customers)
     # one journey per arrived candidate (censored ones included): plain SimPy gets as many
@@ -180,6 +207,12 @@ def bench_a(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     # each hiresim run and the plain run right after it saw the same machine load: their
     # ratios show how much of the spread above is the machine rather than the code
     pairs = [round(h / p, 3) for h, p in zip(c_hs, c_ps, strict=True)]
+    # the same two runs, each in a fresh process (nothing warmed up by the other), alternated
+    p_hs: list[float] = []
+    p_ps: list[float] = []
+    for _ in range(args.process_pairs):
+        p_hs.append(process_cpu("hiresim", args.customers, args.seed))
+        p_ps.append(process_cpu("simpy", n, args.seed))
     rows += [
         row("a", f"M/M/3, {n:,} customers: hiresim (wall)", t_hs, "s", all_hs),
         row("a", f"M/M/3, {n:,} customers: plain SimPy (wall)", t_ps, "s", all_ps),
@@ -197,6 +230,14 @@ def bench_a(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
         ),
         row("a", "ratio of each alternated pair (CPU; information)", statistics.median(pairs),
             "x", pairs),
+        row("a", "hiresim, a fresh process per run (CPU, imports not counted)",
+            statistics.median(p_hs), "s", p_hs),
+        row("a", "plain SimPy, a fresh process per run (CPU, imports not counted)",
+            statistics.median(p_ps), "s", p_ps),
+        row("a", "ratio of each alternated pair of processes (CPU)",
+            statistics.median(h / p for h, p in zip(p_hs, p_ps, strict=True)), "x",
+            [round(h / p, 3) for h, p in zip(p_hs, p_ps, strict=True)], "<= 1.15",
+            statistics.median(h / p for h, p in zip(p_hs, p_ps, strict=True)) <= 1.15),
         row(
             "a",
             f"mean wait hiresim (h, 95% CI; Erlang C {theory:.2f})",
@@ -217,13 +258,19 @@ def bench_a(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
 def bench_b(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     scenario = hs.preset("default")
     hs.simulate(scenario, replications=2, seed=args.seed, event_log=False)  # warm caches
+    customers = args.customers
+
+    def plain() -> list[float]:
+        return plain_simpy_mmc(customers, args.seed)
+
     for event_log in (False, True):
-        _t, ts, res = median_time(
-            lambda ev=event_log: hs.simulate(
-                scenario, replications=args.b_reps, seed=args.seed, event_log=ev
-            ),
-            args.repeats,
+        run_default = lambda ev=event_log: hs.simulate(  # noqa: E731
+            scenario, replications=args.b_reps, seed=args.seed, event_log=ev
         )
+        if event_log:
+            _t, ts, res = median_time(run_default, args.repeats)
+        else:  # alternated with plain SimPy's M/M/3 (a): the ratio of the two rates
+            (_t, ts, res), (_p, tp, _) = interleaved(run_default, plain, args.repeats)
         n = len(res.candidates)
         label = "with" if event_log else "without"
         for clock, times in (("wall", ts), ("CPU", cpu_of(ts))):
@@ -240,6 +287,17 @@ def bench_b(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
                     ok,
                 )
             )
+        if not event_log:
+            rate = n / statistics.median(cpu_of(ts))
+            simpy_rate = customers / statistics.median(cpu_of(tp))
+            pairs = [(n / c) / (customers / p) for c, p in zip(cpu_of(ts), cpu_of(tp), strict=True)]
+            rows += [
+                row("b", f"plain SimPy M/M/3 (a), {customers:,} customers, alternated (CPU)",
+                    simpy_rate, "cust/s", [customers / x for x in cpu_of(tp)]),
+                row("b", "candidates per CPU s / plain SimPy customers per CPU s",
+                    rate / simpy_rate, "1/x", [1 / x for x in pairs], ">= 1/15",  # runs: 1/...
+                    rate / simpy_rate >= 1 / 15),
+            ]
 
 
 # -- (c) parallel speed-up -------------------------------------------------------------------
@@ -486,10 +544,12 @@ def row(
 
 
 def fmt(value: float, unit: str) -> str:
-    if unit in ("cand/s", "MiB", "reps"):
+    if unit in ("cand/s", "cust/s", "MiB", "reps"):
         return f"{value:,.0f} {unit}"
     if unit == "x":
         return f"{value:.2f} x"
+    if unit == "1/x":  # a small ratio, shown as one in so many
+        return f"1/{1 / value:.1f}"
     return f"{value:.2f} {unit}"
 
 
@@ -536,6 +596,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--only", default="abcdwpf", help="parts to run, e.g. --only ab")
     p.add_argument("--b-reps", type=int, default=60, help="(b) replications per timing")
+    p.add_argument("--process-pairs", type=int, default=5,
+                   help="(a) alternated pairs of fresh processes (hiresim, plain SimPy)")
     p.add_argument(
         "--parallel-seconds",
         type=float,
@@ -565,6 +627,7 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if args.quick:
         args.customers = min(args.customers, 20_000)
+        args.process_pairs = min(args.process_pairs, 2)
         args.b_reps = min(args.b_reps, 20)
         args.parallel_seconds = min(args.parallel_seconds, 3.0)
         args.memory_journeys = min(args.memory_journeys, 40_000)

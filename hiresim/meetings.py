@@ -44,7 +44,8 @@ class SlotFinder:
     is asked: a meeting takes the first slot in which everyone is at work and present.
     """
 
-    __slots__ = ("book", "candidate_load", "n_slots", "rng", "search_slots", "slot_hours")
+    __slots__ = ("book", "candidate_load", "n_slots", "rng", "search_slots", "slot_hours",
+                 "week_slots")
 
     def __init__(self, slot_hours: float, n_slots: int, search_slots: int,
                  candidate_load: float, rng: np.random.Generator, book: bool = True) -> None:
@@ -54,6 +55,8 @@ class SlotFinder:
         self.search_slots = search_slots
         self.candidate_load = candidate_load
         self.rng = rng
+        #: Slots of the first stretch searched with the candidate's calendar (a week).
+        self.week_slots = round(7 * 24 / slot_hours)
 
     def find(self, attendees: list[Person], earliest: float, minutes: int,
              organizer: Person, candidate: bool) -> float:
@@ -64,25 +67,84 @@ class SlotFinder:
         if stop - i0 < k:
             return math.inf
         people = attendees if attendees else [organizer]
-        mask = people[0].free[i0:stop].copy()
-        for person in people[1:]:
-            mask &= person.free[i0:stop]
         if candidate and self.candidate_load > 0.0:
-            mask &= busy_blocks(self.rng, self.candidate_load, self.slot_hours, i0, stop)
-        if k > 1:
-            n = mask.size - k + 1
-            run = mask[:n].copy()
-            for j in range(1, k):
-                run &= mask[j:j + n]
-            mask = run
-        hit = int(mask.argmax())
-        if not mask[hit]:
+            hit = self._with_candidate(people, i0, stop, k)
+        else:
+            hit = _first_run(_common(people, i0, stop), k)
+        if hit < 0:
             return math.inf
         first = i0 + hit
         if self.book:
             for person in attendees:
                 person.free[first:first + k] = False
         return first * self.slot_hours
+
+    def _with_candidate(self, people: list[Person], i0: int, stop: int, k: int) -> int:
+        """:meth:`find`'s first common run of ``k`` slots from ``i0``, the candidate's calendar
+        (:func:`busy_blocks` of ``[i0, stop)``) included, or -1.
+
+        Most interviews find a slot within days, yet the candidate's calendar was drawn over
+        the whole search window (90 days: 2,160 numbers) every time. It is now drawn for the
+        first week, and for the rest only if no slot is found there; when one is, the stream
+        is advanced past the numbers not drawn (``bit_generator.advance``), so the stream, the
+        slot found and every later draw are the same as drawing them all.
+        """
+        rng, load = self.rng, self.candidate_load
+        per_block = max(1, round(LOAD_BLOCK_HOURS / self.slot_hours))
+        b0 = i0 // per_block
+        blocks = -(-stop // per_block) - b0
+        offset = i0 - b0 * per_block
+        mid = min(i0 + self.week_slots, stop)
+        part = -(-mid // per_block) - b0
+        ok = rng.random(part) >= load
+        mask = _common(people, i0, mid)
+        mask &= _slots_of(ok, per_block)[offset:offset + mid - i0]
+        hit = _first_run(mask, k)
+        if hit >= 0 or mid == stop:
+            if blocks > part:
+                _skip(rng, blocks - part)
+            return hit
+        ok = np.concatenate((ok, rng.random(blocks - part) >= load))
+        mask = _common(people, i0, stop)
+        mask &= _slots_of(ok, per_block)[offset:offset + stop - i0]
+        return _first_run(mask, k)
+
+
+def _skip(rng: np.random.Generator, n: int) -> None:
+    """Move ``rng`` past the ``n`` numbers ``rng.random(n)`` would draw (one 64-bit output
+    each), without drawing them when its bit generator can jump ahead."""
+    bits = rng.bit_generator
+    if isinstance(bits, np.random.PCG64):
+        bits.advance(n)
+    else:
+        rng.random(n)
+
+
+def _common(people: list[Person], i0: int, stop: int) -> np.ndarray:
+    """Slots ``[i0, stop)`` free for every one of ``people`` (a new array)."""
+    mask = people[0].free[i0:stop].copy()
+    for person in people[1:]:
+        mask &= person.free[i0:stop]
+    return mask
+
+
+def _first_run(mask: np.ndarray, k: int) -> int:
+    """Index of the first run of ``k`` true slots in ``mask``, or -1 (one search in C over the
+    mask's bytes, which are 0 and 1)."""
+    return mask.tobytes().find(b"\x01" * k)
+
+
+def _slots_of(ok: np.ndarray, per_block: int) -> np.ndarray:
+    """A mask of hour blocks as a mask of their slots (each block's value ``per_block``
+    times)."""
+    if per_block == 1:
+        return ok
+    if per_block <= 4:  # a few strided copies beat np.repeat (the same array)
+        free = np.empty(len(ok) * per_block, dtype=bool)
+        for j in range(per_block):
+            free[j::per_block] = ok
+        return free
+    return np.repeat(ok, per_block)
 
 
 class Reschedules:
@@ -142,16 +204,8 @@ def busy_blocks(rng: np.random.Generator, load: float, slot_hours: float, first:
     b0 = first // per_block
     b1 = -(-stop // per_block)
     ok = rng.random(b1 - b0) >= load
-    if per_block == 1:
-        free = ok
-    elif per_block <= 4:  # a few strided copies beat np.repeat (the same array)
-        free = np.empty(len(ok) * per_block, dtype=bool)
-        for j in range(per_block):
-            free[j::per_block] = ok
-    else:
-        free = np.repeat(ok, per_block)
     offset = first - b0 * per_block
-    return free[offset:offset + stop - first]
+    return _slots_of(ok, per_block)[offset:offset + stop - first]
 
 
 def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, leg: Leg,

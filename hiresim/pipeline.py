@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hiresim.flows import Flow
 from hiresim.mechanisms.candidates import Candidates, no_draws
 from hiresim.mechanisms.reorganization import Reorganization, recruiter_handover
 from hiresim.mechanisms.requirements import Requirements, gate
@@ -232,20 +233,30 @@ class Pipeline:
         if req.opened > env.now:
             yield env.timeout(req.opened - env.now)
         # names looked up once: this loop runs once per candidate of the replication
-        timeout, process, start = env.timeout, env.process, self.candidate
+        timeout, start = env.timeout, self.candidate
         candidates = self.world.candidates
         prefix = f"r{self.world.replication}-{req.id}-c"
         now = env.now
+        # Candidates are flows (hiresim.flows), started by this loop right after it has
+        # scheduled its next arrival: the same order of events as SimPy's Initialize, one
+        # event fewer per candidate (and none when the candidate is done).
+        arrived: list[Flow] = []
         for k, (t, drawn, panel, (patience, answers)) in enumerate(
                 zip(times, draws, panels, behaviour, strict=True), start=1):
             if t > now:
-                yield timeout(t - now)
+                next_arrival = timeout(t - now)
+                for flow in arrived:
+                    flow.start()
+                arrived.clear()
+                yield next_arrival
                 now = env.now
             if req.closed:
-                return
+                break
             cid = f"{prefix}{k}"
             cand = candidates[cid] = Candidate(cid, req, now, drawn, panel, patience, answers)
-            process(start(cand))
+            arrived.append(Flow(env, start(cand)))
+        for flow in arrived:
+            flow.start()
 
     # -- the candidate's path ----------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import cast
 
 import simpy
+from simpy.events import PENDING
 from simpy.resources.resource import Request
 
 __all__ = ["WorkQueue"]
@@ -42,14 +43,33 @@ class WorkQueue(simpy.Resource):
     def claim(self) -> Request | None:
         """Take a slot: ``None`` if one was free (the caller holds it now), else a queued
         request to ``yield`` (it is granted in first-come-first-served order)."""
-        if len(self.users) < self.capacity and not self.put_queue:
-            self.users.append(_HELD)
+        users, queue = self.users, self.put_queue
+        if len(users) < self.capacity and not queue:
+            users.append(_HELD)
             return None
-        return self.request()
+        # What ``self.request()`` does when every slot is taken, without its two no-ops: the
+        # immediate ``_trigger_put`` (nothing can be granted: the slots are full, or others
+        # queue first) and the ``_trigger_get`` callback (``get_queue`` is always empty here:
+        # a ``Release`` leaves it in its own constructor).
+        request = Request.__new__(Request)
+        env = self._env
+        request.env = env
+        request.callbacks = []
+        request._value = PENDING
+        request.resource = self
+        request.proc = env.active_process
+        queue.append(request)
+        return request
 
     def free(self, request: Request | None) -> None:
         """Give back the slot that :meth:`claim` returned ``request`` for, and let the next
-        queued request in at once."""
-        self.users.remove(_HELD if request is None else request)
-        if self.put_queue:
-            self._trigger_put(None)
+        queued request in at once (what ``_trigger_put`` does for a :class:`simpy.Resource`:
+        grant the first request in the queue, since one slot is free now)."""
+        users = self.users
+        users.remove(_HELD if request is None else request)
+        queue = self.put_queue
+        if queue:
+            granted = queue.pop(0)
+            users.append(granted)
+            granted.usage_since = self._env.now
+            granted.succeed()

@@ -11,6 +11,7 @@ dependencies. :meth:`Results.to_ats` writes it as a company's ATS export (design
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 from dataclasses import dataclass, field
@@ -34,7 +35,13 @@ _VERSIONED = ("hiresim", "simpy", "numpy", "pandas", "pydantic", "holidays", "py
 
 
 def dependency_versions() -> dict[str, str]:
-    """Versions of hiresim and of the libraries whose behaviour shapes its results."""
+    """Versions of hiresim and of the libraries whose behaviour shapes its results (read once
+    per process: ~20 ms of package metadata that every ``simulate`` call used to parse)."""
+    return dict(_versions())
+
+
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
     from importlib import metadata  # deferred: ~40 ms that `import hiresim` need not pay
 
     versions = {"python": platform.python_version()}
@@ -43,7 +50,7 @@ def dependency_versions() -> dict[str, str]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:  # pragma: no cover - editable installs have it
             versions[name] = "unknown"
-    return versions
+    return tuple(versions.items())
 
 
 class JourneysLike(Protocol):

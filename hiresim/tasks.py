@@ -112,7 +112,10 @@ def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: st
         yield request
     now = env.now
     start, end, working = _service(w, person, work, now, enabled, extra)
-    leg.charge(now, timeline, CONTENTION)
+    if now > leg.mark:  # it waited (an empty interval charges nothing)
+        leg.charge(now, timeline, CONTENTION)
+    else:
+        leg.mark = now
     leg.pending(timeline if working else None, WORK)
     if end > now:
         yield env.timeout(end - now)
@@ -141,7 +144,8 @@ def _service(w: World, person: Person, work: Work, now: float, enabled: float,
         return now, now + hours + extra + _handover(w, person, enabled, now), False
     timeline = person.timeline
     start = timeline.next_open(now)
-    hours = (hours + (extra + _handover(w, person, enabled, start))) / person.share
+    hours = (hours + (extra + (_handover(w, person, enabled, start) if person.joins else 0.0))
+             ) / person.share
     end = timeline.add_open(start, hours)
     if w.restart is not None:
         end = w.restart(timeline, start, end, hours)
