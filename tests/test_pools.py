@@ -75,7 +75,9 @@ def test_a_pool_of_recruiters_still_organizes_interviews_as_the_requisitions_own
 def test_any_role_may_be_a_pool(minimal):
     for role in ("recruiter", "hiring_manager"):
         minimal["roles"][role]["assignment"] = "pool"
-    hs.load_scenario(minimal)
+    sc = hs.load_scenario(minimal)
+    assert {r for r, spec in sc.roles.items() if spec.assignment == "pool"} >= {
+        "recruiter", "hiring_manager"}
 
 
 # ---------------------------------------------------------------------------------------------
