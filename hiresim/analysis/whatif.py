@@ -240,13 +240,7 @@ def ablate(
             raise TypeError("sources must be None or a list of delay source names such as "
                             f"['absence', 'approvals'], got {sources!r}")
         sources = listed
-    arguments.whole("replications", replications, 1)
-    arguments.seed("seed", seed)
-    arguments.probabilities("q", q)
-    check_bootstrap(ci, n_boot, seed)
-    check_days(days)
-    arguments.callable_or_none("step", step)
-    arguments.flag("timings", timings)
+    _check_effect_arguments(replications, seed, q, ci, n_boot, days, step, timings)
     arguments.flag("reuse", reuse)
     # the comparison reads the journeys only: an event log would cost time and memory
     simulate_kwargs.setdefault("event_log", False)
@@ -269,6 +263,18 @@ def ablate(
     variants = {source: scenario.without(source) for source in chosen}
     return _effects(scenario, variants, runs, replications, seed, q, ci, n_boot, days, tau,
                     tick, timings, "source", simulate_kwargs, reuse)
+
+
+def _check_effect_arguments(replications: Any, seed: Any, q: Any, ci: Any, n_boot: Any,
+                            days: Any, step: Any, timings: Any) -> None:
+    """The arguments :func:`ablate` and :func:`what_if` share, checked before anything runs."""
+    arguments.whole("replications", replications, 1)
+    arguments.seed("seed", seed)
+    arguments.probabilities("q", q)
+    check_bootstrap(ci, n_boot, seed)
+    check_days(days)
+    arguments.callable_or_none("step", step)
+    arguments.flag("timings", timings)
 
 
 def _effects(scenario: Scenario, variants: Mapping[str, Scenario], runs: dict[str, ResultsLike],
@@ -394,13 +400,7 @@ def what_if(
         raise TypeError("changes must be a list of texts PATH=VALUE such as "
                         f"['roles.recruiter.count=3'], got {changes!r}")
     texts = list(changes)
-    arguments.whole("replications", replications, 1)
-    arguments.seed("seed", seed)
-    arguments.probabilities("q", q)
-    check_bootstrap(ci, n_boot, seed)
-    check_days(days)
-    arguments.callable_or_none("step", step)
-    arguments.flag("timings", timings)
+    _check_effect_arguments(replications, seed, q, ci, n_boot, days, step, timings)
     variants = {text: what_if_scenario(scenario, text) for text in texts}
     if len(variants) != len(texts) or "baseline" in variants:
         raise ValueError("what-ifs must be distinct and none may be called 'baseline'")

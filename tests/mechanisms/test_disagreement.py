@@ -64,18 +64,19 @@ def panel_of_two(**block: Any) -> dict[str, Any]:
     return data
 
 
-def only(row: pd.Series, disagreement: float = 0.0, **expected: float) -> None:
+def check_disagreement_only(row: pd.Series, disagreement: float = 0.0, **expected: float) -> None:
     check_only(row, **expected)
     assert row.get("delay_disagreement", 0.0) == pytest.approx(disagreement, abs=1e-9)
 
 
 def test_without_the_block_the_debrief_decides():
-    only(journey(run(replication(panel_of_two()))), off_hours=9 * H, work=2.5 * H)
+    row = journey(run(replication(panel_of_two())))
+    check_disagreement_only(row, off_hours=9 * H, work=2.5 * H)
 
 
 def test_identical_scores_never_need_an_extra_debrief():
     tables = run(replication(panel_of_two(score_sd=0.0, agree_within=0.0, split_at=0.0)))
-    only(journey(tables), off_hours=9 * H, work=2.5 * H)
+    check_disagreement_only(journey(tables), off_hours=9 * H, work=2.5 * H)
     assert (tables["events"]["concept:name"] != "extra debrief").all()
 
 
@@ -85,7 +86,8 @@ def test_a_spread_above_the_threshold_always_holds_an_extra_debrief():
     for seed in range(1, 6):
         tables = run(replication(panel_of_two(score_sd=100.0, agree_within=0.01,
                                               split_at=0.01, minutes=45), seed=seed))
-        only(journey(tables), disagreement=0.75 * H, off_hours=9 * H, work=2.5 * H)
+        check_disagreement_only(journey(tables), disagreement=0.75 * H, off_hours=9 * H,
+                                work=2.5 * H)
         assert (tables["events"]["concept:name"] == "extra debrief").sum() == 1
 
 
@@ -102,7 +104,7 @@ def test_a_panel_of_one_always_decides():
     data = panel_of_two(score_sd=100.0, agree_within=0.01, split_at=0.01)
     data["roles"]["interviewer"]["count"] = 1
     data["rounds"][0]["panel"] = 1
-    only(journey(run(replication(data))), off_hours=9 * H, work=2.5 * H)
+    check_disagreement_only(journey(run(replication(data))), off_hours=9 * H, work=2.5 * H)
 
 
 # -- the default preset, with common random numbers ---------------------------------------------

@@ -56,7 +56,7 @@ def days_in_2026() -> np.ndarray:
     return np.array([calendar.monthrange(2026, m)[1] for m in range(1, 13)], dtype=float)
 
 
-def within_3_se(mean: np.ndarray, expected: np.ndarray, n: int) -> None:
+def check_within_3_se(mean: np.ndarray, expected: np.ndarray, n: int) -> None:
     """Poisson counts: the SE of a mean of ``n`` counts is sqrt(expected / n)."""
     se = np.sqrt(expected / n)
     for m in range(12):
@@ -72,7 +72,7 @@ def test_candidate_arrivals_per_month_match_their_expected_counts():
     sc = load_scenario(counting(season={"candidates_by_month": MONTHS}))
     res = hs.simulate(sc, replications=N_COUNT, seed=11, event_log=False)
     mean = per_month(res.candidates["applied_at"], N_COUNT)
-    within_3_se(mean, days_in_2026() * np.array(MONTHS), N_COUNT)
+    check_within_3_se(mean, days_in_2026() * np.array(MONTHS), N_COUNT)
 
 
 def test_requisition_openings_per_month_match_their_expected_counts():
@@ -83,7 +83,7 @@ def test_requisition_openings_per_month_match_their_expected_counts():
         season={"requisitions_by_month": by_month}))
     res = hs.simulate(sc, replications=N_COUNT, seed=12, event_log=False)
     expected = 30.0 / 30.4375 * days_in_2026() * np.array(by_month)
-    within_3_se(per_month(res.requisitions["opened_at"], N_COUNT), expected, N_COUNT)
+    check_within_3_se(per_month(res.requisitions["opened_at"], N_COUNT), expected, N_COUNT)
 
 
 def test_a_dated_period_multiplies_the_months_rate():
@@ -94,7 +94,7 @@ def test_a_dated_period_multiplies_the_months_rate():
     res = hs.simulate(sc, replications=N_COUNT, seed=13, event_log=False)
     expected = days_in_2026() * np.array(MONTHS)
     expected[3] = 14 * 2.0 * 2.0 + 16 * 2.0
-    within_3_se(per_month(res.candidates["applied_at"], N_COUNT), expected, N_COUNT)
+    check_within_3_se(per_month(res.candidates["applied_at"], N_COUNT), expected, N_COUNT)
 
 
 def test_constant_rates_draw_exactly_the_arrivals_of_the_scenario_without_the_block():
@@ -132,13 +132,13 @@ def freezing(*freezes: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def only(row: pd.Series, freeze: float = 0.0, **expected: float) -> None:
+def check_freeze_only(row: pd.Series, freeze: float = 0.0, **expected: float) -> None:
     check_only(row, **expected)
     assert row.get("delay_freeze", 0.0) == pytest.approx(freeze, abs=1e-9)
 
 
 def test_without_a_freeze_the_decision_is_made_on_friday_morning():
-    only(journey(run(replication(freezing()))), off_hours=9 * H, work=1 * H)
+    check_freeze_only(journey(run(replication(freezing()))), off_hours=9 * H, work=1 * H)
 
 
 def test_a_freeze_over_ten_working_days_delays_the_pending_decision_by_ten_working_days():
@@ -148,31 +148,32 @@ def test_a_freeze_over_ten_working_days_delays_the_pending_decision_by_ten_worki
     spec = {"name": "budget", "start": "2026-01-09", "end": "2026-01-22",
             "stages": ["decision"]}
     row = journey(run(replication(freezing(spec))))
-    only(row, freeze=14.0, off_hours=9 * H, work=1 * H)
+    check_freeze_only(row, freeze=14.0, off_hours=9 * H, work=1 * H)
     assert row["days_to_feedback"] == pytest.approx(14.0 + 10 * H)
 
 
 def test_a_recurring_freeze_stops_the_stage_every_year():
     spec = {"start": "01-09", "end": "01-22", "stages": ["decision", "offer"]}
-    only(journey(run(replication(freezing(spec)))), freeze=14.0, off_hours=9 * H, work=1 * H)
+    row = journey(run(replication(freezing(spec))))
+    check_freeze_only(row, freeze=14.0, off_hours=9 * H, work=1 * H)
 
 
 def test_a_freeze_of_another_stage_does_not_hold_the_decision():
     spec = {"start": "2026-01-09", "end": "2026-01-22", "stages": ["screening", "approvals"]}
-    only(journey(run(replication(freezing(spec)))), off_hours=9 * H, work=1 * H)
+    check_freeze_only(journey(run(replication(freezing(spec)))), off_hours=9 * H, work=1 * H)
 
 
 def test_a_freeze_that_begins_after_the_step_started_lets_it_finish():
     """A freeze from Saturday 10th stops new work; Friday's decision was made already."""
     spec = {"start": "2026-01-10", "end": "2026-01-22", "stages": ["decision"]}
-    only(journey(run(replication(freezing(spec)))), off_hours=9 * H, work=1 * H)
+    check_freeze_only(journey(run(replication(freezing(spec)))), off_hours=9 * H, work=1 * H)
 
 
 def test_adjacent_freezes_hold_the_step_through_both():
     first = {"start": "2026-01-09", "end": "2026-01-15", "stages": ["decision"]}
     second = {"start": "2026-01-16", "end": "2026-01-22", "stages": ["decision"]}
-    only(journey(run(replication(freezing(first, second)))), freeze=14.0, off_hours=9 * H,
-         work=1 * H)
+    row = journey(run(replication(freezing(first, second))))
+    check_freeze_only(row, freeze=14.0, off_hours=9 * H, work=1 * H)
 
 
 @pytest.mark.parametrize(("end", "days"), [("2026-01-09", 3.0), ("2026-01-15", 7.0),
@@ -181,7 +182,8 @@ def test_a_longer_freeze_gives_more_delay(end, days):
     """1, 5, 10 and 15 working days of freeze: the hold is the working days it covers, in
     calendar days to the next working morning (Friday 9 to Monday 12 is 3 days)."""
     spec = {"start": "2026-01-09", "end": end, "stages": ["decision"]}
-    only(journey(run(replication(freezing(spec)))), freeze=days, off_hours=9 * H, work=1 * H)
+    row = journey(run(replication(freezing(spec))))
+    check_freeze_only(row, freeze=days, off_hours=9 * H, work=1 * H)
 
 
 def test_an_offer_waits_for_the_freeze_before_it_is_sent():
@@ -190,7 +192,7 @@ def test_an_offer_waits_for_the_freeze_before_it_is_sent():
     row = journey(run(replication(data)))
     assert row["outcome"] == "offer"
     # the decision (09:00-10:00 on Friday 9th) is made; the offer goes at 09:00 on the 23rd
-    only(row, freeze=14.0 - 1 * H, off_hours=9 * H, work=1 * H)
+    check_freeze_only(row, freeze=14.0 - 1 * H, off_hours=9 * H, work=1 * H)
 
 
 def test_a_freeze_past_the_end_of_the_simulation_censors_the_wait():
@@ -342,7 +344,7 @@ def test_overrides_reach_the_season_block_by_its_dotted_path():
     sc = load_scenario(freezing(spec))
     longer = sc.with_overrides({"season.freezes.0.end": "2026-01-22"})
     assert longer.extensions["season"].freezes[0].end == "2026-01-22"
-    only(journey(run(replication(longer.model_dump(mode="json")))), freeze=14.0,
+    check_freeze_only(journey(run(replication(longer.model_dump(mode="json")))), freeze=14.0,
          off_hours=9 * H, work=1 * H)
     with pytest.raises(ScenarioError, match=r"overrides: season.freezes.0.stages.0: "):
         sc.with_overrides({"season.freezes.0.stages": ["lunch"]})
@@ -362,7 +364,7 @@ def test_an_interview_freeze_postpones_the_interview_to_the_first_working_mornin
                                      "stages": ["interview"]}]})
     row = journey(run(replication(data)))
     assert row["interview_end"] == pd.Timestamp("2026-01-23 09:00")
-    only(row, work=2 * H)
+    check_freeze_only(row, work=2 * H)
 
 
 def test_an_approvals_freeze_stops_the_next_sign_off_not_the_one_in_hand():
@@ -377,7 +379,7 @@ def test_an_approvals_freeze_stops_the_next_sign_off_not_the_one_in_hand():
                                      "stages": ["approvals"]}]})
     data["rounds"][0]["decision"] = {"offer": 1.0, "reject": 0.0}
     row = journey(run(replication(data)))
-    only(row, freeze=(6 * 24 + 20) * H, off_hours=73 * H, work=13 * H)
+    check_freeze_only(row, freeze=(6 * 24 + 20) * H, off_hours=73 * H, work=13 * H)
 
 
 def test_the_report_states_the_season_among_its_assumptions():
