@@ -4,7 +4,7 @@ The company is the default preset with more jobs open at the start (so that abou
 applications are open on the forecast's date), simulated for a year by hiresim itself and
 written as its ATS export (``Results.to_ats``). The forecast's date is the first Monday from
 mid-year on with at least 50 open applications. The timing is the whole command, a separate
-process (``python -m hiresim.cli forecast ...``), start-up and reading included: what a user
+process (``python -m hiresim.present.cli forecast ...``), start-up and reading included: what a user
 waits for. Target: under 10 s.
 """
 
@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 import hiresim as hs
-from hiresim.calibration import scenario_toml
-from hiresim.forecasts import state_at
+from hiresim.inference.calibration import scenario_toml
+from hiresim.inference.forecasts import state_at
 
 OPEN = 50
 REPLICATIONS = 500
@@ -51,7 +51,8 @@ def bench_f(args: Any, rows: list[dict[str, Any]]) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         scenario, export, day, n = company(Path(tmp), args.seed)
-        command = [sys.executable, "-m", "hiresim.cli", "forecast", str(scenario), str(export),
+        command = [sys.executable, "-m", "hiresim.present.cli", "forecast", str(scenario),
+                   str(export),
                    "--as-of", str(day.date()), "-n", str(REPLICATIONS), "--workers", "2",
                    "--out", str(Path(tmp) / "forecast.csv")]
         times = []

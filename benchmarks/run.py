@@ -392,7 +392,7 @@ def bench_p(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     needed: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.repeats):
-            cmd = [sys.executable, "-m", "hiresim.cli", "report", "--preset", "default",
+            cmd = [sys.executable, "-m", "hiresim.present.cli", "report", "--preset", "default",
                    "--precision", "1", "--workers", "2", "--out", f"{tmp}/report-{k}.html"]
             t0 = time.perf_counter()
             env = {**os.environ, "COLUMNS": "200"}  # one line per message

@@ -14,7 +14,7 @@ from typing import Annotated, Any, ForwardRef, Literal, Union, get_args, get_ori
 from pydantic import BaseModel
 
 from hiresim import scenario as sc
-from hiresim.distributions import parse_duration
+from hiresim.durations import parse_duration
 from hiresim.mechanisms import disagreement, season
 
 HEADER = """# Scenario file reference

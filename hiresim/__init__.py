@@ -11,6 +11,7 @@ True
 
 from typing import TYPE_CHECKING
 
+from hiresim import deprecation
 from hiresim.results import Results
 from hiresim.runner import simulate
 from hiresim.scenario import (
@@ -24,12 +25,12 @@ from hiresim.scenario import (
 )
 
 if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
-    from hiresim.ats import read_ats
-    from hiresim.backtests import Backtest, backtest
-    from hiresim.calibration import Calibration, calibrate
-    from hiresim.forecasts import Forecast, ForecastError, forecast
-    from hiresim.history import History
-    from hiresim.ical import CalendarError, TeamCalendars, read_calendars
+    from hiresim.inference.backtests import Backtest, backtest
+    from hiresim.inference.calibration import Calibration, calibrate
+    from hiresim.inference.forecasts import Forecast, ForecastError, forecast
+    from hiresim.records.ats import read_ats
+    from hiresim.records.history import History
+    from hiresim.records.ical import CalendarError, TeamCalendars, read_calendars
     from hiresim.sweeps import Sweep, read_sweep, sweep
 
 __all__ = [
@@ -60,15 +61,19 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
+# module paths of earlier versions (``hiresim.ats``, ...) resolve to their new homes
+deprecation.install()
+
 #: Names loaded on first use: sweeps (and calendars) need pandas, which worker processes that
 #: only simulate should not pay for at start-up (~0.25 s each).
 _LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps",
-         "calibrate": "hiresim.calibration", "Calibration": "hiresim.calibration",
-         "read_ats": "hiresim.ats", "History": "hiresim.history",
-         "read_calendars": "hiresim.ical", "TeamCalendars": "hiresim.ical",
-         "CalendarError": "hiresim.ical", "forecast": "hiresim.forecasts",
-         "Forecast": "hiresim.forecasts", "ForecastError": "hiresim.forecasts",
-         "backtest": "hiresim.backtests", "Backtest": "hiresim.backtests"}
+         "calibrate": "hiresim.inference.calibration",
+         "Calibration": "hiresim.inference.calibration",
+         "read_ats": "hiresim.records.ats", "History": "hiresim.records.history",
+         "read_calendars": "hiresim.records.ical", "TeamCalendars": "hiresim.records.ical",
+         "CalendarError": "hiresim.records.ical", "forecast": "hiresim.inference.forecasts",
+         "Forecast": "hiresim.inference.forecasts", "ForecastError": "hiresim.inference.forecasts",
+         "backtest": "hiresim.inference.backtests", "Backtest": "hiresim.inference.backtests"}
 
 
 def __getattr__(name: str) -> object:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hiresim.causes import N_CAUSES, OPEN, SCHEDULING, WORK
-from hiresim.distributions import UniformBlock
+from hiresim.durations import UniformBlock
 from hiresim.tasks import Process
 from hiresim.trace import Leg
 

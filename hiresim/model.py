@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from hiresim.calendar import PersonTimeline, WorkingCalendar, block_slots
 from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Extension, cause_slots, extensions_of
 from hiresim.mechanisms.absence import Absence, Layer, install_continuity
@@ -31,6 +30,7 @@ from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
 from hiresim.scenario import CalendarSpec, Scenario, calendar_from_spec
 from hiresim.trace import Trace, build_tables, drop_warmup
+from hiresim.workhours import PersonTimeline, WorkingCalendar, block_slots
 from hiresim.world import World
 
 #: Extra days of calendar beyond the simulated span, so that work and meeting searches that run
@@ -59,7 +59,7 @@ class Replication:
     is drawn up front); :meth:`run` simulates to the end of the span and returns the tables.
     ``opener``, if given, opens the requisitions and starts the candidates instead of
     :meth:`Pipeline.open_requisitions` (a forecast starts from a company's state on a date:
-    :mod:`hiresim.forecasts`).
+    :mod:`hiresim.inference.forecasts`).
 
     ``calendars`` are named people's real calendars (a :class:`hiresim.TeamCalendars` or its
     :meth:`~hiresim.TeamCalendars.hours` of the scenario's start): each person's absences are

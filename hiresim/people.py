@@ -1,8 +1,8 @@
 """People and role pools: who does the work, and whose seat it is at a given time.
 
 A :class:`Person` is a SimPy resource of capacity one with their own availability (their
-working calendar's :class:`~hiresim.calendar.Timeline`, with absences and other disruptions laid
-over it as a :class:`~hiresim.calendar.PersonTimeline` by the mechanisms) and a slot mask of the
+working calendar's :class:`~hiresim.workhours.Timeline`, with absences and other disruptions laid
+over it as a :class:`~hiresim.workhours.PersonTimeline` by the mechanisms) and a slot mask of the
 times their calendar is free for meetings. A :class:`Pool` is a role whose tasks go to whoever is
 free first (a shared queue): that is what an M/M/c queue is. Any role may be one (interview
 panels, a recruiter team, an approver or legal pool); meetings still need particular people, so
@@ -16,8 +16,8 @@ from bisect import bisect_left, bisect_right
 import numpy as np
 import simpy
 
-from hiresim.calendar import Availability, Timeline
 from hiresim.queues import WorkQueue
+from hiresim.workhours import Availability, Timeline
 
 
 class Person:
@@ -33,7 +33,7 @@ class Person:
         self.role = role
         #: The working calendar alone; ``timeline`` adds leave, projects, vacancies over it.
         self.calendar = timeline
-        #: The calendar itself, or a :class:`~hiresim.calendar.PersonTimeline` over it.
+        #: The calendar itself, or a :class:`~hiresim.workhours.PersonTimeline` over it.
         self.timeline: Availability = timeline
         #: Times at which a replacement took this seat (turnover), in order.
         self.joins: list[float] = []

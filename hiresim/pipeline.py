@@ -148,7 +148,7 @@ class Pipeline:
         ``arrivals_from`` (default: when it opens) is when its candidates start to arrive, and
         ``setup`` may change the requisition before it starts (a forecast opens the jobs that
         are open on its date, with their owners and hires so far, and new candidates from then
-        on: :mod:`hiresim.forecasts`).
+        on: :mod:`hiresim.inference.forecasts`).
         """
         s, w = self.s, self.world
         req = self.new_requisition(len(w.requisitions), t_open)
@@ -264,7 +264,7 @@ class Pipeline:
                   before: Leg | None = None) -> Process:
         """A candidate's whole process: screen, interview rounds, waits for feedback.
 
-        A forecast starts candidates part-way (:mod:`hiresim.forecasts`): at round
+        A forecast starts candidates part-way (:mod:`hiresim.inference.forecasts`): at round
         ``first_round``, ``at`` its ``"screening"`` (round 1 only), its ``"interview"`` (the
         interview still to be scheduled and held) or its ``"feedback"`` (the interview just
         held: the wait for feedback begins now); ``before``, if given, accounts for the wait

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hiresim.results import RESULT_TABLES, Results, dependency_versions
 from hiresim.scenario import Scenario, load_scenario
-from hiresim.sizing import check_size
+from hiresim.scenario.sizing import check_size
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,7 +73,7 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
             only (less memory and time for very large runs).
         chunk_size: replications per task sent to a worker (default: chunks that shrink as
             the run goes on, so that workers finish together; see :func:`guided_chunks`).
-        force: run even if the run's estimated size exceeds :data:`hiresim.sizing.LIMITS`
+        force: run even if the run's estimated size exceeds :data:`hiresim.scenario.sizing.LIMITS`
             (without it such a run stops with a ScenarioError before anything is simulated).
         calendars: named people's real calendars: a :class:`hiresim.TeamCalendars`
             (:func:`hiresim.read_calendars`) or its :meth:`~hiresim.TeamCalendars.hours` of

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hiresim.calendar import Timeline
-from hiresim.distributions import DurationSpec, to_hours
+from hiresim.durations import DurationSpec, to_hours
+from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
     from hiresim.people import Person

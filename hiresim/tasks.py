@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
-from hiresim.calendar import Availability
 from hiresim.causes import CONTENTION, N_CAUSES, OFF_HOURS, WORK
-from hiresim.distributions import ConstantDuration, DurationSpec, Sampler
+from hiresim.durations import ConstantDuration, DurationSpec, Sampler
 from hiresim.trace import Leg
+from hiresim.workhours import Availability
 
 if TYPE_CHECKING:
     from hiresim.people import Person, Pool
@@ -41,7 +41,7 @@ class Work:
     """How long a kind of task takes: a sampler plus what its unit means for a given person.
 
     The unit is resolved to a kind once (this runs per task: a table lookup beats
-    :func:`hiresim.distributions.to_hours` on the hot path; both read units the same way).
+    :func:`hiresim.durations.to_hours` on the hot path; both read units the same way).
     """
 
     __slots__ = ("draw", "kind", "zero")

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from hiresim.calendar import Availability
 from hiresim.causes import DELAY_COLUMNS, N_CAUSES, WAIT_COLUMNS, WORK
+from hiresim.workhours import Availability
 
 OUTCOMES: tuple[str, ...] = ("advance", "offer", "reject", "withdrawn", "ghosted", "open")
 FINAL_OUTCOMES: tuple[str, ...] = ("hired", "rejected", "declined", "withdrawn", "ghosted",

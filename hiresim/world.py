@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from hiresim.calendar import Availability, Timeline
 from hiresim.streams import Streams
 from hiresim.trace import Leg, Trace
+from hiresim.workhours import Availability, Timeline
 
 if TYPE_CHECKING:
     from hiresim.mechanisms.absence import Delegation

@@ -464,7 +464,7 @@ vacation this week). See the how-to *Forecast when today's open candidates hear 
     code('''
 from importlib.resources import files
 
-from hiresim.ical import EXAMPLE, EXAMPLE_SCENARIO
+from hiresim.records.ical import EXAMPLE, EXAMPLE_SCENARIO
 
 team = hs.load_scenario(EXAMPLE_SCENARIO)
 export = hs.read_ats(files("hiresim") / "examples" / "team_ats")

@@ -8,7 +8,7 @@ import pytest
 
 import hiresim as hs
 from hiresim.meetings import SlotFinder
-from hiresim.report import Report, render
+from hiresim.present.report import Report, render
 
 # ---------------------------------------------------------------- scheduling: presence still counts
 
@@ -129,7 +129,7 @@ def _ablation(change: float, lower: float, upper: float, source: str) -> pd.Data
 
 @pytest.fixture(scope="module")
 def small_report() -> Report:
-    from hiresim.report import build_report
+    from hiresim.present.report import build_report
 
     return build_report(hs.preset("mmc"), replications=2, seed=1, ablation=False, n_boot=10)
 

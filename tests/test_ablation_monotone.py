@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hiresim as hs
-from hiresim.analysis import _km
-from hiresim.analysis._common import replication_codes, waits
+from hiresim.analysis import km
 from hiresim.analysis.headline import rmst, tau_of
+from hiresim.analysis.waits import replication_codes, waits
 from hiresim.scenario import delay_sources
 
 #: Bound in standard errors of the paired difference.
@@ -34,7 +34,7 @@ def paired_difference(on: hs.Results, off: hs.Results, n_boot: int = 400) -> tup
     tau = tau_of(a["time"].to_numpy(dtype=float))
     universe = np.unique(np.concatenate([a["replication"], b["replication"]]))
     weights = np.vstack([np.ones((1, universe.size)),
-                         _km.replication_weights(universe.size, n_boot,
+                         km.replication_weights(universe.size, n_boot,
                                                  np.random.default_rng(0))])
 
     def means(t):

@@ -167,7 +167,7 @@ def test_survival_ci_level_matches_lifelines_alpha(res):
 def test_survival_until_zero_matches_lifelines():
     t = np.array([1.0, 2.0, 2.0, 3.0, 4.0])
     e = np.array([True, True, False, True, True])
-    est = an._km.km_table(t, e)
+    est = an.km.km_table(t, e)
     k = _lifelines(t, e)
     np.testing.assert_allclose(est["survival"], k.survival_function_.iloc[:, 0])
     np.testing.assert_allclose(est["lower"], k.confidence_interval_.iloc[:, 0])

@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt
 import hiresim as hs
 from hiresim import analysis as an
 from hiresim import plotting
-from hiresim.cli import main
-from hiresim.ical import EXAMPLE as ICS_EXAMPLE
+from hiresim.present.cli import main
+from hiresim.records.ical import EXAMPLE as ICS_EXAMPLE
 
 
 @pytest.fixture(scope="module")

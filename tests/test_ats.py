@@ -1,4 +1,4 @@
-"""Reading a company's ATS export (hiresim.ats.read_ats, design section 7).
+"""Reading a company's ATS export (hiresim.records.ats.read_ats, design section 7).
 
 ``tests/ats/basic`` is a hand-written export whose waits are worked out by hand below; the
 malformed exports are copies of it with one thing broken, and each must be refused with the
@@ -18,7 +18,7 @@ import pytest
 
 import hiresim as hs
 from hiresim import analysis
-from hiresim.ats import ATSError, read_ats
+from hiresim.records.ats import ATSError, read_ats
 
 BASIC = Path(__file__).parent / "ats" / "basic"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -67,7 +67,7 @@ EXPECTED = [
 def test_wait_rules_give_the_worked_out_waits():
     history = read_ats(BASIC)
     w = history.waits
-    assert list(w.columns) == list(hs.history.WAIT_COLUMNS)
+    assert list(w.columns) == list(hs.records.history.WAIT_COLUMNS)
     got = [(r.application_id, r.round, r.outcome, r.days_to_feedback, r.censored,
             None if pd.isna(r.feedback_at) else r.feedback_at) for r in w.itertuples()]
     assert len(got) == len(EXPECTED)
@@ -130,7 +130,7 @@ def test_a_history_works_with_the_analysis():
 
 
 def test_the_example_export_reads():
-    h = read_ats(hs.ats.EXAMPLE)
+    h = read_ats(hs.records.ats.EXAMPLE)
     assert len(h.waits) >= 15
     assert set(h.waits["outcome"]) == {"advance", "offer", "reject", "withdrawn", "ghosted",
                                        "open"}
@@ -267,7 +267,7 @@ def test_a_byte_order_mark(tmp_path):
 
 
 def test_a_file_too_large(tmp_path, monkeypatch):
-    monkeypatch.setattr(hs.ats, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(hs.records.ats, "MAX_FILE_BYTES", 100)
     exc = _refused(_copy(tmp_path))
     assert ("applications.csv", None, "") in _where(exc)
     assert "a CSV file is at most" in str(exc)
@@ -333,9 +333,9 @@ def test_problems_are_capped_and_counted(tmp_path):
     with open(folder / "applications.csv", "a", encoding="utf-8") as f:
         f.write(rows)
     exc = _refused(folder)
-    assert len(exc.problems) == hs.ats.MAX_PROBLEMS
-    assert exc.more == 120 - hs.ats.MAX_PROBLEMS
-    assert f"... and {120 - hs.ats.MAX_PROBLEMS} more problems" in str(exc)
+    assert len(exc.problems) == hs.records.ats.MAX_PROBLEMS
+    assert exc.more == 120 - hs.records.ats.MAX_PROBLEMS
+    assert f"... and {120 - hs.records.ats.MAX_PROBLEMS} more problems" in str(exc)
 
 
 def test_rows_are_lines_in_the_file_with_quoted_newlines_and_blank_lines(tmp_path):

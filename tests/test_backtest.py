@@ -13,7 +13,7 @@ import pytest
 from scipy.stats import binom
 
 import hiresim as hs
-from hiresim.backtests import BAND, coverage_table, randomised_pit
+from hiresim.inference.backtests import BAND, coverage_table, randomised_pit
 
 
 def _draw(rng: np.random.Generator, n: int) -> np.ndarray:

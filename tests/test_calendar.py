@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from hiresim.calendar import Timeline, WorkingCalendar, to_datetime, to_hours
 from hiresim.causes import ABSENCE, N_CAUSES, OFF_HOURS, OPEN, PRIORITY, WORK
+from hiresim.workhours import Timeline, WorkingCalendar, to_datetime, to_hours
 
 # 2026-07-01 is a Wednesday; Friday 2026-07-03 is the observed US Independence Day.
 EPOCH = dt.date(2026, 6, 1)  # a Monday

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import hiresim as hs
-from hiresim.calibration import calibrate, quantile_interval
+from hiresim.inference.calibration import calibrate, quantile_interval
 
 #: The known scenario: the default preset's structure, a year of a company with enough people
 #: that its waits are not dominated by one year's luck of load, without the rare organization-
@@ -124,7 +124,7 @@ def test_cli_calibrates_the_shipped_example_and_refuses_a_malformed_export(tmp_p
 
     from click.testing import CliRunner
 
-    from hiresim.cli import main
+    from hiresim.present.cli import main
 
     example = Path(str(files("hiresim") / "examples" / "acme_ats"))
     out = tmp_path / "acme.toml"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import hiresim as hs
-from hiresim.cli import main
+from hiresim.present.cli import main
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def test_real_process_bad_input(tmp_path):
     path.write_text(case.text)
     for command in ("validate", "run"):
         proc = subprocess.run(
-            [sys.executable, "-m", "hiresim.cli", command, str(path)],
+            [sys.executable, "-m", "hiresim.present.cli", command, str(path)],
             capture_output=True,
             text=True,
             timeout=120,

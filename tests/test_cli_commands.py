@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import hiresim as hs
-from hiresim.cli import main
+from hiresim.present.cli import main
 
 BAD_TOML = '''name = "broken"
 horizon_days = -3

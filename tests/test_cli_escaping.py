@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hiresim.cli import main, plain
+from hiresim.present.cli import main, plain
 
-MMC = Path(__file__).resolve().parents[1] / "hiresim" / "presets" / "mmc.toml"
+MMC = Path(__file__).resolve().parents[1] / "hiresim" / "scenario" / "presets" / "mmc.toml"
 
 #: Scenario names that are rich markup or terminal escape sequences.
 NAMES = [

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 import hiresim as hs
 from hiresim import cli, runner
 from hiresim.analysis.precision import headline_figures
-from hiresim.cli import main
+from hiresim.present.cli import main
 
 
 def invoke(*args: str):

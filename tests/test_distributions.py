@@ -1,4 +1,4 @@
-"""Tests for hiresim.distributions: moments, quantiles, block sampling, validation, shorthand."""
+"""Tests for hiresim.durations: moments, quantiles, block sampling, validation, shorthand."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from hiresim.distributions import (
+from hiresim.durations import (
     DURATION_UNITS,
     Z_90,
     ConstantDuration,

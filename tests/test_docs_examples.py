@@ -96,7 +96,8 @@ def test_examples_run(page, tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "my_company.toml").write_text(
-        (Path(hs.__file__).parent / "presets" / "default.toml").read_text(encoding="utf-8"))
+        (Path(hs.__file__).parent / "scenario" / "presets" / "default.toml").read_text(
+            encoding="utf-8"))
     (tmp_path / "overrides.csv").write_text("roles.recruiter.count\n3\n5\n")
     text = page.read_text(encoding="utf-8")
     for name, body in _file_blocks(text).items():

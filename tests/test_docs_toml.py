@@ -20,7 +20,7 @@ import pytest
 
 import hiresim as hs
 import hiresim.examples.background_check  # registers the mechanism a how-to snippet uses
-from hiresim.distributions import parse_duration
+from hiresim.durations import parse_duration
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```", re.S | re.M)

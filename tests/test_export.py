@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import hiresim as hs
-from hiresim.export import export_events, format_for, lifecycle_events, to_xes
+from hiresim.records.eventlog import export_events, format_for, lifecycle_events, to_xes
 
 XES = "{http://www.xes-standard.org/}"
 

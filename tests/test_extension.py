@@ -148,7 +148,7 @@ def test_registration_rules():
 
 
 def test_the_hr_report_shows_its_what_if():
-    from hiresim.report import build_report
+    from hiresim.present.report import build_report
 
     rep = build_report(default_with_check(), replications=2, seed=3, ablation_replications=2,
                        sources=["background_check", "approvals"], n_boot=20)

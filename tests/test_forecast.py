@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import hiresim as hs
-from hiresim.forecasts import ANSWER_COLUMNS, ForecastError, forecast, state_at
-from hiresim.wording import feedback_sentence
+from hiresim.inference.forecasts import ANSWER_COLUMNS, ForecastError, forecast, state_at
+from hiresim.text import feedback_sentence
 from tests.mechanisms.helpers import base
 
 H = 1.0 / 24.0

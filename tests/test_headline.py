@@ -12,8 +12,8 @@ from click.testing import CliRunner
 import hiresim as hs
 from hiresim import analysis
 from hiresim.analysis.headline import definition, headline, headline_tau, tau_of
-from hiresim.cli import main
-from hiresim.report import build_report
+from hiresim.present.cli import main
+from hiresim.present.report import build_report
 
 SEED, N = 2, 3
 

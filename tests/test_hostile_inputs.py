@@ -16,8 +16,8 @@ a memory blow-up is a failed test, not a stuck or swapping machine. The processe
 one warm interpreter (``tests/hostile/forkserver.py``, started once per test session as a real
 subprocess) because ~300 fresh interpreters at ~0.6 s of imports each would take well over a
 minute on two cores; ``test_forkserver_matches_real_process`` checks the forked CLI against real
-``python -m hiresim.cli`` processes. All checks of the selected cases run in one batch, two or
-more at a time (``HOSTILE_PARALLEL``, default: the number of CPUs, at least 2).
+``python -m hiresim.present.cli`` processes. All checks of the selected cases run in one
+batch, two or more at a time (``HOSTILE_PARALLEL``, default: the number of CPUs, at least 2).
 """
 
 from __future__ import annotations
@@ -219,12 +219,12 @@ def _limit_memory() -> None:
 @pytest.mark.parametrize("case", ["base", "unterminated-string", "name-markup-close"])
 def test_forkserver_matches_real_process(case: str, outcomes: dict[str, Any],
                                          tmp_path: Path) -> None:
-    """A forked CLI check behaves like ``python -m hiresim.cli validate`` in a fresh process:
-    same exit code, same stdout, a traceback in both or in neither."""
+    """A forked CLI check behaves like ``python -m hiresim.present.cli validate`` in a fresh
+    process: same exit code, same stdout, a traceback in both or in neither."""
     argument = outcomes["_inputs"].get(case)
     if argument is None:
         pytest.skip(f"case {case!r} not selected")
-    proc = subprocess.run([sys.executable, "-m", "hiresim.cli", "validate", argument],
+    proc = subprocess.run([sys.executable, "-m", "hiresim.present.cli", "validate", argument],
                           cwd=ROOT, env=_env(), capture_output=True, text=True,
                           timeout=TIMEOUT["validate"], preexec_fn=_limit_memory, check=False)
     forked = outcomes[f"{case}/validate"]

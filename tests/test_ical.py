@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 import hiresim as hs
 from hiresim.causes import DELAY_COLUMNS
-from hiresim.cli import main
-from hiresim.ical import EXAMPLE, EXAMPLE_SCENARIO, MAX_FILE_BYTES
 from hiresim.model import Replication
+from hiresim.present.cli import main
+from hiresim.records.ical import EXAMPLE, EXAMPLE_SCENARIO, MAX_FILE_BYTES
 from tests.mechanisms.helpers import ALWAYS_OPEN, FRIDAY, H, base, check_only, const
 
 CORPUS = Path(__file__).parent / "ical"

@@ -29,13 +29,13 @@ ROOT = PACKAGE.parent
 ABOVE_MODEL = frozenset({
     "hiresim",  # hiresim/__init__.py
     "hiresim.runner",
-    "hiresim.forecasts",  # a warm start: opens the state through the model's ``opener``
-    "hiresim.cli",
-    "hiresim.report",
+    "hiresim.inference.forecasts",  # a warm start: opens the state through the model's ``opener``
+    "hiresim.present.cli",
+    "hiresim.present.report",
     "hiresim.sweeps",
     "hiresim.results",
-    "hiresim.export",
-    "hiresim.plotting",
+    "hiresim.records.eventlog",
+    "hiresim.present.plotting",
 })
 #: Packages of the simulation's users (every module in them).
 ABOVE_MODEL_PACKAGES = ("hiresim.analysis",)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hiresim.calendar import WorkingCalendar
 from hiresim.causes import ABSENCE, CONTENTION, N_CAUSES, SCHEDULING, WORK
 from hiresim.trace import Leg
+from hiresim.workhours import WorkingCalendar
 
 CAL = WorkingCalendar().timeline("2026-01-05", 30)  # Mon 2026-01-05, 09:00-17:00 weekdays
 

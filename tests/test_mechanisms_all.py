@@ -315,7 +315,7 @@ def test_invalid_mechanism_parameter_names_the_field(field, value, path):
 
 
 def test_invalid_parameter_in_a_file_names_file_field_and_line(tmp_path):
-    text = (resources.files("hiresim").joinpath("presets", "default.toml")).read_text(
+    text = (resources.files("hiresim.scenario").joinpath("presets", "default.toml")).read_text(
         encoding="utf-8"
     )
     bad = text.replace("annual_rate = 0.15", "annual_rate = -0.15")

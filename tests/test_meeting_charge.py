@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from hiresim.calendar import Timeline, WorkingCalendar
 from hiresim.causes import ABSENCE, N_CAUSES, OPEN, PRIORITY, REORGANIZATION, SCHEDULING, TURNOVER
 from hiresim.meetings import charge_meeting_wait
+from hiresim.workhours import Timeline, WorkingCalendar
 
 DISRUPTIONS = (REORGANIZATION, TURNOVER, ABSENCE, PRIORITY)
 

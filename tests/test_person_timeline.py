@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 
 import hiresim as hs
-from hiresim.calendar import PersonTimeline, Timeline, WorkingCalendar
 from hiresim.causes import (
     ABSENCE,
     BATCHING,
@@ -34,6 +33,7 @@ from hiresim.causes import (
 )
 from hiresim.mechanisms.priority import restart_after_priority
 from hiresim.model import Replication
+from hiresim.workhours import PersonTimeline, Timeline, WorkingCalendar
 
 EPOCH = dt.date(2026, 6, 1)  # a Monday
 DAYS = 42

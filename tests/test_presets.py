@@ -95,7 +95,8 @@ def test_us_candidates_rarely_withdraw(runs) -> None:
 
 
 def _preset_text(name: str) -> str:
-    return resources.files("hiresim").joinpath("presets", f"{name}.toml").read_text("utf-8")
+    folder = resources.files("hiresim.scenario").joinpath("presets")
+    return folder.joinpath(f"{name}.toml").read_text("utf-8")
 
 
 def test_default_is_the_us_preset() -> None:

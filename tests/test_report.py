@@ -14,7 +14,7 @@ import pytest
 
 import hiresim as hs
 from hiresim import analysis
-from hiresim.report import LEVELS, SOURCE_WORDS, assumptions, build_report
+from hiresim.present.report import LEVELS, SOURCE_WORDS, assumptions, build_report
 
 N, SEED, ABLATION_N = 4, 11, 2
 

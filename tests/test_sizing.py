@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import hiresim as hs
-from hiresim.sizing import LIMITS, check_size, estimate
+from hiresim.scenario.sizing import LIMITS, check_size, estimate
 
 
 def test_estimate_matches_the_expected_count_where_it_is_exact():
@@ -55,7 +55,7 @@ def test_many_replications_of_a_normal_run_are_limited_by_the_result_tables():
 
 
 def test_a_long_replication_is_announced_up_front():
-    from hiresim.sizing import LongRunWarning
+    from hiresim.scenario.sizing import LongRunWarning
 
     long_one = hs.preset("mmc").with_overrides(
         {"horizon_days": 25_000, "drain_days": 0, "candidates.rate_per_week": 100.0})

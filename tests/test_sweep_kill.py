@@ -94,7 +94,7 @@ def test_sigkill_of_a_sweep_leaves_no_worker_behind(tmp_path):
     # 3 rows x 400 replications in units of 50: each unit takes seconds, so the workers are
     # busy when the main process is killed
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hiresim.cli", "sweep", "preset:default", str(overrides),
+        [sys.executable, "-m", "hiresim.present.cli", "sweep", "preset:default", str(overrides),
          "--out", str(tmp_path / "sweep"), "-n", "400", "--workers", "2"],
         cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         stderr=stderr, start_new_session=True,

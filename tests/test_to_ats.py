@@ -1,7 +1,7 @@
 """Results.to_ats writes the ATS export format of design section 7, and Results.requisitions.
 
 The waits are read back from the CSV files here by a small reader of the section's rules,
-written independently of :mod:`hiresim.ats` (pandas only): they must be the waits of
+written independently of :mod:`hiresim.records.ats` (pandas only): they must be the waits of
 ``journeys``, to the second.
 """
 

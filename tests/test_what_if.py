@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 import hiresim as hs
 from hiresim import analysis
-from hiresim.cli import main
-from hiresim.report import build_report
+from hiresim.present.cli import main
+from hiresim.present.report import build_report
 
 SEED, N = 4, 2
 WEEKDAYS = 'approvals.steps.1.committee.weekdays=["Tue","Thu"]'

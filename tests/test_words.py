@@ -7,8 +7,8 @@ import copy
 import pytest
 
 import hiresim as hs
-from hiresim.report import assumptions, build_report
-from hiresim.words import plural, plural_of, share
+from hiresim.present.report import assumptions, build_report
+from hiresim.text import plural, plural_of, share
 
 
 @pytest.mark.parametrize(("n", "word", "text"), [

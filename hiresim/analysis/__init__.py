@@ -27,9 +27,8 @@ arrived by then.
 
 from __future__ import annotations
 
-from hiresim.analysis._common import business_days_between, stage_waits
 from hiresim.analysis.attribution import attribution, cause_intervals
-from hiresim.analysis.distributions import quantiles, restricted_mean, survival
+from hiresim.analysis.curves import quantiles, restricted_mean, survival
 from hiresim.analysis.headline import Headline, headline, headline_tau
 from hiresim.analysis.promises import (
     CandidateLoss,
@@ -41,6 +40,7 @@ from hiresim.analysis.promises import (
     still_waiting,
 )
 from hiresim.analysis.published import Estimate, days_to_answer, first_interview_to_offer
+from hiresim.analysis.waits import business_days_between, stage_waits
 from hiresim.analysis.whatif import ablate, compare, parse_what_if, what_if, what_if_scenario
 
 __all__ = [

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from hiresim import arguments
-from hiresim.analysis._common import as_list, groups
+from hiresim.analysis.waits import as_list, groups
 from hiresim.causes import CAUSES, cause_columns
 
 if TYPE_CHECKING:

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hiresim import arguments
-from hiresim.analysis import _km
-from hiresim.analysis._common import check_bootstrap, check_days, replication_codes, waits
+from hiresim.analysis import km
+from hiresim.analysis.waits import check_bootstrap, check_days, replication_codes, waits
 
 if TYPE_CHECKING:
     from hiresim.results import JourneysLike
@@ -130,9 +130,9 @@ def headline(
     universe = np.unique(table["replication"].to_numpy())
     rep = replication_codes(table["replication"].to_numpy(), universe)
     point = rmst(time, event, rep, np.ones((1, universe.size)), horizon)[0]
-    weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
+    weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     boot = rmst(time, event, rep, weights, horizon)
-    lo, hi = _km.percentile_interval(boot[:, None], ci)
+    lo, hi = km.percentile_interval(boot[:, None], ci)
     se = float(np.std(boot, ddof=1)) if boot.size > 1 else float("nan")
     return Headline(float(point), se, float(lo[0]), float(hi[0]), horizon, ci, days, time.size)
 
@@ -141,6 +141,6 @@ def rmst(time: np.ndarray, event: np.ndarray, rep: np.ndarray, weights: np.ndarr
          tau: float) -> np.ndarray:
     """The restricted mean up to ``tau`` of each weighted Kaplan-Meier curve (one per row of
     ``weights``): the computation behind every headline number."""
-    parts = [_km.curve_rmst(times, s, tau) if np.isfinite(tau) else np.full(s.shape[0], np.nan)
-             for times, s in _km.km_curves(time, event, rep, weights)]
+    parts = [km.curve_rmst(times, s, tau) if np.isfinite(tau) else np.full(s.shape[0], np.nan)
+             for times, s in km.km_curves(time, event, rep, weights)]
     return np.concatenate(parts) if parts else np.full(weights.shape[0], np.nan)

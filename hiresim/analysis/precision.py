@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from hiresim import arguments
-from hiresim.analysis import _km
-from hiresim.analysis._common import NOT_HEARD, check_bootstrap, replication_codes, waits
+from hiresim.analysis import km
 from hiresim.analysis.headline import tau_of
+from hiresim.analysis.waits import NOT_HEARD, check_bootstrap, replication_codes, waits
 
 if TYPE_CHECKING:
     from hiresim.results import JourneysLike
@@ -68,26 +68,26 @@ def headline_figures(results: JourneysLike,
     reps = table["replication"].to_numpy()
     universe = np.unique(reps)
     rep = replication_codes(reps, universe)
-    weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
+    weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     ones = np.ones((1, universe.size))
     # the promise: withdrawn and ghosted waits never hear back (promises._heard_table)
     never = table["outcome"].isin(NOT_HEARD).to_numpy() if "outcome" in table else (
         np.zeros(time.size, dtype=bool))
     heard_time = np.where(never, np.inf, time)
     heard_event = event & ~never
-    promises = np.concatenate([_km.curve_quantiles(t, s, 1.0 - levels)
-                               for t, s in _km.km_curves(heard_time, heard_event, rep, ones)])
-    promise_boot = np.concatenate([_km.curve_quantiles(t, s, 1.0 - levels)
-                                   for t, s in _km.km_curves(heard_time, heard_event, rep,
+    promises = np.concatenate([km.curve_quantiles(t, s, 1.0 - levels)
+                               for t, s in km.km_curves(heard_time, heard_event, rep, ones)])
+    promise_boot = np.concatenate([km.curve_quantiles(t, s, 1.0 - levels)
+                                   for t, s in km.km_curves(heard_time, heard_event, rep,
                                                              weights)])
     # the average: the headline average (hiresim.analysis.headline), on its horizon
     tau = tau_of(time)
-    mean = np.concatenate([_km.curve_rmst(t, s, tau)
-                           for t, s in _km.km_curves(time, event, rep, ones)])
-    mean_boot = np.concatenate([_km.curve_rmst(t, s, tau)
-                                for t, s in _km.km_curves(time, event, rep, weights)])
+    mean = np.concatenate([km.curve_rmst(t, s, tau)
+                           for t, s in km.km_curves(time, event, rep, ones)])
+    mean_boot = np.concatenate([km.curve_rmst(t, s, tau)
+                                for t, s in km.km_curves(time, event, rep, weights)])
     points = np.append(promises[0], mean[0])
-    lo, hi = _km.percentile_interval(np.column_stack([promise_boot, mean_boot]), ci)
+    lo, hi = km.percentile_interval(np.column_stack([promise_boot, mean_boot]), ci)
     names = [("promise", float(c)) for c in levels] + [("mean_wait", np.nan)]
     rows = []
     for k, (name, level) in enumerate(names):

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from hiresim import arguments
-from hiresim.analysis import _km
-from hiresim.analysis._common import (
+from hiresim.analysis import km
+from hiresim.analysis.waits import (
     DAY,
     NOT_HEARD,
     as_list,
@@ -62,7 +62,7 @@ def still_waiting(
 
     >>> curve = still_waiting(results)                            # doctest: +SKIP
     """
-    from hiresim.analysis.distributions import SURVIVAL_COLUMNS
+    from hiresim.analysis.curves import SURVIVAL_COLUMNS
 
     arguments.results_like("results", results)
     arguments.columns("by", by)
@@ -72,7 +72,7 @@ def still_waiting(
     table = _heard_table(results, cols, days)
     frames = []
     for key, sub in groups(table, cols):
-        est = _km.km_table(sub["time"].to_numpy(), sub["event"].to_numpy(), ci=ci)
+        est = km.km_table(sub["time"].to_numpy(), sub["event"].to_numpy(), ci=ci)
         frame = pd.DataFrame(est, columns=list(SURVIVAL_COLUMNS))
         frame = frame[np.isfinite(frame["days"])]  # "never" is no day on the axis
         for i, (col, val) in enumerate(key.items()):
@@ -126,21 +126,21 @@ def promise(
     for kind in ("calendar", "business"):
         table = _heard_table(results, by, kind)
         universe = np.unique(table["replication"].to_numpy())
-        weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
+        weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
         levels = 1.0 - np.array(confidences)
         for key, sub in groups(table, by):
             time = sub["time"].to_numpy()
             event = sub["event"].to_numpy()
             rep = replication_codes(sub["replication"].to_numpy(), universe)
-            times, s = next(_km.km_curves(time, event, rep, np.ones((1, universe.size))))
-            points = _km.curve_quantiles(times, s, levels)[0]
-            curves = _km.km_curves(time, event, rep, weights)
-            boot = np.concatenate([_km.curve_quantiles(t, b, levels) for t, b in curves])
-            lo, hi = _km.percentile_interval(boot, ci)
+            times, s = next(km.km_curves(time, event, rep, np.ones((1, universe.size))))
+            points = km.curve_quantiles(times, s, levels)[0]
+            curves = km.km_curves(time, event, rep, weights)
+            boot = np.concatenate([km.curve_quantiles(t, b, levels) for t, b in curves])
+            lo, hi = km.percentile_interval(boot, ci)
             for k, confidence_k in enumerate(confidences):
                 point = points[k]
-                whole = np.ceil(point - _km.EPS) if np.isfinite(point) else np.nan
-                heard = (1.0 - _km.step_value(times, s, [whole])[0, 0] if np.isfinite(whole)
+                whole = np.ceil(point - km.EPS) if np.isfinite(point) else np.nan
+                heard = (1.0 - km.step_value(times, s, [whole])[0, 0] if np.isfinite(whole)
                          else np.nan)
                 rows.append(
                     {
@@ -185,9 +185,9 @@ def p_heard_by(
     for key, sub in groups(table, by):
         rep = np.zeros(len(sub), dtype=np.int64)
         times, s = next(
-            _km.km_curves(sub["time"].to_numpy(), sub["event"].to_numpy(), rep, np.ones((1, 1)))
+            km.km_curves(sub["time"].to_numpy(), sub["event"].to_numpy(), rep, np.ones((1, 1)))
         )
-        frame = pd.DataFrame({"days": at, "p_heard": 1.0 - _km.step_value(times, s, at)[0]})
+        frame = pd.DataFrame({"days": at, "p_heard": 1.0 - km.step_value(times, s, at)[0]})
         for i, (col, val) in enumerate(key.items()):
             frame.insert(i, col, val)
         frames.append(frame)
@@ -265,7 +265,7 @@ def end_of_week_promise(
     reps = j["replication"].to_numpy()
     universe = np.unique(reps)
     code = replication_codes(reps, universe)
-    weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
+    weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     rows = []
     for label, mask in [*((WEEKDAYS[d], dow == d) for d in range(7)), ("all", np.ones_like(use))]:
         m = mask & use
@@ -275,7 +275,7 @@ def end_of_week_promise(
         k_rep = np.bincount(code[m], weights=kept[m], minlength=universe.size)
         with np.errstate(invalid="ignore", divide="ignore"):
             boot = (weights @ k_rep) / (weights @ n_rep)
-        lo, hi = _km.percentile_interval(boot[:, None], ci)
+        lo, hi = km.percentile_interval(boot[:, None], ci)
         rows.append(
             {
                 "interview_day": label,

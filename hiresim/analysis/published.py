@@ -2,8 +2,8 @@
 
 One definition, one function: each function below states which candidates it counts and what it
 measures, and names the published figures that share its definition, so that a simulated number
-is compared only with a published number of the same kind (the presets in ``hiresim/presets``
-are calibrated with them; see ``docs/explanation/presets.md``).
+is compared only with a published number of the same kind (the presets in
+``hiresim/scenario/presets`` are calibrated with them; see ``docs/explanation/presets.md``).
 
 =================================  ===========================================================
 :func:`days_to_answer`             application to the final answer, interviewed candidates who
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from hiresim import arguments
-from hiresim.analysis._common import business_days_between, check_days
+from hiresim.analysis.waits import business_days_between, check_days
 
 if TYPE_CHECKING:
     from hiresim.results import ResultsLike

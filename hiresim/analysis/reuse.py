@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from hiresim.distributions import ConstantDuration
+from hiresim.durations import ConstantDuration
 
 if TYPE_CHECKING:
     from hiresim.scenario import Scenario

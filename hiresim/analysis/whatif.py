@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from hiresim import arguments
-from hiresim.analysis import _km
-from hiresim.analysis._common import check_bootstrap, check_days, replication_codes, waits
+from hiresim.analysis import km
 from hiresim.analysis.headline import rmst, tau_of
 from hiresim.analysis.reuse import idle_replications, same_scenario
+from hiresim.analysis.waits import check_bootstrap, check_days, replication_codes, waits
 
 if TYPE_CHECKING:
     import os
@@ -122,7 +122,7 @@ def compare(
     universe = np.unique(np.concatenate([t["replication"].to_numpy() for t in tables.values()]))
     if tau is None:  # the baseline's ruler for every run
         tau = tau_of(next(iter(tables.values()))["time"].to_numpy(dtype=float))
-    weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
+    weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     ones = np.ones((1, universe.size))
     stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, t in tables.items():
@@ -136,8 +136,8 @@ def compare(
     base_point, base_boot = next(iter(stats.values()))
     rows = []
     for name, (point, boot) in stats.items():
-        lo, hi = _km.percentile_interval(boot, ci)
-        d_lo, d_hi = _km.percentile_interval(boot - base_boot, ci)
+        lo, hi = km.percentile_interval(boot, ci)
+        d_lo, d_hi = km.percentile_interval(boot - base_boot, ci)
         diff = point - base_point
         for k, (stat, level) in enumerate(labels):
             rows.append((name, stat, level, point[k], lo[k], hi[k], diff[k], d_lo[k], d_hi[k]))
@@ -156,8 +156,8 @@ def _stats(
 ) -> np.ndarray:
     """``(B, 1 + len(qs))``: restricted mean then quantiles, one row per weight row."""
     mean = rmst(time, event, rep, weights, tau)
-    quants = [_km.curve_quantiles(times, s, 1.0 - qs)
-              for times, s in _km.km_curves(time, event, rep, weights)]
+    quants = [km.curve_quantiles(times, s, 1.0 - qs)
+              for times, s in km.km_curves(time, event, rep, weights)]
     return np.column_stack([mean, np.concatenate(quants)])
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from hiresim.distributions import Duration, DurationSpec, Sampler, parse_duration, to_hours
+from hiresim.durations import Duration, DurationSpec, Sampler, parse_duration, to_hours
 from hiresim.mechanisms import Mechanism, MechanismSpec, register
 from hiresim.tasks import Process, wait_until
 from hiresim.trace import Leg

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hiresim.calendar import Timeline
 from hiresim.causes import ABSENCE
-from hiresim.distributions import DurationSpec
+from hiresim.durations import DurationSpec
 from hiresim.spells import PersonSpells, poisson_spells, span_hours
 from hiresim.tasks import Work, make_work
+from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
     from hiresim.people import Person

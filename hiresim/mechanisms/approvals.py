@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hiresim.calendar import Timeline
 from hiresim.causes import BATCHING, N_CAUSES, WORK
-from hiresim.distributions import UniformBlock
+from hiresim.durations import UniformBlock
 from hiresim.scenario import WEEKDAYS
 from hiresim.tasks import Branch, Process, Work, make_work, parallel, person_task, task, wait_until
 from hiresim.trace import Leg
+from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hiresim.causes import COMMUNICATION, N_CAUSES
-from hiresim.distributions import UniformBlock
+from hiresim.durations import UniformBlock
 from hiresim.mechanisms.reorganization import Reorganization, recruiter_handover
 from hiresim.tasks import Process, Work, make_work, task
 from hiresim.trace import Leg

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from hiresim.calendar import Availability, Timeline
 from hiresim.causes import PRIORITY
 from hiresim.spells import PersonSpells, poisson_spells
+from hiresim.workhours import Availability, Timeline
 
 if TYPE_CHECKING:
     from hiresim.mechanisms.absence import Layer

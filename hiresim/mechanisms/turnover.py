@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hiresim.calendar import Timeline
 from hiresim.causes import TURNOVER
-from hiresim.distributions import DurationSpec
+from hiresim.durations import DurationSpec
 from hiresim.spells import HOURS_PER_YEAR, PersonSpells, span_hours
 from hiresim.tasks import make_work
+from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
     from hiresim.mechanisms.absence import Layer

@@ -10,16 +10,17 @@ once, then forks one child per job, at most ``parallel`` at a time. Each child
 * runs one check:
 
   - ``load``: ``hs.load_scenario(argument)``; writes what it returned or raised as JSON;
-  - ``cli``: the command line exactly as ``python -m hiresim.cli ARGS...`` runs it (``runpy``,
-    as ``-m`` does, then the interpreter's own top-level handling: an uncaught exception prints
-    ``Traceback (most recent call last):`` on stderr and exits 1, ``SystemExit`` gives its code);
+  - ``cli``: the command line exactly as ``python -m hiresim.present.cli ARGS...`` runs it
+    (``runpy``, as ``-m`` does, then the interpreter's own top-level handling: an uncaught
+    exception prints ``Traceback (most recent call last):`` on stderr and exits 1,
+    ``SystemExit`` gives its code);
 
 * is killed (its whole process group) when it outlives its timeout.
 
 Forking from one warm interpreter costs milliseconds per check where a fresh interpreter costs
 about 0.6 s (imports), which keeps some 300 checks well under a minute on two cores, while each
 check still has its own process, timeout and memory limit. ``test_forkserver_matches_real_process``
-checks that a forked CLI behaves like a real ``python -m hiresim.cli`` process.
+checks that a forked CLI behaves like a real ``python -m hiresim.present.cli`` process.
 
 JOBS is a JSON list of ``{"key", "check": "load"|"cli", "args": [...], "timeout", "dir"}``; OUT
 receives ``{key: {"returncode", "signal", "timed_out", "seconds", "stdout", "stderr", "load"}}``.
@@ -83,11 +84,11 @@ def _load(argument: str, result: Path) -> int:
 
 
 def _cli(args: list[str]) -> int:
-    """``python -m hiresim.cli ARGS``: the module run as ``__main__``, the exit as the
+    """``python -m hiresim.present.cli ARGS``: the module run as ``__main__``, the exit as the
     interpreter makes it."""
     sys.argv = ["hiresim", *args]
     try:
-        runpy.run_module("hiresim.cli", run_name="__main__", alter_sys=True)
+        runpy.run_module("hiresim.present.cli", run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         if exc.code is None:
             return 0
@@ -117,7 +118,7 @@ def main() -> None:
     memory = int(os.environ.get("HOSTILE_MEMORY", str(1 << 30)))
     jobs = json.loads(Path(jobs_path).read_text(encoding="utf-8"))
 
-    # Warm up: what a check imports, imported once before the first fork (not hiresim.cli
+    # Warm up: what a check imports, imported once before the first fork (not hiresim.present.cli
     # itself: a CLI check runs it as __main__, as ``-m`` does, and runpy warns if it is loaded).
     import click  # noqa: F401
     import rich.console

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from hiresim import causes
-from hiresim.calendar import WorkingCalendar
-from hiresim.distributions import parse_duration
+from hiresim.durations import parse_duration
 from hiresim.mechanisms.absence import Delegation, vacation_blocks, vacation_day_cdf
+from hiresim.workhours import WorkingCalendar
 
 from .helpers import (
     ALWAYS_OPEN,

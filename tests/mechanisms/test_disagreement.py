@@ -208,7 +208,7 @@ def test_scores_are_drawn_per_candidate_and_round_not_by_event_order():
 
 
 def test_the_report_states_the_disagreement_among_its_assumptions():
-    from hiresim.report import assumptions
+    from hiresim.present.report import assumptions
 
     said = dict(assumptions(load_scenario(panel_of_two(score_sd=0.5, minutes=45))))
     assert said["Panels that disagree"] == [

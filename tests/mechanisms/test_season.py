@@ -331,7 +331,7 @@ def test_freeze_dates_read_from_toml_dates_and_strings():
 
 def test_the_hr_report_explains_a_freeze_that_is_the_largest_part_of_the_wait():
     """The report's lead sentence names the largest cause in words, the freeze's too."""
-    from hiresim.report import build_report
+    from hiresim.present.report import build_report
 
     data = freezing({"start": "2026-01-09", "end": "2026-01-22", "stages": ["decision"]})
     report = build_report(load_scenario(data), replications=2, seed=1, ablation=False,
@@ -383,7 +383,7 @@ def test_an_approvals_freeze_stops_the_next_sign_off_not_the_one_in_hand():
 
 
 def test_the_report_states_the_season_among_its_assumptions():
-    from hiresim.report import assumptions
+    from hiresim.present.report import assumptions
 
     data = counting(season={"candidates_by_month": MONTHS, "freezes": [
         {"name": "Year-end budget freeze", "start": "12-07", "end": "12-31",
@@ -405,7 +405,7 @@ def test_loading_leaves_the_callers_dict_as_it_was():
 
 
 def test_the_size_estimate_is_an_upper_bound_with_rates_by_month():
-    from hiresim.sizing import estimate
+    from hiresim.scenario.sizing import estimate
 
     plain = estimate(load_scenario(counting()))
     seasonal = estimate(load_scenario(counting(season={"candidates_by_month": MONTHS})))

@@ -117,9 +117,9 @@ def _failure(message: str) -> NoReturn:
 def _guard() -> Iterator[None]:
     """Bad input (ScenarioError, SweepError, ValueError from options) exits 2; any other error
     while running exits 1 with a one-line message. ``HIRESIM_DEBUG=1`` shows the traceback."""
-    from hiresim.ats import ATSError
-    from hiresim.forecasts import ForecastError
-    from hiresim.ical import CalendarError
+    from hiresim.inference.forecasts import ForecastError
+    from hiresim.records.ats import ATSError
+    from hiresim.records.ical import CalendarError
     from hiresim.scenario import ScenarioError
     from hiresim.sweeps import SweepError
 
@@ -185,8 +185,8 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
-    """``"1 candidate"``, ``"3 candidates"`` (see :func:`hiresim.words.plural`)."""
-    from hiresim.words import plural as words_plural
+    """``"1 candidate"``, ``"3 candidates"`` (see :func:`hiresim.text.plural`)."""
+    from hiresim.text import plural as words_plural
 
     return words_plural(n, word, many)
 
@@ -311,7 +311,7 @@ def run(scenario: str | None, preset_name: str | None, replications: int, seed: 
     precise = _precision_kwargs(precision, max_replications, (0.9,))
     with _guard():
         if calendars_path is not None:
-            from hiresim.ical import read_calendars
+            from hiresim.records.ical import read_calendars
 
             team = read_calendars(calendars_path, people=sc)
             errors.print(_line(f"calendars: {team.describe()}"), soft_wrap=True)
@@ -335,7 +335,7 @@ def validate(scenario: str) -> None:
     Example:
       hiresim validate my_company.toml
     """
-    from hiresim.sizing import check_size
+    from hiresim.scenario.sizing import check_size
 
     sc = _load(scenario, None)
     with _guard():
@@ -776,8 +776,8 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
       hiresim calibrate exports/2026/ --base default --out my_company.toml
       hiresim report my_company.toml --out report.html
     """
-    from hiresim.ats import read_ats
-    from hiresim.calibration import calibrate as fit
+    from hiresim.inference.calibration import calibrate as fit
+    from hiresim.records.ats import read_ats
 
     with _guard():
         history = read_ats(ats_dir, mapping=mapping)
@@ -794,7 +794,7 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     is read."""
     if value is None:
         return None
-    from hiresim.forecasts import _timestamp
+    from hiresim.inference.forecasts import _timestamp
 
     try:
         return _timestamp(str(param.name), value)
@@ -850,10 +850,10 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
       hiresim forecast my_company.toml exports/today/ --as-of 2026-03-02 \\
           --calendars calendars/ --locale de --out forecast.csv
     """
-    from hiresim.ats import read_ats
-    from hiresim.forecasts import forecast as run
-    from hiresim.ical import read_calendars
-    from hiresim.wording import language_of
+    from hiresim.inference.forecasts import forecast as run
+    from hiresim.records.ats import read_ats
+    from hiresim.records.ical import read_calendars
+    from hiresim.text import language_of
 
     with _guard():
         try:
@@ -864,7 +864,7 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
         history = read_ats(ats_dir, mapping=mapping)
         team = None
         if calendars is not None:
-            from hiresim.forecasts import _scenario
+            from hiresim.inference.forecasts import _scenario
 
             team = read_calendars(calendars, people=_scenario(sc))
         result = run(sc, history, as_of=as_of, replications=replications, seed=seed,
@@ -982,9 +982,9 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
       hiresim report my_company.toml --ats exports/today/ --locale de --out report.html
       hiresim report --preset default --precision 1 --out report.html
     """
-    from hiresim.report import build_report
+    from hiresim.present.report import build_report
     from hiresim.scenario import delay_sources
-    from hiresim.wording import language_of
+    from hiresim.text import language_of
 
     sc = _load(scenario, preset_name)
     steps = (1 + (0 if no_ablation else len(delay_sources(sc)) + 1)
@@ -1000,11 +1000,11 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
             _bad_input(f"--locale: {exc}")
         history = team = None
         if ats_dir is not None:
-            from hiresim.ats import read_ats
+            from hiresim.records.ats import read_ats
 
             history = read_ats(ats_dir)
             if calendars is not None:
-                from hiresim.ical import read_calendars
+                from hiresim.records.ical import read_calendars
 
                 team = read_calendars(calendars, people=sc)
         rep = build_report(sc, replications=replications, seed=seed, workers=workers,
@@ -1041,7 +1041,7 @@ def export(scenario: str | None, preset_name: str | None, replications: int, see
       hiresim export my_company.toml --out events.parquet
       hiresim export --from-results results/ --out log.csv
     """
-    from hiresim.export import export_events, format_for
+    from hiresim.records.eventlog import export_events, format_for
 
     try:
         kind = format_for(out, fmt)

@@ -13,7 +13,7 @@ the records do not show) are listed in :attr:`History.left_out` with the reason:
 dropped silently.
 
 >>> import hiresim as hs
->>> history = hs.read_ats(hs.ats.EXAMPLE)
+>>> history = hs.read_ats(hs.records.ats.EXAMPLE)
 >>> sorted(history.waits["outcome"].unique())
 ['advance', 'ghosted', 'offer', 'open', 'reject', 'withdrawn']
 """
@@ -34,14 +34,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hiresim.history import WAIT_COLUMNS, History
-from hiresim.scenario import ScenarioError, _close_matches, _shown, parse_toml, read_text_file
+from hiresim.records.history import WAIT_COLUMNS, History
+from hiresim.scenario import ScenarioError, parse_toml, read_text_file
+from hiresim.text import close_matches, shown
 from hiresim.trace import OUTCOMES
 
 __all__ = ["EXAMPLE", "MAX_FILE_BYTES", "MAX_PROBLEMS", "STATUSES", "ATSError", "read_ats"]
 
 #: A small example export (a few dozen rows), used by the documentation.
-EXAMPLE = Path(__file__).parent / "examples" / "ats_small"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "ats_small"
 #: A CSV file larger than this is refused before it is read.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 #: At most this many problems are listed in an :class:`ATSError` (the rest are counted).
@@ -199,7 +200,7 @@ def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) 
     out = Mapping()
     for key in data:
         if key not in ("columns", "stages", "status", "timezone"):
-            hint = _close_matches(str(key), ["columns", "stages", "status", "timezone"])
+            hint = close_matches(str(key), ["columns", "stages", "status", "timezone"])
             bad(str(key), "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else "")
                 + "; a mapping has [columns.<file>], [stages], [status] and timezone")
     columns = data.get("columns", {})
@@ -223,7 +224,7 @@ def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) 
                 continue
             for t in targets:
                 if t not in known:
-                    hint = _close_matches(t, known)
+                    hint = close_matches(t, known)
                     bad(f"columns.{file}.{header}",
                         f"{t!r} is not a column of {file}.csv"
                         + (f" (did you mean {hint[0]!r}?)" if hint else "")
@@ -246,7 +247,7 @@ def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) 
             else:
                 out.stages[name] = target
         else:
-            bad(f"stages.{name}", f"{_shown(target)} is not a stage: use screening, round:1, "
+            bad(f"stages.{name}", f"{shown(target)} is not a stage: use screening, round:1, "
                                   f"round:2, ..., offer, or \"ignore\"")
     both = sorted(ignore & set(out.stages))
     for name in both:
@@ -258,7 +259,7 @@ def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) 
         status = {}
     for name, target in status.items():
         if target not in STATUSES:
-            bad(f"status.{name}", f"{_shown(target)} is not a status: use "
+            bad(f"status.{name}", f"{shown(target)} is not a status: use "
                                   + ", ".join(STATUSES))
         else:
             out.status[str(name)] = target
@@ -271,7 +272,7 @@ def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) 
                 pd.Timestamp("2026-01-01", tz=tz)
                 out.timezone = tz
             except Exception:
-                bad("timezone", f"{_shown(tz)} is not a time zone name (IANA, e.g. "
+                bad("timezone", f"{shown(tz)} is not a time zone name (IANA, e.g. "
                                 "\"Europe/Berlin\")")
     if problems:
         raise ATSError(label, problems[:MAX_PROBLEMS], max(len(problems) - MAX_PROBLEMS, 0))
@@ -315,7 +316,7 @@ def _read_file(folder: Path, name: str, mapping: Mapping, problems: _Problems,
     if not path.exists() and not path.is_symlink():
         if required:
             present = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv")
-            hint = _close_matches(file, present)
+            hint = close_matches(file, present)
             problems.add(file, None, "", "missing: an export needs applications.csv, "
                          "stages.csv and interviews.csv"
                          + (f" (is {hint[0]!r} this file?)" if hint else ""))
@@ -376,7 +377,7 @@ def _read_file(folder: Path, name: str, mapping: Mapping, problems: _Problems,
     for col in required_cols:
         if col not in origin:
             ok = False
-            hint = _close_matches(col, [h for h in header if h not in origin.values()],
+            hint = close_matches(col, [h for h in header if h not in origin.values()],
                                   cutoff=0.5)
             problems.add(file, 1, col, f"missing column {col!r}"
                          + (f" (did you mean {hint[0]!r}?)" if hint else "")
@@ -419,11 +420,11 @@ class _Clock:
                          + parts.loc[some, "time"].fillna("00:00").str.replace(",", "."))
             wall[some] = pd.to_datetime(wall_text, format="ISO8601", errors="coerce")
         bad = given & wall.isna()
-        problems.rows(table, bad, column, lambda r: f"{_shown(r[column])} is not a timestamp "
+        problems.rows(table, bad, column, lambda r: f"{shown(r[column])} is not a timestamp "
                                                     f"{TIMESTAMP_HINT}")
         out_of_range = given & wall.notna() & ((wall < FIRST) | (wall >= LAST))
         problems.rows(table, out_of_range, column,
-                      lambda r: f"{_shown(r[column])} is outside the years 1990 to 2200")
+                      lambda r: f"{shown(r[column])} is outside the years 1990 to 2200")
         wall = wall.where(~out_of_range)
         offset = parts["offset"].where(wall.notna())
         aware = offset.notna().to_numpy()
@@ -484,13 +485,13 @@ def _map_stages(table: _Table, mapping: Mapping, problems: _Problems) -> pd.Seri
                            "round:2", "...", "offer"])
         sub = table.frame.loc[unknown.to_numpy()]
         for name, rows in sub.groupby("stage", sort=False)["_line"]:
-            hint = _close_matches(str(name), [*mapping.stage_names(), "screening", "offer"])
+            hint = close_matches(str(name), [*mapping.stage_names(), "screening", "offer"])
             more = f" (and on {len(rows) - 1} more rows)" if len(rows) > 1 else ""
             problems.add(table.file, int(rows.iloc[0]), table.label("stage"),
-                         f"stage {_shown(name)} is not in the mapping"
+                         f"stage {shown(name)} is not in the mapping"
                          + (f" (did you mean {hint[0]!r}?)" if hint else "")
                          + f"{more}; the known stages are {known}. Map it in [stages], or "
-                         f"leave it out with ignore = [{_shown(name)}]")
+                         f"leave it out with ignore = [{shown(name)}]")
             problems.count += len(rows) - 1
     return result
 
@@ -562,7 +563,7 @@ def read_ats(folder: str | os.PathLike[str],
         jt = times["jobs"]
         _non_empty(jobs, problems)
         dup = jobs.frame["job_id"].duplicated() & (jobs.frame["job_id"] != "")
-        problems.rows(jobs, dup, "job_id", lambda r: f"job id {_shown(r['job_id'])} is on an "
+        problems.rows(jobs, dup, "job_id", lambda r: f"job id {shown(r['job_id'])} is on an "
                                                       "earlier row too")
         _order(jobs, "opened_at", "closed_at", jt["opened_at"], jt["closed_at"], problems,
                "closed before it opened")
@@ -570,7 +571,7 @@ def read_ats(folder: str | os.PathLike[str],
             given = apps.frame["job_id"] != ""
             unknown = given & ~apps.frame["job_id"].isin(jobs.frame["job_id"])
             problems.rows(apps, unknown, "job_id",
-                          lambda r: f"job id {_shown(r['job_id'])} is not in jobs.csv")
+                          lambda r: f"job id {shown(r['job_id'])} is not in jobs.csv")
     stage_map = None
     if stages is not None:
         st = times["stages"]
@@ -695,17 +696,17 @@ def _check_applications(apps: _Table, times: dict[str, pd.Series], rules: Mappin
     if dup.any():
         first = f.loc[~ids.duplicated()].set_index("application_id")["_line"]
         problems.rows(apps, dup, "application_id",
-                      lambda r: f"application id {_shown(r['application_id'])} is also on row "
+                      lambda r: f"application id {shown(r['application_id'])} is also on row "
                                 f"{first[r['application_id']]}")
     status = f["status"].map(lambda s: rules.status.get(s, s))
     unknown = (status != "") & ~status.isin(STATUSES)
     if unknown.any():
         sub = f.loc[unknown.to_numpy()]
         for name, rows in sub.groupby("status", sort=False)["_line"]:
-            hint = _close_matches(str(name), [*STATUSES, *rules.status])
+            hint = close_matches(str(name), [*STATUSES, *rules.status])
             more = f" (and on {len(rows) - 1} more rows)" if len(rows) > 1 else ""
             problems.add(apps.file, int(rows.iloc[0]), apps.label("status"),
-                         f"status {_shown(name)} is not one of {', '.join(STATUSES)}"
+                         f"status {shown(name)} is not one of {', '.join(STATUSES)}"
                          + (f" (did you mean {hint[0]!r}?)" if hint else "")
                          + f"{more}; map the company's statuses in the mapping's [status]")
             problems.count += len(rows) - 1
@@ -726,7 +727,7 @@ def _known_ids(table: _Table, app_ids: pd.Index | None, problems: _Problems) -> 
     ids = table.frame["application_id"]
     unknown = (ids != "") & ~ids.isin(app_ids)
     problems.rows(table, unknown, "application_id",
-                  lambda r: f"application id {_shown(r['application_id'])} is not in "
+                  lambda r: f"application id {shown(r['application_id'])} is not in "
                             "applications.csv")
 
 
@@ -756,7 +757,7 @@ def _export_time(root: Path, times: dict[str, dict[str, pd.Series]], problems: _
     parts = _ISO.match(value) if isinstance(value, str) else None
     if parts is None:
         problems.add("export.json", None, "exported_at",
-                     f"{_shown(value)} is not a timestamp {TIMESTAMP_HINT}"
+                     f"{shown(value)} is not a timestamp {TIMESTAMP_HINT}"
                      if value is not None else
                      'needs {"exported_at": TIMESTAMP} (leave the file out to take the latest '
                      "timestamp in the files)")

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from hiresim import analysis, arguments
-from hiresim.analysis._common import DAYS_KINDS
-from hiresim.analysis.distributions import SURVIVAL_COLUMNS
+from hiresim.analysis.curves import SURVIVAL_COLUMNS
+from hiresim.analysis.waits import DAYS_KINDS
 from hiresim.causes import CAUSES, cause_columns
 from hiresim.mechanisms.communication import HANDOFF_ACTIVITY
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from typing_extensions import TypeIs  # typing.TypeIs is 3.13+; annotations only
 
-    from hiresim.backtests import Backtest
-    from hiresim.forecasts import Forecast
+    from hiresim.inference.backtests import Backtest
+    from hiresim.inference.forecasts import Forecast
     from hiresim.results import ResultsLike
 
 #: One colour per cause label, used by every plot (colour-blind friendly where possible).
@@ -112,7 +112,7 @@ def plot_survival(
 
     Examples
     --------
-    >>> from hiresim.plotting import plot_survival                 # doctest: +SKIP
+    >>> from hiresim.present.plotting import plot_survival                 # doctest: +SKIP
     >>> ax = plot_survival(results, promise=0.9)                    # doctest: +SKIP
     >>> ax.figure.savefig("wait.png")                               # doctest: +SKIP
     """
@@ -218,7 +218,7 @@ def plot_histogram(
     if isinstance(bins, int):
         arguments.whole("bins", bins, 1)
     ax = _axes(ax)
-    table = analysis._common.waits(results, (), days)
+    table = analysis.waits.waits(results, (), days)
     heard = table.loc[table["event"], "time"].to_numpy()
     cut = table.loc[~table["event"], "time"].to_numpy()
     edges = np.histogram_bin_edges(np.concatenate([heard, cut]), bins=bins)
@@ -492,11 +492,11 @@ def plot_forecast(forecast: Forecast, ax: Axes | None = None, max_lines: int = 2
 
 def plot_pit(backtest: Backtest, ax: Axes | None = None, bins: int = 10) -> Axes:
     """The backtest's PIT histogram: flat (within the shaded binomial band of probability
-    :data:`hiresim.backtests.BAND`) when the forecasts are honest; a U shape means intervals
-    too narrow, a hump too wide, a slope a bias."""
+    :data:`hiresim.inference.backtests.BAND`) when the forecasts are honest; a U shape means
+    intervals too narrow, a hump too wide, a slope a bias."""
     from scipy.stats import binom
 
-    from hiresim.backtests import BAND
+    from hiresim.inference.backtests import BAND
 
     ax = _axes(ax)
     bins = arguments.whole("bins", bins, 2, 100)

@@ -1,9 +1,9 @@
 """Forecasts for the applications open on a date: when will each candidate hear back?
 
 :func:`forecast` starts the simulation from the company's state on ``as_of`` (a *warm start*),
-read from its ATS export (a :class:`~hiresim.history.History`): every open application at its
-current stage, the open jobs with their owners and hires so far, the people's known absences
-(from their calendars, :mod:`hiresim.ical`), and new candidates and jobs arriving at the
+read from its ATS export (a :class:`~hiresim.records.history.History`): every open application at
+its current stage, the open jobs with their owners and hires so far, the people's known absences
+(from their calendars, :mod:`hiresim.records.ical`), and new candidates and jobs arriving at the
 scenario's rates from then on.
 
 **How time already waited conditions what is left.** The export says where an application is
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from hiresim.history import History
     from hiresim.pipeline import Pipeline
+    from hiresim.records.history import History
     from hiresim.results import Results
     from hiresim.scenario import Scenario
     from hiresim.world import Requisition, World
@@ -530,7 +530,7 @@ class Forecast:
         ``confidence``, in the language and date format of ``locale`` (``en``, ``en_GB``,
         ``de``, ``de_CH``, ...). When the forecast cannot promise a date at that confidence
         (they may never hear, or not within the horizon), a message that promises none."""
-        from hiresim.wording import feedback_sentence
+        from hiresim.text import feedback_sentence
 
         return feedback_sentence(self.promised_day(application_id, confidence), locale)
 
@@ -555,7 +555,7 @@ class Forecast:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """The probability of having heard by each day, one curve per open application."""
-        from hiresim.plotting import plot_forecast
+        from hiresim.present.plotting import plot_forecast
 
         return plot_forecast(self, ax=ax)
 
@@ -629,7 +629,7 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     lookback_days = check.whole("lookback_days", lookback_days, 0, 3660)
     min_samples = check.whole("min_samples", min_samples, 1, none=True)
     keep_results = check.flag("keep_results", keep_results)
-    from hiresim.history import History as HistoryType
+    from hiresim.records.history import History as HistoryType
 
     if not isinstance(history, HistoryType):
         raise TypeError(f"history must be a History (hiresim.read_ats(folder)), got "

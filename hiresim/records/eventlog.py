@@ -15,7 +15,7 @@ id), each holding its ``event`` elements in time order with ``concept:name`` (ac
 ``org:resource``, ``org:role``, ``lifecycle:transition`` and ``time:timestamp``.
 
 >>> import hiresim as hs
->>> from hiresim.export import lifecycle_events
+>>> from hiresim.records.eventlog import lifecycle_events
 >>> results = hs.simulate(hs.preset("mmc"), replications=1, seed=1)
 >>> log = lifecycle_events(results)
 >>> len(log) == 2 * len(results.events)

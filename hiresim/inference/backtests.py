@@ -1,8 +1,8 @@
 """Backtests of forecasts: would the forecasts made on past dates have been honest?
 
 :func:`backtest` cuts a company's history at each of several dates (:meth:`History.cut`),
-forecasts the applications open then (:func:`hiresim.forecasts`), and compares each forecast
-with what happened after, in the same history: when (or whether) the candidate heard.
+forecasts the applications open then (:mod:`hiresim.inference.forecasts`), and compares each
+forecast with what happened after, in the same history: when (or whether) the candidate heard.
 
 The comparison is the probability integral transform (PIT): where the realised time falls in
 the forecast's distribution. For an honest forecast the PIT is uniform on [0, 1], so its
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from hiresim.forecasts import Forecast, OpenApplication
-    from hiresim.history import History
+    from hiresim.inference.forecasts import Forecast, OpenApplication
+    from hiresim.records.history import History
     from hiresim.scenario import Scenario
 
 #: Interval probabilities whose coverage is reported.
@@ -63,7 +63,7 @@ class Backtest:
 
     def plot(self, ax: Axes | None = None, bins: int = 10) -> Axes:
         """The PIT histogram, with the flat line and binomial band of an honest forecast."""
-        from hiresim.plotting import plot_pit
+        from hiresim.present.plotting import plot_pit
 
         return plot_pit(self, ax=ax, bins=bins)
 
@@ -88,7 +88,7 @@ def backtest(scenario: Scenario | str | dict[str, Any], history: History,
             was known on its date.
         as_of: the dates to forecast from (each before the export).
         replications, seed, workers, calendars, horizon_days, min_samples: as for
-            :func:`hiresim.forecasts` (date ``i`` uses seed ``seed + i``).
+            :func:`hiresim.inference.forecasts` (date ``i`` uses seed ``seed + i``).
         levels: the probabilities of the central intervals whose coverage is reported.
 
     A date's forecasts are compared with the history's later records; an application counted
@@ -98,7 +98,7 @@ def backtest(scenario: Scenario | str | dict[str, Any], history: History,
     import pandas as pd
 
     from hiresim import arguments as check
-    from hiresim.forecasts import forecast
+    from hiresim.inference.forecasts import forecast
 
     levels = check.probabilities("levels", levels, empty=False)
     if isinstance(as_of, (str, bytes)) or not isinstance(as_of, Sequence) or not as_of:

@@ -74,9 +74,10 @@ class History:
         had not ended are dropped; jobs opened later are dropped and closings after ``as_of``
         cleared. The export time becomes ``as_of``, and the waits are measured again from
         these tables by the rules of the export format (waits open then are censored there).
-        :func:`hiresim.backtests` compares forecasts from such cuts with what happened after.
+        :mod:`hiresim.inference.backtests` compares forecasts from such cuts with what happened
+        after.
         """
-        from hiresim.ats import _waits
+        from hiresim.records.ats import _waits
 
         t = pd.Timestamp(as_of)
         apps = self.applications.loc[self.applications["applied_at"] <= t].copy()

@@ -11,7 +11,7 @@ Every number comes from :mod:`hiresim.analysis` on one simulation run (same seed
 replications), so the page agrees with ``analysis.promise`` and ``analysis.attribution``:
 
 >>> import hiresim as hs
->>> from hiresim.report import build_report
+>>> from hiresim.present.report import build_report
 >>> rep = build_report(hs.preset("mmc"), replications=2, seed=1, ablation=False)
 >>> html = rep.to_html()
 >>> "What to promise candidates" in html and "http://" not in html
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from hiresim.scenario import WORKWEEK
-from hiresim.words import plural, share
+from hiresim.text import plural, share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -219,7 +219,7 @@ def build_report(
         ``as_of`` (default: the export's time), with the team's ``calendars`` if given.
     confidence, locale:
         The confidence of the date promised to each open candidate, and the language and
-        date format of the message (see :func:`hiresim.wording.feedback_sentence`).
+        date format of the message (see :func:`hiresim.text.feedback_sentence`).
     precision:
         Instead of ``replications``: run as many as make the 95 % intervals of the promises
         (every level the page shows that can be promised) and of the average wait at most
@@ -230,7 +230,7 @@ def build_report(
     import hiresim
     from hiresim import analysis
     from hiresim.scenario import delay_sources, load_scenario
-    from hiresim.wording import language_of
+    from hiresim.text import language_of
 
     sc = load_scenario(scenario)
     language_of(locale)
@@ -328,7 +328,7 @@ def _esc(value: Any) -> str:
 
 def _pct(x: float, digits: int = 0) -> str:
     """A percentage for a table cell; a small share below 1 % keeps one decimal, so it does not
-    print as 0 (:func:`hiresim.words.share` is the one for sentences: it says "none")."""
+    print as 0 (:func:`hiresim.text.share` is the one for sentences: it says "none")."""
     if x is None or not np.isfinite(x):
         return "–"
     if digits == 0 and 0 < abs(x) < 0.01:
@@ -426,7 +426,8 @@ withdrew or was never told). <b>“We'll let you know by the end of the week”<
 
 
 def _survival_section(rep: Report) -> str:
-    from hiresim import analysis, plotting
+    from hiresim import analysis
+    from hiresim.present import plotting
 
     r = rep.results
     reached = rep.promises[(rep.promises["days_kind"] == "calendar")
@@ -461,8 +462,8 @@ withdrew or were never told (the shaded band is its 95 % confidence band)
 
 
 def _attribution_section(rep: Report) -> str:
-    from hiresim import plotting
     from hiresim.analysis.headline import definition
+    from hiresim.present import plotting
 
     a = rep.attribution
     total = float(a["mean_days"].sum())
@@ -571,8 +572,8 @@ def _effect_rows(table: pd.DataFrame, label: str, words: Callable[[str], str],
 
 
 def _ablation_section(rep: Report) -> str:
-    from hiresim import plotting
     from hiresim.analysis.headline import definition
+    from hiresim.present import plotting
 
     ab, custom = rep.ablation, rep.what_ifs
     if (ab is None or not len(ab)) and (custom is None or not len(custom)):

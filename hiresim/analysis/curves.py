@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from hiresim import arguments
-from hiresim.analysis import _km
-from hiresim.analysis._common import (
+from hiresim.analysis import km
+from hiresim.analysis.headline import tau_of
+from hiresim.analysis.waits import (
     as_list,
     check_bootstrap,
     check_days,
@@ -23,7 +24,6 @@ from hiresim.analysis._common import (
     replication_codes,
     waits,
 )
-from hiresim.analysis.headline import tau_of
 
 if TYPE_CHECKING:
     from hiresim.results import JourneysLike
@@ -77,7 +77,7 @@ def survival(
     table = waits(results, by, days)
     frames = []
     for key, sub in groups(table, by):
-        est = _km.km_table(sub["time"].to_numpy(), sub["event"].to_numpy(), ci=ci)
+        est = km.km_table(sub["time"].to_numpy(), sub["event"].to_numpy(), ci=ci)
         frame = pd.DataFrame(est, columns=list(SURVIVAL_COLUMNS))
         for i, (col, val) in enumerate(key.items()):
             frame.insert(i, col, val)
@@ -138,7 +138,7 @@ def quantiles(
     if tau is None:  # one ruler for every group: the headline's horizon
         tau = tau_of(table["time"].to_numpy(dtype=float))
     universe = np.unique(table["replication"].to_numpy())
-    weights = _km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
+    weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     frames = []
     for key, sub in groups(table, by):
         stats = _bootstrap_stats(sub, universe, weights, qs, ci, mean, tau)
@@ -192,11 +192,11 @@ def _bootstrap_stats(
     _fill_stats(time, event, rep, weights, qs, horizon, boot_q, boot_m)
     rows = []
     if qs.size:
-        lo, hi = _km.percentile_interval(boot_q, ci)
+        lo, hi = km.percentile_interval(boot_q, ci)
         for k, level in enumerate(qs):
             rows.append(("quantile", level, point_q[0, k], lo[k], hi[k]))
     if mean:
-        lo_m, hi_m = _km.percentile_interval(boot_m[:, None], ci)
+        lo_m, hi_m = km.percentile_interval(boot_m[:, None], ci)
         rows.append(("restricted_mean", np.nan, point_m[0], lo_m[0], hi_m[0]))
     out = pd.DataFrame(rows, columns=list(QUANTILE_COLUMNS))
     if mean:
@@ -229,8 +229,8 @@ def _fill_stats(
     out_m: np.ndarray,
 ) -> None:
     row = 0
-    for times, s in _km.km_curves(time, event, rep, weights):
+    for times, s in km.km_curves(time, event, rep, weights):
         b = s.shape[0]
-        out_q[row : row + b] = _km.curve_quantiles(times, s, 1.0 - qs)
-        out_m[row : row + b] = _km.curve_rmst(times, s, tau) if np.isfinite(tau) else np.nan
+        out_q[row : row + b] = km.curve_quantiles(times, s, 1.0 - qs)
+        out_m[row : row + b] = km.curve_rmst(times, s, tau) if np.isfinite(tau) else np.nan
         row += b

@@ -3,8 +3,8 @@
 (The module is ``calibration``, not ``calibrate``, so that importing it never shadows the
 function ``hs.calibrate`` on the package, as ``sweeps`` does for ``hs.sweep``.)
 
-:func:`calibrate` takes a :class:`~hiresim.history.History` (read with :func:`hiresim.read_ats`)
-and a base scenario, and returns a :class:`Calibration`:
+:func:`calibrate` takes a :class:`~hiresim.records.history.History` (read with
+:func:`hiresim.read_ats`) and a base scenario, and returns a :class:`Calibration`:
 
 1. **Direct estimates** (with 95 % intervals) of what the records show outright: how often
    requisitions open, how many candidates arrive per open requisition and week, the screening
@@ -37,13 +37,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from hiresim.analysis._km import curve_quantiles, km_table, z_value
+from hiresim.analysis.km import curve_quantiles, km_table, z_value
 from hiresim.scenario import Scenario, load_scenario, preset
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from hiresim.history import History
+    from hiresim.records.history import History
     from hiresim.results import JourneysLike, Results
 
 #: Quantiles of the wait for feedback that the distance compares, per round.
@@ -131,7 +131,7 @@ class Calibration:
         """Survival curves of the wait for feedback, observed against simulated, per round."""
         import matplotlib.pyplot as plt
 
-        from hiresim.plotting import CAUSE_COLORS
+        from hiresim.present.plotting import CAUSE_COLORS
 
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))

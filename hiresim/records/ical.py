@@ -36,10 +36,11 @@ Time zones: aware times are converted to ``timezone`` (an IANA name) if given, e
 file's ``X-WR-TIMEZONE`` (Google writes the calendar's zone there), else each event keeps its
 own wall-clock time (a ``TZID`` event at 10:00 stays at 10:00, a UTC time stays UTC); floating
 times and all-day dates are local as written. The simulation reads every calendar in one naive
-local time (see :mod:`hiresim.calendar`), so the result is naive local datetimes.
+local time (see :mod:`hiresim.workhours`), so the result is naive local datetimes.
 
 >>> import hiresim as hs
->>> team = hs.read_calendars(hs.ical.EXAMPLE, people=hs.load_scenario(hs.ical.EXAMPLE_SCENARIO))
+>>> from hiresim.records.ical import EXAMPLE, EXAMPLE_SCENARIO
+>>> team = hs.read_calendars(EXAMPLE, people=hs.load_scenario(EXAMPLE_SCENARIO))
 >>> sorted(team.absences["person"].unique())
 ['anna.k', 'ben.m']
 """
@@ -62,7 +63,7 @@ __all__ = ["ABSENCE_WORDS", "EXAMPLE", "EXAMPLE_SCENARIO", "MAX_FILE_BYTES", "MA
            "CalendarError", "Hours", "TeamCalendars", "read_calendars"]
 
 #: Example exports (a Google Calendar export of one person, an Outlook team export).
-EXAMPLE = Path(__file__).parent / "examples" / "calendars"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "calendars"
 #: The small scenario whose named people the example exports belong to.
 EXAMPLE_SCENARIO = EXAMPLE / "team.toml"
 #: An ``.ics`` file larger than this is refused before it is read.

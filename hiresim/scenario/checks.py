@@ -1,0 +1,202 @@
+"""Cross-checks pydantic cannot do field by field: names that must refer to something, and
+combinations that validate but can never happen."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from hiresim.fields import WEEKDAYS
+from hiresim.scenario.schema import ApprovalStep, CalendarSpec, Scenario
+from hiresim.text import close_matches
+
+if TYPE_CHECKING:
+    from hiresim.workhours import WorkingCalendar
+
+def check_references(scenario: Scenario) -> list[tuple[str, str]]:
+    """Cross-field checks pydantic cannot do alone: names that must refer to something."""
+    problems: list[tuple[str, str]] = []
+    roles = scenario.roles
+    role_names = list(roles)
+
+    def need_role(path: str, name: str) -> None:
+        if name not in roles:
+            hint = close_matches(name, role_names, n=1, cutoff=0.5)
+            more = f"; did you mean {hint[0]!r}?" if hint else ""
+            problems.append((path, f"unknown role {name!r}{more} Roles defined: "
+                                   f"{', '.join(role_names) or 'none'}."))
+
+    for name, role in roles.items():
+        if role.calendar not in scenario.calendars:
+            hint = close_matches(role.calendar, list(scenario.calendars), n=1)
+            more = f"; did you mean {hint[0]!r}?" if hint else ""
+            problems.append((f"roles.{name}.calendar",
+                             f"unknown calendar {role.calendar!r}{more} Calendars defined: "
+                             f"{', '.join(scenario.calendars)}."))
+    need_role("requisitions.recruiter_role", scenario.requisitions.recruiter_role)
+    need_role("requisitions.hiring_manager_role", scenario.requisitions.hiring_manager_role)
+    for i, rnd in enumerate(scenario.rounds):
+        need_role(f"rounds.{i}.panel_role", rnd.panel_role)
+        panel_role = roles.get(rnd.panel_role)
+        if (panel_role is not None and panel_role.assignment == "case"
+                and rnd.panel > panel_role.count):
+            problems.append((f"rounds.{i}.panel",
+                             f"a panel of {rnd.panel} needs at least {rnd.panel} people in role "
+                             f"{rnd.panel_role!r}, which has {panel_role.count}"))
+        if rnd.debrief_minutes is not None and scenario.debrief is None:
+            problems.append((f"rounds.{i}.debrief_minutes",
+                             "a round's debrief length needs a [debrief] block (who attends); "
+                             "add [debrief] or remove debrief_minutes"))
+    last = len(scenario.rounds) - 1
+    if scenario.rounds[last].decision.advance > 0:
+        problems.append((f"rounds.{last}.decision.advance",
+                         "the last round cannot advance candidates (there is no next round)"))
+    def enough_people(path: str, step: ApprovalStep) -> None:
+        for name in step.roles:
+            if name in roles and step.per_role > roles[name].count:
+                problems.append((f"{path}.per_role",
+                                 f"{step.per_role} people of role {name!r} are asked to sign, "
+                                 f"but it has {roles[name].count}; allowed: 1 to "
+                                 f"{roles[name].count}"))
+
+    if scenario.approvals is not None:
+        for i, step in enumerate(scenario.approvals.steps):
+            for j, name in enumerate(step.roles):
+                need_role(f"approvals.steps.{i}.roles.{j}", name)
+            enough_people(f"approvals.steps.{i}", step)
+            if step.escalate_to is not None:
+                need_role(f"approvals.steps.{i}.escalate_to", step.escalate_to)
+    for block in ("absence", "priority", "turnover", "reorganization"):
+        spec = getattr(scenario, block)
+        if spec is not None and spec.roles is not None:
+            for j, name in enumerate(spec.roles):
+                need_role(f"{block}.roles.{j}", name)
+    for name in scenario.continuity.roles:
+        need_role(f"continuity.roles.{name}", name)
+    if scenario.requirements is not None:
+        for i, step in enumerate(scenario.requirements.approvals):
+            for j, name in enumerate(step.roles):
+                need_role(f"requirements.approvals.{i}.roles.{j}", name)
+            enough_people(f"requirements.approvals.{i}", step)
+            if step.committee is not None:
+                problems.append((f"requirements.approvals.{i}.committee",
+                                 "reclassification steps are tasks; committees are allowed in "
+                                 "the offer approval chain only"))
+    if scenario.communication.legal_review is not None:
+        need_role("communication.legal_review.role", scenario.communication.legal_review.role)
+    if scenario.extensions:  # a mechanism's checks that depend on the rest of the scenario
+        from hiresim.mechanisms import registered
+
+        known = registered()
+        for name, block in scenario.extensions.items():
+            if block is not None:
+                problems.extend(known[name].check(scenario, block))
+    if not problems:  # the checks below read roles and calendars by name
+        problems.extend(_check_feasible(scenario))
+    problems.extend(_check_calendars(scenario))
+    if scenario.requisitions.initial == 0 and scenario.requisitions.rate_per_month == 0:
+        problems.append(("requisitions", "no requisition ever opens: set initial >= 1 or "
+                                         "rate_per_month > 0"))
+    return problems
+
+
+def _minutes_of(clock: str) -> int:
+    hh, mm = clock.split(":")
+    return int(hh) * 60 + int(mm)
+
+
+def longest_meeting(spec: CalendarSpec, slot_minutes: int) -> float:
+    """The longest meeting (minutes) that fits in one working day of a calendar, on the slot
+    grid: the longest stretch of whole slots between the start of the day, lunch and its end
+    (``inf`` for an always-open calendar)."""
+    if spec.always_open:
+        return math.inf
+    start, end = _minutes_of(spec.hours[0]), _minutes_of(spec.hours[1])
+    stretches = [(start, end)]
+    if spec.lunch is not None:
+        stretches = [(start, _minutes_of(spec.lunch[0])), (_minutes_of(spec.lunch[1]), end)]
+    return max((b // slot_minutes + (-a) // slot_minutes) * slot_minutes for a, b in stretches)
+
+
+def _check_feasible(scenario: Scenario) -> list[tuple[str, str]]:
+    """Combinations that validate field by field but can never happen: a meeting longer than
+    any working day of an attendee (every candidate would wait for ever without a word), a
+    committee that never sits."""
+    s = scenario
+    problems: list[tuple[str, str]] = []
+    slot = s.scheduling.slot_minutes
+
+    def fits(minutes: int, roles: list[str], path: str) -> None:
+        for role in dict.fromkeys(roles):
+            name = s.roles[role].calendar
+            longest = longest_meeting(s.calendars[name], slot)
+            if minutes > longest:
+                problems.append((path, f"{minutes} minutes never fit in a working day of "
+                                       f"{role!r} (calendar {name!r}: at most {longest:.0f} "
+                                       f"minutes in one stretch, see calendars.{name}.hours and "
+                                       f"lunch); shorten the meeting or widen the hours"))
+
+    hm, recruiter = s.requisitions.hiring_manager_role, s.requisitions.recruiter_role
+    if s.scheduling.enabled:
+        for i, rnd in enumerate(s.rounds):
+            pool = s.roles[rnd.panel_role].assignment == "pool"
+            attendees = [] if pool else [rnd.panel_role]
+            if rnd.hiring_manager_attends:
+                attendees.append(hm)
+            fits(rnd.interview_minutes, attendees or [recruiter], f"rounds.{i}.interview_minutes")
+        if s.debrief is not None:
+            others = [hm, *([recruiter] if s.debrief.recruiter_attends else [])]
+            shared: list[str] = []  # rounds whose debrief is [debrief] minutes long
+            for i, rnd in enumerate(s.rounds):
+                panel = [rnd.panel_role] if s.roles[rnd.panel_role].assignment == "case" else []
+                if rnd.debrief_minutes is None:
+                    shared += panel
+                else:
+                    fits(rnd.debrief_minutes, panel + others, f"rounds.{i}.debrief_minutes")
+            if any(rnd.debrief_minutes is None for rnd in s.rounds):
+                fits(s.debrief.minutes, shared + others, "debrief.minutes")
+    if s.approvals is not None:
+        for i, step in enumerate(s.approvals.steps):
+            board = step.committee
+            if board is None:
+                continue
+            cal = s.calendars[s.roles[step.roles[0]].calendar]
+            if cal.always_open:
+                continue
+            days = set(board.weekdays) & set(cal.weekdays)
+            at = _minutes_of(board.time)
+            inside = _minutes_of(cal.hours[0]) <= at < _minutes_of(cal.hours[1]) and not (
+                cal.lunch is not None
+                and _minutes_of(cal.lunch[0]) <= at < _minutes_of(cal.lunch[1]))
+            if not days or not inside:
+                problems.append((f"approvals.steps.{i}.committee",
+                                 f"the committee never sits: {', '.join(board.weekdays)} at "
+                                 f"{board.time} is outside the working time of "
+                                 f"{step.roles[0]!r} (calendar {s.roles[step.roles[0]].calendar!r}"
+                                 f": {', '.join(cal.weekdays)}, {cal.hours[0]}-{cal.hours[1]})"))
+    return problems
+
+
+def _check_calendars(scenario: Scenario) -> list[tuple[str, str]]:
+    problems = []
+    for name, spec in scenario.calendars.items():
+        try:
+            calendar_from_spec(spec)
+        except ValueError as exc:
+            problems.append((f"calendars.{name}", str(exc)))
+    return problems
+
+
+def calendar_from_spec(spec: CalendarSpec) -> WorkingCalendar:
+    """The :class:`~hiresim.workhours.WorkingCalendar` a calendar spec describes."""
+    from hiresim.workhours import WorkingCalendar
+
+    return WorkingCalendar(
+        weekdays=tuple(WEEKDAYS.index(d) for d in spec.weekdays),
+        start=spec.hours[0], end=spec.hours[1],
+        lunch=None if spec.lunch is None else (spec.lunch[0], spec.lunch[1]),
+        country=spec.country, subdivision=spec.subdivision,
+        closed_dates=tuple(spec.closed), always_open=spec.always_open,
+    )
+
+

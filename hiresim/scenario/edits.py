@@ -1,0 +1,192 @@
+"""Edits of a scenario: values replaced by dotted path, and delay sources switched off
+(ablations)."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from hiresim.deprecation import HiresimDeprecationWarning
+from hiresim.scenario.loading import RENAMED, known_fields, validate
+from hiresim.scenario.schema import Scenario, ScenarioError
+from hiresim.text import close_matches
+
+if TYPE_CHECKING:
+    pass
+
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str = "overrides"
+                   ) -> Scenario:
+    """Replace values by dotted path (``"roles.recruiter.count"``, ``"rounds.0.panel"``).
+
+    Unknown paths and invalid values raise :class:`ScenarioError` naming the path, before
+    anything runs.
+    """
+    data = scenario.model_dump(mode="python")
+    # the blocks of mechanisms on the extension point are top-level tables, as in a file:
+    # ``season.freezes.0.end`` reaches them, and they are validated by their own models
+    for name, block in list(data.get("extensions", {}).items()):
+        if block is not None:
+            data[name] = data["extensions"].pop(name)
+    problems: list[tuple[str, str]] = []
+    for dotted, value in overrides.items():
+        dotted = _renamed_path(dotted, source)
+        parts = dotted.split(".")
+        node: Any = data
+        for depth, part in enumerate(parts[:-1]):
+            node = _child(node, part)
+            if node is None:
+                problems.append((dotted, f"no field {'.'.join(parts[: depth + 1])!r} in the "
+                                         "scenario"))
+                break
+        else:
+            last = parts[-1]
+            if isinstance(node, list):
+                if not last.isdigit() or int(last) >= len(node):
+                    problems.append((dotted, f"index {last!r} out of range"))
+                    continue
+                node[int(last)] = copy.deepcopy(value)
+            elif isinstance(node, dict):
+                known = known_fields(Scenario, _model_path(parts[:-1], data))
+                if known and last not in known:
+                    close = close_matches(last, known, n=1)
+                    more = f"; did you mean {close[0]!r}?" if close else ""
+                    problems.append((dotted, f"unknown field {last!r}{more}"))
+                    continue
+                node[last] = copy.deepcopy(value)
+            else:
+                problems.append((dotted, "cannot set a field inside a plain value"))
+    if problems:
+        raise ScenarioError(source, problems)
+    return validate(data, source=source)
+
+
+def _renamed_path(dotted: str, source: str) -> str:
+    """A dotted path under an old block name (``absences.vacation_days_per_year``), moved to
+    the new one with a :class:`HiresimDeprecationWarning`."""
+    head, _, rest = dotted.partition(".")
+    if head not in RENAMED:
+        return dotted
+    if head == "behaviour":
+        new = "candidates" + (f".{rest}" if rest else "")
+    else:
+        new = RENAMED[head] + (f".{rest}" if rest else "")
+    warnings.warn(f"{source}: {dotted} is now {new} (one name per mechanism)",
+                  HiresimDeprecationWarning, stacklevel=4)
+    return new
+
+
+def _child(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    return None
+
+
+def _model_path(parts: list[str], data: dict[str, Any]) -> list[Any]:
+    return [int(p) if p.isdigit() else p for p in parts]
+
+
+#: Capacity that stands for "as many tasks at once as arrive" (contention switched off).
+UNLIMITED = 1_000_000
+
+#: Delay sources that :func:`without` can switch off, and what switching off means.
+DELAY_SOURCES: dict[str, str] = {
+    "calendar": "everyone works around the clock: calendars always open, no holidays",
+    "contention": "nobody queues: every person works on all their tasks at once, with all "
+                  "their working time (hiring_share 1)",
+    "scheduling": "no search for a common free slot: a meeting is held at the first slot in "
+                  "which every attendee is at work and present (absences and working hours "
+                  "still block; calendar load, meetings already booked, the candidate's load "
+                  "and the notice period do not), and it never moves (no cancellations or "
+                  "no-shows)",
+    "calendar_load": "nobody has other meetings: calendars are empty",
+    "approvals": "no approval chain for offers",
+    "communication": "decisions reach the candidate at once (direct, no hand-off, no message, "
+                     "no legal review, no held rejections, no ghosting)",
+    "communication_direct": "the hiring manager tells the candidate (no hand-off to the "
+                            "recruiter; everything else of the communication policy kept)",
+    "communication_handoff": "the hand-off to the recruiter takes no time (policy, message, "
+                             "review, held rejections and ghosting kept)",
+    "communication_ghosting": "every rejection is sent (nobody is ghosted; the rest of the "
+                              "communication policy kept)",
+    "absence": "nobody takes vacation or sick leave",
+    "priority": "nobody is pulled onto top-priority projects",
+    "turnover": "nobody leaves",
+    "reorganization": "no reorganizations",
+    "requirements": "requisitions are never rethought",
+}
+
+
+def delay_sources(scenario: Scenario | None = None) -> dict[str, str]:
+    """The delay sources that :func:`without` can switch off: :data:`DELAY_SOURCES`, then the
+    user mechanisms the scenario uses."""
+    out = dict(DELAY_SOURCES)
+    if scenario is not None:
+        from hiresim.mechanisms import registered
+
+        known = registered()
+        for name in scenario.extensions:
+            meaning = getattr(known.get(name), "switched_off", None)
+            out[name] = meaning or f"no {name.replace('_', ' ')} (a user mechanism)"
+    return out
+
+
+#: Ablation names that were renamed (one name per mechanism).
+RENAMED_SOURCES = {"bureaucracy": "approvals"}
+
+
+def without(scenario: Scenario, source: str) -> Scenario:
+    """A copy of ``scenario`` with one delay source switched off, for ablation.
+
+    Switching off a source that is already off returns an equal scenario, so its results are
+    identical (common random numbers). A user mechanism is switched off by its name.
+    """
+    if source in RENAMED_SOURCES:
+        new = RENAMED_SOURCES[source]
+        warnings.warn(f"delay source {source!r} is now {new!r}", HiresimDeprecationWarning,
+                      stacklevel=2)
+        source = new
+    allowed = delay_sources(scenario)
+    if source not in allowed:
+        raise ValueError(f"unknown delay source {source!r}; allowed: {', '.join(allowed)}")
+    data = scenario.model_dump(mode="python")
+    if source in scenario.extensions:
+        data["extensions"][source] = None
+    elif source in ("absence", "priority", "turnover", "reorganization", "requirements",
+                    "approvals"):
+        data[source] = None
+    elif source == "calendar":
+        for cal in data["calendars"].values():
+            cal.update(always_open=True, country=None, subdivision=None, closed=[])
+    elif source == "contention":
+        for role in data["roles"].values():
+            role["capacity"] = UNLIMITED
+            role["hiring_share"] = 1.0
+    elif source == "scheduling":
+        # the search through booked calendars goes, presence does not: a meeting still waits
+        # for every attendee to be at work and back from leave (already "as soon as due" when
+        # scheduling is disabled: nothing to switch off)
+        if data["scheduling"]["enabled"]:
+            data["scheduling"]["slot_search"] = False
+        data["scheduling"]["cancel_rate_per_day"] = 0.0
+        data["scheduling"]["no_show_probability"] = 0.0
+    elif source == "calendar_load":
+        for role in data["roles"].values():
+            role["calendar_load"] = 0.0
+        data["scheduling"]["candidate_load"] = 0.0
+    elif source == "communication":
+        data["communication"] = {"policy": "direct", "handoff": 0.0, "message": 0.0}
+    elif source == "communication_direct":
+        data["communication"]["policy"] = "direct"
+    elif source == "communication_handoff":
+        if data["communication"]["policy"] == "hr_gated":  # direct: no hand-off to shorten
+            data["communication"]["handoff"] = 0.0
+    elif source == "communication_ghosting":
+        data["communication"]["ghost_probability"] = 0.0
+    return Scenario.model_validate(data)
+
+

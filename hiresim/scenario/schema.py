@@ -1,0 +1,694 @@
+"""The scenario schema: what a company's post-interview process looks like, validated field by
+field (pydantic models that forbid unknown keys)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from hiresim.durations import Duration
+from hiresim.durations import parse_duration as duration
+from hiresim.fields import (
+    KEY_NAME,
+    LAST_TIMESTAMP_DATE,
+    MAX_KEY,
+    MAX_PEOPLE,
+    MAX_REQUISITIONS,
+    MAX_SPAN_DAYS,
+    MIN_FOLLOW_UP_DAYS,
+    WORKWEEK,
+    Block,
+    ClockTime,
+    Name,
+    Outcome,
+    Policy,
+    Probability,
+    Real,
+    SimDate,
+    Text,
+    Weekday,
+    Whole,
+    whole,
+)
+from hiresim.text import shown
+
+if TYPE_CHECKING:
+    pass
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated; ``problems`` lists every ``(path, message)``."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {path}: {message}" if path else f"{source}: {message}"
+                 for path, message in problems]
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{len(problems)} {noun} in {source}:\n" + "\n".join(lines))
+
+
+class CalendarSpec(Block):
+    """A working calendar: when the people who use it can work."""
+
+    weekdays: list[Weekday] = Field(
+        default_factory=lambda: list(WORKWEEK), min_length=1,
+        description="working weekdays, e.g. [\"Mon\", \"Tue\"] (default: Mon-Fri)")
+    hours: tuple[ClockTime, ClockTime] = Field(
+        ("09:00", "17:00"),
+        description="start and end of the working day, local time \"HH:MM\" (default: 9-17)")
+    lunch: tuple[ClockTime, ClockTime] | None = Field(
+        None, description="start and end of a daily break inside `hours`, \"HH:MM\" "
+                          "(default: no break)")
+    country: str | None = Field(None, description="ISO country code for public holidays")
+    subdivision: str | None = Field(None, description="state/province code of `country`")
+    closed: list[SimDate] = Field(default_factory=list, max_length=10_000,
+                                  description="extra closed dates")
+    always_open: bool = Field(False, description="24/7, no holidays: for theory checks")
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> CalendarSpec:
+        if self.hours[0] >= self.hours[1]:
+            raise ValueError(f"hours: start {self.hours[0]} must be before end {self.hours[1]}")
+        if self.lunch is not None and not (
+            self.hours[0] <= self.lunch[0] < self.lunch[1] <= self.hours[1]
+        ):
+            raise ValueError(f"lunch {list(self.lunch)} must lie inside hours {list(self.hours)}")
+        if self.subdivision is not None and self.country is None:
+            raise ValueError("subdivision needs a country")
+        return self
+
+
+def _person_id(value: str) -> str:
+    if not KEY_NAME.match(value):
+        raise ValueError(f"person id {shown(value)} is not allowed: use letters, digits, "
+                         f"_ - . and spaces, at most {MAX_KEY} characters, e.g. 'anna.k'")
+    return value
+
+
+#: The id of a named person (as in the ATS export and their calendar).
+PersonId = Annotated[str, AfterValidator(_person_id)]
+
+
+class RoleSpec(Block):
+    """A pool of people of one role (recruiters, hiring managers, finance approvers, ...).
+
+    Its people are numbered (``recruiter-1``, ``recruiter-2``, ...) unless ``people`` names
+    them by the ids the company uses (its ATS export, its calendars); the count is then implied.
+    """
+
+    count: Whole = Field(ge=1, le=MAX_PEOPLE,
+                         description="number of people in the role (implied by people)")
+    people: list[PersonId] | None = Field(
+        None, min_length=1, max_length=MAX_PEOPLE,
+        description="the people's ids, e.g. ['anna.k', 'ben.m'] (default: numbered ids "
+                    "'<role>-1', '<role>-2', ...)")
+    calendar: str = Field("office", description="name of a calendar in [calendars]")
+    calendar_load: Real = Field(
+        0.0, ge=0.0, lt=1.0,
+        description="share of working time already booked with other meetings")
+    capacity: Whole = Field(
+        1, ge=1, description="tasks one person works on at once (1: one at a time, a queue)")
+    hiring_share: Real = Field(
+        1.0, gt=0.0, le=1.0,
+        description="share of each person's working time that hiring tasks may use (their "
+                    "other duties take the rest): a task of h working hours takes h / share; "
+                    "the extra time is charged to contention (default 1: full time)")
+    assignment: Literal["case", "pool"] = Field(
+        "case",
+        description="case: each task goes to the specific person bound to the case; "
+                    "pool: to whoever of the role is free first (a shared queue; any role, "
+                    "e.g. a recruiter team or an approver pool; meetings keep the "
+                    "requisition's own person)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_from_people(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("people"), list):
+            if "count" not in data:
+                return {**data, "count": len(data["people"])}
+            if data["count"] != len(data["people"]):
+                raise ValueError(f"count {data['count']!r} does not match the "
+                                 f"{len(data['people'])} people named; write one or the other")
+        return data
+
+    @model_validator(mode="after")
+    def _people_unique(self) -> RoleSpec:
+        if self.people is not None and len(set(self.people)) < len(self.people):
+            twice = sorted({p for p in self.people if self.people.count(p) > 1})
+            raise ValueError(f"people named twice: {', '.join(twice)}")
+        return self
+
+    def person_ids(self, role: str) -> list[str]:
+        """The ids of the role's people: their names, or ``<role>-1``, ``<role>-2``, ..."""
+        return list(self.people) if self.people else [f"{role}-{i + 1}"
+                                                      for i in range(self.count)]
+
+
+class RequisitionSpec(Block):
+    """Open positions: how many, how often new ones open, who owns them."""
+
+    initial: Whole = Field(1, ge=0, le=MAX_REQUISITIONS,
+                           description="requisitions open on the start date")
+    rate_per_month: Real = Field(0.0, ge=0.0, le=1000.0, description="new requisitions per month")
+    positions: Whole = Field(1, ge=1, le=10_000, description="hires that fill a requisition")
+    recruiter_role: str = Field(
+        "recruiter",
+        description="role name of the recruiters: one owns each requisition (taken in turn); "
+                    "they screen, organize interviews and, under hr_gated, tell candidates")
+    hiring_manager_role: str = Field(
+        "hiring_manager",
+        description="role name of the hiring managers: one owns each requisition (taken in "
+                    "turn); they attend debriefs, decide, revise sent-back offers and, under "
+                    "direct, tell candidates")
+
+
+class CandidateSpec(Block):
+    """Candidates: how they arrive at an open requisition, and what they do while they wait
+    (the ``candidates`` mechanism: follow-ups after silence, withdrawal when patience ends)."""
+
+    arrivals: Literal["poisson", "regular"] = Field(
+        "poisson", description="poisson: random arrivals at the rate; regular: evenly spaced")
+    rate_per_week: Real = Field(gt=0.0, le=10_000.0,
+                                description="candidates per open requisition per week")
+    max_per_requisition: Whole | None = Field(
+        None, ge=1, description="arrivals stop after this many candidates (default: no limit)")
+    follow_up: FollowUpSpec | None = Field(
+        None, description="candidates write in after days of silence (default: they do not)")
+    patience: PatienceSpec | None = Field(
+        None, description="candidates withdraw when their patience ends (default: never)")
+
+    @property
+    def follows_up_or_withdraws(self) -> bool:
+        return self.follow_up is not None or self.patience is not None
+
+
+class ScreeningSpec(Block):
+    """The recruiter's screen before the first interview is scheduled."""
+
+    work: Duration = Field(
+        description="the recruiter's screening work per candidate (a bare number: working "
+                    "hours)")
+    pass_probability: Probability = Field(
+        0.5, description="probability that a screened candidate goes on to the first interview; "
+                         "the others are rejected")
+
+
+class DecisionProbabilities(Block):
+    """What the decision after a round is, with what probability (they sum to 1)."""
+
+    advance: Probability = Field(
+        0.0, description="probability that the candidate goes on to the next round (must be 0 "
+                         "in the last round)")
+    offer: Probability = Field(
+        0.0, description="probability of an offer (it then goes through the approvals)")
+    reject: Probability = Field(1.0, description="probability of a rejection")
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> DecisionProbabilities:
+        total = self.advance + self.offer + self.reject
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(
+                f"advance + offer + reject must sum to 1, got {total:g}")
+        return self
+
+
+class RoundSpec(Block):
+    """One interview round and the decision that follows it."""
+
+    name: Name = Field(
+        "", description="name of the round in the report (default: its number)")
+    panel: Whole = Field(1, ge=1, le=100, description="interviewers on the panel")
+    panel_role: str = Field(
+        "interviewer",
+        description="role name of the people who interview and write scorecards: a panel is "
+                    "drawn from it for each candidate (a pool role: whoever is free writes the "
+                    "scorecards)")
+    hiring_manager_attends: bool = Field(
+        False, description="the requisition's hiring manager is at the interview too (their "
+                           "free time is needed for the slot)")
+    interview_minutes: Whole = Field(60, ge=0, le=8 * 60,
+                                     description="length of the interview, in minutes")
+    decision: DecisionProbabilities = Field(
+        description="probabilities of the decision that follows the round")
+    scorecard_work: Duration | None = Field(
+        None, description="this round's work writing one scorecard (default: [scorecards] "
+                          "work)")
+    debrief_minutes: Whole | None = Field(
+        None, ge=0, le=8 * 60,
+        description="length of this round's debrief, in minutes; 0: no debrief after this "
+                    "round (default: [debrief] minutes; needs a [debrief] block)")
+    decision_work: Duration | None = Field(
+        None, description="the hiring manager's work deciding after this round (default: "
+                          "[decision] work; without a [decision] block, only this round has "
+                          "a decision task)")
+
+
+class ScorecardSpec(Block):
+    """Each panel member writes their own scorecard after the interview (parallel tasks)."""
+
+    work: Duration = Field(
+        duration(1.0),
+        description="one panel member's work writing a scorecard (a bare number: working hours)")
+
+
+class DebriefSpec(Block):
+    """The debrief meeting: panel and hiring manager, at their earliest common free slot."""
+
+    minutes: Whole = Field(30, ge=1, le=8 * 60,
+                           description="length of the debrief meeting, in minutes")
+    recruiter_attends: bool = Field(
+        False, description="the recruiter attends too (their free time is needed for the slot)")
+
+
+class DecisionSpec(Block):
+    """The hiring manager's decision after the debrief."""
+
+    work: Duration = Field(
+        duration(0.5),
+        description="the hiring manager's work deciding, after each round's scorecards and "
+                    "debrief (a bare number: working hours)")
+
+
+class CommitteeSpec(Block):
+    """An approval that is given only in a committee meeting on fixed weekdays."""
+
+    weekdays: list[Weekday] = Field(
+        min_length=1,
+        description="weekdays the committee sits, e.g. [\"Tue\"]; a day closed in the "
+                    "calendar of the step's first role has no session")
+    time: ClockTime = Field(
+        "10:00", description="start of each session, local time \"HH:MM\" (inside the working "
+                             "hours of the step's first role)")
+    minutes: Whole = Field(
+        60, ge=0, le=8 * 60,
+        description="length of a session, in minutes: the approval is given at its end")
+
+
+class ApprovalStep(Block):
+    """A sign-off: one role, or a parallel group of roles with a quorum."""
+
+    name: Name = Field(
+        "", description="name of the step in the event log and report (default: "
+                        "\"approval N\", or \"reclassification N\" under requirements)")
+    roles: list[str] = Field(
+        min_length=1,
+        description="role names that sign off, one person of each per requisition (taken in "
+                    "turn); several roles sign in parallel")
+    per_role: Whole = Field(
+        1, ge=1, le=100,
+        description="people of each role asked to sign: the requisition's own and the next "
+                    "ones of the role in turn (a works council of 3: roles = "
+                    "[\"works_council\"], per_role = 3)")
+    quorum: Whole | None = Field(
+        None, ge=1,
+        description="k-of-n sign-offs needed, n = len(roles) * per_role; default all")
+    work: Duration = Field(
+        duration(0.5),
+        description="each approver's work on the sign-off (a bare number: working hours; not "
+                    "used by a committee step)")
+    send_back: Real = Field(0.0, ge=0.0, lt=1.0,
+                             description="probability the step returns it for rework (< 1)")
+    committee: CommitteeSpec | None = Field(
+        None, description="makes the step a committee sitting: the sign-off is given only at "
+                          "its sessions (default: the approvers sign off as a task; offer "
+                          "approvals only)")
+    escalate_after: Real | None = Field(
+        None, gt=0.0, description="working days without a sign-off before it is escalated")
+    escalate_to: str | None = Field(
+        None, description="role that signs off an escalated step (one person, case-bound)")
+
+    @model_validator(mode="after")
+    def _quorum_fits(self) -> ApprovalStep:
+        asked = len(self.roles) * self.per_role
+        if self.quorum is not None and self.quorum > asked:
+            who = (f"{len(self.roles)} roles of the group" if self.per_role == 1 else
+                   f"{asked} people asked ({len(self.roles)} roles x per_role {self.per_role})")
+            raise ValueError(f"quorum {self.quorum} exceeds the {who}")
+        if self.per_role > 1 and self.committee is not None:
+            raise ValueError("per_role asks several people to sign as tasks; a committee "
+                             "decides as one body at its sessions: use one or the other")
+        if (self.escalate_after is None) != (self.escalate_to is None):
+            raise ValueError("escalate_after and escalate_to go together")
+        if self.escalate_after is not None and self.committee is not None:
+            raise ValueError("a committee step cannot escalate (it decides at its sessions)")
+        return self
+
+
+class ApprovalsSpec(Block):
+    """The offer's approval chain: steps in order; sent-back offers are revised and resubmitted."""
+
+    steps: list[ApprovalStep] = Field(min_length=1, max_length=50,
+                                      description="the sign-offs, in order")
+    revision: Duration = Field(
+        duration(1.0),
+        description="the hiring manager's work revising an offer a step sent back, before the "
+                    "step is asked again (a bare number: working hours)")
+
+
+class CommunicationSpec(Block):
+    """How a decision reaches the candidate."""
+
+    policy: Literal["hr_gated", "direct"] = Field(
+        "hr_gated",
+        description="hr_gated: only the recruiter may speak to candidates (the decision is "
+                    "handed off to them first); direct: the hiring manager tells the candidate")
+    handoff: Duration = Field(
+        duration(0.0),
+        description="hr_gated: elapsed time for the decision to reach the recruiter")
+    message: Duration = Field(duration(0.25), description="work of writing to the candidate")
+    legal_review: LegalReviewSpec | None = Field(
+        None, description="legal reviews outgoing decisions before the candidate hears them "
+                          "(default: no review)")
+    hold_rejections_until_filled: bool = Field(
+        False, description="final-round rejections wait until the job is filled or closed")
+    ghost_probability: Probability = Field(
+        0.0, description="probability that a rejection is never sent")
+
+
+class SchedulingSpec(Block):
+    """Meetings (interviews, debriefs) need the earliest slot where all attendees are free."""
+
+    enabled: bool = Field(True, description="false: meetings happen as soon as they are due")
+    slot_search: bool = Field(
+        True, description="false: no search through booked calendars: a meeting is held at the "
+                          "first slot in which every attendee is at work and not absent "
+                          "(calendar load, the candidate's load, meetings already booked and "
+                          "the notice period do not delay it; the 'scheduling' ablation)")
+    slot_minutes: Annotated[Literal[15, 30, 60], BeforeValidator(whole)] = Field(
+        30, description="length of one slot of the meeting grid")
+    notice_hours: Real = Field(48.0, ge=0.0, le=24.0 * 90,
+                                description="minimum lead time before an interview")
+    candidate_load: Real = Field(0.2, ge=0.0, lt=1.0,
+                                  description="share of working time the candidate is busy")
+    search_days: Whole = Field(90, ge=1, le=366, description="how far ahead a slot is searched")
+    retry_after_days: Real = Field(
+        7.0, ge=0.25, le=90.0,
+        description="no common slot within search_days: the organizer tries again this many "
+                    "days later (and again, until the meeting is booked or the job closes)")
+    cancel_rate_per_day: Real = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="reschedules: each attendee of a booked meeting (interview or debrief; "
+                    "not the candidate) cancels at this rate per day of lead time, so a meeting "
+                    "booked d days ahead with n attendees moves with probability "
+                    "1 - exp(-rate * n * d); 0: meetings never move")
+    no_show_probability: Probability = Field(
+        0.0, description="probability that the candidate does not show up for a booked "
+                         "interview (the slot is lost and a new one is searched)")
+    max_reschedules: Whole = Field(
+        2, ge=0, le=20,
+        description="a meeting moves at most this many times (cancellations and no-shows "
+                    "together); then it is held as booked")
+
+
+class AbsenceSpec(Block):
+    """Vacations and sick leave: a person on leave does no work."""
+
+    roles: list[str] | None = Field(None, description="roles that take leave; default all")
+    vacation_days_per_year: Real = Field(
+        15.0, ge=0.0, le=120.0,
+        description="vacation per person per year, in the unit of vacation_block (working days "
+                    "by default)")
+    vacation_block: Duration = Field(
+        duration({"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"}),
+        description="length of one vacation block, in working days")
+    seasonality: list[Real] = Field(
+        [0.6, 0.6, 0.8, 0.9, 0.9, 1.3, 1.9, 1.9, 0.8, 0.8, 0.9, 1.6], min_length=12,
+        max_length=12, description="relative chance of a vacation starting in each month")
+    sick_spells_per_year: Real = Field(
+        3.0, ge=0.0, le=52.0,
+        description="sick spells per person per year, on average (random onsets; 0: none)")
+    sick_duration: Duration = Field(
+        duration({"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"}),
+        description="length of one sick spell")
+
+    @model_validator(mode="after")
+    def _weights(self) -> AbsenceSpec:
+        if any(w < 0 for w in self.seasonality) or sum(self.seasonality) <= 0:
+            raise ValueError("seasonality weights must be >= 0 and not all zero")
+        return self
+
+
+class ContinuityRule(Block):
+    """What happens to work whose person is on leave when it arrives."""
+
+    policy: Literal["wait", "delegate_after", "delegate"] = Field(
+        "wait",
+        description="work that arrives for someone away: wait: it waits for them; "
+                    "delegate_after: a colleague of the role at work takes it if they are still "
+                    "away after_days later; delegate: a colleague takes it at once")
+    after_days: Real = Field(3.0, ge=0.0, description="delegate_after: working days to wait")
+    handover: Duration = Field(duration(1.0),
+                               description="extra work for the colleague who takes over")
+
+
+class ContinuitySpec(Block):
+    """The continuity policy: a default and overrides per role."""
+
+    default: ContinuityRule = Field(
+        ContinuityRule(), description="the rule for roles not listed in roles (default: wait)")
+    roles: dict[str, ContinuityRule] = Field(
+        default_factory=dict, description="rules by role name, overriding the default")
+
+
+class PrioritySpec(Block):
+    """People pulled onto a top-priority project (a Poisson process per person)."""
+
+    roles: list[str] | None = Field(
+        None, description="role names whose people are pulled onto projects; default all")
+    rate_per_year: Real = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
+    duration: Duration = Field(
+        duration({"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"}),
+        description="length of one project (working days by default)")
+    on_return: Literal["resume", "restart"] = Field(
+        "resume", description="work in progress resumes where it stopped, or starts over")
+    share: Real = Field(
+        1.0, gt=0.0, le=1.0,
+        description="share of each working day the project takes (the first hours of the day)")
+
+
+class TurnoverSpec(Block):
+    """People leave (fired or quit); their seat is empty until a replacement joins."""
+
+    roles: list[str] | None = Field(
+        None, description="role names whose people may leave; default all")
+    annual_rate: Real = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
+    replacement_lag: Duration = Field(
+        duration({"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"}),
+        description="time the seat stays empty until the replacement joins (calendar days by "
+                    "default)")
+    handover: Duration = Field(
+        duration({"dist": "lognormal", "median": 2.0, "p90": 6.0, "unit": "working_hours"}),
+        description="re-review of inherited work by the replacement")
+
+
+class ReorganizationSpec(Block):
+    """Organization-wide reorganizations that freeze hiring work for a while."""
+
+    rate_per_year: Real = Field(
+        0.4, gt=0.0, le=12.0,
+        description="reorganizations per year, for the whole organization (random onsets)")
+    roles: list[str] | None = Field(None, description="roles whose hiring work freezes")
+    freeze: Duration = Field(
+        duration({"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"}),
+        description="how long hiring work stops at each reorganization, from its onset (one "
+                    "length for everyone; working days by default)")
+    reassign_recruiters: bool = Field(
+        True, description="at each reorganization, every open requisition goes to another "
+                          "recruiter (needs 2 or more recruiters)")
+    handover: Duration = Field(
+        duration({"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"}),
+        description="work of a recruiter new to a requisition reading up on it, once, on "
+                    "their next task for it (working hours by default)")
+
+
+class RequirementsSpec(Block):
+    """Requisitions rethought: reclassification, a split into two positions, or cancellation."""
+
+    rate_per_year: Real = Field(1.0, gt=0.0, le=52.0, description="rethinks per open req-year")
+    approvals: list[ApprovalStep] = Field(min_length=1,
+                                          description="the reclassification approval chain")
+    split_probability: Probability = Field(
+        0.15, description="probability that a rethink splits the job in two (a second "
+                          "requisition opens and draws its own candidates)")
+    cancel_probability: Probability = Field(
+        0.1, description="probability that a rethink cancels the job; otherwise (1 - split - "
+                         "cancel) it is kept")
+    told_when_cancelled: Probability = Field(
+        0.5, description="probability that candidates of a cancelled job are told")
+
+    @model_validator(mode="after")
+    def _outcomes(self) -> RequirementsSpec:
+        if self.split_probability + self.cancel_probability > 1.0:
+            raise ValueError("split_probability + cancel_probability must not exceed 1")
+        return self
+
+
+class LegalReviewSpec(Block):
+    """Legal reviews outgoing decisions before the candidate hears them."""
+
+    role: str = Field(
+        "legal", description="role name of the reviewers: one per requisition (taken in turn)")
+    work: Duration = Field(
+        duration(1.0), description="work of one review (a bare number: working hours)")
+    applies_to: list[Outcome] = Field(
+        default_factory=lambda: list[Outcome](["offer", "reject"]), min_length=1,
+        description="decisions reviewed: advance, offer, reject (default: offers and "
+                    "rejections)")
+
+
+class FollowUpSpec(Block):
+    """Candidates who hear nothing write in after some days, and again later."""
+
+    first_after_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
+                                   description="days of silence before the first follow-up")
+    every_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
+                             description="days between follow-ups")
+    answer_probability: dict[Policy, Probability] = Field(
+        default_factory=lambda: dict[Policy, float]({"hr_gated": 0.5, "direct": 0.8}),
+        description="probability that a follow-up is answered, by communication policy "
+                    "(an answer is news: patience starts over; a policy left out: never)")
+
+
+class PatienceSpec(Block):
+    """How long a candidate waits without news before withdrawing ("keep looking!").
+
+    The defaults of this block reproduce a survey of candidates *losing interest* without an
+    update (23 % by 7 days, 62-69 % by 14, 77 % by 21): an upper bound of withdrawal. The
+    presets model withdrawal as taking another job instead (docs/explanation/presets.md)."""
+
+    days: Duration = Field(
+        duration({"dist": "lognormal", "median": 9.1, "p90": 16.6, "unit": "calendar_days"}),
+        description="patience of those who would withdraw, from the last news (default: "
+                    "the survey of candidates losing interest, an upper bound)")
+    never_withdraw: Probability = Field(0.2, description="share who never withdraw")
+
+
+class OfferSpec(Block):
+    """Offers made: some are declined."""
+
+    accept_probability: Probability = Field(
+        0.85, description="probability that the candidate accepts an offer; the others decline")
+
+
+class Scenario(Block):
+    """A company's post-interview process, as a hiresim simulation sees it.
+
+    Optional blocks (``screening``, ``debrief``, ``decision``, ``approvals``) are off when
+    absent: a scenario without ``[debrief]`` has no debrief meeting.
+    """
+
+    name: Name = Field("unnamed", description="short name shown in tables and reports")
+    description: Text = Field("", description="one line on what the scenario describes")
+    start: SimDate = Field(date(2026, 1, 5), description="first day simulated (local time)")
+    horizon_days: Whole = Field(180, ge=1, le=MAX_SPAN_DAYS,
+                                description="days during which candidates arrive")
+    drain_days: Whole = Field(120, ge=0, le=MAX_SPAN_DAYS,
+                              description="days simulated after the last arrival")
+    warmup_days: Whole = Field(
+        0, ge=0, le=MAX_SPAN_DAYS,
+        description="days from the start whose waits are left out of the results (the "
+                    "system starts empty: a warm-up lets queues reach their usual length)")
+    calendars: dict[str, CalendarSpec] = Field(
+        default_factory=lambda: {"office": CalendarSpec()},
+        description="working calendars by name (default: one Mon-Fri 9-17 'office')")
+    roles: dict[str, RoleSpec] = Field(description="people by role name")
+    requisitions: RequisitionSpec = Field(RequisitionSpec(), description="open positions")
+    candidates: CandidateSpec = Field(description="candidate arrivals")
+    screening: ScreeningSpec | None = Field(None, description="recruiter screen (optional)")
+    rounds: list[RoundSpec] = Field(min_length=1, max_length=20,
+                                    description="interview rounds, in order")
+    scorecards: ScorecardSpec = Field(ScorecardSpec(), description="scorecard writing")
+    debrief: DebriefSpec | None = Field(None, description="debrief meeting (optional)")
+    decision: DecisionSpec | None = Field(None, description="hiring manager's decision task")
+    approvals: ApprovalsSpec | None = Field(None, description="offer approval chain")
+    communication: CommunicationSpec = Field(CommunicationSpec(),
+                                             description="how decisions reach candidates")
+    scheduling: SchedulingSpec = Field(SchedulingSpec(), description="meeting slot search")
+    offers: OfferSpec = Field(OfferSpec(), description="offer acceptance")
+    absence: AbsenceSpec | None = Field(None, description="vacation and sick leave")
+    continuity: ContinuitySpec = Field(ContinuitySpec(),
+                                       description="wait for absent people, or delegate")
+    priority: PrioritySpec | None = Field(None, description="top-priority projects")
+    turnover: TurnoverSpec | None = Field(None, description="people leaving")
+    reorganization: ReorganizationSpec | None = Field(None, description="reorganizations")
+    requirements: RequirementsSpec | None = Field(None, description="jobs rethought")
+    extensions: dict[str, Any] = Field(
+        default_factory=dict,
+        description="blocks of registered user mechanisms by name (written as top-level "
+                    "tables, e.g. [background_check]); see hiresim.mechanisms")
+
+    @field_validator("extensions", mode="after")
+    @classmethod
+    def _extension_blocks(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """Each block validated by its mechanism's own model (``None``: switched off)."""
+        from hiresim.mechanisms import registered
+
+        known = registered()
+        out: dict[str, Any] = {}
+        for name, block in value.items():
+            mech = known.get(name)
+            if mech is None:
+                raise ValueError(f"no mechanism {name!r} is registered; registered: "
+                                 f"{', '.join(known) or 'none'}")
+            out[name] = (block if block is None or isinstance(block, mech.spec)
+                         else mech.spec.model_validate(block))
+        return out
+
+    @model_validator(mode="after")
+    def _people_unique_across_roles(self) -> Scenario:
+        seen: dict[str, str] = {}
+        for name, role in self.roles.items():
+            for pid in role.person_ids(name):
+                if pid in seen:
+                    raise ValueError(f"roles: person {pid!r} is in both {seen[pid]!r} and "
+                                     f"{name!r}; a person has one role")
+                seen[pid] = name
+        return self
+
+    @model_validator(mode="after")
+    def _key_names(self) -> Scenario:
+        for block, names in (("roles", self.roles), ("calendars", self.calendars)):
+            for name in names:
+                if not KEY_NAME.match(name):
+                    raise ValueError(
+                        f"{block}: name {shown(name)} is not allowed: use letters, digits, "
+                        f"_ - . and spaces, at most {MAX_KEY} characters, e.g. 'recruiter'")
+        last = self.start.toordinal() + self.total_days + self.scheduling.search_days + 31
+        if last >= LAST_TIMESTAMP_DATE.toordinal():
+            raise ValueError(
+                f"horizon_days + drain_days = {self.total_days} days from start {self.start} "
+                f"(plus the {self.scheduling.search_days}-day meeting search) run past "
+                f"{LAST_TIMESTAMP_DATE}, the last date results can hold; shorten the span")
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError(f"warmup_days ({self.warmup_days}) must be less than horizon_days "
+                             f"({self.horizon_days}): waits after the warm-up are the ones kept")
+        return self
+
+    @property
+    def total_days(self) -> int:
+        return self.horizon_days + self.drain_days
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """A copy with values replaced by dotted path, e.g. ``{"roles.recruiter.count": 3}``.
+
+        Validated like a file: a wrong path or value raises :class:`ScenarioError`.
+        """
+        from hiresim.scenario.edits import with_overrides
+
+        return with_overrides(self, overrides, source=source)
+
+    def without(self, source: str) -> Scenario:
+        """A copy with one delay source switched off (see :data:`DELAY_SOURCES`)."""
+        from hiresim.scenario.edits import without
+
+        return without(self, source)
+
+
