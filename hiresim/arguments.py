@@ -149,6 +149,28 @@ def callable_or_none(name: str, value: Any) -> Any:
     raise TypeError(f"{name} must be None or a function, got {_shown(value)}")
 
 
+def timestamp(name: str, value: Any) -> Any:
+    """A date or time (a text such as ``"2026-03-02"`` or ``"2026-03-02T14:00"``, a
+    ``date``, a ``datetime`` or a pandas ``Timestamp``) as a time-zone-naive
+    ``pandas.Timestamp`` in the years 1990 to 2200."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if isinstance(value, str | dt.date | pd.Timestamp):  # datetime is a date
+        try:
+            t = pd.Timestamp(value)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{name} must be a date or time (e.g. '2026-03-02'), got "
+                             f"{value!r}") from exc
+        if t.tzinfo is not None:
+            t = t.tz_localize(None)
+        if not pd.Timestamp("1990-01-01") <= t <= pd.Timestamp("2200-12-31"):
+            raise ValueError(f"{name} must lie in 1990-2200, got {value!r}")
+        return t
+    raise TypeError(f"{name} must be a date or time (e.g. '2026-03-02'), got {value!r}")
+
+
 def results_like(name: str, value: Any, tables: Sequence[str] = ("journeys",)) -> Any:
     """A :class:`hiresim.Results` (or an object with its tables ``tables``)."""
     if all(hasattr(value, t) for t in tables):

@@ -478,12 +478,28 @@ def test_compare_simulates_scenarios_lazily(monkeypatch, res):
         calls.append((scenario, replications, seed, kw))
         return res
 
-    import hiresim
-
-    monkeypatch.setattr(hiresim, "simulate", fake_simulate, raising=False)
-    out = an.compare({"given": res, "sim": "a-scenario"}, replications=7, seed=3, n_boot=20)
+    out = an.compare({"given": res, "sim": "a-scenario"}, replications=7, seed=3, n_boot=20,
+                     simulate=fake_simulate)
     assert calls == [("a-scenario", 7, 3, {"event_log": False})]  # journeys only
     assert (out.loc[out["name"] == "sim", "diff"] == 0).all()
+
+
+def test_compare_runs_the_runners_simulate_unless_given_another(monkeypatch, res):
+    """The default is looked up in :mod:`hiresim.runner` when called (what-ifs take their
+    simulate function explicitly instead of reaching up to ``hiresim.simulate``)."""
+    import hiresim.runner
+
+    calls = []
+
+    def fake_simulate(scenario, replications, seed, **kw):
+        calls.append(scenario)
+        return res
+
+    monkeypatch.setattr(hiresim.runner, "simulate", fake_simulate)
+    an.compare({"given": res, "sim": "a-scenario"}, replications=2, n_boot=20)
+    assert calls == ["a-scenario"]
+    with pytest.raises(TypeError, match="simulate must be None or a function, got str"):
+        an.compare({"given": res, "sim": "a-scenario"}, simulate="hiresim.simulate")
 
 
 def test_ablate_with_stub_simulator(monkeypatch, res, res_uncensored):
@@ -502,13 +518,11 @@ def test_ablate_with_stub_simulator(monkeypatch, res, res_uncensored):
     def fake_simulate(scenario, replications, seed, **kw):
         return faster if "vacations" in scenario.off else res
 
-    import hiresim
-
-    monkeypatch.setattr(hiresim, "simulate", fake_simulate, raising=False)
     module = types.ModuleType("hiresim.scenario")
     module.DELAY_SOURCES = ("vacations", "bureaucracy")
     monkeypatch.setitem(sys.modules, "hiresim.scenario", module)
-    out = an.ablate(Scenario(off={"bureaucracy"}), replications=5, seed=1, n_boot=50)
+    out = an.ablate(Scenario(off={"bureaucracy"}), replications=5, seed=1, n_boot=50,
+                    simulate=fake_simulate)
     assert list(out.columns) == [
         "source",
         "statistic",

@@ -16,9 +16,9 @@ import pytest
 
 import hiresim as hs
 from hiresim.analysis import headline, promise, quantiles
-from hiresim.analysis.precision import headline_figures, is_precise
+from hiresim.analysis.precision import headline_figures
 from hiresim.results import RESULT_TABLES
-from hiresim.runner import PRECISION_BOOT, precision_schedule
+from hiresim.runner import PRECISION_BOOT, is_precise, precision_schedule
 
 SCENARIO = hs.preset("germany")
 

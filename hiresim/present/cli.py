@@ -27,11 +27,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from hiresim.scenario import PRESET_PREFIX
+
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hiresim.results import Results, ResultsLike
+    from hiresim.results import Results
     from hiresim.scenario import Scenario
+    from hiresim.tables import ResultsLike
 
 #: A click command function, before and after a decorator adds its options.
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,8 +44,6 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 console = Console()
 errors = Console(stderr=True)
 
-
-PRESET_PREFIX = "preset:"
 
 #: A terminal escape sequence: CSI (``ESC [ ... final``), a string command (OSC ``ESC ]``, DCS
 #: ``ESC P``, SOS, PM, APC) up to its terminator (BEL or ``ESC \\``, or the end of the text), or
@@ -87,17 +88,15 @@ def _row(table: Table, *cells: object) -> None:
 
 
 def _load(scenario: str | None, preset_name: str | None) -> Scenario:
-    """The scenario named on the command line (a file, ``preset:NAME``, or ``--preset``);
-    exits 2 if bad."""
-    from hiresim.scenario import ScenarioError, load_scenario, preset
+    """The scenario named on the command line (a file, ``preset:NAME`` or a preset's name, as
+    :func:`hiresim.scenario.as_scenario` reads them, or ``--preset``); exits 2 if bad."""
+    from hiresim.scenario import ScenarioError, as_scenario, preset
 
     if scenario and preset_name:
         _bad_input("give either a SCENARIO file or --preset, not both")
     try:
-        if scenario and scenario.startswith(PRESET_PREFIX) and not Path(scenario).is_file():
-            return preset(scenario.removeprefix(PRESET_PREFIX))
         if scenario:
-            return load_scenario(scenario)
+            return as_scenario(scenario)
         return preset(preset_name or "default")
     except ScenarioError as exc:
         _bad_input(str(exc))
@@ -715,15 +714,15 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
       4,
       6,direct
     """
-    import hiresim
+    from hiresim.sweeps import sweep
 
     sc = _load(scenario, None)
     if not Path(overrides).is_file():
         _bad_input(f"{overrides}: no such overrides file")
     with _guard():
-        result = hiresim.sweep(sc, overrides, replications=replications, seed=seed, out=out,
-                               workers=workers, resume=resume, event_log=events,
-                               progress=_tty())
+        result = sweep(sc, overrides, replications=replications, seed=seed, out=out,
+                       workers=workers, resume=resume, event_log=events,
+                       progress=_tty())
         summary = result.summary(n_boot=100)
     table = _table(f"sweep of {sc.name} ({replications} replications per row, seed {seed}) → "
                    f"{out}")
@@ -781,7 +780,7 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
 
     with _guard():
         history = read_ats(ats_dir, mapping=mapping)
-        base_scenario: Any = base if base in _preset_names() else _load(base, None)
+        base_scenario = _load(base, None)
         result = fit(history, base=base_scenario, budget=budget, replications=replications,
                      seed=seed, workers=workers, progress=_tty())
         path = result.to_toml(out)
@@ -794,16 +793,12 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     is read."""
     if value is None:
         return None
-    from hiresim.inference.forecasts import _timestamp
+    from hiresim.arguments import timestamp
 
     try:
-        return _timestamp(str(param.name), value)
+        return timestamp(str(param.name), value)
     except (TypeError, ValueError) as exc:
         raise click.BadParameter(str(exc).replace(f"{param.name} ", "", 1)) from None
-
-
-def _scenario_or_preset(name: str) -> Any:
-    return name if name in _preset_names() else _load(name, None)
 
 
 @main.command()
@@ -860,13 +855,11 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
             language_of(locale)
         except ValueError as exc:
             _bad_input(f"--locale: {exc}")
-        sc = _scenario_or_preset(scenario)
+        sc = _load(scenario, None)
         history = read_ats(ats_dir, mapping=mapping)
         team = None
         if calendars is not None:
-            from hiresim.inference.forecasts import _scenario
-
-            team = read_calendars(calendars, people=_scenario(sc))
+            team = read_calendars(calendars, people=sc)
         result = run(sc, history, as_of=as_of, replications=replications, seed=seed,
                      calendars=team, workers=workers, horizon_days=horizon_days, by=by,
                      min_samples=min_samples)
@@ -921,12 +914,6 @@ def forecast_table(result: Any, confidence: float = 0.8) -> Table:
         "never keeps a candidate waiting this long there: someone away, a job on hold, or a "
         "scenario to calibrate)")
     return table
-
-
-def _preset_names() -> list[str]:
-    from hiresim.scenario import presets
-
-    return presets()
 
 
 def calibration_table(result: Any) -> Table:

@@ -227,8 +227,7 @@ def build_report(
     max_replications:
         With ``precision``: the most replications of the main run.
     """
-    import hiresim
-    from hiresim import analysis
+    from hiresim import analysis, runner
     from hiresim.scenario import delay_sources, load_scenario
     from hiresim.text import language_of
 
@@ -240,10 +239,10 @@ def build_report(
     tick = step or (lambda label: None)
     tick("simulating the scenario")
     if precision is None:
-        results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+        results = runner.simulate(sc, replications=replications, seed=seed, workers=workers)
     else:
-        results = hiresim.simulate(sc, seed=seed, workers=workers, precision=precision,
-                                   max_replications=max_replications, confidence=LEVELS)
+        results = runner.simulate(sc, seed=seed, workers=workers, precision=precision,
+                                  max_replications=max_replications, confidence=LEVELS)
         replications = results.replications
     head = analysis.headline(results, n_boot=n_boot, seed=seed)
     promises = pd.concat(
@@ -275,8 +274,10 @@ def build_report(
     open_now = None
     if history is not None:
         tick("forecasting the open candidates")
-        open_now = hiresim.forecast(sc, history, as_of=as_of, replications=forecast_replications,
-                                    seed=seed, calendars=calendars, workers=workers)
+        from hiresim.inference.forecasts import forecast
+
+        open_now = forecast(sc, history, as_of=as_of, replications=forecast_replications,
+                            seed=seed, calendars=calendars, workers=workers)
     return Report(
         scenario=sc,
         results=results,
@@ -918,8 +919,9 @@ border-top:1px solid #d0d7de;padding-top:.8rem}code{background:#f6f8fa;padding:0
 
 def render(rep: Report) -> str:
     """The HTML page of a :class:`Report` (self-contained: no external resources)."""
-    import hiresim
+    from hiresim.results import dependency_versions
 
+    version = dependency_versions()["hiresim"]
     sc = rep.scenario
     waits = len(rep.results.journeys)
     cands = len(rep.results.candidates)
@@ -935,7 +937,7 @@ def render(rep: Report) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="hiresim {hiresim.__version__}">
+<meta name="generator" content="hiresim {version}">
 <title>{_esc(title)}</title>
 <style>{_CSS}</style>
 </head>
@@ -955,7 +957,7 @@ Days are calendar days unless marked “working days”.</p>
 {_ablation_section(rep)}
 {_loss_section(rep)}
 {_assumptions_section(rep)}
-<footer>Made with hiresim {hiresim.__version__} on {rep.created}: scenario “{_esc(sc.name)}”,
+<footer>Made with hiresim {version} on {rep.created}: scenario “{_esc(sc.name)}”,
 {plural(rep.replications, "replication")}{_precision_note(rep)}, seed {rep.seed}
 {f"; what-ifs with {plural(rep.ablation_replications, 'replication')} each"
  if rep.ablation is not None or rep.what_ifs is not None else ""}. The same command with the
