@@ -15,15 +15,15 @@ import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from hiresim.text import shown
+
+#: Characters of a value a message shows (:func:`hiresim.text.shown`).
+SHOWN_WIDTH = 60
+
 
 def _shown(value: Any) -> str:
     """``value`` as a message shows it: its repr, cut short, and its type when that helps."""
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    if isinstance(value, str | bool | numbers.Number) or value is None:
-        return text
-    return f"{type(value).__name__} {text}"
+    return shown(value, width=SHOWN_WIDTH, kind=True)
 
 
 def _is_number(value: Any) -> bool:

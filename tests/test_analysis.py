@@ -498,7 +498,7 @@ def test_compare_runs_the_runners_simulate_unless_given_another(monkeypatch, res
     monkeypatch.setattr(hiresim.runner, "simulate", fake_simulate)
     an.compare({"given": res, "sim": "a-scenario"}, replications=2, n_boot=20)
     assert calls == ["a-scenario"]
-    with pytest.raises(TypeError, match="simulate must be None or a function, got 'hiresim.simulate'"):
+    with pytest.raises(TypeError, match=r"simulate must be None or a function, got 'hiresim\."):
         an.compare({"given": res, "sim": "a-scenario"}, simulate="hiresim.simulate")
 
 

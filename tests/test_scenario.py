@@ -281,9 +281,9 @@ def test_as_scenario_reads_every_kind_of_argument_alike(tmp_path):
 def test_as_scenario_between_files_and_preset_names(tmp_path, monkeypatch):
     """A file named exactly ``preset:NAME`` is that file; a preset's bare name is the preset
     even where a file has that name (as forecast and calibrate always read it)."""
-    from hiresim.scenario import as_scenario
-
     from conftest import BASE_TOML
+
+    from hiresim.scenario import as_scenario
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "preset:mmc").write_text(BASE_TOML)
