@@ -325,18 +325,6 @@ def _chunk_columns(scenario: Scenario, seed: int, replications: Sequence[int],
                            for r in replications])
 
 
-def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],
-                   event_log: bool = True) -> dict[str, pd.DataFrame]:
-    """The tables of some replications of ``scenario``, concatenated in replication order.
-
-    Replication ``r`` gives the same rows here as in :func:`simulate` with the same seed, so
-    callers (custom schedulers) can split a run any way they like. Runs in this process; to
-    use workers, give :func:`run_units` the chunks and build their tables with
-    :func:`build_tables`.
-    """
-    return build_tables(_chunk_columns(scenario, seed, replications, event_log), scenario)
-
-
 def build_tables(cols: dict[str, dict[str, Any]], scenario: Scenario
                  ) -> dict[str, pd.DataFrame]:
     """The tables of a scenario's columns (:func:`hiresim.trace.build_tables`, imported on

@@ -866,7 +866,7 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
         console.print(_line(f"wrote {out}"))
 
 
-def _date_cell(day: Any, p_never: float, p_after: float, q: float, horizon: Any) -> str:
+def _date_cell(day: Any, p_never: float, q: float, horizon: Any) -> str:
     if day is not None and day == day:
         return f"{day:%d %b}"
     return "never" if p_never >= 1 - q - 1e-12 else f"after {horizon:%d %b}"
@@ -896,8 +896,8 @@ def forecast_table(result: Any, confidence: float = 0.8) -> Table:
             continue
         _row(table, r.application_id, waiting, f"{r.days_waited:.1f}",
              f"{r.p_by_week_end:.0%}",
-             *[_date_cell(getattr(r, f"date_{q}"), r.p_never, r.p_after_horizon, q / 100,
-                          horizon) for q in (50, 80, 90)],
+             *[_date_cell(getattr(r, f"date_{q}"), r.p_never, q / 100, horizon)
+               for q in (50, 80, 90)],
              f"{r.p_withdraw_first:.0%}", r.main_cause or "-", str(r.samples))
     table.caption = printable(
         "days: waited so far; 50/80/90 %: the day by which the candidate hears with that "
