@@ -10,7 +10,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import binom
 
 import hiresim as hs
 from hiresim.inference.backtests import BAND, coverage_table, randomised_pit
@@ -46,6 +45,8 @@ def test_the_randomised_pit_of_an_honest_forecast_covers_as_it_says(censor):
     """Ties, a mass at never, a horizon and censoring: each central interval still holds its
     share of the realised values, within the binomial 99 % band of 3000 forecasts; so does
     every tenth of the PIT histogram."""
+    from scipy.stats import binom
+
     pit = _pits(0.0, censor)
     cov = coverage_table(pit)
     assert cov["honest"].all(), cov

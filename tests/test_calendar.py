@@ -364,18 +364,19 @@ def test_slot_mask_matches_open_between(tl: Timeline, slot: float, n: int) -> No
     np.testing.assert_array_equal(mask, np.array(expected, dtype=bool))
 
 
-@pytest.mark.parametrize(("calendar", "days"), [
+@pytest.mark.parametrize(("kwargs", "days"), [
     # Epiphany (Tue 6 Jan) is a Bavarian holiday; 24 December a closed date; 7 Jan a Wednesday
-    (WorkingCalendar(country="DE", subdivision="BY", closed_dates=["2026-12-24"]),
+    ({"country": "DE", "subdivision": "BY", "closed_dates": ["2026-12-24"]},
      {"2026-01-06": False, "2026-12-24": False, "2026-01-07": True, "2026-01-10": False}),
     # Saturday is a working day here; the observed Independence Day (Fri 3 July) is not
-    (WorkingCalendar(weekdays=(1, 2, 3, 5), country="US"),
+    ({"weekdays": (1, 2, 3, 5), "country": "US"},
      {"2026-01-06": True, "2026-01-10": True, "2026-07-03": False, "2026-01-05": False}),
-    (WorkingCalendar(always_open=True), {"2026-01-10": True, "2026-12-25": True}),
+    ({"always_open": True}, {"2026-01-10": True, "2026-12-25": True}),
 ], ids=["bavaria", "us-tue-thu-sat", "always-open"])
-def test_is_working_day_says_whether_the_timeline_has_working_hours_that_day(calendar, days):
+def test_is_working_day_says_whether_the_timeline_has_working_hours_that_day(kwargs, days):
     """Day by day over a year: the day has open time in the calendar's timeline exactly when
     ``is_working_day`` says so (weekday, public holidays and closed dates alike)."""
+    calendar = WorkingCalendar(**kwargs)
     epoch = dt.date(2026, 1, 1)
     timeline = calendar.timeline(epoch, 366)
     for k in range(365):
