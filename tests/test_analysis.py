@@ -609,3 +609,18 @@ def test_ablate_refuses_a_baseline_of_another_run(kwargs, message):
     args = {"replications": 3, "seed": 4, **kwargs}
     with pytest.raises(ValueError, match=message):
         an.ablate(scenario, sources=["absence"], n_boot=10, baseline=baseline, **args)
+
+
+def test_the_what_ifs_load_on_first_use():
+    """Importing the measures does not import the what-ifs (which run simulations); asking for
+    one loads it, as ``hiresim.analysis.ablate`` always worked."""
+    import subprocess
+
+    code = ("import sys, hiresim.analysis as an, hiresim.analysis.curves; "
+            "print('hiresim.analysis.whatif' in sys.modules); "
+            "print(an.ablate.__module__, 'ablate' in dir(an))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out == ["False", "hiresim.analysis.whatif", "True"]
+    with pytest.raises(AttributeError, match="has no attribute 'ablation'"):
+        an.ablation  # noqa: B018
