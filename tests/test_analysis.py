@@ -288,6 +288,7 @@ def test_results_summary_uses_quantiles(res):
     assert list(s.loc[s["statistic"] == "quantile", "q"]) == [0.1, 0.5, 0.9, 0.95]
 
 
+@pytest.mark.slow
 def test_bootstrap_over_replications_covers_true_quantile():
     """Percentile bootstrap over replications covers the true exponential quantile in >= 90 %
     of 200 seeded trials (nominal 95 %)."""

@@ -77,6 +77,7 @@ def company_history(tmp_path_factory) -> tuple[hs.Scenario, hs.History]:
     return sc, hs.read_ats(folder)
 
 
+@pytest.mark.slow
 def test_forecasts_from_a_simulated_history_cover_what_happened(company_history):
     """Cut at 9 dates six weeks apart, the forecasts' 50/80/90 % central intervals hold the
     realised answer of the open applications within the binomial 99 % band of their number

@@ -175,6 +175,7 @@ def test_a_warm_start_without_open_applications_is_a_fresh_run(tmp_path):
         pd.testing.assert_frame_equal(getattr(f.results, name), getattr(fresh, name))
 
 
+@pytest.mark.slow
 def test_time_already_waited_conditions_what_is_left(tmp_path):
     """The same application, seen on two dates: a week later, the replications that agree
     with 'not heard yet' are those of slower waits, and what is left of the wait is drawn

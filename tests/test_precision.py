@@ -49,6 +49,7 @@ def test_schedule_is_fixed_and_ends_at_the_maximum() -> None:
     assert precision_schedule(7) == [7]
 
 
+@pytest.mark.slow
 def test_a_precise_run_is_simulate_with_the_count_it_needed(precise: hs.Results) -> None:
     n = precise.replications
     info = precise.manifest["precision"]
@@ -60,6 +61,7 @@ def test_a_precise_run_is_simulate_with_the_count_it_needed(precise: hs.Results)
     assert precise.journeys["replication"].nunique() == n
 
 
+@pytest.mark.slow
 def test_it_stops_at_the_first_check_that_is_precise_enough(precise: hs.Results) -> None:
     n = precise.replications
     schedule = precision_schedule(2000)
@@ -74,6 +76,7 @@ def test_it_stops_at_the_first_check_that_is_precise_enough(precise: hs.Results)
     assert set(widths) == {"promise 50%", "promise 80%", "mean_wait"}
 
 
+@pytest.mark.slow
 def test_the_same_with_two_workers(precise: hs.Results) -> None:
     other = hs.simulate(germany(), precision=4.0, seed=4, confidence=(0.5, 0.8),
                         event_log=False, workers=2)
@@ -90,6 +93,7 @@ def test_the_maximum_stops_a_run_and_says_so() -> None:
     assert info["half_width"]["mean_wait"] > 0.01
 
 
+@pytest.mark.slow
 def test_headline_figures_are_promise_and_summary_intervals(precise: hs.Results) -> None:
     fig = headline_figures(precise, (0.5, 0.8), n_boot=200, seed=9)
     p = promise(precise, confidence=(0.5, 0.8), n_boot=200, seed=9)
