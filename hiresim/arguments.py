@@ -15,15 +15,15 @@ import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from hiresim.text import shown
+
+#: Characters of a value a message shows (:func:`hiresim.text.shown`).
+SHOWN_WIDTH = 60
+
 
 def _shown(value: Any) -> str:
     """``value`` as a message shows it: its repr, cut short, and its type when that helps."""
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    if isinstance(value, str | bool | numbers.Number) or value is None:
-        return text
-    return f"{type(value).__name__} {text}"
+    return shown(value, width=SHOWN_WIDTH, kind=True)
 
 
 def _is_number(value: Any) -> bool:
@@ -147,6 +147,28 @@ def callable_or_none(name: str, value: Any) -> Any:
     if value is None or callable(value):
         return value
     raise TypeError(f"{name} must be None or a function, got {_shown(value)}")
+
+
+def timestamp(name: str, value: Any) -> Any:
+    """A date or time (a text such as ``"2026-03-02"`` or ``"2026-03-02T14:00"``, a
+    ``date``, a ``datetime`` or a pandas ``Timestamp``) as a time-zone-naive
+    ``pandas.Timestamp`` in the years 1990 to 2200."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if isinstance(value, str | dt.date | pd.Timestamp):  # datetime is a date
+        try:
+            t = pd.Timestamp(value)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{name} must be a date or time (e.g. '2026-03-02'), got "
+                             f"{value!r}") from exc
+        if t.tzinfo is not None:
+            t = t.tz_localize(None)
+        if not pd.Timestamp("1990-01-01") <= t <= pd.Timestamp("2200-12-31"):
+            raise ValueError(f"{name} must lie in 1990-2200, got {value!r}")
+        return t
+    raise TypeError(f"{name} must be a date or time (e.g. '2026-03-02'), got {value!r}")
 
 
 def results_like(name: str, value: Any, tables: Sequence[str] = ("journeys",)) -> Any:

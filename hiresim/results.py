@@ -17,7 +17,13 @@ import platform
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
+
+# the tables' names and protocols, re-exported where they were defined until version 0.2
+from hiresim.tables import RESULT_TABLES as RESULT_TABLES
+from hiresim.tables import TABLES as TABLES
+from hiresim.tables import JourneysLike as JourneysLike
+from hiresim.tables import ResultsLike as ResultsLike
 
 if TYPE_CHECKING:  # pandas is imported when tables are built or read, not by ``import hiresim``
     import pandas as pd
@@ -25,11 +31,6 @@ if TYPE_CHECKING:  # pandas is imported when tables are built or read, not by ``
     from hiresim.analysis.headline import Headline
     from hiresim.scenario import Scenario
 
-#: The three tables of design section 3 (what a sweep writes for each of its units).
-TABLES = ("journeys", "candidates", "events")
-#: Every table of a :class:`Results`: :data:`TABLES` and ``requisitions`` (what
-#: :meth:`Results.to_parquet` writes).
-RESULT_TABLES = (*TABLES, "requisitions")
 MANIFEST = "manifest.json"
 _VERSIONED = ("hiresim", "simpy", "numpy", "pandas", "pydantic", "holidays", "pyarrow")
 
@@ -51,29 +52,6 @@ def _versions() -> tuple[tuple[str, str], ...]:
         except metadata.PackageNotFoundError:  # pragma: no cover - editable installs have it
             versions[name] = "unknown"
     return tuple(versions.items())
-
-
-class JourneysLike(Protocol):
-    """What the wait statistics (survival, quantiles, promises) read from a run: ``journeys``.
-
-    Grouping ``by="stage"`` reads ``events`` as well: only a :class:`ResultsLike` has them.
-    """
-
-    @property
-    def journeys(self) -> pd.DataFrame: ...
-
-
-class ResultsLike(JourneysLike, Protocol):
-    """What the analysis, plotting and export functions read from a run: its three tables.
-
-    :class:`Results` is one; so is any object with these attributes (the functions check for
-    them by name). ``events`` is empty when the run kept no event log.
-    """
-
-    @property
-    def candidates(self) -> pd.DataFrame: ...
-    @property
-    def events(self) -> pd.DataFrame: ...
 
 
 @dataclass
@@ -133,7 +111,7 @@ class Results:
         ``restricted_mean`` row is :meth:`headline` (the same number as every other table
         quotes), and ``attrs["definition"]`` says what it is.
         """
-        from hiresim.analysis import quantiles
+        from hiresim.analysis.curves import quantiles
         from hiresim.analysis.headline import definition
 
         out = quantiles(self, q=q, ci=ci)
@@ -144,7 +122,7 @@ class Results:
     def headline(self, ci: float = 0.95) -> Headline:
         """The average wait hiresim quotes everywhere (:func:`hiresim.analysis.headline`):
         ``value``, ``se``, ``lower``, ``upper``, ``tau`` and ``definition``."""
-        from hiresim.analysis import headline
+        from hiresim.analysis.headline import headline
 
         return headline(self, ci=ci)
 

@@ -17,9 +17,12 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, as_completed
 from typing import TYPE_CHECKING, Any
 
-from hiresim.results import RESULT_TABLES, Results, dependency_versions
+import numpy as np
+
+from hiresim.results import Results, dependency_versions
 from hiresim.scenario import Scenario, load_scenario
 from hiresim.scenario.sizing import check_size
+from hiresim.tables import RESULT_TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -172,6 +175,16 @@ def precision_schedule(maximum: int) -> list[int]:
     return out
 
 
+def is_precise(figures: pd.DataFrame, precision: float) -> bool:
+    """The stopping rule of a run with ``precision``: whether every defined figure of
+    :func:`hiresim.analysis.precision.headline_figures` has a half-width of at most
+    ``precision`` days (at least one figure must be defined; a promise that cannot be made at
+    any precision, with a NaN half-width, is left out)."""
+    widths = figures["half_width"].to_numpy(dtype=float)
+    defined = ~np.isnan(widths)
+    return bool(defined.any() and (widths[defined] <= precision).all())
+
+
 def _run_precise(parts: list[dict[str, pd.DataFrame]], sc: Scenario, payload: dict[str, Any],
                  seed: int, workers: int | Executor | None, event_log: bool,
                  chunk_size: int | None, bar: Any, precision: float, maximum: int,
@@ -180,7 +193,7 @@ def _run_precise(parts: list[dict[str, pd.DataFrame]], sc: Scenario, payload: di
     half-width is at most ``precision``; return the replications run and what was reached."""
     from types import SimpleNamespace
 
-    from hiresim.analysis.precision import headline_figures, is_precise
+    from hiresim.analysis.precision import headline_figures
 
     done = 0
     checks: list[dict[str, Any]] = []
@@ -312,18 +325,6 @@ def _chunk_columns(scenario: Scenario, seed: int, replications: Sequence[int],
                            for r in replications])
 
 
-def simulate_chunk(scenario: Scenario, seed: int, replications: Sequence[int],
-                   event_log: bool = True) -> dict[str, pd.DataFrame]:
-    """The tables of some replications of ``scenario``, concatenated in replication order.
-
-    Replication ``r`` gives the same rows here as in :func:`simulate` with the same seed, so
-    callers (custom schedulers) can split a run any way they like. Runs in this process; to
-    use workers, give :func:`run_units` the chunks and build their tables with
-    :func:`build_tables`.
-    """
-    return build_tables(_chunk_columns(scenario, seed, replications, event_log), scenario)
-
-
 def build_tables(cols: dict[str, dict[str, Any]], scenario: Scenario
                  ) -> dict[str, pd.DataFrame]:
     """The tables of a scenario's columns (:func:`hiresim.trace.build_tables`, imported on
@@ -336,7 +337,9 @@ def build_tables(cols: dict[str, dict[str, Any]], scenario: Scenario
     return build(cols, scenario.start, cause_slots(scenario))
 
 
-def _serial(workers: int | Executor | None) -> bool:
+def in_process(workers: int | Executor | None) -> bool:
+    """Whether ``workers`` means running in this process (``None``, or an int <= 1); raises
+    ``TypeError`` for a value that is no kind of ``workers``."""
     _check_workers(workers)
     return workers is None or (isinstance(workers, int) and workers <= 1)
 
@@ -363,7 +366,7 @@ def plan_chunks(n: int, workers: int | Executor | None, chunk_size: int | None) 
     chunk, so some batching pays even here); on workers, fixed chunks of ``chunk_size`` or
     :func:`guided_chunks` for the pool's width (:data:`EXECUTOR_WIDTH` for an Executor).
     """
-    if _serial(workers):
+    if in_process(workers):
         return fixed_chunks(n, chunk_size or SERIAL_CHUNK)
     if chunk_size:
         return fixed_chunks(n, chunk_size)
@@ -412,7 +415,7 @@ def run_units(units: Sequence[Unit], seed: int, workers: int | Executor | None =
 
     Units not yet started when the caller stops iterating (or a unit fails) are cancelled.
     """
-    if _serial(workers):
+    if in_process(workers):
         for k, (payload, replications) in enumerate(units):
             yield k, run_chunk(payload, seed, replications, event_log)
         return

@@ -50,9 +50,10 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
-from hiresim.results import TABLES, Results, dependency_versions
+from hiresim.results import Results, dependency_versions
 from hiresim.runner import build_tables, concat_frames, fixed_chunks, run_units, worker_payload
 from hiresim.scenario import Scenario, ScenarioError, load_scenario
+from hiresim.tables import TABLES
 
 __all__ = ["Sweep", "SweepError", "SweepWarning", "read_sweep", "sweep"]
 
@@ -600,7 +601,7 @@ class Sweep:
         with ``_lower``/``_upper`` bootstrap bounds over replications (see
         :func:`hiresim.analysis.quantiles`). All rows must be complete.
         """
-        from hiresim.analysis import quantiles
+        from hiresim.analysis.curves import quantiles
 
         journeys = self.journeys()
         stats = quantiles(_Journeys(journeys), q=q, by="row", ci=ci, n_boot=n_boot, seed=self.seed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from datetime import date
 from typing import Any
 
@@ -43,6 +44,24 @@ def plural(n: float, word: str, many: str | None = None, digits: int | None = No
     return f"{number} {word if one else (many or plural_of(word))}"
 
 
+def days(x: float | None, digits: int = 1, unknown: str = "–") -> str:
+    """A number of days for a table cell, with ``digits`` decimals; ``unknown`` when there is
+    none (``None``, NaN or infinite: the CLI says ``"never"`` for a share never reached)."""
+    if x is None or not math.isfinite(x):
+        return unknown
+    return f"{x:.{digits}f}"
+
+
+def percent(x: float | None, digits: int = 0) -> str:
+    """A share for a table cell, in percent; a small share below 1 % keeps one decimal, so it
+    does not print as 0 (:func:`share` is the one for sentences: it says "none")."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    if digits == 0 and 0 < abs(x) < 0.01:
+        digits = 1
+    return f"{100 * x:.{digits}f} %"
+
+
 def share(x: float | None, none: str = "none") -> str:
     """A share for a sentence: ``"none"`` for exactly 0, one decimal below 1 % (``"0.4 %"``,
     so a small share does not read as zero), whole percent otherwise; ``"–"`` when unknown."""
@@ -65,11 +84,12 @@ MAX_HINT_LENGTH = 128
 def shown(value: Any, width: int = 40, kind: bool = False) -> str:
     """``value`` as a message shows it: its ``repr`` (control characters escaped), cut to
     ``width`` characters; with ``kind``, its type first where the repr does not say it
-    (``list [1, 2]``)."""
+    (``list [1, 2]``; not for text, numbers and ``None``). Scenario messages use the default
+    width; the argument checks of :mod:`hiresim.arguments` show 60 characters with the kind."""
     text = repr(value)
     if len(text) > width:
         text = text[: width - 3] + "..."
-    if not kind or isinstance(value, str | bool | int | float) or value is None:
+    if not kind or isinstance(value, str | bool | numbers.Number) or value is None:
         return text
     return f"{type(value).__name__} {text}"
 

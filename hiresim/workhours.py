@@ -549,11 +549,6 @@ class PersonTimeline:
 
     # -- point queries ------------------------------------------------------------------------
 
-    def _piece_at(self, t: float) -> int:
-        """Index of the own piece holding ``t``, or -1."""
-        j = bisect_right(self._s, t) - 1
-        return j if j >= 0 and t < self._e[j] else -1
-
     def is_open(self, t: float) -> bool:
         """:meth:`Timeline.is_open`."""
         j = bisect_right(self._s, t) - 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,9 @@ from typing import Any
 import pytest
 
 import hiresim as hs
+
+# figures are drawn off screen (the plot and report tests import pyplot when they run)
+os.environ["MPLBACKEND"] = "Agg"
 
 #: Replications and seed of the session-wide default-preset run (kept small: the suite is fast).
 DEFAULT_REPLICATIONS = 3

@@ -110,6 +110,7 @@ def scenarios(draw: st.DrawFn) -> hs.Scenario:
     return hs.preset("default").with_overrides(changes)
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios(), source=st.sampled_from(SOURCES), seed=st.integers(0, 2**16))

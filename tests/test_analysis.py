@@ -9,9 +9,6 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-from lifelines import KaplanMeierFitter
-from lifelines.utils import restricted_mean_survival_time
-from scipy import stats
 
 from hiresim import analysis as an
 from hiresim.causes import CAUSES, DELAY_COLUMNS, WAIT_COLUMNS
@@ -134,8 +131,12 @@ def res_uncensored() -> Results:
     return make_results(censor_mean=None, seed=3)
 
 
-def _lifelines(t, e):
-    return KaplanMeierFitter().fit(t, e)
+def _lifelines(t, e, alpha=0.05):
+    """lifelines' Kaplan-Meier fit, the reference (imported here: ~2 s that collecting the
+    suite need not pay)."""
+    from lifelines import KaplanMeierFitter
+
+    return KaplanMeierFitter(alpha=alpha).fit(t, e)
 
 
 # ---------------------------------------------------------------- survival
@@ -159,7 +160,7 @@ def test_survival_matches_lifelines_with_ties_and_censoring(res):
 def test_survival_ci_level_matches_lifelines_alpha(res):
     km = an.survival(res, ci=0.8)
     j = res.journeys
-    k = KaplanMeierFitter(alpha=0.2).fit(j["days_to_feedback"], ~j["censored"])
+    k = _lifelines(j["days_to_feedback"], ~j["censored"], alpha=0.2)
     np.testing.assert_allclose(km["lower"], k.confidence_interval_.iloc[:, 0], rtol=1e-10)
     np.testing.assert_allclose(km["upper"], k.confidence_interval_.iloc[:, 1], rtol=1e-10)
 
@@ -190,6 +191,8 @@ def test_survival_by_group_matches_lifelines_per_group(res, by):
 def test_survival_without_censoring_is_scipy_ecdf(res_uncensored):
     j = res_uncensored.journeys
     assert not j["censored"].any()
+    from scipy import stats
+
     km = an.survival(res_uncensored)
     e = stats.ecdf(j["days_to_feedback"].to_numpy())
     np.testing.assert_allclose(
@@ -244,6 +247,8 @@ def test_quantiles_point_estimates_match_lifelines(res):
     for level, days in zip(qrows["q"], qrows["days"], strict=True):
         assert days == pytest.approx(k.percentile(1 - level))
     mean = out[out["statistic"] == "restricted_mean"].iloc[0]
+    from lifelines.utils import restricted_mean_survival_time
+
     expected = restricted_mean_survival_time(k, t=j["days_to_feedback"].max())
     assert mean["days"] == pytest.approx(expected, rel=1e-9)
     assert (qrows["lower"] <= qrows["days"]).all() and (qrows["days"] <= qrows["upper"]).all()
@@ -283,6 +288,7 @@ def test_results_summary_uses_quantiles(res):
     assert list(s.loc[s["statistic"] == "quantile", "q"]) == [0.1, 0.5, 0.9, 0.95]
 
 
+@pytest.mark.slow
 def test_bootstrap_over_replications_covers_true_quantile():
     """Percentile bootstrap over replications covers the true exponential quantile in >= 90 %
     of 200 seeded trials (nominal 95 %)."""
@@ -478,12 +484,28 @@ def test_compare_simulates_scenarios_lazily(monkeypatch, res):
         calls.append((scenario, replications, seed, kw))
         return res
 
-    import hiresim
-
-    monkeypatch.setattr(hiresim, "simulate", fake_simulate, raising=False)
-    out = an.compare({"given": res, "sim": "a-scenario"}, replications=7, seed=3, n_boot=20)
+    out = an.compare({"given": res, "sim": "a-scenario"}, replications=7, seed=3, n_boot=20,
+                     simulate=fake_simulate)
     assert calls == [("a-scenario", 7, 3, {"event_log": False})]  # journeys only
     assert (out.loc[out["name"] == "sim", "diff"] == 0).all()
+
+
+def test_compare_runs_the_runners_simulate_unless_given_another(monkeypatch, res):
+    """The default is looked up in :mod:`hiresim.runner` when called (what-ifs take their
+    simulate function explicitly instead of reaching up to ``hiresim.simulate``)."""
+    import hiresim.runner
+
+    calls = []
+
+    def fake_simulate(scenario, replications, seed, **kw):
+        calls.append(scenario)
+        return res
+
+    monkeypatch.setattr(hiresim.runner, "simulate", fake_simulate)
+    an.compare({"given": res, "sim": "a-scenario"}, replications=2, n_boot=20)
+    assert calls == ["a-scenario"]
+    with pytest.raises(TypeError, match=r"simulate must be None or a function, got 'hiresim\."):
+        an.compare({"given": res, "sim": "a-scenario"}, simulate="hiresim.simulate")
 
 
 def test_ablate_with_stub_simulator(monkeypatch, res, res_uncensored):
@@ -502,13 +524,11 @@ def test_ablate_with_stub_simulator(monkeypatch, res, res_uncensored):
     def fake_simulate(scenario, replications, seed, **kw):
         return faster if "vacations" in scenario.off else res
 
-    import hiresim
-
-    monkeypatch.setattr(hiresim, "simulate", fake_simulate, raising=False)
     module = types.ModuleType("hiresim.scenario")
     module.DELAY_SOURCES = ("vacations", "bureaucracy")
     monkeypatch.setitem(sys.modules, "hiresim.scenario", module)
-    out = an.ablate(Scenario(off={"bureaucracy"}), replications=5, seed=1, n_boot=50)
+    out = an.ablate(Scenario(off={"bureaucracy"}), replications=5, seed=1, n_boot=50,
+                    simulate=fake_simulate)
     assert list(out.columns) == [
         "source",
         "statistic",
@@ -590,3 +610,18 @@ def test_ablate_refuses_a_baseline_of_another_run(kwargs, message):
     args = {"replications": 3, "seed": 4, **kwargs}
     with pytest.raises(ValueError, match=message):
         an.ablate(scenario, sources=["absence"], n_boot=10, baseline=baseline, **args)
+
+
+def test_the_what_ifs_load_on_first_use():
+    """Importing the measures does not import the what-ifs (which run simulations); asking for
+    one loads it, as ``hiresim.analysis.ablate`` always worked."""
+    import subprocess
+
+    code = ("import sys, hiresim.analysis as an, hiresim.analysis.curves; "
+            "print('hiresim.analysis.whatif' in sys.modules); "
+            "print(an.ablate.__module__, 'ablate' in dir(an))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out == ["False", "hiresim.analysis.whatif", "True"]
+    with pytest.raises(AttributeError, match="has no attribute 'ablation'"):
+        an.ablation  # noqa: B018

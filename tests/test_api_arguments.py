@@ -5,13 +5,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import matplotlib
 import pytest
 from click.testing import CliRunner
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 
 import hiresim as hs
 from hiresim import analysis as an
@@ -33,6 +28,8 @@ def results(scenario) -> hs.Results:
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
+    import matplotlib.pyplot as plt  # imported once a test has run, not at collection
+
     plt.close("all")
 
 

@@ -10,7 +10,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import binom
 
 import hiresim as hs
 from hiresim.inference.backtests import BAND, coverage_table, randomised_pit
@@ -46,6 +45,8 @@ def test_the_randomised_pit_of_an_honest_forecast_covers_as_it_says(censor):
     """Ties, a mass at never, a horizon and censoring: each central interval still holds its
     share of the realised values, within the binomial 99 % band of 3000 forecasts; so does
     every tenth of the PIT histogram."""
+    from scipy.stats import binom
+
     pit = _pits(0.0, censor)
     cov = coverage_table(pit)
     assert cov["honest"].all(), cov
@@ -76,6 +77,7 @@ def company_history(tmp_path_factory) -> tuple[hs.Scenario, hs.History]:
     return sc, hs.read_ats(folder)
 
 
+@pytest.mark.slow
 def test_forecasts_from_a_simulated_history_cover_what_happened(company_history):
     """Cut at 9 dates six weeks apart, the forecasts' 50/80/90 % central intervals hold the
     realised answer of the open applications within the binomial 99 % band of their number

@@ -362,3 +362,25 @@ def test_slot_mask_matches_open_between(tl: Timeline, slot: float, n: int) -> No
     mask = tl.slot_mask(slot, n)
     expected = [not tl.closed_intervals(k * slot, (k + 1) * slot) for k in range(n)]
     np.testing.assert_array_equal(mask, np.array(expected, dtype=bool))
+
+
+@pytest.mark.parametrize(("kwargs", "days"), [
+    # Epiphany (Tue 6 Jan) is a Bavarian holiday; 24 December a closed date; 7 Jan a Wednesday
+    ({"country": "DE", "subdivision": "BY", "closed_dates": ["2026-12-24"]},
+     {"2026-01-06": False, "2026-12-24": False, "2026-01-07": True, "2026-01-10": False}),
+    # Saturday is a working day here; the observed Independence Day (Fri 3 July) is not
+    ({"weekdays": (1, 2, 3, 5), "country": "US"},
+     {"2026-01-06": True, "2026-01-10": True, "2026-07-03": False, "2026-01-05": False}),
+    ({"always_open": True}, {"2026-01-10": True, "2026-12-25": True}),
+], ids=["bavaria", "us-tue-thu-sat", "always-open"])
+def test_is_working_day_says_whether_the_timeline_has_working_hours_that_day(kwargs, days):
+    """Day by day over a year: the day has open time in the calendar's timeline exactly when
+    ``is_working_day`` says so (weekday, public holidays and closed dates alike)."""
+    calendar = WorkingCalendar(**kwargs)
+    epoch = dt.date(2026, 1, 1)
+    timeline = calendar.timeline(epoch, 366)
+    for k in range(365):
+        day = epoch + dt.timedelta(days=k)
+        has_hours = timeline.open_between(24.0 * k, 24.0 * (k + 1)) > 0
+        assert calendar.is_working_day(day) == has_hours, day
+    assert {d: calendar.is_working_day(dt.date.fromisoformat(d)) for d in days} == days

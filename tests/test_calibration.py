@@ -12,6 +12,9 @@ import pytest
 import hiresim as hs
 from hiresim.inference.calibration import calibrate, quantile_interval
 
+#: Fits by simulation (a minute or more each): run by ``make test``, left out by ``-m "not slow"``.
+pytestmark = pytest.mark.slow
+
 #: The known scenario: the default preset's structure, a year of a company with enough people
 #: that its waits are not dominated by one year's luck of load, without the rare organization-
 #: wide events (a reorganization or a rethought job changes a whole year, which one history

@@ -86,6 +86,15 @@ def test_run_and_validate_a_good_file(cli, tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_a_scenario_argument_may_name_a_preset(cli):
+    """Every SCENARIO argument is read by :func:`hiresim.scenario.as_scenario`: a file,
+    ``preset:NAME`` or a preset's name, as ``forecast`` and ``calibrate`` always took it."""
+    for name in ("mmc", "preset:mmc"):
+        result = cli("validate", name)
+        assert result.exit_code == 0, result.output
+        assert "mmc" in result.output
+
+
 def test_validate_bad_file_exits_2(cli, bad_file, bad_case):
     result = cli("validate", str(bad_file))
     assert result.exit_code == 2, result.output

@@ -7,8 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 import hiresim as hs
-from hiresim import cli, runner
+from hiresim import runner
 from hiresim.analysis.precision import headline_figures
+from hiresim.present import cli
 from hiresim.present.cli import main
 
 

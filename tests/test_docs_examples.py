@@ -85,7 +85,14 @@ def test_pages_with_examples_are_found():
             "export-for-process-mining.md", "calibrate-by-hand.md"} <= names
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+#: Pages whose examples fit or simulate for a minute or more (marked ``slow``).
+SLOW_PAGES = ("tutorials/calibrate-to-your-company.md", "how-to/add-a-mechanism.md")
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(p, id=str(p.relative_to(DOCS)),
+                 marks=[pytest.mark.slow] if str(p.relative_to(DOCS)) in SLOW_PAGES else [])
+    for p in PAGES])
 def test_examples_run(page, tmp_path, monkeypatch):
     import matplotlib
 

@@ -12,8 +12,6 @@ import pytest
 import hiresim as hs
 from hiresim.results import TABLES
 
-distributed = pytest.importorskip("distributed")
-
 SEED = 97
 REPLICATIONS = 6
 ROWS = [{}, {"roles.recruiter.count": 1}, {"communication.ghost_probability": 0.4}]
@@ -31,7 +29,9 @@ def base() -> hs.Scenario:
 
 @pytest.fixture(scope="module")
 def dask_executor():
-    """A dask ``LocalCluster`` of 2 single-threaded worker processes, as an Executor."""
+    """A dask ``LocalCluster`` of 2 single-threaded worker processes, as an Executor
+    (dask is imported here, not when the suite is collected: ~1 s)."""
+    distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )

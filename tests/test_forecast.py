@@ -14,7 +14,13 @@ import pandas as pd
 import pytest
 
 import hiresim as hs
-from hiresim.inference.forecasts import ANSWER_COLUMNS, ForecastError, forecast, state_at
+from hiresim.inference.forecasts import (
+    ANSWER_COLUMNS,
+    WAITING_FOR,
+    ForecastError,
+    forecast,
+    state_at,
+)
 from hiresim.text import feedback_sentence
 from tests.mechanisms.helpers import base
 
@@ -66,6 +72,7 @@ def test_the_state_on_a_date(tmp_path):
     before = state_at(h, "2026-01-08 12:00", hs.load_scenario(named()))
     assert [(a.waiting_for, a.round, a.since) for a in before.applications] == [
         ("interview", 1, pd.Timestamp("2026-01-06 10:00"))]
+    assert {app.waiting_for, *(a.waiting_for for a in before.applications)} <= set(WAITING_FOR)
 
 
 def test_a_deterministic_wait_is_forecast_exactly(tmp_path):
@@ -168,6 +175,7 @@ def test_a_warm_start_without_open_applications_is_a_fresh_run(tmp_path):
         pd.testing.assert_frame_equal(getattr(f.results, name), getattr(fresh, name))
 
 
+@pytest.mark.slow
 def test_time_already_waited_conditions_what_is_left(tmp_path):
     """The same application, seen on two dates: a week later, the replications that agree
     with 'not heard yet' are those of slower waits, and what is left of the wait is drawn

@@ -84,6 +84,7 @@ def test_mmc_preset_is_a_single_queue():
     assert lam / (c * mu) == pytest.approx(0.8)
 
 
+@pytest.mark.slow
 def test_mmc_only_contention_and_work(mmc_run):
     _, _, _, _, results = mmc_run
     j = results.journeys
@@ -95,6 +96,7 @@ def test_mmc_only_contention_and_work(mmc_run):
     )
 
 
+@pytest.mark.slow
 def test_mmc_mean_contention_matches_erlang_c(mmc_run):
     lam, c, mu, scenario, results = mmc_run
     j = results.journeys
@@ -111,6 +113,7 @@ def test_mmc_mean_contention_matches_erlang_c(mmc_run):
     )
 
 
+@pytest.mark.slow
 def test_mmc_mean_work_is_the_service_time(mmc_run):
     _, _, mu, _, results = mmc_run
     per_rep = results.journeys.groupby("replication")["delay_work"].mean() * 24.0
@@ -118,6 +121,7 @@ def test_mmc_mean_work_is_the_service_time(mmc_run):
     assert abs(per_rep.mean() - 1.0 / mu) <= Z * se
 
 
+@pytest.mark.slow
 def test_littles_law(mmc_run):
     """Time-average number in system over a window = lambda_hat x mean sojourn (per
     replication), and = lambda (Wq + 1/mu) in theory, both within 3 standard errors."""

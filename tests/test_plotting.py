@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.axes import Axes
-from matplotlib.collections import PolyCollection
-from matplotlib.container import BarContainer
 
 from hiresim import analysis as an
 from hiresim import plotting as hp
@@ -29,13 +21,30 @@ def res():
     return make_results(replications=4, per_replication=30, seed=21, censor_mean=60.0)
 
 
+@pytest.fixture(scope="module")
+def plt():
+    """pyplot, imported when a plot test runs, not when the suite is collected (~1 s; the
+    conftest sets the Agg backend)."""
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
 @pytest.fixture(autouse=True)
-def _close():
+def _close(plt):
     yield
     plt.close("all")
 
 
+def _is_axes(ax) -> bool:
+    from matplotlib.axes import Axes
+
+    return isinstance(ax, Axes)
+
+
 def _bands(ax):
+    from matplotlib.collections import PolyCollection
+
     return [c for c in ax.collections if isinstance(c, PolyCollection)]
 
 
@@ -46,7 +55,7 @@ def test_cause_colors_cover_every_cause_once():
 
 def test_plot_survival_from_results_with_promise(res):
     ax = hp.plot_survival(res, promise=0.8)
-    assert isinstance(ax, Axes)
+    assert _is_axes(ax)
     assert len(ax.get_lines()) >= 2  # curve + promise dot (+ reference lines)
     assert len(_bands(ax)) == 1
     assert "calendar days" in ax.get_xlabel()
@@ -93,7 +102,7 @@ def test_never_reached_means_the_curve_stays_above_the_level():
     assert min(curve.get_ydata()) == pytest.approx(never, abs=1e-9)
 
 
-def test_plot_survival_from_dataframe_by_group_on_given_axes(res):
+def test_plot_survival_from_dataframe_by_group_on_given_axes(res, plt):
     _fig, axes = plt.subplots(1, 2)
     km = an.survival(res, by="round", days="business")
     ax = hp.plot_survival(km, ax=axes[1], days="business", promise=0.5)
@@ -124,11 +133,13 @@ def test_plot_attribution(res, by):
 
 
 def test_plot_attribution_colors_are_the_cause_colors(res):
+    from matplotlib.colors import to_rgba
+
     ax = hp.plot_attribution(res, by="round")
     for handle, text in zip(
         ax.get_legend().legend_handles, ax.get_legend().get_texts(), strict=True
     ):
-        want = matplotlib.colors.to_rgba(hp.CAUSE_COLORS[text.get_text()])
+        want = to_rgba(hp.CAUSE_COLORS[text.get_text()])
         assert handle.get_facecolor() == pytest.approx(want)
 
 
@@ -148,6 +159,8 @@ def test_plot_ablation_tornado():
     ax = hp.plot_ablation(table)
     assert len(ax.patches) == 3
     assert [t.get_text() for t in ax.get_yticklabels()] == ["bureaucracy", "scheduling", "calendar"]
+    from matplotlib.container import BarContainer
+
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert len(bars) == 1 and bars[0].errorbar is not None
     assert "change in the average wait (restricted mean)" in ax.get_xlabel()
@@ -169,6 +182,8 @@ def test_plot_timeline(res):
 
 
 def test_plot_timeline_draws_the_hand_off_as_a_communication_wait():
+    from matplotlib.colors import to_hex
+
     import hiresim as hs
     from hiresim.mechanisms.communication import HANDOFF_ACTIVITY
 
@@ -181,7 +196,7 @@ def test_plot_timeline_draws_the_hand_off_as_a_communication_wait():
             if label.get_text() == HANDOFF_ACTIVITY]
     assert rows
     for at in rows:
-        colors = {matplotlib.colors.to_hex(bar.get_facecolor()) for bar in ax.patches
+        colors = {to_hex(bar.get_facecolor()) for bar in ax.patches
                   if bar.get_y() == pytest.approx(at - 0.3)}
         assert colors == {hp.CAUSE_COLORS["communication"]}  # not the dark grey of work
     legend = [t.get_text() for t in ax.get_legend().get_texts()]

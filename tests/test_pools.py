@@ -88,6 +88,7 @@ WARMUP_DAYS, DAYS, REPLICATIONS = 60, 800, 8
 Z = 3.0
 
 
+@pytest.mark.slow
 def test_recruiter_pool_mean_contention_matches_erlang_c():
     """Always-open calendars, no meetings, no scorecard or decision work: each candidate's
     wait is the recruiter team's queue for the rejection message (exponential work) and the

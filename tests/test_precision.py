@@ -8,6 +8,7 @@ that ``promise`` and ``Results.summary()`` report.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -16,17 +17,22 @@ import pytest
 
 import hiresim as hs
 from hiresim.analysis import headline, promise, quantiles
-from hiresim.analysis.precision import headline_figures, is_precise
+from hiresim.analysis.precision import headline_figures
 from hiresim.results import RESULT_TABLES
-from hiresim.runner import PRECISION_BOOT, precision_schedule
+from hiresim.runner import PRECISION_BOOT, is_precise, precision_schedule
 
-SCENARIO = hs.preset("germany")
+
+@functools.cache
+def germany() -> hs.Scenario:
+    """The scenario of these runs (loaded on first use: its holiday tables need not be read
+    when the suite is collected)."""
+    return hs.preset("germany")
 
 
 @pytest.fixture(scope="module")
 def precise() -> hs.Results:
     # 4 days: too wide for the 80 % promise at 20, 30 and 50 replications, narrow at 80
-    return hs.simulate(SCENARIO, precision=4.0, seed=4, confidence=(0.5, 0.8),
+    return hs.simulate(germany(), precision=4.0, seed=4, confidence=(0.5, 0.8),
                        event_log=False)
 
 
@@ -43,6 +49,7 @@ def test_schedule_is_fixed_and_ends_at_the_maximum() -> None:
     assert precision_schedule(7) == [7]
 
 
+@pytest.mark.slow
 def test_a_precise_run_is_simulate_with_the_count_it_needed(precise: hs.Results) -> None:
     n = precise.replications
     info = precise.manifest["precision"]
@@ -50,15 +57,16 @@ def test_a_precise_run_is_simulate_with_the_count_it_needed(precise: hs.Results)
     assert info["reached_max"] is False
     assert [c["replications"] for c in info["checks"]] == [
         m for m in precision_schedule(2000) if m <= n]
-    _assert_same(precise, hs.simulate(SCENARIO, replications=n, seed=4, event_log=False))
+    _assert_same(precise, hs.simulate(germany(), replications=n, seed=4, event_log=False))
     assert precise.journeys["replication"].nunique() == n
 
 
+@pytest.mark.slow
 def test_it_stops_at_the_first_check_that_is_precise_enough(precise: hs.Results) -> None:
     n = precise.replications
     schedule = precision_schedule(2000)
     before = schedule[schedule.index(n) - 1]
-    earlier = hs.simulate(SCENARIO, replications=before, seed=4, event_log=False)
+    earlier = hs.simulate(germany(), replications=before, seed=4, event_log=False)
     now = headline_figures(precise, (0.5, 0.8), n_boot=PRECISION_BOOT, seed=4)
     assert is_precise(now, 4.0)
     assert not is_precise(
@@ -68,15 +76,16 @@ def test_it_stops_at_the_first_check_that_is_precise_enough(precise: hs.Results)
     assert set(widths) == {"promise 50%", "promise 80%", "mean_wait"}
 
 
+@pytest.mark.slow
 def test_the_same_with_two_workers(precise: hs.Results) -> None:
-    other = hs.simulate(SCENARIO, precision=4.0, seed=4, confidence=(0.5, 0.8),
+    other = hs.simulate(germany(), precision=4.0, seed=4, confidence=(0.5, 0.8),
                         event_log=False, workers=2)
     assert other.manifest["precision"] == precise.manifest["precision"]
     _assert_same(other, precise)
 
 
 def test_the_maximum_stops_a_run_and_says_so() -> None:
-    res = hs.simulate(SCENARIO, precision=0.01, max_replications=25, seed=1, event_log=False)
+    res = hs.simulate(germany(), precision=0.01, max_replications=25, seed=1, event_log=False)
     info = res.manifest["precision"]
     assert res.replications == 25 and info["reached_max"] is True
     assert info["max_replications"] == 25 and info["target"] == 0.01
@@ -84,6 +93,7 @@ def test_the_maximum_stops_a_run_and_says_so() -> None:
     assert info["half_width"]["mean_wait"] > 0.01
 
 
+@pytest.mark.slow
 def test_headline_figures_are_promise_and_summary_intervals(precise: hs.Results) -> None:
     fig = headline_figures(precise, (0.5, 0.8), n_boot=200, seed=9)
     p = promise(precise, confidence=(0.5, 0.8), n_boot=200, seed=9)
@@ -116,13 +126,13 @@ def test_a_promise_that_can_never_be_made_is_left_out() -> None:
     ("1", TypeError), (True, TypeError), ([1.0], TypeError)])
 def test_precision_must_be_a_positive_number_of_days(value: object, error: type) -> None:
     with pytest.raises(error, match=r"^precision must be None or a number of days > 0, got"):
-        hs.simulate(SCENARIO, precision=value)  # type: ignore[arg-type]
+        hs.simulate(germany(), precision=value)  # type: ignore[arg-type]
 
 
 def test_precision_and_replications_exclude_each_other() -> None:
     with pytest.raises(ValueError, match="give replications or precision, not both"):
-        hs.simulate(SCENARIO, replications=10, precision=1.0)
+        hs.simulate(germany(), replications=10, precision=1.0)
     with pytest.raises(ValueError, match=r"^max_replications must be a whole number >= 1"):
-        hs.simulate(SCENARIO, precision=1.0, max_replications=0)
+        hs.simulate(germany(), precision=1.0, max_replications=0)
     with pytest.raises(ValueError, match=r"^confidence must be"):
-        hs.simulate(SCENARIO, precision=1.0, confidence=1.0)
+        hs.simulate(germany(), precision=1.0, confidence=1.0)

@@ -74,6 +74,7 @@ def estimate(results: hs.Results, measure: str):
     return first_interview_to_offer(results, days="business")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("figure", FIGURES, ids=lambda f: f"{f.preset}-{f.measure}")
 def test_preset_reproduces_published_figure(figure: Figure, runs) -> None:
     est = estimate(runs(figure.preset), figure.measure)

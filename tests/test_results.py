@@ -118,6 +118,19 @@ def test_events_columns_and_ids(default_results):
     assert (reps_per_case == 1).all()
 
 
+def test_requisitions_columns(default_results):
+    """The columns of ``requisitions`` are :data:`hiresim.trace.REQUISITION_COLUMNS`, in that
+    order, with rows and without (results saved before the table existed)."""
+    from hiresim.trace import REQUISITION_COLUMNS
+
+    assert len(default_results.requisitions)
+    assert tuple(default_results.requisitions.columns) == REQUISITION_COLUMNS
+    empty = hs.Results(default_results.journeys, default_results.candidates,
+                       default_results.events)
+    assert tuple(empty.requisitions.columns) == REQUISITION_COLUMNS
+    assert (empty.requisitions.dtypes == default_results.requisitions.dtypes).all()
+
+
 def test_every_event_case_id_is_unique_across_replications(default_results):
     e = default_results.events
     assert (e["stage"] == "requirements").any(), "the default preset rethinks requisitions"

@@ -258,3 +258,42 @@ def test_old_ablation_source_bureaucracy_is_approvals_with_a_warning():
     assert old == sc.without("approvals")
     assert old.approvals is None
     assert "bureaucracy" not in DELAY_SOURCES and "approvals" in DELAY_SOURCES
+
+
+# -- as_scenario: the one rule that turns a user's argument into a Scenario -------------------
+
+
+def test_as_scenario_reads_every_kind_of_argument_alike(tmp_path):
+    from hiresim.scenario import as_scenario
+
+    mmc = hs.preset("mmc")
+    assert as_scenario(mmc) is mmc
+    assert as_scenario("mmc") == mmc
+    assert as_scenario("preset:mmc") == mmc
+    assert as_scenario(mmc.model_dump(mode="json")) == mmc
+    from conftest import BASE_TOML
+
+    path = tmp_path / "mine.toml"
+    path.write_text(BASE_TOML)
+    assert as_scenario(path) == as_scenario(str(path)) == hs.load_scenario(path)
+
+
+def test_as_scenario_between_files_and_preset_names(tmp_path, monkeypatch):
+    """A file named exactly ``preset:NAME`` is that file; a preset's bare name is the preset
+    even where a file has that name (as forecast and calibrate always read it)."""
+    from conftest import BASE_TOML
+
+    from hiresim.scenario import as_scenario
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "preset:mmc").write_text(BASE_TOML)
+    (tmp_path / "mmc").write_text(BASE_TOML)
+    assert as_scenario("preset:mmc") == hs.load_scenario(tmp_path / "preset:mmc")
+    assert as_scenario("preset:mmc").name != "mmc"
+    assert as_scenario("mmc") == hs.preset("mmc")
+    with pytest.raises(hs.ScenarioError, match="no such preset; did you mean 'mmc'"):
+        as_scenario("preset:mmd")
+    with pytest.raises(hs.ScenarioError, match="no such scenario file"):
+        as_scenario("mmd")
+    with pytest.raises(TypeError, match="scenario must be a path, a dict or a Scenario"):
+        as_scenario(3)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import hiresim as hs
-from hiresim import analysis
+from hiresim import analysis, runner
 from hiresim.present.cli import main
 from hiresim.present.report import build_report
 
@@ -69,7 +69,7 @@ def test_a_bad_what_if_names_its_text_and_field_before_anything_runs(scenario, m
     def boom(*args, **kwargs):
         raise AssertionError("simulated before the what-ifs were checked")
 
-    monkeypatch.setattr(hs, "simulate", boom)
+    monkeypatch.setattr(runner, "simulate", boom)
     for call in (lambda: analysis.what_if(scenario, [text], replications=1),
                  lambda: build_report(scenario, replications=1, what_ifs=[text])):
         with pytest.raises(hs.ScenarioError) as info:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 
 import hiresim as hs
 from hiresim.present.report import assumptions, build_report
-from hiresim.text import plural, plural_of, share
+from hiresim.text import days, percent, plural, plural_of, share, shown
 
 
 @pytest.mark.parametrize(("n", "word", "text"), [
@@ -41,6 +42,37 @@ def test_plural_of_and_explicit_forms():
 ])
 def test_share(x, text):
     assert share(x) == text
+
+
+@pytest.mark.parametrize(("x", "text"), [
+    (0.0, "0 %"), (0.004, "0.4 %"), (0.25, "25 %"), (float("nan"), "–"), (None, "–"),
+])
+def test_percent_is_for_table_cells(x, text):
+    """A cell says "0 %" where a sentence says "none"; a small share still keeps a decimal."""
+    assert percent(x) == text
+    assert percent(0.25, 1) == "25.0 %"
+
+
+def test_days_in_cells():
+    assert days(2.345) == "2.3" and days(2.0, 0) == "2"
+    assert days(float("nan")) == days(None) == days(float("inf")) == "–"
+    assert days(float("inf"), unknown="never") == "never"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("x" * 70, repr("x" * 70)[:57] + "..."),
+    ([1, 2], "list [1, 2]"),
+    (np.int64(3), repr(np.int64(3))),  # the repr says the kind
+    (None, "None"),
+    (2.5, "2.5"),
+])
+def test_shown_with_its_kind_is_what_argument_checks_print(value, text):
+    from hiresim import arguments
+
+    assert shown(value, width=60, kind=True) == text
+    with pytest.raises(TypeError) as info:
+        arguments.flag("flag", value)
+    assert str(info.value) == f"flag must be True or False, got {text}"
 
 
 @pytest.fixture()

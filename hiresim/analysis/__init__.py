@@ -27,6 +27,8 @@ arrived by then.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hiresim.analysis.attribution import attribution, cause_intervals
 from hiresim.analysis.curves import quantiles, restricted_mean, survival
 from hiresim.analysis.headline import Headline, headline, headline_tau
@@ -41,7 +43,15 @@ from hiresim.analysis.promises import (
 )
 from hiresim.analysis.published import Estimate, days_to_answer, first_interview_to_offer
 from hiresim.analysis.waits import business_days_between, stage_waits
-from hiresim.analysis.whatif import ablate, compare, parse_what_if, what_if, what_if_scenario
+
+if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
+    from hiresim.analysis.whatif import (
+        ablate,
+        compare,
+        parse_what_if,
+        what_if,
+        what_if_scenario,
+    )
 
 __all__ = [
     "CandidateLoss",
@@ -70,3 +80,22 @@ __all__ = [
     "what_if",
     "what_if_scenario",
 ]
+
+#: The what-ifs run simulations, so they sit above the runner (and above the results, whose
+#: ``summary`` uses the measures of this package): they are loaded on first use, and importing
+#: a measure (``hiresim.analysis.curves``) never imports the runner.
+_WHAT_IFS = frozenset({"ablate", "compare", "parse_what_if", "what_if", "what_if_scenario"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _WHAT_IFS:
+        from hiresim.analysis import whatif
+
+        value = getattr(whatif, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'hiresim.analysis' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHAT_IFS])

@@ -19,7 +19,7 @@ from hiresim.analysis.waits import as_list, groups
 from hiresim.causes import CAUSES, cause_columns
 
 if TYPE_CHECKING:
-    from hiresim.results import ResultsLike
+    from hiresim.tables import ResultsLike
 
 ATTRIBUTION_COLUMNS = ("cause", "mean_days", "median_days", "total_days", "share", "n")
 _CAUSE_TYPE = pd.CategoricalDtype(list(CAUSES), ordered=True)

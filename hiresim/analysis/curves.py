@@ -26,7 +26,7 @@ from hiresim.analysis.waits import (
 )
 
 if TYPE_CHECKING:
-    from hiresim.results import JourneysLike
+    from hiresim.tables import JourneysLike
 
 SURVIVAL_COLUMNS = ("days", "survival", "lower", "upper", "at_risk", "events", "censored")
 QUANTILE_COLUMNS = ("statistic", "q", "days", "lower", "upper")

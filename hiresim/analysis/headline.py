@@ -31,7 +31,7 @@ from hiresim.analysis import km
 from hiresim.analysis.waits import check_bootstrap, check_days, replication_codes, waits
 
 if TYPE_CHECKING:
-    from hiresim.results import JourneysLike
+    from hiresim.tables import JourneysLike
 
 #: ``tau`` is this quantile of all waits (answered or censored), rounded up to whole days.
 TAU_QUANTILE = 0.9

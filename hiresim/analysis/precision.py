@@ -1,5 +1,6 @@
-"""How precise a run's headline figures are: the one place that defines what "precise enough"
-measures, for :func:`hiresim.simulate`'s ``precision``.
+"""How precise a run's headline figures are: the one place that defines what the stopping rule
+of :func:`hiresim.simulate`'s ``precision`` measures (the rule itself,
+:func:`hiresim.runner.is_precise`, belongs to the runner that stops).
 
 The headline figures are the two numbers an HR reader takes away:
 
@@ -31,7 +32,7 @@ from hiresim.analysis.headline import tau_of
 from hiresim.analysis.waits import NOT_HEARD, check_bootstrap, replication_codes, waits
 
 if TYPE_CHECKING:
-    from hiresim.results import JourneysLike
+    from hiresim.tables import JourneysLike
 
 #: Columns of :func:`headline_figures`.
 FIGURE_COLUMNS = ("figure", "confidence", "days", "lower", "upper", "half_width")
@@ -50,8 +51,8 @@ def headline_figures(results: JourneysLike,
     ``half_width`` (``(upper - lower) / 2``). ``half_width`` is infinite when a bound is
     unknown (the share is not reached in too many resamples) and NaN when the figure itself is
     undefined (the share is never reached: more candidates than ``1 - confidence`` never hear
-    back): such a promise cannot be made at any precision, and :func:`is_precise` leaves it
-    out.
+    back): such a promise cannot be made at any precision, and
+    :func:`hiresim.runner.is_precise` leaves it out.
 
     >>> headline_figures(results, confidence=0.8)                 # doctest: +SKIP
           figure  confidence   days  lower  upper  half_width
@@ -100,10 +101,3 @@ def headline_figures(results: JourneysLike,
         rows.append((name, level, float(points[k]), float(lo[k]), float(hi[k]), float(width)))
     return pd.DataFrame(rows, columns=list(FIGURE_COLUMNS))
 
-
-def is_precise(figures: pd.DataFrame, precision: float) -> bool:
-    """Whether every defined figure of :func:`headline_figures` has a half-width of at most
-    ``precision`` days (at least one figure must be defined)."""
-    widths = figures["half_width"].to_numpy(dtype=float)
-    defined = ~np.isnan(widths)
-    return bool(defined.any() and (widths[defined] <= precision).all())

@@ -32,7 +32,7 @@ from hiresim.analysis.waits import (
 from hiresim.scenario import WEEKDAYS
 
 if TYPE_CHECKING:
-    from hiresim.results import JourneysLike, ResultsLike
+    from hiresim.tables import JourneysLike, ResultsLike
 
 
 def _heard_table(results: JourneysLike, by: list[str], days: str) -> pd.DataFrame:

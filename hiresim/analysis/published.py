@@ -29,7 +29,7 @@ from hiresim import arguments
 from hiresim.analysis.waits import business_days_between, check_days
 
 if TYPE_CHECKING:
-    from hiresim.results import ResultsLike
+    from hiresim.tables import ResultsLike
 
 #: Final outcomes of a candidate who got an answer: an offer (accepted or declined) or a
 #: rejection they were told of. Ghosted, withdrawn, cancelled and open candidates got none.

@@ -11,7 +11,7 @@ import pandas as pd
 from hiresim import arguments
 
 if TYPE_CHECKING:
-    from hiresim.results import JourneysLike, ResultsLike
+    from hiresim.tables import JourneysLike, ResultsLike
 
 DAY = np.timedelta64(1, "D")
 #: Outcomes of a wait that end it without the candidate hearing back.

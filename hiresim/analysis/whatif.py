@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import pandas as pd
 
-from hiresim import arguments
+from hiresim import arguments, runner
 from hiresim.analysis import km
 from hiresim.analysis.headline import rmst, tau_of
 from hiresim.analysis.reuse import idle_replications, same_scenario
@@ -26,11 +26,15 @@ if TYPE_CHECKING:
 
     from typing_extensions import TypeIs  # typing.TypeIs is 3.13+; annotations only
 
-    from hiresim.results import ResultsLike
     from hiresim.scenario import Scenario
+    from hiresim.tables import ResultsLike
 
     #: What :func:`compare` takes per name: a finished run, or what to simulate.
     Run: TypeAlias = ResultsLike | Scenario | str | os.PathLike[str] | dict[str, Any]
+
+#: A function that runs a scenario as :func:`hiresim.simulate` does (``scenario,
+#: replications=, seed=, **kwargs``) and returns its tables.
+Simulate: TypeAlias = "Callable[..., ResultsLike]"
 
 COMPARE_COLUMNS = (
     "name",
@@ -58,6 +62,8 @@ def compare(
     replications: int = 200,
     days: str = "calendar",
     tau: float | None = None,
+    *,
+    simulate: Simulate | None = None,
     **simulate_kwargs: Any,
 ) -> pd.DataFrame:
     """Side-by-side wait statistics of several runs, with CIs of differences to the first.
@@ -66,7 +72,7 @@ def compare(
     ----------
     runs:
         ``{name: Results or Scenario}``; the first entry is the baseline. A value that is not a
-        :class:`hiresim.Results` is simulated with ``hiresim.simulate(value,
+        :class:`hiresim.Results` is simulated with ``simulate(value,
         replications=replications, seed=seed, event_log=False, **simulate_kwargs)`` (on the
         same pool of workers as every other run); use the same seed for all
         so replications pair up (common random numbers). Build variants of one scenario with
@@ -85,6 +91,9 @@ def compare(
         :func:`hiresim.analysis.headline` of it and every variant is measured with the same
         ruler. The longest wait seen would make the mean hinge on a handful of extreme,
         heavily censored waits (it flipped the sign of small effects).
+    simulate:
+        The function that runs the values that are not Results: default
+        :func:`hiresim.simulate`.
 
     Returns
     -------
@@ -106,6 +115,7 @@ def compare(
     arguments.whole("replications", replications, 1)
     check_days(days)
     arguments.number("tau", tau, 0.0, above=True, none=True)
+    run = _simulator(simulate)
     done: dict[str, ResultsLike] = {}
     # the comparison reads the journeys only: an event log would cost time and memory
     simulate_kwargs.setdefault("event_log", False)
@@ -113,11 +123,7 @@ def compare(
         if _is_results(value):
             done[name] = value
         else:
-            import hiresim
-
-            done[name] = hiresim.simulate(
-                value, replications=replications, seed=seed, **simulate_kwargs
-            )
+            done[name] = run(value, replications=replications, seed=seed, **simulate_kwargs)
     tables = {name: waits(res, (), days) for name, res in done.items()}
     universe = np.unique(np.concatenate([t["replication"].to_numpy() for t in tables.values()]))
     if tau is None:  # the baseline's ruler for every run
@@ -144,6 +150,13 @@ def compare(
     out = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
     out.attrs["tau"] = tau
     return out
+
+
+def _simulator(simulate: Simulate | None) -> Simulate:
+    """``simulate``, checked, or the runner's :func:`~hiresim.runner.simulate` (looked up
+    when called, so that a test may replace it in :mod:`hiresim.runner`)."""
+    arguments.callable_or_none("simulate", simulate)
+    return runner.simulate if simulate is None else simulate
 
 
 def _stats(
@@ -176,6 +189,7 @@ def ablate(
     step: Callable[[str], None] | None = None,
     timings: bool = False,
     reuse: bool = True,
+    simulate: Simulate | None = None,
     **simulate_kwargs: Any,
 ) -> pd.DataFrame:
     """Causal effect of each delay source: switch it off, rerun with the same seed, compare.
@@ -210,9 +224,13 @@ def ablate(
         switching a source off provably leaves unchanged (the source is already off; or, for
         ``reorganization`` and ``turnover``, it drew nothing in that replication: see
         :mod:`hiresim.analysis.reuse`). The table is the same either way; ``False`` simulates
-        everything (to check that claim, or to time the full cost).
+        everything (to check that claim, or to time the full cost). Only with the default
+        ``simulate``: the proofs are about its replications.
+    simulate:
+        The function that runs a scenario (default :func:`hiresim.simulate`), called as
+        ``simulate(scenario, replications=replications, seed=seed, **simulate_kwargs)``.
     simulate_kwargs:
-        Passed to :func:`hiresim.simulate` (``workers``, ``event_log``, ...). Without
+        Passed to ``simulate`` (``workers``, ``event_log``, ...). Without
         ``event_log`` the runs keep no event log (the comparison reads the journeys only).
 
     Returns
@@ -227,7 +245,6 @@ def ablate(
     >>> effects = ablate(hs.preset("default"), replications=100)  # doctest: +SKIP
     >>> effects.query("statistic == 'restricted_mean'").sort_values("change")  # doctest: +SKIP
     """
-    import hiresim
     from hiresim.scenario import DELAY_SOURCES
 
     if not callable(getattr(scenario, "without", None)):  # a Scenario (or one like it)
@@ -242,6 +259,7 @@ def ablate(
         sources = listed
     _check_effect_arguments(replications, seed, q, ci, n_boot, days, step, timings)
     arguments.flag("reuse", reuse)
+    run = _simulator(simulate)
     # the comparison reads the journeys only: an event log would cost time and memory
     simulate_kwargs.setdefault("event_log", False)
     # the built-in sources, then the scenario's user mechanisms (switched off by name)
@@ -255,14 +273,11 @@ def ablate(
         runs: dict[str, ResultsLike] = {"baseline": baseline}
     else:
         tick("baseline")
-        runs = {
-            "baseline": hiresim.simulate(
-                scenario, replications=replications, seed=seed, **simulate_kwargs
-            )
-        }
+        runs = {"baseline": run(scenario, replications=replications, seed=seed,
+                                **simulate_kwargs)}
     variants = {source: scenario.without(source) for source in chosen}
     return _effects(scenario, variants, runs, replications, seed, q, ci, n_boot, days, tau,
-                    tick, timings, "source", simulate_kwargs, reuse)
+                    tick, timings, "source", simulate_kwargs, reuse, simulate)
 
 
 def _check_effect_arguments(replications: Any, seed: Any, q: Any, ci: Any, n_boot: Any,
@@ -280,19 +295,19 @@ def _check_effect_arguments(replications: Any, seed: Any, q: Any, ci: Any, n_boo
 def _effects(scenario: Scenario, variants: Mapping[str, Scenario], runs: dict[str, ResultsLike],
              replications: int, seed: int, q: Sequence[float], ci: float, n_boot: int,
              days: str, tau: float | None, tick: Callable[[str], None], timings: bool,
-             label: str, simulate_kwargs: dict[str, Any], reuse: bool = True) -> pd.DataFrame:
+             label: str, simulate_kwargs: dict[str, Any], reuse: bool = True,
+             simulate: Simulate | None = None) -> pd.DataFrame:
     """Simulate each variant with the baseline's seed and replications; the paired change of
     each statistic to ``runs["baseline"]`` (the table of :func:`ablate` and :func:`what_if`).
-    With ``reuse``, a variant equal to the scenario is the baseline run, and a source's
-    replications that it provably leaves unchanged are taken from the baseline
-    (:mod:`hiresim.analysis.reuse`)."""
-    import hiresim
-
+    With ``reuse``, a variant equal to the scenario is the baseline run, and (with the
+    runner's own ``simulate``) a source's replications that it provably leaves unchanged are
+    taken from the baseline (:mod:`hiresim.analysis.reuse`)."""
+    run = _simulator(simulate)
     seconds: dict[str, float] = {}
     # proofs read a real Scenario's fields (a stand-in with ``without`` only is simulated)
     reuse = reuse and hasattr(scenario, "model_dump") and hasattr(scenario, "extensions")
     idle = (idle_replications(scenario, list(variants), seed, range(replications))
-            if reuse and label == "source" else {})
+            if reuse and simulate is None and label == "source" else {})
     for name, variant in variants.items():
         tick(f"without {name}" if label == "source" else f"what if {name}")
         started = time.perf_counter()
@@ -302,9 +317,7 @@ def _effects(scenario: Scenario, variants: Mapping[str, Scenario], runs: dict[st
             runs[name] = _partly_reused(runs["baseline"], variant, idle[name], replications,
                                         seed, simulate_kwargs)
         else:
-            runs[name] = hiresim.simulate(
-                variant, replications=replications, seed=seed, **simulate_kwargs
-            )
+            runs[name] = run(variant, replications=replications, seed=seed, **simulate_kwargs)
         seconds[name] = time.perf_counter() - started
     table = compare(runs, q=q, ci=ci, n_boot=n_boot, seed=seed, days=days, tau=tau)
     base = table.loc[table["name"] == "baseline", "value"].to_numpy()
@@ -372,6 +385,7 @@ def what_if(
     baseline: Any = None,
     step: Callable[[str], None] | None = None,
     timings: bool = False,
+    simulate: Simulate | None = None,
     **simulate_kwargs: Any,
 ) -> pd.DataFrame:
     """Your own what-ifs beside :func:`ablate`: each change ``"PATH=VALUE"`` (the dotted paths
@@ -387,12 +401,11 @@ def what_if(
     Returns the table of :func:`ablate` with ``what_if`` (the text given) in place of
     ``source``: ``statistic``, ``q``, ``baseline``, ``value``, ``change`` (negative = shorter
     with the change), ``lower``, ``upper`` (and ``seconds`` with ``timings=True``).
+    ``simulate`` and ``simulate_kwargs`` are as in :func:`ablate`.
 
     >>> what_if(hs.preset("default"), ["roles.recruiter.count=3"], replications=50)
     ... # doctest: +SKIP
     """
-    import hiresim
-
     if not callable(getattr(scenario, "with_overrides", None)):
         raise TypeError("scenario must be a hiresim.Scenario (hiresim.load_scenario reads a "
                         f"file), got {type(scenario).__name__}")
@@ -401,6 +414,7 @@ def what_if(
                         f"['roles.recruiter.count=3'], got {changes!r}")
     texts = list(changes)
     _check_effect_arguments(replications, seed, q, ci, n_boot, days, step, timings)
+    run = _simulator(simulate)
     variants = {text: what_if_scenario(scenario, text) for text in texts}
     if len(variants) != len(texts) or "baseline" in variants:
         raise ValueError("what-ifs must be distinct and none may be called 'baseline'")
@@ -410,33 +424,32 @@ def what_if(
         runs: dict[str, ResultsLike] = {"baseline": baseline}
     else:
         tick("baseline")
-        runs = {"baseline": hiresim.simulate(scenario, replications=replications, seed=seed,
-                                             **simulate_kwargs)}
+        runs = {"baseline": run(scenario, replications=replications, seed=seed,
+                                **simulate_kwargs)}
     return _effects(scenario, variants, runs, replications, seed, q, ci, n_boot, days, tau,
-                    tick, timings, "what_if", simulate_kwargs)
+                    tick, timings, "what_if", simulate_kwargs, True, simulate)
 
 
 def _partly_reused(baseline: ResultsLike, variant: Scenario, same: list[int], replications: int,
                    seed: int, simulate_kwargs: dict[str, Any]) -> ResultsLike:
     """Results of ``variant`` whose replications ``same`` are the baseline's (provably
     unchanged) and the others simulated: the tables :func:`hiresim.simulate` would give."""
-    import hiresim
-    from hiresim.results import RESULT_TABLES, Results, dependency_versions
-    from hiresim.runner import simulate_some
+    from hiresim.results import Results, dependency_versions
+    from hiresim.tables import RESULT_TABLES
 
     kwargs = dict(simulate_kwargs)
     event_log = arguments.flag("event_log", kwargs.pop("event_log", True))
     if event_log and (baseline.events.empty and not baseline.journeys.empty):
         # the baseline kept no event log to take the unchanged replications' events from
-        return hiresim.simulate(variant, replications=replications, seed=seed,
-                                **simulate_kwargs)
+        return runner.simulate(variant, replications=replications, seed=seed,
+                               **simulate_kwargs)
     known = {"workers", "chunk_size", "progress", "force"}
     if set(kwargs) - known:
         raise TypeError(f"unexpected arguments for simulate: {sorted(set(kwargs) - known)}")
     taken = set(same)
     rest = [r for r in range(replications) if r not in taken]
     tables: dict[str, pd.DataFrame] = {}
-    fresh = (simulate_some(variant, rest, seed, kwargs.get("workers"), event_log,
+    fresh = (runner.simulate_some(variant, rest, seed, kwargs.get("workers"), event_log,
                            kwargs.get("chunk_size")) if rest else None)
     for name in RESULT_TABLES:
         old = getattr(baseline, name)

@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -55,11 +55,13 @@ class Backtest:
             ``honest`` (``lower <= covered <= upper``), ``no_forecast`` (applications left
             out because no replication agreed with the time they had waited).
         forecasts: the forecast of each date.
+        band: the probability of the coverage bands, :data:`BAND` (what :meth:`plot` shades).
     """
 
     table: pd.DataFrame
     coverage: pd.DataFrame
     forecasts: dict[pd.Timestamp, Forecast]
+    band: ClassVar[float] = BAND
 
     def plot(self, ax: Axes | None = None, bins: int = 10) -> Axes:
         """The PIT histogram, with the flat line and binomial band of an honest forecast."""

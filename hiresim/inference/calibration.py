@@ -38,13 +38,14 @@ import numpy as np
 import pandas as pd
 
 from hiresim.analysis.km import curve_quantiles, km_table, z_value
-from hiresim.scenario import Scenario, load_scenario, preset
+from hiresim.scenario import Scenario, as_scenario, load_scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from hiresim.records.history import History
-    from hiresim.results import JourneysLike, Results
+    from hiresim.results import Results
+    from hiresim.tables import JourneysLike
 
 #: Quantiles of the wait for feedback that the distance compares, per round.
 QUANTILES = (0.25, 0.5, 0.75, 0.9)
@@ -438,7 +439,8 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
 
     Args:
         history: the company's records (:func:`hiresim.read_ats`).
-        base: the scenario to start from: a Scenario, a preset name, a path or a dict. Its
+        base: the scenario to start from (:func:`hiresim.scenario.as_scenario`: a Scenario,
+            a preset name, a path or a dict). Its
             structure (roles, rounds, approvals, policies) is kept; what the history shows is
             estimated into it, and the ``free`` latent parameters are fitted.
         free: dotted paths of the latent parameters (durations, ``roles.<r>.calendar_load``,
@@ -451,16 +453,13 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
     """
     import optuna
 
-    import hiresim
     from hiresim import arguments as check
+    from hiresim.runner import simulate
 
     budget = check.whole("budget", budget, 1)
     replications = check.whole("replications", replications, 1)
     seed = check.seed("seed", seed)
-    if isinstance(base, str) and base in hiresim.presets():
-        base_scenario = preset(base)
-    else:
-        base_scenario = load_scenario(base)
+    base_scenario = as_scenario(base)
     if len(history.waits) == 0:
         raise ValueError("the history has no wait for feedback (no interview): nothing to fit")
     cap = base_scenario.candidates.max_per_requisition
@@ -477,8 +476,8 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
 
     def run(values: dict[str, Any]) -> tuple[float, Results]:
         sc = _with(start, latents, values)
-        res = hiresim.simulate(sc, replications=replications, seed=seed, event_log=False,
-                               workers=workers)
+        res = simulate(sc, replications=replications, seed=seed, event_log=False,
+                       workers=workers)
         return distance(observed, weights, res), res
 
     def objective(trial: optuna.Trial) -> float:
@@ -511,14 +510,14 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
         if identifiable and min(d_low, d_high) < best_distance:
             best[lat.path] = low_value if d_low < d_high else high_value
             best_distance = min(d_low, d_high)
-        rows.append({"path": lat.path, "kind": lat.kind, "base": _shown(lat, _base_value(lat)),
-                     "fitted": _shown(lat, best[lat.path]), "profile_low": d_low,
+        rows.append({"path": lat.path, "kind": lat.kind, "base": _cell(lat, _base_value(lat)),
+                     "fitted": _cell(lat, best[lat.path]), "profile_low": d_low,
                      "profile_high": d_high, "identifiable": identifiable})
     used = {lat.path: best[lat.path] if row["identifiable"] else _base_value(lat)
             for lat, row in zip(latents, rows, strict=True)}
     for lat, row in zip(latents, rows, strict=True):
-        row["fitted"] = _shown(lat, best[lat.path])
-        row["used"] = _shown(lat, used[lat.path])
+        row["fitted"] = _cell(lat, best[lat.path])
+        row["used"] = _cell(lat, used[lat.path])
     final_distance, final = run(used)
     scenario = _with(start, latents, used).model_copy(update={
         "name": f"{start.name} (calibrated)"})
@@ -565,7 +564,8 @@ def _neighbours(lat: Latent, value: Any) -> tuple[Any, Any]:
     return COMMITTEE_WEEKS[max(0, k - 1)], COMMITTEE_WEEKS[min(len(COMMITTEE_WEEKS) - 1, k + 1)]
 
 
-def _shown(lat: Latent, value: Any) -> Any:
+def _cell(lat: Latent, value: Any) -> Any:
+    """A latent value for the fit table: weekdays joined, numbers rounded."""
     return ", ".join(value) if lat.kind == "weekdays" else round(float(value), 6)
 
 
@@ -587,10 +587,10 @@ def quantile_interval(table: pd.DataFrame, levels: Sequence[float] = QUANTILES
 
 def fit_table(history: History, results: Results) -> pd.DataFrame:
     """Observed against simulated quantiles per round, with intervals."""
-    from hiresim import analysis
+    from hiresim.analysis.curves import quantiles
 
     obs = quantile_interval(history.waits)
-    sim = analysis.quantiles(results, q=QUANTILES, by="round", mean=False, n_boot=200)
+    sim = quantiles(results, q=QUANTILES, by="round", mean=False, n_boot=200)
     sim = sim.rename(columns={"days": "simulated", "lower": "simulated_lower",
                               "upper": "simulated_upper"})[["round", "q", "simulated",
                                                             "simulated_lower",

@@ -27,7 +27,7 @@ import math
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -621,6 +621,7 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     from hiresim.mechanisms import cause_slots
     from hiresim.runner import plan_chunks, worker_payload
     from hiresim.scenario import Scenario as ScenarioType
+    from hiresim.scenario import as_scenario
 
     replications = check.whole("replications", replications, 1)
     seed = check.seed("seed", seed)
@@ -634,13 +635,13 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     if not isinstance(history, HistoryType):
         raise TypeError(f"history must be a History (hiresim.read_ats(folder)), got "
                         f"{type(history).__name__}")
-    base = _scenario(scenario)
-    t = history.exported_at if as_of is None else _timestamp("as_of", as_of)
+    base = as_scenario(scenario)
+    t = history.exported_at if as_of is None else check.timestamp("as_of", as_of)
     if t > history.exported_at:
         raise ForecastError(f"as_of {t} is after the export ({history.exported_at}): the "
                             "state then is not known")
     week_end = _week_end(t)
-    by_t = None if by is None else _timestamp("by", by)
+    by_t = None if by is None else check.timestamp("by", by)
     state = state_at(history, t, base)
     earliest = min([a.since for a in state.applications], default=t)
     start = max(earliest, t - pd.Timedelta(days=lookback_days)).normalize()
@@ -687,25 +688,13 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     return Forecast(t, answers, causes, state, draws, horizon_days, done, results)
 
 
-def _scenario(scenario: Any) -> Scenario:
-    """A Scenario from a Scenario, a preset name, a TOML path or a dict."""
-    from hiresim.scenario import Scenario as ScenarioType
-    from hiresim.scenario import load_scenario, preset, presets
-
-    if isinstance(scenario, ScenarioType):
-        return scenario
-    if isinstance(scenario, str) and scenario in presets():
-        return preset(scenario)
-    return load_scenario(scenario)
-
-
 def _run_chunks(payload: dict[str, Any], plan: Plan, seed: int, chunks: list[range],
                 workers: int | Executor | None, calendars: Any, tables: bool
                 ) -> Iterable[tuple[dict[str, np.ndarray], Any]]:
     """Chunks of replications in order, here or on workers (the runner's reusable pool)."""
-    from hiresim.runner import _serial, local_pool
+    from hiresim.runner import in_process, local_pool
 
-    if _serial(workers):
+    if in_process(workers):
         for chunk in chunks:
             yield forecast_chunk(payload, plan, seed, chunk, calendars, tables)
         return
@@ -718,23 +707,6 @@ def _run_chunks(payload: dict[str, Any], plan: Plan, seed: int, chunks: list[ran
     finally:
         for future in futures:
             future.cancel()
-
-
-def _timestamp(name: str, value: Any) -> pd.Timestamp:
-    import pandas as pd
-
-    if isinstance(value, (str, date, datetime, pd.Timestamp)):
-        try:
-            t = pd.Timestamp(value)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"{name} must be a date or time (e.g. '2026-03-02'), got "
-                             f"{value!r}") from exc
-        if t.tzinfo is not None:
-            t = t.tz_localize(None)
-        if not pd.Timestamp("1990-01-01") <= t <= pd.Timestamp("2200-12-31"):
-            raise ValueError(f"{name} must lie in 1990-2200, got {value!r}")
-        return t
-    raise TypeError(f"{name} must be a date or time (e.g. '2026-03-02'), got {value!r}")
 
 
 def _week_end(t: pd.Timestamp) -> pd.Timestamp:

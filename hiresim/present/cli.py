@@ -2,12 +2,13 @@
 
 Exit codes: 0 success, 1 failure while running, 2 bad input (a scenario that does not
 validate, a missing file, a bad option). Bad input never shows a traceback: the message names
-the file, the field path and what is allowed. Wherever a SCENARIO file is expected,
-``preset:NAME`` names an embedded preset instead. Progress bars go to stderr, and only when it
-is a terminal.
+the file, the field path and what is allowed. Wherever a SCENARIO file is expected, a
+preset's name or ``preset:NAME`` names an embedded preset instead
+(:func:`hiresim.scenario.as_scenario`). Progress bars go to stderr, and only when it is a
+terminal.
 
 Everything printed that came from the user (scenario names and descriptions, paths, values in
-error messages, override cells) goes through :func:`shown`: it is never read as rich markup
+error messages, override cells) goes through :func:`printable`: it is never read as rich markup
 and terminal control characters and escape sequences are removed from it.
 """
 
@@ -27,11 +28,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from hiresim.scenario import PRESET_PREFIX
+from hiresim.text import days, plural
+
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hiresim.results import Results, ResultsLike
+    from hiresim.results import Results
     from hiresim.scenario import Scenario
+    from hiresim.tables import ResultsLike
 
 #: A click command function, before and after a decorator adds its options.
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,8 +46,6 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 console = Console()
 errors = Console(stderr=True)
 
-
-PRESET_PREFIX = "preset:"
 
 #: A terminal escape sequence: CSI (``ESC [ ... final``), a string command (OSC ``ESC ]``, DCS
 #: ``ESC P``, SOS, PM, APC) up to its terminator (BEL or ``ESC \\``, or the end of the text), or
@@ -60,7 +63,7 @@ def plain(value: object) -> str:
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", str(value)))
 
 
-def shown(value: object, style: str = "") -> Text:
+def printable(value: object, style: str = "") -> Text:
     """``value`` as printed text: :func:`plain`, and never read as rich markup or emoji codes.
 
     Every user-supplied string the CLI prints (console lines, table titles, cells, headers,
@@ -70,34 +73,34 @@ def shown(value: object, style: str = "") -> Text:
 
 
 def _line(*parts: object | tuple[object, str]) -> Text:
-    """One printed line from parts, each text or ``(text, style)``, all through :func:`shown`."""
-    return Text.assemble(*(shown(*p) if isinstance(p, tuple) else shown(p) for p in parts))
+    """One printed line from parts, each text or ``(text, style)``, all through
+    :func:`printable`."""
+    return Text.assemble(*(printable(*p) if isinstance(p, tuple) else printable(p)
+                           for p in parts))
 
 
 def _table(title: object) -> Table:
-    return Table(title=shown(title))
+    return Table(title=printable(title))
 
 
 def _column(table: Table, name: str, justify: Any = "right") -> None:
-    table.add_column(shown(name), justify=justify)
+    table.add_column(printable(name), justify=justify)
 
 
 def _row(table: Table, *cells: object) -> None:
-    table.add_row(*(shown(c) for c in cells))
+    table.add_row(*(printable(c) for c in cells))
 
 
 def _load(scenario: str | None, preset_name: str | None) -> Scenario:
-    """The scenario named on the command line (a file, ``preset:NAME``, or ``--preset``);
-    exits 2 if bad."""
-    from hiresim.scenario import ScenarioError, load_scenario, preset
+    """The scenario named on the command line (a file, ``preset:NAME`` or a preset's name, as
+    :func:`hiresim.scenario.as_scenario` reads them, or ``--preset``); exits 2 if bad."""
+    from hiresim.scenario import ScenarioError, as_scenario, preset
 
     if scenario and preset_name:
         _bad_input("give either a SCENARIO file or --preset, not both")
     try:
-        if scenario and scenario.startswith(PRESET_PREFIX) and not Path(scenario).is_file():
-            return preset(scenario.removeprefix(PRESET_PREFIX))
         if scenario:
-            return load_scenario(scenario)
+            return as_scenario(scenario)
         return preset(preset_name or "default")
     except ScenarioError as exc:
         _bad_input(str(exc))
@@ -184,15 +187,9 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``"1 candidate"``, ``"3 candidates"`` (see :func:`hiresim.text.plural`)."""
-    from hiresim.text import plural as words_plural
-
-    return words_plural(n, word, many)
-
-
 def _days(x: float, digits: int = 1) -> str:
-    return "never" if x != x else f"{x:.{digits}f}"
+    """A number of days for a cell (:func:`hiresim.text.days`): ``never`` when there is none."""
+    return days(x, digits, unknown="never")
 
 
 def _interval(lo: float, hi: float) -> str:
@@ -229,7 +226,7 @@ def feedback_table(results: ResultsLike, title: str) -> Table:
         _row(table, label, *cells, f"{group['censored'].mean():.1%}", len(group), n_cand)
     applied = results.candidates["candidate"].nunique()
     never = applied - interviewed
-    table.caption = shown(
+    table.caption = printable(
         "Calendar days from the end of an interview to the answer. P50 / P90: half / nine in "
         "ten had heard back within that many days. 'ended unanswered': the candidate withdrew, "
         "was never told, or was still waiting when the simulation stopped; such waits are not "
@@ -454,11 +451,6 @@ def _report_precision(precision: float | None, max_replications: int) -> dict[st
     return kwargs
 
 
-def _day_count(days: float) -> str:
-    """``1 day``, ``0.5 days``."""
-    return f"{days:g} day" if days == 1 else f"{days:g} days"
-
-
 def _print_precision(results: ResultsLike) -> None:
     """One line: how many replications the precision needed, or that the maximum stopped it."""
     info = getattr(results, "manifest", {}).get("precision")
@@ -471,9 +463,9 @@ def _print_precision(results: ResultsLike) -> None:
     if info["reached_max"]:
         console.print(_line(("precision not reached:", "yellow"),
                             f" stopped at the maximum of {n} replications before "
-                            f"±{_day_count(info['target'])} ({widths})"))
+                            f"±{plural(info['target'], 'day')} ({widths})"))
     else:
-        console.print(_line(f"precision ±{_day_count(info['target'])} reached with {n} "
+        console.print(_line(f"precision ±{plural(info['target'], 'day')} reached with {n} "
                             f"replications ({widths})"))
 
 
@@ -535,7 +527,7 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
         _row(out, row.name, stat, _days(row.value), _interval(row.lower, row.upper),
              "" if first_row else f"{row.diff:+.1f}",
              "" if first_row else _interval(row.diff_lower, row.diff_upper))
-    out.caption = shown(f"{definition(out_tau, 'business' if business else 'calendar')} (the "
+    out.caption = printable(f"{definition(out_tau, 'business' if business else 'calendar')} (the "
                         f"horizon of {names[0]}, used for every scenario); P50/P90: the day "
                         "by which half / nine in ten had heard back; negative diff = shorter "
                         "than the first")
@@ -628,7 +620,7 @@ def ablation_table(table: pd.DataFrame, title: str) -> Table:
         _row(out, row.source, _days(row.baseline), _days(row.value), f"{-row.change:+.1f}",
              _interval(-row.upper, -row.lower), _days(saved90), f"{row.seconds:.1f}")
     tau = float(table.attrs.get("tau") or float("nan"))
-    out.caption = shown(f"days saved > 0: the wait is shorter without that source. "
+    out.caption = printable(f"days saved > 0: the wait is shorter without that source. "
                         f"{definition(tau)}. P90 saved: change of the day by which nine in ten "
                         "had heard back")
     return out
@@ -715,15 +707,15 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
       4,
       6,direct
     """
-    import hiresim
+    from hiresim.sweeps import sweep
 
     sc = _load(scenario, None)
     if not Path(overrides).is_file():
         _bad_input(f"{overrides}: no such overrides file")
     with _guard():
-        result = hiresim.sweep(sc, overrides, replications=replications, seed=seed, out=out,
-                               workers=workers, resume=resume, event_log=events,
-                               progress=_tty())
+        result = sweep(sc, overrides, replications=replications, seed=seed, out=out,
+                       workers=workers, resume=resume, event_log=events,
+                       progress=_tty())
         summary = result.summary(n_boot=100)
     table = _table(f"sweep of {sc.name} ({replications} replications per row, seed {seed}) → "
                    f"{out}")
@@ -781,7 +773,7 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
 
     with _guard():
         history = read_ats(ats_dir, mapping=mapping)
-        base_scenario: Any = base if base in _preset_names() else _load(base, None)
+        base_scenario = _load(base, None)
         result = fit(history, base=base_scenario, budget=budget, replications=replications,
                      seed=seed, workers=workers, progress=_tty())
         path = result.to_toml(out)
@@ -794,16 +786,12 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     is read."""
     if value is None:
         return None
-    from hiresim.inference.forecasts import _timestamp
+    from hiresim.arguments import timestamp
 
     try:
-        return _timestamp(str(param.name), value)
+        return timestamp(str(param.name), value)
     except (TypeError, ValueError) as exc:
         raise click.BadParameter(str(exc).replace(f"{param.name} ", "", 1)) from None
-
-
-def _scenario_or_preset(name: str) -> Any:
-    return name if name in _preset_names() else _load(name, None)
 
 
 @main.command()
@@ -860,13 +848,11 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
             language_of(locale)
         except ValueError as exc:
             _bad_input(f"--locale: {exc}")
-        sc = _scenario_or_preset(scenario)
+        sc = _load(scenario, None)
         history = read_ats(ats_dir, mapping=mapping)
         team = None
         if calendars is not None:
-            from hiresim.inference.forecasts import _scenario
-
-            team = read_calendars(calendars, people=_scenario(sc))
+            team = read_calendars(calendars, people=sc)
         result = run(sc, history, as_of=as_of, replications=replications, seed=seed,
                      calendars=team, workers=workers, horizon_days=horizon_days, by=by,
                      min_samples=min_samples)
@@ -880,7 +866,7 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
         console.print(_line(f"wrote {out}"))
 
 
-def _date_cell(day: Any, p_never: float, p_after: float, q: float, horizon: Any) -> str:
+def _date_cell(day: Any, p_never: float, q: float, horizon: Any) -> str:
     if day is not None and day == day:
         return f"{day:%d %b}"
     return "never" if p_never >= 1 - q - 1e-12 else f"after {horizon:%d %b}"
@@ -894,7 +880,7 @@ def forecast_table(result: Any, confidence: float = 0.8) -> Table:
     horizon = result.as_of + pd.Timedelta(days=result.horizon_days)
     week_end = a["week_end"].iloc[0] if len(a) else None
     title = f"Open applications on {result.as_of:%a %d %b %Y}: when will they hear back?"
-    table = Table(title=shown(title))
+    table = Table(title=printable(title))
     columns = ["application", "waiting for", "days",
                f"by {week_end:%a %d %b}" if week_end is not None else "this week",
                "50 %", "80 %", "90 %", "withdraws", "mostly", "n"]
@@ -910,10 +896,10 @@ def forecast_table(result: Any, confidence: float = 0.8) -> Table:
             continue
         _row(table, r.application_id, waiting, f"{r.days_waited:.1f}",
              f"{r.p_by_week_end:.0%}",
-             *[_date_cell(getattr(r, f"date_{q}"), r.p_never, r.p_after_horizon, q / 100,
-                          horizon) for q in (50, 80, 90)],
+             *[_date_cell(getattr(r, f"date_{q}"), r.p_never, q / 100, horizon)
+               for q in (50, 80, 90)],
              f"{r.p_withdraw_first:.0%}", r.main_cause or "-", str(r.samples))
-    table.caption = shown(
+    table.caption = printable(
         "days: waited so far; 50/80/90 %: the day by which the candidate hears with that "
         "probability ('never': they may withdraw or never be told); withdraws: the chance "
         "they withdraw first; mostly: the most likely cause of the wait left; n: "
@@ -923,15 +909,9 @@ def forecast_table(result: Any, confidence: float = 0.8) -> Table:
     return table
 
 
-def _preset_names() -> list[str]:
-    from hiresim.scenario import presets
-
-    return presets()
-
-
 def calibration_table(result: Any) -> Table:
     """Observed against simulated quantiles of the wait, per round."""
-    table = Table(title=shown(f"{result.scenario.name}: observed and simulated waits (days)"))
+    table = Table(title=printable(f"{result.scenario.name}: observed and simulated waits (days)"))
     for col in ("round", "quantile", "observed (95 % interval)", "simulated"):
         table.add_column(col, justify="right")
     for row in result.fit[result.fit["statistic"] == "quantile"].itertuples():
@@ -940,7 +920,7 @@ def calibration_table(result: Any) -> Table:
                       f"{row.simulated:.1f}")
     flat = result.latent[~result.latent["identifiable"]]["path"].tolist()
     if flat:
-        table.caption = shown("left at the base value (the history cannot pin them down): "
+        table.caption = printable("left at the base value (the history cannot pin them down): "
                               + ", ".join(flat))
     return table
 

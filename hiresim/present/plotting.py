@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hiresim.inference.backtests import Backtest
     from hiresim.inference.forecasts import Forecast
-    from hiresim.results import ResultsLike
+    from hiresim.tables import ResultsLike
 
 #: One colour per cause label, used by every plot (colour-blind friendly where possible).
 CAUSE_COLORS: dict[str, str] = dict(
@@ -492,12 +492,11 @@ def plot_forecast(forecast: Forecast, ax: Axes | None = None, max_lines: int = 2
 
 def plot_pit(backtest: Backtest, ax: Axes | None = None, bins: int = 10) -> Axes:
     """The backtest's PIT histogram: flat (within the shaded binomial band of probability
-    :data:`hiresim.inference.backtests.BAND`) when the forecasts are honest; a U shape means
-    intervals too narrow, a hump too wide, a slope a bias."""
+    ``backtest.band``, :data:`hiresim.inference.backtests.BAND`) when the forecasts are
+    honest; a U shape means intervals too narrow, a hump too wide, a slope a bias."""
     from scipy.stats import binom
 
-    from hiresim.inference.backtests import BAND
-
+    band = backtest.band
     ax = _axes(ax)
     bins = arguments.whole("bins", bins, 2, 100)
     pit = backtest.table["pit"].to_numpy(float)
@@ -508,9 +507,9 @@ def plot_pit(backtest: Backtest, ax: Axes | None = None, bins: int = 10) -> Axes
     ax.bar(edges[:-1], density, width=1.0 / bins, align="edge", color="#4393c3",
            edgecolor="white", label=f"{n} forecasts")
     if n:
-        lo = binom.ppf((1 - BAND) / 2, n, 1 / bins) / n * bins
-        hi = binom.ppf((1 + BAND) / 2, n, 1 / bins) / n * bins
-        ax.axhspan(lo, hi, color="0.85", zorder=0, label=f"honest ({BAND:.0%} band)")
+        lo = binom.ppf((1 - band) / 2, n, 1 / bins) / n * bins
+        hi = binom.ppf((1 + band) / 2, n, 1 / bins) / n * bins
+        ax.axhspan(lo, hi, color="0.85", zorder=0, label=f"honest ({band:.0%} band)")
     ax.axhline(1.0, color="0.3", lw=1)
     ax.set_xlim(0, 1)
     ax.set_xlabel("where the real wait fell in its forecast (PIT)")

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from hiresim.scenario import WORKWEEK
-from hiresim.text import plural, share
+from hiresim.text import days, percent, plural, share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -227,8 +227,7 @@ def build_report(
     max_replications:
         With ``precision``: the most replications of the main run.
     """
-    import hiresim
-    from hiresim import analysis
+    from hiresim import analysis, runner
     from hiresim.scenario import delay_sources, load_scenario
     from hiresim.text import language_of
 
@@ -240,10 +239,10 @@ def build_report(
     tick = step or (lambda label: None)
     tick("simulating the scenario")
     if precision is None:
-        results = hiresim.simulate(sc, replications=replications, seed=seed, workers=workers)
+        results = runner.simulate(sc, replications=replications, seed=seed, workers=workers)
     else:
-        results = hiresim.simulate(sc, seed=seed, workers=workers, precision=precision,
-                                   max_replications=max_replications, confidence=LEVELS)
+        results = runner.simulate(sc, seed=seed, workers=workers, precision=precision,
+                                  max_replications=max_replications, confidence=LEVELS)
         replications = results.replications
     head = analysis.headline(results, n_boot=n_boot, seed=seed)
     promises = pd.concat(
@@ -275,8 +274,10 @@ def build_report(
     open_now = None
     if history is not None:
         tick("forecasting the open candidates")
-        open_now = hiresim.forecast(sc, history, as_of=as_of, replications=forecast_replications,
-                                    seed=seed, calendars=calendars, workers=workers)
+        from hiresim.inference.forecasts import forecast
+
+        open_now = forecast(sc, history, as_of=as_of, replications=forecast_replications,
+                            seed=seed, calendars=calendars, workers=workers)
     return Report(
         scenario=sc,
         results=results,
@@ -297,20 +298,15 @@ def build_report(
     )
 
 
-def _day_count(days: float) -> str:
-    """``1 day``, ``0.5 days``."""
-    return f"{days:g} day" if days == 1 else f"{days:g} days"
-
-
 def _precision_note(rep: Report) -> str:
     """`` (what a precision of ±1 day needed)`` when the run stopped on a precision."""
     info = rep.results.manifest.get("precision")
     if not info:
         return ""
     if info["reached_max"]:
-        target = _day_count(info["target"])
+        target = plural(info["target"], "day")
         return f" (the most allowed: a precision of ±{target} was not reached)"
-    return f" (what a precision of ±{_day_count(info['target'])} needed)"
+    return f" (what a precision of ±{plural(info['target'], 'day')} needed)"
 
 
 def write_report(scenario: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
@@ -324,20 +320,6 @@ def write_report(scenario: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
 
 def _esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _pct(x: float, digits: int = 0) -> str:
-    """A percentage for a table cell; a small share below 1 % keeps one decimal, so it does not
-    print as 0 (:func:`hiresim.text.share` is the one for sentences: it says "none")."""
-    if x is None or not np.isfinite(x):
-        return "–"
-    if digits == 0 and 0 < abs(x) < 0.01:
-        digits = 1
-    return f"{100 * x:.{digits}f} %"
-
-
-def _days(x: float, digits: int = 1) -> str:
-    return "–" if x is None or not np.isfinite(x) else f"{x:.{digits}f}"
 
 
 def _signed(x: float) -> str:
@@ -377,7 +359,7 @@ def _promise_section(rep: Report) -> str:
             cells = (
                 f'<td class="num" data-promise="calendar-{key}">{cal["promise_days"]:.0f}</td>'
                 f'<td class="num" data-promise="business-{key}">{bus["promise_days"]:.0f}</td>'
-                f'<td class="num">{_days(cal["lower"])} – {_days(cal["upper"])}</td>'
+                f'<td class="num">{days(cal["lower"])} – {days(cal["upper"])}</td>'
             )
             sentences.append(
                 f"<li><b>{level:.0%}</b> of candidates hear back within "
@@ -397,14 +379,14 @@ def _promise_section(rep: Report) -> str:
                   else ", ".join(unreachable[:-1]) + " or " + unreachable[-1])
         sentences.append(
             f"<li><b>{levels}</b>: <b>cannot be promised</b>, however long the wait announced. "
-            f"Only {_pct(1 - never)} of candidates ever hear back: the others withdraw before "
+            f"Only {percent(1 - never)} of candidates ever hear back: the others withdraw before "
             "an answer comes or are never told. Shorter waits (fewer withdrawals) and telling "
             "every candidate are what would make these promises possible.</li>"
         )
     eow = rep.end_of_week.set_index("interview_day")
     eow_all = float(eow.loc["all", "p_kept"]) if "all" in eow.index else float("nan")
     by_day = ", ".join(
-        f"{d} {_pct(float(eow.loc[d, 'p_kept']))}"
+        f"{d} {percent(float(eow.loc[d, 'p_kept']))}"
         for d in WORKWEEK if d in eow.index
     )
     return f"""
@@ -419,9 +401,9 @@ the waits you can honestly announce, from the simulated interviews of this scena
 <th>range of the estimate (calendar days)</th></tr></thead>
 <tbody>{''.join(rows)}</tbody>
 </table>
-<p><b data-never="{never:.6f}">{_pct(never)}</b> of waits end without an answer (the candidate
+<p><b data-never="{never:.6f}">{percent(never)}</b> of waits end without an answer (the candidate
 withdrew or was never told). <b>“We'll let you know by the end of the week”</b> is kept for
-<b>{_pct(eow_all)}</b> of candidates (by interview day: {by_day}).</p>
+<b>{percent(eow_all)}</b> of candidates (by interview day: {by_day}).</p>
 </section>"""
 
 
@@ -476,7 +458,7 @@ def _attribution_section(rep: Report) -> str:
         rows.append(
             f'<tr><th>{_esc(cause)}</th><td>{_esc(cause_words(cause))}</td>'
             f'<td class="num" data-cause-days="{cause}">{row.mean_days:.2f}</td>'
-            f'<td class="num" data-cause-share="{cause}">{_pct(row.share, 1)}</td></tr>'
+            f'<td class="num" data-cause-share="{cause}">{percent(row.share, 1)}</td></tr>'
         )
     top = a.sort_values("share", ascending=False).iloc[0] if len(a) else None
     lead = ""
@@ -485,7 +467,7 @@ def _attribution_section(rep: Report) -> str:
                 f"calendar days</b> ({_esc(definition(head.tau))}). The table splits the "
                 f"{total:.1f} days that the simulated waits lasted on average, each counted to "
                 "where it ended (answered or not), by cause. The largest part, "
-                f"<b>{_pct(top['share'])}</b>, is "
+                f"<b>{percent(top['share'])}</b>, is "
                 f"{_esc(cause_words(str(top['cause'])))}.")
     figs = ""
     if rep.stage_attribution is not None and len(rep.stage_attribution):
@@ -655,17 +637,17 @@ def _loss_section(rep: Report) -> str:
         stop = "more" if not np.isfinite(row.stop) else f"{row.stop:.0f}"
         rows.append(
             f'<tr><th>{row.start:.0f} – {stop} days</th><td class="num">{row.at_risk}</td>'
-            f'<td class="num">{_pct(row.withdrawal_rate)}</td>'
-            f'<td class="num">{_pct(row.cumulative_withdrawn)}</td></tr>'
+            f'<td class="num">{percent(row.withdrawal_rate)}</td>'
+            f'<td class="num">{percent(row.cumulative_withdrawn)}</td></tr>'
         )
     declined = ("" if not np.isfinite(s["share_declined"]) else
-                f" Of the {int(s['offers'])} offers made, {_pct(s['share_declined'])} were "
+                f" Of the {int(s['offers'])} offers made, {percent(s['share_declined'])} were "
                 "declined.")
     return f"""
 <section id="loss">
 <h2>Candidates lost while waiting</h2>
-<p><b data-loss="withdrawn">{_pct(s['share_withdrawn'])}</b> of candidates withdrew (took another
-job or gave up) before the process ended, and <b>{_pct(s['share_ghosted'])}</b> were never told
+<p><b data-loss="withdrawn">{percent(s['share_withdrawn'])}</b> of candidates withdrew (took another
+job or gave up) before the process ended, and <b>{percent(s['share_ghosted'])}</b> were never told
 the outcome.{declined} The longer the silence, the more candidates leave:</p>
 <table class="data" id="loss-table">
 <thead><tr><th>already waiting</th><th>still waiting</th><th>withdraw in this period</th>
@@ -692,8 +674,8 @@ def _open_section(rep: Report) -> str:
         rows.append(
             f'<tr><th>{_esc(r.application_id)}</th><td>{_esc(waiting)}</td>'
             f'<td class="num">{r.days_waited:.0f}</td>'
-            f'<td class="num">{_pct(r.p_by_week_end)}</td><td class="num">{_esc(when)}</td>'
-            f'<td class="num">{_pct(r.p_withdraw_first)}</td><td>{_esc(r.main_cause)}</td>'
+            f'<td class="num">{percent(r.p_by_week_end)}</td><td class="num">{_esc(when)}</td>'
+            f'<td class="num">{percent(r.p_withdraw_first)}</td><td>{_esc(r.main_cause)}</td>'
             f'<td>{_esc(f.sentence(r.application_id, rep.confidence, rep.locale))}</td></tr>')
     week_end = f"{a['week_end'].iloc[0]:%A %d %B}" if len(a) else "Friday"
     intro = (f"On {f.as_of:%A %d %B %Y} the export has "
@@ -918,8 +900,9 @@ border-top:1px solid #d0d7de;padding-top:.8rem}code{background:#f6f8fa;padding:0
 
 def render(rep: Report) -> str:
     """The HTML page of a :class:`Report` (self-contained: no external resources)."""
-    import hiresim
+    from hiresim.results import dependency_versions
 
+    version = dependency_versions()["hiresim"]
     sc = rep.scenario
     waits = len(rep.results.journeys)
     cands = len(rep.results.candidates)
@@ -935,7 +918,7 @@ def render(rep: Report) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="hiresim {hiresim.__version__}">
+<meta name="generator" content="hiresim {version}">
 <title>{_esc(title)}</title>
 <style>{_CSS}</style>
 </head>
@@ -955,7 +938,7 @@ Days are calendar days unless marked “working days”.</p>
 {_ablation_section(rep)}
 {_loss_section(rep)}
 {_assumptions_section(rep)}
-<footer>Made with hiresim {hiresim.__version__} on {rep.created}: scenario “{_esc(sc.name)}”,
+<footer>Made with hiresim {version} on {rep.created}: scenario “{_esc(sc.name)}”,
 {plural(rep.replications, "replication")}{_precision_note(rep)}, seed {rep.seed}
 {f"; what-ifs with {plural(rep.ablation_replications, 'replication')} each"
  if rep.ablation is not None or rep.what_ifs is not None else ""}. The same command with the

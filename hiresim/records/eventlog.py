@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from hiresim.results import ResultsLike
+    from hiresim.tables import ResultsLike
 
     #: What the export functions take: a run, or its ``events`` table itself.
     EventSource: TypeAlias = ResultsLike | pd.DataFrame

@@ -9,8 +9,8 @@ scenario files embedded in the package (:func:`preset`, :func:`presets`).
 The package's modules, one job each: :mod:`~hiresim.scenario.schema` (the blocks and their
 fields), :mod:`~hiresim.scenario.loading` (files, TOML, old names, messages),
 :mod:`~hiresim.scenario.checks` (cross-checks), :mod:`~hiresim.scenario.edits` (overrides
-and ablations), :mod:`~hiresim.scenario.library` (presets, JSON Schema) and
-:mod:`~hiresim.scenario.sizing` (how big a run will be).
+and ablations), :mod:`~hiresim.scenario.library` (presets, :func:`as_scenario`, JSON
+Schema) and :mod:`~hiresim.scenario.sizing` (how big a run will be).
 """
 
 from hiresim.deprecation import HiresimDeprecationWarning
@@ -24,7 +24,14 @@ from hiresim.scenario.edits import (
     with_overrides,
     without,
 )
-from hiresim.scenario.library import json_schema, preset, preset_description, presets
+from hiresim.scenario.library import (
+    PRESET_PREFIX,
+    as_scenario,
+    json_schema,
+    preset,
+    preset_description,
+    presets,
+)
 from hiresim.scenario.loading import (
     MAX_FILE_BYTES,
     MAX_NESTING,
@@ -67,14 +74,15 @@ from hiresim.scenario.schema import (
 )
 
 __all__ = [
-    "DELAY_SOURCES", "MAX_FILE_BYTES", "MAX_NESTING", "RENAMED", "RENAMED_SOURCES", "UNLIMITED",
+    "DELAY_SOURCES", "MAX_FILE_BYTES", "MAX_NESTING", "PRESET_PREFIX", "RENAMED",
+    "RENAMED_SOURCES", "UNLIMITED",
     "WEEKDAYS", "WORKWEEK", "AbsenceSpec", "ApprovalStep", "ApprovalsSpec", "CalendarSpec",
     "CandidateSpec", "CommitteeSpec", "CommunicationSpec", "ContinuityRule", "ContinuitySpec",
     "DebriefSpec", "DecisionProbabilities", "DecisionSpec", "FollowUpSpec",
     "HiresimDeprecationWarning", "LegalReviewSpec", "OfferSpec", "PatienceSpec", "Policy",
     "PrioritySpec", "ReorganizationSpec", "RequirementsSpec", "RequisitionSpec", "RoleSpec",
     "RoundSpec", "Scenario", "ScenarioError", "SchedulingSpec", "ScorecardSpec",
-    "ScreeningSpec", "TurnoverSpec", "calendar_from_spec", "check_references",
+    "ScreeningSpec", "TurnoverSpec", "as_scenario", "calendar_from_spec", "check_references",
     "decode_utf8", "delay_sources", "json_schema", "load_scenario", "longest_meeting",
     "parse_toml", "preset", "preset_description", "presets", "read_text_file", "validate",
     "with_overrides", "without",

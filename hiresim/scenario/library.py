@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
-from hiresim.scenario.loading import validate
+from hiresim.scenario.loading import load_scenario, validate
 from hiresim.scenario.schema import Scenario, ScenarioError
 from hiresim.text import close_matches
 
-if TYPE_CHECKING:
-    pass
-
+#: How a command line names a preset where a scenario file is expected: ``preset:default``.
+PRESET_PREFIX = "preset:"
 
 
 def presets() -> list[str]:
@@ -43,6 +44,27 @@ def preset(name: str) -> Scenario:
     resource = _preset_folder().joinpath(f"{name}.toml")
     text = resource.read_text(encoding="utf-8")
     return validate(tomllib.loads(text), source=f"preset:{name}", text=text)
+
+
+def as_scenario(value: Scenario | str | os.PathLike[str] | dict[str, Any]) -> Scenario:
+    """The scenario a user's argument names, the one rule for every function and command that
+    takes one: a :class:`Scenario` as it is; a dict, validated; a text ``preset:NAME`` or a
+    preset's name, that preset (a file of that exact name wins over ``preset:NAME``; a
+    preset's name wins over a file, as ``hiresim forecast`` and ``hs.calibrate`` always read
+    it); anything else a TOML file's path.
+
+    Raises :class:`ScenarioError` (no such file or preset, or an invalid scenario) and
+    ``TypeError`` for a value of another kind.
+
+    >>> as_scenario("preset:mmc").name == as_scenario("mmc").name == preset("mmc").name
+    True
+    """
+    if isinstance(value, str):
+        if value.startswith(PRESET_PREFIX) and not Path(value).is_file():
+            return preset(value.removeprefix(PRESET_PREFIX))
+        if value in presets():
+            return preset(value)
+    return load_scenario(value)
 
 
 def json_schema() -> dict[str, Any]:
