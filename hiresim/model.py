@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from hiresim.causes import ABSENCE
-from hiresim.mechanisms import Extension, cause_slots, extensions_of
-from hiresim.mechanisms.absence import Absence, Layer, install_continuity
+from hiresim.mechanisms import Mechanism, cause_slots, instances
+from hiresim.mechanisms.absence import Absence, install_continuity
 from hiresim.mechanisms.approvals import Approvals
 from hiresim.mechanisms.candidates import Candidates
 from hiresim.mechanisms.communication import Communication
@@ -29,6 +29,7 @@ from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
 from hiresim.scenario import CalendarSpec, Scenario, calendar_from_spec
+from hiresim.spells import Layer
 from hiresim.trace import Trace, build_tables, drop_warmup
 from hiresim.workhours import PersonTimeline, WorkingCalendar, block_slots
 from hiresim.world import World
@@ -78,7 +79,7 @@ class Replication:
         w = self.world = World(seed, replication, s.start, span, event_log,
                                s.scheduling.enabled)
         w.retry_hours = s.scheduling.retry_after_days * 24.0
-        self.extensions: list[Extension] = extensions_of(s, w)
+        self.mechanisms: list[Mechanism] = instances(s, w)
         # organization-wide draws first, then people with their own disruptions
         self.reorganization = (Reorganization(w, s.reorganization, span)
                                if s.reorganization is not None else None)
@@ -88,7 +89,7 @@ class Replication:
         turnover = Turnover(w, s.turnover, span) if s.turnover is not None else None
         disruptions: list[Disruption] = [m for m in (absence, priority, turnover,
                                                      self.reorganization) if m is not None]
-        disruptions += [x for x in self.extensions if x.lays_spells]
+        disruptions += [m for m in self.mechanisms if m.lays_spells]
         self._build_people(days, disruptions)
         # work samplers, in the order that numbers the sub-streams of ``work``: the pipeline's
         # own, communication, approvals, requirements, turnover, reorganization, continuity
@@ -100,6 +101,8 @@ class Replication:
         timelines = {role: w.timelines[spec.calendar] for role, spec in s.roles.items()}
         pipeline.approvals = (Approvals(w, s.approvals, timelines)
                               if s.approvals is not None else None)
+        if pipeline.approvals is not None:
+            pipeline.approvals.gates = pipeline.gates
         pipeline.requirements = (Requirements(w, s.requirements)
                                  if s.requirements is not None else None)
         if turnover is not None:
@@ -111,8 +114,10 @@ class Replication:
             priority.install()
         pipeline.candidates = (Candidates(w, s.candidates, len(s.rounds), s.communication.policy)
                               if s.candidates.follows_up_or_withdraws else None)
-        for x in self.extensions:
-            x.install(pipeline)
+        for m in self.mechanisms:
+            m.build(pipeline)
+        for m in self.mechanisms:
+            m.install(pipeline)
         pipeline.build_round_work()
         if opener is None:
             pipeline.open_requisitions()
@@ -120,8 +125,8 @@ class Replication:
             opener(pipeline)
         if self.reorganization is not None:
             self.reorganization.start(s.requisitions.recruiter_role)
-        for x in self.extensions:
-            x.start()
+        for m in self.mechanisms:
+            m.start()
 
     def _build_people(self, days: int, disruptions: list[Disruption]) -> None:
         """Everyone of every role, with their disruptions laid over their calendar and their

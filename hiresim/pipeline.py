@@ -42,9 +42,12 @@ HOURS_PER_MONTH = 30.4375 * 24.0
 HOURS_PER_WEEK = 168.0
 
 #: A step that a mechanism adds before the decision is communicated:
-#: ``step(candidate, round, leg, outcome)`` is a process (see :mod:`hiresim.mechanisms`).
-Step = Callable[[Candidate, int, Leg, str], Process]
+#: ``step(candidate, round, leg, outcome)`` is a process, or ``None`` when there is nothing to
+#: do for this candidate (see :mod:`hiresim.mechanisms`).
+Step = Callable[[Candidate, int, Leg, str], "Process | None"]
 #: A hold before a stage starts (a hiring freeze): ``gate(stage, leg, person)`` is a process.
+#: The stages: ``screening``, ``interview``, ``debrief``, ``decision``, ``approvals`` (before
+#: each step of the offer's chain) and ``offer``.
 StageGate = Callable[[str, Leg, "Person"], Process]
 #: What follows the debrief when the panel cannot decide (an extra debrief):
 #: ``after(candidate, round, leg, attendees)`` is a process.
@@ -66,14 +69,18 @@ class Pipeline:
         self.requirements: Requirements | None = None
         self.reorganization: Reorganization | None = None
         self.candidates: Candidates | None = None
-        #: Steps added by mechanisms between the approvals and telling the candidate.
+        # -- hooks: what mechanisms add to the path (each installs its own, in the model's
+        # fixed order; empty or None when no mechanism does)
+        #: Holds before a stage starts, in turn (``season``'s freezes).
+        self.gates: list[StageGate] = []
+        #: What follows a debrief, in turn (``disagreement``'s extra debrief).
+        self.after_debrief: list[AfterDebrief] = []
+        #: Steps between the decision and telling the candidate, in turn (a user's
+        #: background check, ``season``'s offers held during a freeze).
         self.before_telling: list[Step] = []
-        #: ``season``: arrival and opening rates that change through the year (``None``: the
-        #: base rates), and a hold before each stage while a freeze stops it.
+        #: Arrival and opening rates that change through the year (``season``; ``None``: the
+        #: base rates).
         self.rates: Season | None = None
-        self.stage_gate: StageGate | None = None
-        #: ``disagreement``: an extra debrief when the panel's scores are far apart.
-        self.after_debrief: AfterDebrief | None = None
         self.rounds = s.rounds
         self.horizon = s.horizon_days * 24.0
         self.notice = s.scheduling.notice_hours if world.scheduling else 0.0
@@ -277,8 +284,8 @@ class Pipeline:
         if self.screening is not None and at == "screening":
             assert s.screening is not None
             pre = before or Leg(env.now)
-            if self.stage_gate is not None:
-                yield from self.stage_gate("screening", pre, req.recruiter)
+            for hold in self.gates:
+                yield from hold("screening", pre, req.recruiter)
             yield from task(w, req.recruiter, self.screening, pre, c.id,
                             "screening", "screening", req.id, 0,
                             recruiter_handover(self.reorganization, req))
@@ -291,9 +298,10 @@ class Pipeline:
             resume = r == first_round and at == "feedback"  # its interview was just held
             scratch = before if r == first_round else None
             if not resume:
-                if self.stage_gate is not None:  # a freeze first: the checks below see its end
+                if self.gates:  # a freeze first: the checks below see its end
                     scratch = scratch or Leg(env.now)
-                    yield from self.stage_gate("interview", scratch, req.recruiter)
+                    for hold in self.gates:
+                        yield from hold("interview", scratch, req.recruiter)
                 if req.hold is not None:
                     scratch = scratch or Leg(env.now)
                     yield from gate(w, req, scratch)
@@ -375,18 +383,18 @@ class Pipeline:
             attendees = [*panel, req.hiring_manager]
             if s.debrief.recruiter_attends:
                 attendees.append(req.recruiter)
-            if self.stage_gate is not None:
-                yield from self.stage_gate("debrief", leg, req.hiring_manager)
+            for hold in self.gates:
+                yield from hold("debrief", leg, req.hiring_manager)
             yield from meeting(w, attendees, req.hiring_manager, minutes, leg, c.id,
                                "debrief", "debrief", req.id, r, candidate=False)
-            if self.after_debrief is not None:
-                yield from self.after_debrief(c, r, leg, attendees)
+            for after in self.after_debrief:
+                yield from after(c, r, leg, attendees)
         if req.hold is not None:
             yield from gate(w, req, leg)
         decision = self.decisions[r - 1]
         if decision is not None and not decision.zero:
-            if self.stage_gate is not None:
-                yield from self.stage_gate("decision", leg, req.hiring_manager)
+            for hold in self.gates:
+                yield from hold("decision", leg, req.hiring_manager)
             yield from task(w, req.hiring_manager, decision, leg, c.id, "decision",
                             "decision", req.id, r)
         outcome = decide(c.draws[r], rnd.decision)
@@ -395,7 +403,9 @@ class Pipeline:
         if outcome == "offer" and self.approvals is not None:
             yield from self.approvals.run(c, r, leg)
         for step in self.before_telling:
-            yield from step(c, r, leg, outcome)
+            process = step(c, r, leg, outcome)
+            if process is not None:
+                yield from process
         if req.hold is not None:
             yield from gate(w, req, leg)
         if req.cancelled:

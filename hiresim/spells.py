@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 HOURS_PER_YEAR = 365.0 * 24.0
 
 
+#: ``(starts, ends, cause code)``: spells laid over a person's calendar (hours since the
+#: epoch), as the mechanisms that lay them return them (:meth:`hiresim.mechanisms.Mechanism.layer`)
+#: and :meth:`hiresim.workhours.PersonTimeline.over` reads them.
+Layer = tuple[list[float], list[float], int]
+
+
 class PersonSpells:
     """Base of the mechanisms that draw spells person by person for chosen roles (absence,
     priority, turnover): one replication's world, the mechanism's block, the simulated span."""

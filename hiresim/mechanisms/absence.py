@@ -16,7 +16,7 @@ import numpy as np
 
 from hiresim.causes import ABSENCE
 from hiresim.durations import DurationSpec
-from hiresim.spells import PersonSpells, poisson_spells, span_hours
+from hiresim.spells import Layer, PersonSpells, poisson_spells, span_hours
 from hiresim.tasks import Work, make_work
 from hiresim.workhours import Timeline
 
@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from hiresim.world import World
 
 NAME = "absence"
-
-#: ``(starts, ends, cause code)``: spells laid over a person's calendar.
-Layer = tuple[list[float], list[float], int]
 
 
 class Absence(PersonSpells):

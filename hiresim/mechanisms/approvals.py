@@ -67,7 +67,7 @@ class Approvals:
     """One replication's approval chain: each step's work, the revision, the send-back draws
     (a sub-stream of ``decisions``: a send-back is a decision), and the committees."""
 
-    __slots__ = ("committees", "gate", "revision", "send_back", "spec", "work", "world")
+    __slots__ = ("committees", "gates", "revision", "send_back", "spec", "work", "world")
 
     def __init__(self, world: World, spec: ApprovalsSpec, calendars: dict[str, Timeline]
                  ) -> None:
@@ -80,16 +80,16 @@ class Approvals:
             None if step.committee is None else
             Committee.of(step.committee, step.roles[0], calendars[step.roles[0]], world.epoch)
             for step in spec.steps]
-        #: A hold before each step starts (``season``'s freezes of ``approvals``), or None.
-        self.gate: Callable[[str, Leg, Person], Process] | None = None
+        #: The pipeline's holds before a stage (``season``'s freezes), asked before each step.
+        self.gates: list[Callable[[str, Leg, Person], Process]] = []
 
     def run(self, c: Candidate, r: int, leg: Leg) -> Process:
         """The offer's sign-offs, step by step; a sent-back step is revised and asked again."""
         w, req = self.world, c.requisition
         for k, step in enumerate(self.spec.steps):
             name = step.name or f"approval {k + 1}"
-            if self.gate is not None:  # a freeze stops the next sign-off, on its calendar
-                yield from self.gate("approvals", leg, req.approvers[step.roles[0]])
+            for hold in self.gates:  # a freeze stops the next sign-off, on its calendar
+                yield from hold("approvals", leg, req.approvers[step.roles[0]])
             while True:
                 board = self.committees[k]
                 if board is not None:

@@ -112,7 +112,7 @@ class Disagreement(Mechanism):
         assert s.debrief is not None  # checked with the scenario
         self.minutes = self.block.minutes or s.debrief.minutes
         self.panels = [rnd.panel for rnd in s.rounds]
-        pipeline.after_debrief = self.after_debrief
+        pipeline.after_debrief.append(self.after_debrief)
 
     def draws(self, candidate: Candidate, rnd: int) -> tuple[np.ndarray, float]:
         """The panel's scores and the "no decision" uniform of a candidate's round."""

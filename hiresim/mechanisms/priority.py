@@ -17,9 +17,9 @@ from hiresim.spells import PersonSpells, poisson_spells
 from hiresim.workhours import Availability, Timeline
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
     from hiresim.scenario import PrioritySpec
+    from hiresim.spells import Layer
 
 NAME = "priority"
 

@@ -19,9 +19,9 @@ from hiresim.spells import HOURS_PER_YEAR, span_hours
 from hiresim.tasks import Process, Work, make_work
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
     from hiresim.scenario import ReorganizationSpec
+    from hiresim.spells import Layer
     from hiresim.world import Requisition, World
 
 NAME = "reorganization"

@@ -326,10 +326,8 @@ class Season(Mechanism):
         super().install(pipeline)
         if self.rates:
             pipeline.rates = self
-        if self.frozen:
-            pipeline.stage_gate = self.hold
-        if "approvals" in self.frozen and pipeline.approvals is not None:
-            pipeline.approvals.gate = self.hold  # before each step of the chain
+        if self.frozen:  # a hold before each stage (and each step of the offer's chain)
+            pipeline.gates.append(self.hold)
 
     # -- rates ---------------------------------------------------------------------------------
 

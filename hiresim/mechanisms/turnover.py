@@ -19,9 +19,9 @@ from hiresim.tasks import make_work
 from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
     from hiresim.scenario import TurnoverSpec
+    from hiresim.spells import Layer
 
 NAME = "turnover"
 
