@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from hiresim.causes import BATCHING, N_CAUSES, WORK
 from hiresim.durations import UniformBlock
-from hiresim.scenario import WEEKDAYS
+from hiresim.fields import WEEKDAYS
 from hiresim.tasks import Branch, Process, Work, make_work, parallel, person_task, task, wait_until
 from hiresim.trace import Leg
 from hiresim.workhours import Timeline
