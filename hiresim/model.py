@@ -20,7 +20,6 @@ from hiresim.mechanisms import Mechanism, cause_slots, instances
 from hiresim.mechanisms.absence import Absence, install_continuity
 from hiresim.mechanisms.approvals import Approvals
 from hiresim.mechanisms.candidates import Candidates
-from hiresim.mechanisms.communication import Communication
 from hiresim.mechanisms.priority import Priority
 from hiresim.mechanisms.reorganization import Reorganization
 from hiresim.mechanisms.requirements import Requirements
@@ -33,6 +32,19 @@ from hiresim.spells import Layer
 from hiresim.trace import Trace, build_tables, drop_warmup
 from hiresim.workhours import PersonTimeline, WorkingCalendar, block_slots
 from hiresim.world import World
+
+#: The order in which mechanisms build their work samplers (phase 3): each sampler takes the
+#: next sub-stream of ``work``, so this order is part of every result. Mechanisms not listed
+#: build after these, in their order (:data:`hiresim.mechanisms.BUILT_IN`, then a scenario's
+#: own).
+WORK_ORDER: tuple[str, ...] = ("communication", "approvals", "requirements", "turnover",
+                               "reorganization", "continuity")
+
+
+def _work_rank(m: Mechanism) -> int:
+    """A mechanism's place in :data:`WORK_ORDER` (a stable sort keeps the rest in order)."""
+    return WORK_ORDER.index(m.name) if m.name in WORK_ORDER else len(WORK_ORDER)
+
 
 #: Extra days of calendar beyond the simulated span, so that work and meeting searches that run
 #: past the end still see real working hours.
@@ -95,9 +107,8 @@ class Replication:
         # own, communication, approvals, requirements, turnover, reorganization, continuity
         self.pipeline = pipeline = Pipeline(w, s)
         pipeline.build_work()
-        pipeline.communication = Communication(w, s.communication, len(s.rounds))
-        pipeline.communication.reorganization = self.reorganization
-        pipeline.reorganization = self.reorganization
+        for m in sorted(self.mechanisms, key=_work_rank):
+            m.build(pipeline)
         timelines = {role: w.timelines[spec.calendar] for role, spec in s.roles.items()}
         pipeline.approvals = (Approvals(w, s.approvals, timelines)
                               if s.approvals is not None else None)
@@ -114,8 +125,6 @@ class Replication:
             priority.install()
         pipeline.candidates = (Candidates(w, s.candidates, len(s.rounds), s.communication.policy)
                               if s.candidates.follows_up_or_withdraws else None)
-        for m in self.mechanisms:
-            m.build(pipeline)
         for m in self.mechanisms:
             m.install(pipeline)
         pipeline.build_round_work()

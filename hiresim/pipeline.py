@@ -16,23 +16,30 @@ import gc
 import math
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from hiresim.flows import Flow
 from hiresim.mechanisms.candidates import Candidates, no_draws
-from hiresim.mechanisms.reorganization import Reorganization, recruiter_handover
 from hiresim.mechanisms.requirements import Requirements, gate
 from hiresim.meetings import meeting
 from hiresim.spells import poisson_times
-from hiresim.tasks import Branch, Process, make_work, parallel, person_task, pool_task, task
+from hiresim.tasks import (
+    Branch,
+    Process,
+    make_work,
+    parallel,
+    person_task,
+    pool_task,
+    recruiter_handover,
+    task,
+)
 from hiresim.trace import Leg
 from hiresim.world import Candidate, Requisition
 
 if TYPE_CHECKING:
     from hiresim.mechanisms.approvals import Approvals
-    from hiresim.mechanisms.communication import Communication
     from hiresim.mechanisms.season import Season
     from hiresim.people import Person, Pool
     from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
@@ -53,6 +60,25 @@ StageGate = Callable[[str, Leg, "Person"], Process]
 #: ``after(candidate, round, leg, attendees)`` is a process.
 AfterDebrief = Callable[[Candidate, int, Leg, "list[Person]"], Process]
 
+class Telling(Protocol):
+    """How a decision reaches the candidate (the ``communication`` mechanism)."""
+
+    #: Nothing to hand off, review, hold, ghost or send for any outcome (no draw is made).
+    silent: bool
+
+    def tell(self, c: Candidate, r: int, leg: Leg, outcome: str) -> Process:
+        """Tell the candidate; the outcome as they hear it (``ghosted``: never)."""
+        ...
+
+    def told(self, probability: float) -> bool:
+        """Whether a message sent with ``probability`` is sent (one draw)."""
+        ...
+
+    def closed_outcome(self) -> str:
+        """How a candidate still waiting for an interview hears that the job was filled."""
+        ...
+
+
 #: The candidate's final outcome after a last journey that ended in anything but an offer.
 _FINAL_OUTCOME = {"ghosted": "ghosted", "cancelled": "cancelled"}
 
@@ -64,10 +90,8 @@ class Pipeline:
         s = self.s = scenario
         self.world = world
         # the mechanisms the path calls into; the model builds them (in its fixed order)
-        self.communication: Communication
         self.approvals: Approvals | None = None
         self.requirements: Requirements | None = None
-        self.reorganization: Reorganization | None = None
         self.candidates: Candidates | None = None
         # -- hooks: what mechanisms add to the path (each installs its own, in the model's
         # fixed order; empty or None when no mechanism does)
@@ -81,6 +105,8 @@ class Pipeline:
         #: Arrival and opening rates that change through the year (``season``; ``None``: the
         #: base rates).
         self.rates: Season | None = None
+        #: How a decision reaches the candidate (``communication``, always there).
+        self.telling: Telling
         self.rounds = s.rounds
         self.horizon = s.horizon_days * 24.0
         self.notice = s.scheduling.notice_hours if world.scheduling else 0.0
@@ -287,8 +313,7 @@ class Pipeline:
             for hold in self.gates:
                 yield from hold("screening", pre, req.recruiter)
             yield from task(w, req.recruiter, self.screening, pre, c.id,
-                            "screening", "screening", req.id, 0,
-                            recruiter_handover(self.reorganization, req))
+                            "screening", "screening", req.id, 0, recruiter_handover(w, req))
             if c.draws[0] >= s.screening.pass_probability or req.closed:
                 self.finish(c, "rejected")
                 return
@@ -309,7 +334,7 @@ class Pipeline:
                     self.finish(c, "cancelled")
                     return
                 if req.closed:  # filled while the candidate waited for this round
-                    self.finish(c, self.closed_outcome())
+                    self.finish(c, self.telling.closed_outcome())
                     return
             pool = self.round_pools[r - 1]
             people = w.people[rnd.panel_role]
@@ -322,7 +347,7 @@ class Pipeline:
                     c.id, f"interview {r}", "interview", req.id, r, candidate=True,
                     notice=self.notice, stop=lambda: req.closed, booked=partial(booked, c, r))
                 if not held:  # the job was filled while the recruiter looked for a slot
-                    self.finish(c, self.closed_outcome())
+                    self.finish(c, self.telling.closed_outcome())
                     return
                 if c.withdrawn:  # their patience ran out before the interview
                     self.finish(c, "withdrawn")
@@ -408,20 +433,15 @@ class Pipeline:
                 yield from process
         if req.hold is not None:
             yield from gate(w, req, leg)
+        telling = self.telling
         if req.cancelled:
             assert s.requirements is not None
-            if not self.communication.told(s.requirements.told_when_cancelled):
+            if not telling.told(s.requirements.told_when_cancelled):
                 return "ghosted"
             outcome = "reject"
-        if self.communication.silent:  # nothing to hand off, review, hold, ghost or send
+        if telling.silent:  # nothing to hand off, review, hold, ghost or send
             return outcome
-        return (yield from self.communication.tell(c, r, leg, outcome))
-
-    def closed_outcome(self) -> str:
-        """How a candidate still waiting for an interview hears that the job was filled: a
-        rejection, or nothing (ghosted) with the policy's probability."""
-        ghost = self.communication.spec.ghost_probability
-        return "ghosted" if ghost > 0.0 and self.communication.u() < ghost else "rejected"
+        return (yield from telling.tell(c, r, leg, outcome))
 
     def finish(self, c: Candidate, outcome: str) -> None:
         """Record the candidate's whole process and forget them."""

@@ -8,8 +8,9 @@ records one activity instance in the event log. This module is the simulation's 
 touches no pandas and no pydantic.
 
 Mechanisms refine how a task is served through hooks they install on the
-:class:`~hiresim.world.World` (the continuity policy of ``absence``, the restart rule of
-``priority``, the hand-over of ``turnover``); the primitives read them, never the scenario.
+:class:`~hiresim.world.World` (the continuity policy, the restart rule of ``priority``, the
+hand-overs of ``turnover`` and ``reorganization``); the primitives read them, never the
+scenario.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from hiresim.workhours import Availability
 
 if TYPE_CHECKING:
     from hiresim.people import Person, Pool
-    from hiresim.world import World
+    from hiresim.world import Requisition, World
 
 #: A stage as SimPy runs it: a generator of events, delegated to with ``yield from``.
 Process = Generator[Any, Any, Any]
@@ -157,6 +158,17 @@ def _handover(w: World, person: Person, enabled: float, start: float) -> float:
     if person.joins and person.changed_hands(enabled, start):
         assert w.turnover_handover is not None  # joins exist only where turnover is on
         return w.turnover_handover.amount(person)[0]
+    return 0.0
+
+
+def recruiter_handover(w: World, req: Requisition) -> float:
+    """Working hours a recruiter new to the requisition spends reading up on it, on their
+    next task for it (once): the hand-over ``reorganization`` installs, when it reassigned
+    the requisition."""
+    if req.handover_due:
+        req.handover_due = False
+        assert w.recruiter_handover is not None  # set where reorganizations reassign
+        return w.recruiter_handover.amount(req.recruiter)[0]
     return 0.0
 
 

@@ -75,10 +75,29 @@ class World:
     requisitions); nothing here draws a random number or starts a process.
     """
 
-    __slots__ = ("candidates", "delegation", "end", "env", "epoch", "event_log", "never",
-                 "people", "pools", "replication", "requisitions", "reschedules", "restart",
-                 "retry_hours", "scheduling", "slots", "streams", "timelines", "trace",
-                 "turnover_handover")
+    __slots__ = (
+        "candidates",
+        "delegation",
+        "end",
+        "env",
+        "epoch",
+        "event_log",
+        "never",
+        "people",
+        "pools",
+        "recruiter_handover",
+        "replication",
+        "requisitions",
+        "reschedules",
+        "restart",
+        "retry_hours",
+        "scheduling",
+        "slots",
+        "streams",
+        "timelines",
+        "trace",
+        "turnover_handover",
+    )
 
     def __init__(self, seed: int, replication: int, epoch: date, end: float,
                  event_log: bool = True, scheduling: bool = True) -> None:
@@ -116,6 +135,8 @@ class World:
         self.restart: RestartRule | None = None
         #: ``turnover``: the replacement's re-review of inherited work.
         self.turnover_handover: Work | None = None
+        #: ``reorganization``: a recruiter new to a requisition reads up on it.
+        self.recruiter_handover: Work | None = None
 
     def person(self, person_id: str) -> Person:
         """The person with this id (``recruiter-1``, or a named person's id)."""

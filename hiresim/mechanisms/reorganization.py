@@ -5,7 +5,7 @@ Onsets are a Poisson process over the span with one freeze length each, drawn on
 whole organization; each freeze is laid over the calendars of the chosen roles as
 ``reorganization``. With ``reassign_recruiters``, a process hands open requisitions round to
 other recruiters at each onset, and the new recruiter's next task for a requisition pays a
-hand-over (:func:`recruiter_handover`).
+hand-over (:func:`hiresim.tasks.recruiter_handover`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from hiresim.people import Person
     from hiresim.scenario import ReorganizationSpec
     from hiresim.spells import Layer
-    from hiresim.world import Requisition, World
+    from hiresim.world import World
 
 NAME = "reorganization"
 
@@ -53,7 +53,8 @@ class Reorganization:
 
     def install(self) -> None:
         """The hand-over a recruiter new to a requisition pays."""
-        self.handover = make_work(self.world, self.spec.handover)
+        self.handover = self.world.recruiter_handover = make_work(self.world,
+                                                                  self.spec.handover)
 
     def start(self, recruiter_role: str) -> None:
         """Start reassigning recruiters at each onset, if the scenario says so."""
@@ -94,11 +95,3 @@ def reassign_recruiters(w: World, recruiter_role: str, times: list[float],
                 req.recruiter = recruiters[(k + shift) % len(recruiters)]
                 req.handover_due = True
 
-
-def recruiter_handover(reorganization: Reorganization | None, req: Requisition) -> float:
-    """Working hours a recruiter new to the requisition spends reading up on it (once)."""
-    if req.handover_due:
-        req.handover_due = False
-        assert reorganization is not None and reorganization.handover is not None
-        return reorganization.handover.amount(req.recruiter)[0]
-    return 0.0

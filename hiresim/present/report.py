@@ -829,21 +829,6 @@ def _legacy_describe(sc: Any, name: str) -> list[tuple[str, list[str]]]:
                 text += f"; {share(step.send_back)} are sent back for rework"
             steps.append(text + ".")
         return [("Offer approvals (people who never met the candidate)", steps)]
-    if name == "communication":
-        com = sc.communication
-        comm = [
-            "Only the recruiter talks to candidates (decisions are handed over first)."
-            if com.policy == "hr_gated" else "Decision makers tell candidates directly.",
-            f"Writing to the candidate: {duration_words(com.message)}.",
-        ]
-        if com.legal_review:
-            comm.append(f"Legal reviews {', '.join(com.legal_review.applies_to)} messages "
-                        f"({duration_words(com.legal_review.work)}).")
-        if com.hold_rejections_until_filled:
-            comm.append("Final-round rejections wait until the job is filled.")
-        if com.ghost_probability:
-            comm.append(f"{share(com.ghost_probability)} of rejections are never sent.")
-        return [("Communication policy", comm)]
     if name == "absence" and sc.absence:
         a = sc.absence
         life.append(f"{plural(a.vacation_days_per_year, 'vacation day')} a year and about "

@@ -104,8 +104,6 @@ def _legacy_check(scenario: Scenario, name: str, need_role: Any,
                 problems.append((f"requirements.approvals.{i}.committee",
                                  "reclassification steps are tasks; committees are allowed in "
                                  "the offer approval chain only"))
-    if name == "communication" and scenario.communication.legal_review is not None:
-        need_role("communication.legal_review.role", scenario.communication.legal_review.role)
 
 
 def _minutes_of(clock: str) -> int:

@@ -139,15 +139,6 @@ PRIMITIVES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
 # TRANSITION: ablations of the built-in mechanisms not yet on the protocol
 _LEGACY: dict[str, dict[str, str]] = {
     "approvals": {"approvals": "no approval chain for offers"},
-    "communication": {
-        "communication": "decisions reach the candidate at once (direct, no hand-off, no "
-                         "message, no legal review, no held rejections, no ghosting)",
-        "communication_direct": "the hiring manager tells the candidate (no hand-off to the "
-                                "recruiter; everything else of the communication policy kept)",
-        "communication_handoff": "the hand-off to the recruiter takes no time (policy, message, "
-                                 "review, held rejections and ghosting kept)",
-        "communication_ghosting": "every rejection is sent (nobody is ghosted; the rest of the "
-                                  "communication policy kept)"},
     "absence": {"absence": "nobody takes vacation or sick leave"},
     "priority": {"priority": "nobody is pulled onto top-priority projects"},
     "turnover": {"turnover": "nobody leaves"},
@@ -218,12 +209,3 @@ def _legacy_without(data: dict[str, Any], source: str) -> None:
     if source in ("absence", "priority", "turnover", "reorganization", "requirements",
                   "approvals"):
         data[source] = None
-    elif source == "communication":
-        data["communication"] = {"policy": "direct", "handoff": 0.0, "message": 0.0}
-    elif source == "communication_direct":
-        data["communication"]["policy"] = "direct"
-    elif source == "communication_handoff":
-        if data["communication"]["policy"] == "hr_gated":  # direct: no hand-off to shorten
-            data["communication"]["handoff"] = 0.0
-    elif source == "communication_ghosting":
-        data["communication"]["ghost_probability"] = 0.0

@@ -4,7 +4,7 @@ field (pydantic models that forbid unknown keys)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -28,7 +28,6 @@ from hiresim.fields import (
     Block,
     ClockTime,
     Name,
-    Outcome,
     Policy,
     Probability,
     Real,
@@ -38,10 +37,13 @@ from hiresim.fields import (
     Whole,
     whole,
 )
+
+# The blocks of the built-in mechanisms live in their modules (hiresim.mechanisms.NAME), and
+# are re-exported here: ``hiresim.scenario.schema.CommunicationSpec`` and the like keep working.
+from hiresim.mechanisms.communication import CommunicationSpec as CommunicationSpec
+from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
 from hiresim.text import shown
 
-if TYPE_CHECKING:
-    pass
 
 class ScenarioError(ValueError):
     """A scenario that cannot be simulated; ``problems`` lists every ``(path, message)``."""
@@ -353,26 +355,6 @@ class ApprovalsSpec(Block):
                     "step is asked again (a bare number: working hours)")
 
 
-class CommunicationSpec(Block):
-    """How a decision reaches the candidate."""
-
-    policy: Literal["hr_gated", "direct"] = Field(
-        "hr_gated",
-        description="hr_gated: only the recruiter may speak to candidates (the decision is "
-                    "handed off to them first); direct: the hiring manager tells the candidate")
-    handoff: Duration = Field(
-        duration(0.0),
-        description="hr_gated: elapsed time for the decision to reach the recruiter")
-    message: Duration = Field(duration(0.25), description="work of writing to the candidate")
-    legal_review: LegalReviewSpec | None = Field(
-        None, description="legal reviews outgoing decisions before the candidate hears them "
-                          "(default: no review)")
-    hold_rejections_until_filled: bool = Field(
-        False, description="final-round rejections wait until the job is filled or closed")
-    ghost_probability: Probability = Field(
-        0.0, description="probability that a rejection is never sent")
-
-
 class SchedulingSpec(Block):
     """Meetings (interviews, debriefs) need the earliest slot where all attendees are free."""
 
@@ -529,19 +511,6 @@ class RequirementsSpec(Block):
         if self.split_probability + self.cancel_probability > 1.0:
             raise ValueError("split_probability + cancel_probability must not exceed 1")
         return self
-
-
-class LegalReviewSpec(Block):
-    """Legal reviews outgoing decisions before the candidate hears them."""
-
-    role: str = Field(
-        "legal", description="role name of the reviewers: one per requisition (taken in turn)")
-    work: Duration = Field(
-        duration(1.0), description="work of one review (a bare number: working hours)")
-    applies_to: list[Outcome] = Field(
-        default_factory=lambda: list[Outcome](["offer", "reject"]), min_length=1,
-        description="decisions reviewed: advance, offer, reject (default: offers and "
-                    "rejections)")
 
 
 class FollowUpSpec(Block):
