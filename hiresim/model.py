@@ -18,7 +18,6 @@ from typing import Any, Protocol
 from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Mechanism, cause_slots, instances
 from hiresim.mechanisms.absence import Absence, install_continuity
-from hiresim.mechanisms.approvals import Approvals
 from hiresim.mechanisms.candidates import Candidates
 from hiresim.mechanisms.priority import Priority
 from hiresim.mechanisms.reorganization import Reorganization
@@ -109,11 +108,6 @@ class Replication:
         pipeline.build_work()
         for m in sorted(self.mechanisms, key=_work_rank):
             m.build(pipeline)
-        timelines = {role: w.timelines[spec.calendar] for role, spec in s.roles.items()}
-        pipeline.approvals = (Approvals(w, s.approvals, timelines)
-                              if s.approvals is not None else None)
-        if pipeline.approvals is not None:
-            pipeline.approvals.gates = pipeline.gates
         pipeline.requirements = (Requirements(w, s.requirements)
                                  if s.requirements is not None else None)
         if turnover is not None:
@@ -200,6 +194,10 @@ class Replication:
     @property
     def people(self) -> dict[str, list[Person]]:
         return self.world.people
+
+    def mechanism(self, name: str) -> Mechanism | None:
+        """The replication's instance of the mechanism ``name`` (``None``: it is off)."""
+        return next((m for m in self.mechanisms if m.name == name), None)
 
     @property
     def slots(self) -> SlotFinder:

@@ -39,7 +39,6 @@ from hiresim.trace import Leg
 from hiresim.world import Candidate, Requisition
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.approvals import Approvals
     from hiresim.mechanisms.season import Season
     from hiresim.people import Person, Pool
     from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
@@ -90,7 +89,6 @@ class Pipeline:
         s = self.s = scenario
         self.world = world
         # the mechanisms the path calls into; the model builds them (in its fixed order)
-        self.approvals: Approvals | None = None
         self.requirements: Requirements | None = None
         self.candidates: Candidates | None = None
         # -- hooks: what mechanisms add to the path (each installs its own, in the model's
@@ -99,9 +97,12 @@ class Pipeline:
         self.gates: list[StageGate] = []
         #: What follows a debrief, in turn (``disagreement``'s extra debrief).
         self.after_debrief: list[AfterDebrief] = []
-        #: Steps between the decision and telling the candidate, in turn (a user's
-        #: background check, ``season``'s offers held during a freeze).
+        #: Steps between the decision and telling the candidate, in turn (an offer's
+        #: ``approvals``, a user's background check, ``season``'s offers held in a freeze).
         self.before_telling: list[Step] = []
+        #: Roles of which each requisition has its own person, taken in turn (its approvers,
+        #: reviewers), besides its recruiter and hiring manager.
+        self.requisition_roles: list[str] = []
         #: Arrival and opening rates that change through the year (``season``; ``None``: the
         #: base rates).
         self.rates: Season | None = None
@@ -226,20 +227,14 @@ class Pipeline:
         hms = people[s.requisitions.hiring_manager_role]
         recruiters = people[s.requisitions.recruiter_role]
         approvers = {}
-        if s.approvals is not None:
-            for step in s.approvals.steps:
-                for role in [*step.roles, *([step.escalate_to] if step.escalate_to else [])]:
-                    members = people[role]
-                    approvers[role] = members[index % len(members)]
+        for role in self.requisition_roles:
+            members = people[role]
+            approvers[role] = members[index % len(members)]
         if s.requirements is not None:
             for step in s.requirements.approvals:
                 for role in step.roles:
                     members = people[role]
                     approvers.setdefault(role, members[index % len(members)])
-        if s.communication.legal_review is not None:
-            lawyers = people[s.communication.legal_review.role]
-            approvers.setdefault(s.communication.legal_review.role,
-                                 lawyers[index % len(lawyers)])
         return Requisition(
             id=f"R{index + 1}", index=index, opened=t_open,
             hiring_manager=hms[index % len(hms)], recruiter=recruiters[index % len(recruiters)],
@@ -425,8 +420,6 @@ class Pipeline:
         outcome = decide(c.draws[r], rnd.decision)
         if outcome != "reject" and req.closed:
             outcome = "reject"
-        if outcome == "offer" and self.approvals is not None:
-            yield from self.approvals.run(c, r, leg)
         for step in self.before_telling:
             process = step(c, r, leg, outcome)
             if process is not None:

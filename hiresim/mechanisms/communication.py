@@ -163,7 +163,10 @@ class Communication(Mechanism):
                        and self.legal is None and self.message.zero)
 
     def install(self, pipeline: Pipeline) -> None:
+        """The pipeline tells candidates this way; each requisition has its own reviewer."""
         pipeline.telling = self
+        if self.block.legal_review is not None:
+            pipeline.requisition_roles.append(self.block.legal_review.role)
 
     def told(self, probability: float) -> bool:
         """Whether a message that is sent with ``probability`` is sent (one draw)."""

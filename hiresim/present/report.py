@@ -816,19 +816,6 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
 def _legacy_describe(sc: Any, name: str) -> list[tuple[str, list[str]]]:
     """TRANSITION: the words of the mechanisms not yet on the protocol."""
     life: list[str] = []
-    if name == "approvals" and sc.approvals:
-        steps = []
-        for step in sc.approvals.steps:
-            text = f"“{step.name or '/'.join(step.roles)}” by {roles_words(step.roles)}"
-            if step.committee:
-                c = step.committee
-                text += f", only at the committee on {', '.join(c.weekdays)} at {c.time}"
-            else:
-                text += f" ({duration_words(step.work)})"
-            if step.send_back:
-                text += f"; {share(step.send_back)} are sent back for rework"
-            steps.append(text + ".")
-        return [("Offer approvals (people who never met the candidate)", steps)]
     if name == "absence" and sc.absence:
         a = sc.absence
         life.append(f"{plural(a.vacation_days_per_year, 'vacation day')} a year and about "

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from hiresim.fields import WEEKDAYS
 from hiresim.mechanisms import BUILT_IN, built_ins, mechanisms_of, role_problems
-from hiresim.scenario.schema import ApprovalStep, CalendarSpec, Scenario
+from hiresim.scenario.schema import CalendarSpec, Scenario
 from hiresim.text import close_matches
 
 if TYPE_CHECKING:
@@ -70,23 +70,8 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
 
 def _legacy_check(scenario: Scenario, name: str, need_role: Any,
                   problems: list[tuple[str, str]]) -> None:
-    roles = scenario.roles
+    from hiresim.mechanisms.approvals import enough_signers
 
-    def enough_people(path: str, step: ApprovalStep) -> None:
-        for name in step.roles:
-            if name in roles and step.per_role > roles[name].count:
-                problems.append((f"{path}.per_role",
-                                 f"{step.per_role} people of role {name!r} are asked to sign, "
-                                 f"but it has {roles[name].count}; allowed: 1 to "
-                                 f"{roles[name].count}"))
-
-    if name == "approvals" and scenario.approvals is not None:
-        for i, step in enumerate(scenario.approvals.steps):
-            for j, role in enumerate(step.roles):
-                need_role(f"approvals.steps.{i}.roles.{j}", role)
-            enough_people(f"approvals.steps.{i}", step)
-            if step.escalate_to is not None:
-                need_role(f"approvals.steps.{i}.escalate_to", step.escalate_to)
     if name in ("absence", "priority", "turnover", "reorganization"):
         spec = getattr(scenario, name)
         if spec is not None and spec.roles is not None:
@@ -99,7 +84,7 @@ def _legacy_check(scenario: Scenario, name: str, need_role: Any,
         for i, step in enumerate(scenario.requirements.approvals):
             for j, role in enumerate(step.roles):
                 need_role(f"requirements.approvals.{i}.roles.{j}", role)
-            enough_people(f"requirements.approvals.{i}", step)
+            problems.extend(enough_signers(scenario, f"requirements.approvals.{i}", step))
             if step.committee is not None:
                 problems.append((f"requirements.approvals.{i}.committee",
                                  "reclassification steps are tasks; committees are allowed in "

@@ -138,7 +138,6 @@ PRIMITIVES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
 
 # TRANSITION: ablations of the built-in mechanisms not yet on the protocol
 _LEGACY: dict[str, dict[str, str]] = {
-    "approvals": {"approvals": "no approval chain for offers"},
     "absence": {"absence": "nobody takes vacation or sick leave"},
     "priority": {"priority": "nobody is pulled onto top-priority projects"},
     "turnover": {"turnover": "nobody leaves"},
@@ -206,6 +205,5 @@ def without(scenario: Scenario, source: str) -> Scenario:
 
 
 def _legacy_without(data: dict[str, Any], source: str) -> None:
-    if source in ("absence", "priority", "turnover", "reorganization", "requirements",
-                  "approvals"):
+    if source in ("absence", "priority", "turnover", "reorganization", "requirements"):
         data[source] = None

@@ -40,6 +40,9 @@ from hiresim.fields import (
 
 # The blocks of the built-in mechanisms live in their modules (hiresim.mechanisms.NAME), and
 # are re-exported here: ``hiresim.scenario.schema.CommunicationSpec`` and the like keep working.
+from hiresim.mechanisms.approvals import ApprovalsSpec as ApprovalsSpec
+from hiresim.mechanisms.approvals import ApprovalStep as ApprovalStep
+from hiresim.mechanisms.approvals import CommitteeSpec as CommitteeSpec
 from hiresim.mechanisms.communication import CommunicationSpec as CommunicationSpec
 from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
 from hiresim.text import shown
@@ -277,82 +280,6 @@ class DecisionSpec(Block):
         duration(0.5),
         description="the hiring manager's work deciding, after each round's scorecards and "
                     "debrief (a bare number: working hours)")
-
-
-class CommitteeSpec(Block):
-    """An approval that is given only in a committee meeting on fixed weekdays."""
-
-    weekdays: list[Weekday] = Field(
-        min_length=1,
-        description="weekdays the committee sits, e.g. [\"Tue\"]; a day closed in the "
-                    "calendar of the step's first role has no session")
-    time: ClockTime = Field(
-        "10:00", description="start of each session, local time \"HH:MM\" (inside the working "
-                             "hours of the step's first role)")
-    minutes: Whole = Field(
-        60, ge=0, le=8 * 60,
-        description="length of a session, in minutes: the approval is given at its end")
-
-
-class ApprovalStep(Block):
-    """A sign-off: one role, or a parallel group of roles with a quorum."""
-
-    name: Name = Field(
-        "", description="name of the step in the event log and report (default: "
-                        "\"approval N\", or \"reclassification N\" under requirements)")
-    roles: list[str] = Field(
-        min_length=1,
-        description="role names that sign off, one person of each per requisition (taken in "
-                    "turn); several roles sign in parallel")
-    per_role: Whole = Field(
-        1, ge=1, le=100,
-        description="people of each role asked to sign: the requisition's own and the next "
-                    "ones of the role in turn (a works council of 3: roles = "
-                    "[\"works_council\"], per_role = 3)")
-    quorum: Whole | None = Field(
-        None, ge=1,
-        description="k-of-n sign-offs needed, n = len(roles) * per_role; default all")
-    work: Duration = Field(
-        duration(0.5),
-        description="each approver's work on the sign-off (a bare number: working hours; not "
-                    "used by a committee step)")
-    send_back: Real = Field(0.0, ge=0.0, lt=1.0,
-                             description="probability the step returns it for rework (< 1)")
-    committee: CommitteeSpec | None = Field(
-        None, description="makes the step a committee sitting: the sign-off is given only at "
-                          "its sessions (default: the approvers sign off as a task; offer "
-                          "approvals only)")
-    escalate_after: Real | None = Field(
-        None, gt=0.0, description="working days without a sign-off before it is escalated")
-    escalate_to: str | None = Field(
-        None, description="role that signs off an escalated step (one person, case-bound)")
-
-    @model_validator(mode="after")
-    def _quorum_fits(self) -> ApprovalStep:
-        asked = len(self.roles) * self.per_role
-        if self.quorum is not None and self.quorum > asked:
-            who = (f"{len(self.roles)} roles of the group" if self.per_role == 1 else
-                   f"{asked} people asked ({len(self.roles)} roles x per_role {self.per_role})")
-            raise ValueError(f"quorum {self.quorum} exceeds the {who}")
-        if self.per_role > 1 and self.committee is not None:
-            raise ValueError("per_role asks several people to sign as tasks; a committee "
-                             "decides as one body at its sessions: use one or the other")
-        if (self.escalate_after is None) != (self.escalate_to is None):
-            raise ValueError("escalate_after and escalate_to go together")
-        if self.escalate_after is not None and self.committee is not None:
-            raise ValueError("a committee step cannot escalate (it decides at its sessions)")
-        return self
-
-
-class ApprovalsSpec(Block):
-    """The offer's approval chain: steps in order; sent-back offers are revised and resubmitted."""
-
-    steps: list[ApprovalStep] = Field(min_length=1, max_length=50,
-                                      description="the sign-offs, in order")
-    revision: Duration = Field(
-        duration(1.0),
-        description="the hiring manager's work revising an offer a step sent back, before the "
-                    "step is asked again (a bare number: working hours)")
 
 
 class SchedulingSpec(Block):

@@ -9,6 +9,7 @@ import pytest
 
 import hiresim as hs
 from hiresim import causes
+from hiresim.mechanisms.approvals import Approvals
 
 from .helpers import (
     ALWAYS_OPEN,
@@ -60,8 +61,8 @@ def test_quorum_one_of_two_does_not_wait_for_the_absent_approver(quorum, absence
 def test_send_back_adds_revision_and_a_second_pass():
     step = {"name": "finance", "roles": ["finance"], "work": const(3.0), "send_back": 0.5}
     rep = replication(offer([step], calendars=ALWAYS_OPEN))
-    approvals = rep.pipeline.approvals
-    assert approvals is not None
+    approvals = rep.mechanism("approvals")
+    assert isinstance(approvals, Approvals)
     draws = iter([0.1, 0.9])  # sent back once, then signed
     approvals.send_back = lambda: next(draws)
     tables = run(rep)
