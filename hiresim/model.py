@@ -21,7 +21,6 @@ from hiresim.mechanisms.absence import Absence, install_continuity
 from hiresim.mechanisms.candidates import Candidates
 from hiresim.mechanisms.priority import Priority
 from hiresim.mechanisms.reorganization import Reorganization
-from hiresim.mechanisms.requirements import Requirements
 from hiresim.mechanisms.turnover import Turnover
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
@@ -108,8 +107,6 @@ class Replication:
         pipeline.build_work()
         for m in sorted(self.mechanisms, key=_work_rank):
             m.build(pipeline)
-        pipeline.requirements = (Requirements(w, s.requirements)
-                                 if s.requirements is not None else None)
         if turnover is not None:
             turnover.install()
         if self.reorganization is not None:

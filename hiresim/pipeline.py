@@ -22,7 +22,7 @@ import numpy as np
 
 from hiresim.flows import Flow
 from hiresim.mechanisms.candidates import Candidates, no_draws
-from hiresim.mechanisms.requirements import Requirements, gate
+from hiresim.mechanisms.requirements import on_hold
 from hiresim.meetings import meeting
 from hiresim.spells import poisson_times
 from hiresim.tasks import (
@@ -89,7 +89,6 @@ class Pipeline:
         s = self.s = scenario
         self.world = world
         # the mechanisms the path calls into; the model builds them (in its fixed order)
-        self.requirements: Requirements | None = None
         self.candidates: Candidates | None = None
         # -- hooks: what mechanisms add to the path (each installs its own, in the model's
         # fixed order; empty or None when no mechanism does)
@@ -100,6 +99,9 @@ class Pipeline:
         #: Steps between the decision and telling the candidate, in turn (an offer's
         #: ``approvals``, a user's background check, ``season``'s offers held in a freeze).
         self.before_telling: list[Step] = []
+        #: What happens when a requisition opens, in turn (``requirements`` draws when it is
+        #: rethought).
+        self.opened: list[Callable[[Requisition], None]] = []
         #: Roles of which each requisition has its own person, taken in turn (its approvers,
         #: reviewers), besides its recruiter and hiring manager.
         self.requisition_roles: list[str] = []
@@ -217,8 +219,8 @@ class Pipeline:
         w.trace.requisition(req.id, t_open, req.positions, req.recruiter.holder(t_open),
                             req.hiring_manager.holder(t_open))
         w.env.process(self.arrivals(req, times, draws, panels, behaviour))
-        if self.requirements is not None:
-            self.requirements.start(req, self.horizon, self.open_split, self.close_requisition)
+        for hook in self.opened:
+            hook(req)
         return req
 
     def new_requisition(self, index: int, t_open: float) -> Requisition:
@@ -230,22 +232,11 @@ class Pipeline:
         for role in self.requisition_roles:
             members = people[role]
             approvers[role] = members[index % len(members)]
-        if s.requirements is not None:
-            for step in s.requirements.approvals:
-                for role in step.roles:
-                    members = people[role]
-                    approvers.setdefault(role, members[index % len(members)])
         return Requisition(
             id=f"R{index + 1}", index=index, opened=t_open,
             hiring_manager=hms[index % len(hms)], recruiter=recruiters[index % len(recruiters)],
             approvers=approvers, positions=s.requisitions.positions,
             closed_event=self.world.env.event())
-
-    def open_split(self, req: Requisition) -> None:
-        """A job split in two: a second requisition opens now and draws its own candidates."""
-        assert self.requirements is not None
-        if self.world.env.now < self.horizon:
-            self.start_requisition(self.world.env.now, self.requirements.rng)
 
     def close_requisition(self, req: Requisition) -> None:
         if not req.closed:
@@ -324,7 +315,7 @@ class Pipeline:
                         yield from hold("interview", scratch, req.recruiter)
                 if req.hold is not None:
                     scratch = scratch or Leg(env.now)
-                    yield from gate(w, req, scratch)
+                    yield from on_hold(w, req, scratch)
                 if req.cancelled:
                     self.finish(c, "cancelled")
                     return
@@ -410,7 +401,7 @@ class Pipeline:
             for after in self.after_debrief:
                 yield from after(c, r, leg, attendees)
         if req.hold is not None:
-            yield from gate(w, req, leg)
+            yield from on_hold(w, req, leg)
         decision = self.decisions[r - 1]
         if decision is not None and not decision.zero:
             for hold in self.gates:
@@ -425,7 +416,7 @@ class Pipeline:
             if process is not None:
                 yield from process
         if req.hold is not None:
-            yield from gate(w, req, leg)
+            yield from on_hold(w, req, leg)
         telling = self.telling
         if req.cancelled:
             assert s.requirements is not None

@@ -845,11 +845,6 @@ def _legacy_describe(sc: Any, name: str) -> list[tuple[str, list[str]]]:
         r = sc.reorganization
         life.append(f"{plural(r.rate_per_year, 'reorganization')} a year, each freezing "
                     f"hiring work for {duration_words(r.freeze)}.")
-    if name == "requirements" and sc.requirements:
-        q = sc.requirements
-        life.append(f"Each open job is rethought about {plural(q.rate_per_year, 'time')} a year "
-                    f"({share(q.split_probability)} split, {share(q.cancel_probability)} "
-                    "cancelled).")
     if name == "candidates" and sc.candidates.follows_up_or_withdraws:
         b = sc.candidates
         cand = []

@@ -70,8 +70,6 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
 
 def _legacy_check(scenario: Scenario, name: str, need_role: Any,
                   problems: list[tuple[str, str]]) -> None:
-    from hiresim.mechanisms.approvals import enough_signers
-
     if name in ("absence", "priority", "turnover", "reorganization"):
         spec = getattr(scenario, name)
         if spec is not None and spec.roles is not None:
@@ -80,15 +78,6 @@ def _legacy_check(scenario: Scenario, name: str, need_role: Any,
     if name == "continuity":
         for role in scenario.continuity.roles:
             need_role(f"continuity.roles.{role}", role)
-    if name == "requirements" and scenario.requirements is not None:
-        for i, step in enumerate(scenario.requirements.approvals):
-            for j, role in enumerate(step.roles):
-                need_role(f"requirements.approvals.{i}.roles.{j}", role)
-            problems.extend(enough_signers(scenario, f"requirements.approvals.{i}", step))
-            if step.committee is not None:
-                problems.append((f"requirements.approvals.{i}.committee",
-                                 "reclassification steps are tasks; committees are allowed in "
-                                 "the offer approval chain only"))
 
 
 def _minutes_of(clock: str) -> int:

@@ -142,7 +142,6 @@ _LEGACY: dict[str, dict[str, str]] = {
     "priority": {"priority": "nobody is pulled onto top-priority projects"},
     "turnover": {"turnover": "nobody leaves"},
     "reorganization": {"reorganization": "no reorganizations"},
-    "requirements": {"requirements": "requisitions are never rethought"},
 }
 
 
@@ -205,5 +204,5 @@ def without(scenario: Scenario, source: str) -> Scenario:
 
 
 def _legacy_without(data: dict[str, Any], source: str) -> None:
-    if source in ("absence", "priority", "turnover", "reorganization", "requirements"):
+    if source in ("absence", "priority", "turnover", "reorganization"):
         data[source] = None

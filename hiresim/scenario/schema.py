@@ -45,6 +45,7 @@ from hiresim.mechanisms.approvals import ApprovalStep as ApprovalStep
 from hiresim.mechanisms.approvals import CommitteeSpec as CommitteeSpec
 from hiresim.mechanisms.communication import CommunicationSpec as CommunicationSpec
 from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
+from hiresim.mechanisms.requirements import RequirementsSpec as RequirementsSpec
 from hiresim.text import shown
 
 
@@ -416,28 +417,6 @@ class ReorganizationSpec(Block):
         duration({"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"}),
         description="work of a recruiter new to a requisition reading up on it, once, on "
                     "their next task for it (working hours by default)")
-
-
-class RequirementsSpec(Block):
-    """Requisitions rethought: reclassification, a split into two positions, or cancellation."""
-
-    rate_per_year: Real = Field(1.0, gt=0.0, le=52.0, description="rethinks per open req-year")
-    approvals: list[ApprovalStep] = Field(min_length=1,
-                                          description="the reclassification approval chain")
-    split_probability: Probability = Field(
-        0.15, description="probability that a rethink splits the job in two (a second "
-                          "requisition opens and draws its own candidates)")
-    cancel_probability: Probability = Field(
-        0.1, description="probability that a rethink cancels the job; otherwise (1 - split - "
-                         "cancel) it is kept")
-    told_when_cancelled: Probability = Field(
-        0.5, description="probability that candidates of a cancelled job are told")
-
-    @model_validator(mode="after")
-    def _outcomes(self) -> RequirementsSpec:
-        if self.split_probability + self.cancel_probability > 1.0:
-            raise ValueError("split_probability + cancel_probability must not exceed 1")
-        return self
 
 
 class FollowUpSpec(Block):
