@@ -21,7 +21,6 @@ from hiresim.mechanisms.absence import Absence, install_continuity
 from hiresim.mechanisms.candidates import Candidates
 from hiresim.mechanisms.priority import Priority
 from hiresim.mechanisms.reorganization import Reorganization
-from hiresim.mechanisms.turnover import Turnover
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
@@ -96,9 +95,8 @@ class Replication:
         days = s.total_days + s.scheduling.search_days + CALENDAR_MARGIN_DAYS
         absence = Absence(w, s.absence, span, s.total_days) if s.absence is not None else None
         priority = Priority(w, s.priority, span) if s.priority is not None else None
-        turnover = Turnover(w, s.turnover, span) if s.turnover is not None else None
-        disruptions: list[Disruption] = [m for m in (absence, priority, turnover,
-                                                     self.reorganization) if m is not None]
+        disruptions: list[Disruption] = [m for m in (absence, priority, self.reorganization)
+                                         if m is not None]
         disruptions += [m for m in self.mechanisms if m.lays_spells]
         self._build_people(days, disruptions)
         # work samplers, in the order that numbers the sub-streams of ``work``: the pipeline's
@@ -107,8 +105,6 @@ class Replication:
         pipeline.build_work()
         for m in sorted(self.mechanisms, key=_work_rank):
             m.build(pipeline)
-        if turnover is not None:
-            turnover.install()
         if self.reorganization is not None:
             self.reorganization.install()
         install_continuity(w, s)

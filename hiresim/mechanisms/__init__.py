@@ -189,10 +189,31 @@ class Mechanism:
 
 
 class RoleSpells(Mechanism):
-    """Base of the mechanisms whose block names the roles they touch (``roles``, ``None``:
-    everyone) and that lay spells person by person (absence, priority, turnover)."""
+    """Base of the built-in mechanisms that lay spells person by person over the people of
+    the roles their block names (``roles``; ``None``: everyone): absence, priority, turnover.
+    Their block is the scenario's field of their name, and their ablation removes it."""
+
+    def __init__(self, world: World, spec: Any, code: int) -> None:
+        super().__init__(world, spec, code)
+        #: The simulated span (hours): spells are drawn over it.
+        self.span = world.end
+
+    @classmethod
+    def block_in(cls, scenario: Scenario) -> Any | None:
+        return getattr(scenario, cls.name)
+
+    @classmethod
+    def switch_off(cls, data: dict[str, Any], ablation: str) -> None:
+        data[cls.name] = None
+
+    @classmethod
+    def check(cls, scenario: Scenario, spec: Any) -> list[tuple[str, str]]:
+        """Every role the block names exists."""
+        return role_problems(scenario, [(f"{cls.name}.roles.{j}", name)
+                                        for j, name in enumerate(spec.roles or [])])
 
     def applies(self, person: Person) -> bool:
+        """Whether the person's role is one the block names (all roles by default)."""
         roles = self.block.roles
         return roles is None or person.role in roles
 

@@ -837,10 +837,6 @@ def _legacy_describe(sc: Any, name: str) -> list[tuple[str, list[str]]]:
         p = sc.priority
         life.append(f"About {plural(p.rate_per_year, 'top-priority project')} a year per person "
                     f"({roles_words(p.roles)}), each {duration_words(p.duration)}.")
-    if name == "turnover" and sc.turnover:
-        t = sc.turnover
-        life.append(f"{share(t.annual_rate)} of staff leave each year; a replacement arrives "
-                    f"after {duration_words(t.replacement_lag)}.")
     if name == "reorganization" and sc.reorganization:
         r = sc.reorganization
         life.append(f"{plural(r.rate_per_year, 'reorganization')} a year, each freezing "

@@ -46,6 +46,7 @@ from hiresim.mechanisms.approvals import CommitteeSpec as CommitteeSpec
 from hiresim.mechanisms.communication import CommunicationSpec as CommunicationSpec
 from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
 from hiresim.mechanisms.requirements import RequirementsSpec as RequirementsSpec
+from hiresim.mechanisms.turnover import TurnoverSpec as TurnoverSpec
 from hiresim.text import shown
 
 
@@ -382,21 +383,6 @@ class PrioritySpec(Block):
     share: Real = Field(
         1.0, gt=0.0, le=1.0,
         description="share of each working day the project takes (the first hours of the day)")
-
-
-class TurnoverSpec(Block):
-    """People leave (fired or quit); their seat is empty until a replacement joins."""
-
-    roles: list[str] | None = Field(
-        None, description="role names whose people may leave; default all")
-    annual_rate: Real = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
-    replacement_lag: Duration = Field(
-        duration({"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"}),
-        description="time the seat stays empty until the replacement joins (calendar days by "
-                    "default)")
-    handover: Duration = Field(
-        duration({"dist": "lognormal", "median": 2.0, "p90": 6.0, "unit": "working_hours"}),
-        description="re-review of inherited work by the replacement")
 
 
 class ReorganizationSpec(Block):
