@@ -20,7 +20,6 @@ from hiresim.mechanisms import Mechanism, cause_slots, instances
 from hiresim.mechanisms.absence import Absence, install_continuity
 from hiresim.mechanisms.candidates import Candidates
 from hiresim.mechanisms.priority import Priority
-from hiresim.mechanisms.reorganization import Reorganization
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
@@ -90,13 +89,10 @@ class Replication:
         w.retry_hours = s.scheduling.retry_after_days * 24.0
         self.mechanisms: list[Mechanism] = instances(s, w)
         # organization-wide draws first, then people with their own disruptions
-        self.reorganization = (Reorganization(w, s.reorganization, span)
-                               if s.reorganization is not None else None)
         days = s.total_days + s.scheduling.search_days + CALENDAR_MARGIN_DAYS
         absence = Absence(w, s.absence, span, s.total_days) if s.absence is not None else None
         priority = Priority(w, s.priority, span) if s.priority is not None else None
-        disruptions: list[Disruption] = [m for m in (absence, priority, self.reorganization)
-                                         if m is not None]
+        disruptions: list[Disruption] = [m for m in (absence, priority) if m is not None]
         disruptions += [m for m in self.mechanisms if m.lays_spells]
         self._build_people(days, disruptions)
         # work samplers, in the order that numbers the sub-streams of ``work``: the pipeline's
@@ -105,8 +101,6 @@ class Replication:
         pipeline.build_work()
         for m in sorted(self.mechanisms, key=_work_rank):
             m.build(pipeline)
-        if self.reorganization is not None:
-            self.reorganization.install()
         install_continuity(w, s)
         if priority is not None:
             priority.install()
@@ -119,8 +113,6 @@ class Replication:
             pipeline.open_requisitions()
         else:
             opener(pipeline)
-        if self.reorganization is not None:
-            self.reorganization.start(s.requisitions.recruiter_role)
         for m in self.mechanisms:
             m.start()
 

@@ -76,6 +76,7 @@ def idle_replications(scenario: Scenario, sources: Sequence[str], seed: int,
     """``{source: replications in which it drew nothing}`` for the :func:`provable` sources
     among ``sources``, drawn by the model's own code: a reorganization's onsets by its
     mechanism alone, a seat's departures by building the replication (not running it)."""
+    from hiresim.causes import REORGANIZATION
     from hiresim.mechanisms.reorganization import Reorganization
     from hiresim.model import Replication
     from hiresim.world import World
@@ -88,7 +89,7 @@ def idle_replications(scenario: Scenario, sources: Sequence[str], seed: int,
         if "reorganization" in chosen:
             assert s.reorganization is not None
             world = World(seed, r, s.start, span, False, s.scheduling.enabled)
-            if not Reorganization(world, s.reorganization, span).onsets:
+            if not Reorganization(world, s.reorganization, REORGANIZATION).onsets:
                 out["reorganization"].append(r)
         if "turnover" in chosen:
             rep = Replication(s, seed, r, event_log=False)

@@ -837,10 +837,6 @@ def _legacy_describe(sc: Any, name: str) -> list[tuple[str, list[str]]]:
         p = sc.priority
         life.append(f"About {plural(p.rate_per_year, 'top-priority project')} a year per person "
                     f"({roles_words(p.roles)}), each {duration_words(p.duration)}.")
-    if name == "reorganization" and sc.reorganization:
-        r = sc.reorganization
-        life.append(f"{plural(r.rate_per_year, 'reorganization')} a year, each freezing "
-                    f"hiring work for {duration_words(r.freeze)}.")
     if name == "candidates" and sc.candidates.follows_up_or_withdraws:
         b = sc.candidates
         cand = []

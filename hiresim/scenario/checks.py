@@ -70,7 +70,7 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
 
 def _legacy_check(scenario: Scenario, name: str, need_role: Any,
                   problems: list[tuple[str, str]]) -> None:
-    if name in ("absence", "priority", "reorganization"):
+    if name in ("absence", "priority"):
         spec = getattr(scenario, name)
         if spec is not None and spec.roles is not None:
             for j, role in enumerate(spec.roles):

@@ -140,7 +140,6 @@ PRIMITIVES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
 _LEGACY: dict[str, dict[str, str]] = {
     "absence": {"absence": "nobody takes vacation or sick leave"},
     "priority": {"priority": "nobody is pulled onto top-priority projects"},
-    "reorganization": {"reorganization": "no reorganizations"},
 }
 
 
@@ -203,5 +202,5 @@ def without(scenario: Scenario, source: str) -> Scenario:
 
 
 def _legacy_without(data: dict[str, Any], source: str) -> None:
-    if source in ("absence", "priority", "reorganization"):
+    if source in ("absence", "priority"):
         data[source] = None

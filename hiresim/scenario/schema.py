@@ -45,6 +45,7 @@ from hiresim.mechanisms.approvals import ApprovalStep as ApprovalStep
 from hiresim.mechanisms.approvals import CommitteeSpec as CommitteeSpec
 from hiresim.mechanisms.communication import CommunicationSpec as CommunicationSpec
 from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
+from hiresim.mechanisms.reorganization import ReorganizationSpec as ReorganizationSpec
 from hiresim.mechanisms.requirements import RequirementsSpec as RequirementsSpec
 from hiresim.mechanisms.turnover import TurnoverSpec as TurnoverSpec
 from hiresim.text import shown
@@ -383,26 +384,6 @@ class PrioritySpec(Block):
     share: Real = Field(
         1.0, gt=0.0, le=1.0,
         description="share of each working day the project takes (the first hours of the day)")
-
-
-class ReorganizationSpec(Block):
-    """Organization-wide reorganizations that freeze hiring work for a while."""
-
-    rate_per_year: Real = Field(
-        0.4, gt=0.0, le=12.0,
-        description="reorganizations per year, for the whole organization (random onsets)")
-    roles: list[str] | None = Field(None, description="roles whose hiring work freezes")
-    freeze: Duration = Field(
-        duration({"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"}),
-        description="how long hiring work stops at each reorganization, from its onset (one "
-                    "length for everyone; working days by default)")
-    reassign_recruiters: bool = Field(
-        True, description="at each reorganization, every open requisition goes to another "
-                          "recruiter (needs 2 or more recruiters)")
-    handover: Duration = Field(
-        duration({"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"}),
-        description="work of a recruiter new to a requisition reading up on it, once, on "
-                    "their next task for it (working hours by default)")
 
 
 class FollowUpSpec(Block):
