@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Mechanism, cause_slots, instances
-from hiresim.mechanisms.absence import Absence, install_continuity
+from hiresim.mechanisms.absence import Absence
 from hiresim.mechanisms.candidates import Candidates
 from hiresim.mechanisms.priority import Priority
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
@@ -101,7 +101,6 @@ class Replication:
         pipeline.build_work()
         for m in sorted(self.mechanisms, key=_work_rank):
             m.build(pipeline)
-        install_continuity(w, s)
         if priority is not None:
             priority.install()
         pipeline.candidates = (Candidates(w, s.candidates, len(s.rounds), s.communication.policy)

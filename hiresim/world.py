@@ -17,7 +17,7 @@ from hiresim.trace import Leg, Trace
 from hiresim.workhours import Availability, Timeline
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Delegation
+    from hiresim.mechanisms.continuity import Delegation
     from hiresim.meetings import Reschedules, SlotFinder
     from hiresim.people import Person, Pool
     from hiresim.tasks import Work

@@ -62,7 +62,8 @@ def provable(scenario: Scenario, source: str) -> bool:
 
 
 def _delegating(s: Scenario) -> list[Any]:
-    """The continuity rules that delegate (what :func:`install_continuity` makes work for)."""
+    """The continuity rules that delegate (what
+    :class:`~hiresim.mechanisms.continuity.Continuity` makes work for)."""
     rules = []
     for role_name, role in s.roles.items():
         rule = s.continuity.roles.get(role_name, s.continuity.default)

@@ -17,12 +17,11 @@ import numpy as np
 from hiresim.causes import ABSENCE
 from hiresim.durations import DurationSpec
 from hiresim.spells import Layer, PersonSpells, poisson_spells, span_hours
-from hiresim.tasks import Work, make_work
 from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
     from hiresim.people import Person
-    from hiresim.scenario import AbsenceSpec, Scenario
+    from hiresim.scenario import AbsenceSpec
     from hiresim.world import World
 
 NAME = "absence"
@@ -110,66 +109,3 @@ def vacation_blocks(rng: np.random.Generator, days_per_year: float, block: Durat
         ends.append(math.ceil(end / 24.0) * 24.0 if block.unit == "working_days" else end)
         used += length
     return starts, ends
-
-
-class Delegation:
-    """The continuity policy: does work wait for an absent person, or go to a colleague?
-
-    ``wait``: the work waits for that very person ("for the sake of continuity").
-    ``delegate_after`` N working days: if the person is still away N working days after the
-    work arrived, a colleague of the same role who is at work takes it over and pays a
-    hand-over. ``delegate``: a colleague takes it at once. The decision is taken when the work
-    arrives, from the absence in progress then.
-    """
-
-    __slots__ = ("_handover", "_rules", "_team")
-
-    def __init__(self, rules: dict[str, tuple[str, float]], handover: dict[str, Work],
-                 team: dict[str, list[Person]]) -> None:
-        self._rules = rules          # role -> (policy, threshold in working hours)
-        self._handover = handover    # role -> the colleague's hand-over work
-        self._team = team
-
-    def target(self, person: Person, t: float) -> tuple[Person, float]:
-        """``(who does the work, until when it waits for the absent person first)``."""
-        rule = self._rules.get(person.role)
-        if rule is None:
-            return person, t
-        away = person.away(t)
-        if away is None:
-            return person, t
-        policy, threshold = rule
-        back = away[1]
-        if policy == "delegate_after":
-            switch = person.calendar.add_open(person.calendar.next_open(t), threshold)
-            if back <= switch:
-                return person, t
-        else:
-            switch = t
-        for colleague in self._team[person.role]:
-            if colleague is not person and colleague.away(switch) is None:
-                return colleague, switch
-        return person, t
-
-    def handover(self, person: Person) -> float:
-        hours, _ = self._handover[person.role].amount(person)
-        return hours
-
-
-def install_continuity(world: World, scenario: Scenario) -> None:
-    """Install the continuity policy, if any role delegates and people can be away at all
-    (leave, projects, vacancies or freezes); a pool role needs none (whoever is free works)."""
-    s = scenario
-    if not any((s.absence, s.priority, s.turnover, s.reorganization)):
-        return
-    rules: dict[str, tuple[str, float]] = {}
-    handover: dict[str, Work] = {}
-    for role_name, role in s.roles.items():
-        rule = s.continuity.roles.get(role_name, s.continuity.default)
-        if rule.policy == "wait" or role.assignment == "pool":
-            continue
-        hpd = world.people[role_name][0].hours_per_day
-        rules[role_name] = (rule.policy, rule.after_days * hpd)
-        handover[role_name] = make_work(world, rule.handover)
-    if rules:
-        world.delegation = Delegation(rules, handover, world.people)

@@ -822,17 +822,6 @@ def _legacy_describe(sc: Any, name: str) -> list[tuple[str, list[str]]]:
                     f"{plural(a.sick_spells_per_year, 'sick spell')} "
                     f"({duration_words(a.sick_duration)}) "
                     f"for {roles_words(a.roles)}.")
-    if name == "continuity":
-        rule = sc.continuity.default
-        life.append("Work of someone on leave " + (
-            "waits for them." if rule.policy == "wait" else
-            f"goes to a colleague after {plural(rule.after_days, 'working day')}."
-            if rule.policy == "delegate_after" else "goes to a colleague at once."))
-        for role, r in sc.continuity.roles.items():
-            life.append(f"For {role.replace('_', ' ')}s: " + (
-                "work waits for them." if r.policy == "wait" else
-                f"a colleague takes over after {plural(r.after_days, 'working day')}."
-                if r.policy == "delegate_after" else "a colleague takes over at once."))
     if name == "priority" and sc.priority:
         p = sc.priority
         life.append(f"About {plural(p.rate_per_year, 'top-priority project')} a year per person "

@@ -75,9 +75,6 @@ def _legacy_check(scenario: Scenario, name: str, need_role: Any,
         if spec is not None and spec.roles is not None:
             for j, role in enumerate(spec.roles):
                 need_role(f"{name}.roles.{j}", role)
-    if name == "continuity":
-        for role in scenario.continuity.roles:
-            need_role(f"continuity.roles.{role}", role)
 
 
 def _minutes_of(clock: str) -> int:

@@ -45,6 +45,8 @@ from hiresim.mechanisms.approvals import ApprovalStep as ApprovalStep
 from hiresim.mechanisms.approvals import CommitteeSpec as CommitteeSpec
 from hiresim.mechanisms.communication import CommunicationSpec as CommunicationSpec
 from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
+from hiresim.mechanisms.continuity import ContinuityRule as ContinuityRule
+from hiresim.mechanisms.continuity import ContinuitySpec as ContinuitySpec
 from hiresim.mechanisms.reorganization import ReorganizationSpec as ReorganizationSpec
 from hiresim.mechanisms.requirements import RequirementsSpec as RequirementsSpec
 from hiresim.mechanisms.turnover import TurnoverSpec as TurnoverSpec
@@ -346,28 +348,6 @@ class AbsenceSpec(Block):
         if any(w < 0 for w in self.seasonality) or sum(self.seasonality) <= 0:
             raise ValueError("seasonality weights must be >= 0 and not all zero")
         return self
-
-
-class ContinuityRule(Block):
-    """What happens to work whose person is on leave when it arrives."""
-
-    policy: Literal["wait", "delegate_after", "delegate"] = Field(
-        "wait",
-        description="work that arrives for someone away: wait: it waits for them; "
-                    "delegate_after: a colleague of the role at work takes it if they are still "
-                    "away after_days later; delegate: a colleague takes it at once")
-    after_days: Real = Field(3.0, ge=0.0, description="delegate_after: working days to wait")
-    handover: Duration = Field(duration(1.0),
-                               description="extra work for the colleague who takes over")
-
-
-class ContinuitySpec(Block):
-    """The continuity policy: a default and overrides per role."""
-
-    default: ContinuityRule = Field(
-        ContinuityRule(), description="the rule for roles not listed in roles (default: wait)")
-    roles: dict[str, ContinuityRule] = Field(
-        default_factory=dict, description="rules by role name, overriding the default")
 
 
 class PrioritySpec(Block):
