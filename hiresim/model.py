@@ -13,18 +13,15 @@ take sub-streams of ``work`` in order of request, and processes start in a fixed
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Mechanism, cause_slots, instances
-from hiresim.mechanisms.absence import Absence
 from hiresim.mechanisms.candidates import Candidates
-from hiresim.mechanisms.priority import Priority
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
 from hiresim.scenario import CalendarSpec, Scenario, calendar_from_spec
-from hiresim.spells import Layer
 from hiresim.trace import Trace, build_tables, drop_warmup
 from hiresim.workhours import PersonTimeline, WorkingCalendar, block_slots
 from hiresim.world import World
@@ -45,14 +42,6 @@ def _work_rank(m: Mechanism) -> int:
 #: Extra days of calendar beyond the simulated span, so that work and meeting searches that run
 #: past the end still see real working hours.
 CALENDAR_MARGIN_DAYS = 30
-
-
-class Disruption(Protocol):
-    """A mechanism that lays spells over people's calendars (absence, priority, ...)."""
-
-    def applies(self, person: Person) -> bool: ...
-
-    def layer(self, person: Person) -> Layer: ...
 
 
 #: Named people's own calendars (:meth:`hiresim.TeamCalendars.hours`): per person id,
@@ -90,19 +79,13 @@ class Replication:
         self.mechanisms: list[Mechanism] = instances(s, w)
         # organization-wide draws first, then people with their own disruptions
         days = s.total_days + s.scheduling.search_days + CALENDAR_MARGIN_DAYS
-        absence = Absence(w, s.absence, span, s.total_days) if s.absence is not None else None
-        priority = Priority(w, s.priority, span) if s.priority is not None else None
-        disruptions: list[Disruption] = [m for m in (absence, priority) if m is not None]
-        disruptions += [m for m in self.mechanisms if m.lays_spells]
-        self._build_people(days, disruptions)
+        self._build_people(days, [m for m in self.mechanisms if m.lays_spells])
         # work samplers, in the order that numbers the sub-streams of ``work``: the pipeline's
         # own, communication, approvals, requirements, turnover, reorganization, continuity
         self.pipeline = pipeline = Pipeline(w, s)
         pipeline.build_work()
         for m in sorted(self.mechanisms, key=_work_rank):
             m.build(pipeline)
-        if priority is not None:
-            priority.install()
         pipeline.candidates = (Candidates(w, s.candidates, len(s.rounds), s.communication.policy)
                               if s.candidates.follows_up_or_withdraws else None)
         for m in self.mechanisms:
@@ -115,7 +98,7 @@ class Replication:
         for m in self.mechanisms:
             m.start()
 
-    def _build_people(self, days: int, disruptions: list[Disruption]) -> None:
+    def _build_people(self, days: int, disruptions: list[Mechanism]) -> None:
         """Everyone of every role, with their disruptions laid over their calendar and their
         meeting-slot mask (calendar load drawn from ``calendar_load``, person by person; a named
         person's own calendar, if given, adds their absences and busy blocks)."""

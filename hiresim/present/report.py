@@ -35,7 +35,7 @@ import pandas as pd
 
 from hiresim.mechanisms import BUILT_IN, built_ins, mechanisms_of
 from hiresim.scenario import WORKWEEK
-from hiresim.text import duration_words, plural, roles_words, share
+from hiresim.text import duration_words, plural, share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -816,16 +816,6 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
 def _legacy_describe(sc: Any, name: str) -> list[tuple[str, list[str]]]:
     """TRANSITION: the words of the mechanisms not yet on the protocol."""
     life: list[str] = []
-    if name == "absence" and sc.absence:
-        a = sc.absence
-        life.append(f"{plural(a.vacation_days_per_year, 'vacation day')} a year and about "
-                    f"{plural(a.sick_spells_per_year, 'sick spell')} "
-                    f"({duration_words(a.sick_duration)}) "
-                    f"for {roles_words(a.roles)}.")
-    if name == "priority" and sc.priority:
-        p = sc.priority
-        life.append(f"About {plural(p.rate_per_year, 'top-priority project')} a year per person "
-                    f"({roles_words(p.roles)}), each {duration_words(p.duration)}.")
     if name == "candidates" and sc.candidates.follows_up_or_withdraws:
         b = sc.candidates
         cand = []

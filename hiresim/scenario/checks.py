@@ -4,10 +4,10 @@ combinations that validate but can never happen."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hiresim.fields import WEEKDAYS
-from hiresim.mechanisms import BUILT_IN, built_ins, mechanisms_of, role_problems
+from hiresim.mechanisms import mechanisms_of, role_problems
 from hiresim.scenario.schema import CalendarSpec, Scenario
 from hiresim.text import close_matches
 
@@ -51,14 +51,10 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
     if scenario.rounds[last].decision.advance > 0:
         problems.append((f"rounds.{last}.decision.advance",
                          "the last round cannot advance candidates (there is no next round)"))
-    converted = {cls.name for cls in built_ins()}
     for cls in mechanisms_of(scenario):  # each mechanism checks its own block
         block = cls.block_in(scenario)
         if block is not None:
             problems.extend(cls.check(scenario, block))
-    for name in BUILT_IN:  # TRANSITION: the blocks of mechanisms not yet on the protocol
-        if name not in converted:
-            _legacy_check(scenario, name, need_role, problems)
     if not problems:  # the checks below read roles and calendars by name
         problems.extend(_check_feasible(scenario))
     problems.extend(_check_calendars(scenario))
@@ -66,15 +62,6 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
         problems.append(("requisitions", "no requisition ever opens: set initial >= 1 or "
                                          "rate_per_month > 0"))
     return problems
-
-
-def _legacy_check(scenario: Scenario, name: str, need_role: Any,
-                  problems: list[tuple[str, str]]) -> None:
-    if name in ("absence", "priority"):
-        spec = getattr(scenario, name)
-        if spec is not None and spec.roles is not None:
-            for j, role in enumerate(spec.roles):
-                need_role(f"{name}.roles.{j}", role)
 
 
 def _minutes_of(clock: str) -> int:

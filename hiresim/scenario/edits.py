@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hiresim.deprecation import HiresimDeprecationWarning
-from hiresim.mechanisms import BUILT_IN, built_ins, mechanisms_of, registered
+from hiresim.mechanisms import built_ins, mechanisms_of, registered
 from hiresim.scenario.loading import RENAMED, known_fields, validate
 from hiresim.scenario.schema import Scenario, ScenarioError
 from hiresim.text import close_matches
@@ -136,26 +136,11 @@ PRIMITIVES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "calendar_load": ("nobody has other meetings: calendars are empty", _calendar_load),
 }
 
-# TRANSITION: ablations of the built-in mechanisms not yet on the protocol
-_LEGACY: dict[str, dict[str, str]] = {
-    "absence": {"absence": "nobody takes vacation or sick leave"},
-    "priority": {"priority": "nobody is pulled onto top-priority projects"},
-}
-
-
-def _built_in_ablations() -> dict[str, str]:
-    out: dict[str, str] = {}
-    converted = {cls.name: cls for cls in built_ins()}
-    for name in BUILT_IN:
-        cls = converted.get(name)
-        out.update(cls.ablations() if cls is not None else _LEGACY.get(name, {}))
-    return out
-
-
 #: Delay sources that :func:`without` can switch off, and what switching off means: the
 #: primitives' (:data:`PRIMITIVES`), then the built-in mechanisms' in their order.
-DELAY_SOURCES: dict[str, str] = {**{name: meaning for name, (meaning, _) in PRIMITIVES.items()},
-                                 **_built_in_ablations()}
+DELAY_SOURCES: dict[str, str] = {
+    **{name: meaning for name, (meaning, _) in PRIMITIVES.items()},
+    **{name: meaning for cls in built_ins() for name, meaning in cls.ablations().items()}}
 
 
 def delay_sources(scenario: Scenario | None = None) -> dict[str, str]:
@@ -192,15 +177,7 @@ def without(scenario: Scenario, source: str) -> Scenario:
     if source in PRIMITIVES:
         PRIMITIVES[source][1](data)
     else:
-        owner = next((cls for cls in mechanisms_of(scenario) if source in cls.ablations()),
-                     None)
-        if owner is not None:
-            owner.switch_off(data, source)
-        else:  # TRANSITION
-            _legacy_without(data, source)
+        owner = next(cls for cls in mechanisms_of(scenario) if source in cls.ablations())
+        owner.switch_off(data, source)
     return Scenario.model_validate(data)
 
-
-def _legacy_without(data: dict[str, Any], source: str) -> None:
-    if source in ("absence", "priority"):
-        data[source] = None

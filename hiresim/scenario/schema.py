@@ -40,6 +40,7 @@ from hiresim.fields import (
 
 # The blocks of the built-in mechanisms live in their modules (hiresim.mechanisms.NAME), and
 # are re-exported here: ``hiresim.scenario.schema.CommunicationSpec`` and the like keep working.
+from hiresim.mechanisms.absence import AbsenceSpec as AbsenceSpec
 from hiresim.mechanisms.approvals import ApprovalsSpec as ApprovalsSpec
 from hiresim.mechanisms.approvals import ApprovalStep as ApprovalStep
 from hiresim.mechanisms.approvals import CommitteeSpec as CommitteeSpec
@@ -47,6 +48,7 @@ from hiresim.mechanisms.communication import CommunicationSpec as CommunicationS
 from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
 from hiresim.mechanisms.continuity import ContinuityRule as ContinuityRule
 from hiresim.mechanisms.continuity import ContinuitySpec as ContinuitySpec
+from hiresim.mechanisms.priority import PrioritySpec as PrioritySpec
 from hiresim.mechanisms.reorganization import ReorganizationSpec as ReorganizationSpec
 from hiresim.mechanisms.requirements import RequirementsSpec as RequirementsSpec
 from hiresim.mechanisms.turnover import TurnoverSpec as TurnoverSpec
@@ -320,50 +322,6 @@ class SchedulingSpec(Block):
         2, ge=0, le=20,
         description="a meeting moves at most this many times (cancellations and no-shows "
                     "together); then it is held as booked")
-
-
-class AbsenceSpec(Block):
-    """Vacations and sick leave: a person on leave does no work."""
-
-    roles: list[str] | None = Field(None, description="roles that take leave; default all")
-    vacation_days_per_year: Real = Field(
-        15.0, ge=0.0, le=120.0,
-        description="vacation per person per year, in the unit of vacation_block (working days "
-                    "by default)")
-    vacation_block: Duration = Field(
-        duration({"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"}),
-        description="length of one vacation block, in working days")
-    seasonality: list[Real] = Field(
-        [0.6, 0.6, 0.8, 0.9, 0.9, 1.3, 1.9, 1.9, 0.8, 0.8, 0.9, 1.6], min_length=12,
-        max_length=12, description="relative chance of a vacation starting in each month")
-    sick_spells_per_year: Real = Field(
-        3.0, ge=0.0, le=52.0,
-        description="sick spells per person per year, on average (random onsets; 0: none)")
-    sick_duration: Duration = Field(
-        duration({"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"}),
-        description="length of one sick spell")
-
-    @model_validator(mode="after")
-    def _weights(self) -> AbsenceSpec:
-        if any(w < 0 for w in self.seasonality) or sum(self.seasonality) <= 0:
-            raise ValueError("seasonality weights must be >= 0 and not all zero")
-        return self
-
-
-class PrioritySpec(Block):
-    """People pulled onto a top-priority project (a Poisson process per person)."""
-
-    roles: list[str] | None = Field(
-        None, description="role names whose people are pulled onto projects; default all")
-    rate_per_year: Real = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
-    duration: Duration = Field(
-        duration({"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"}),
-        description="length of one project (working days by default)")
-    on_return: Literal["resume", "restart"] = Field(
-        "resume", description="work in progress resumes where it stopped, or starts over")
-    share: Real = Field(
-        1.0, gt=0.0, le=1.0,
-        description="share of each working day the project takes (the first hours of the day)")
 
 
 class FollowUpSpec(Block):
