@@ -17,7 +17,6 @@ from typing import Any
 
 from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Mechanism, cause_slots, instances
-from hiresim.mechanisms.candidates import Candidates
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
@@ -86,8 +85,6 @@ class Replication:
         pipeline.build_work()
         for m in sorted(self.mechanisms, key=_work_rank):
             m.build(pipeline)
-        pipeline.candidates = (Candidates(w, s.candidates, len(s.rounds), s.communication.policy)
-                              if s.candidates.follows_up_or_withdraws else None)
         for m in self.mechanisms:
             m.install(pipeline)
         pipeline.build_round_work()

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from hiresim.flows import Flow
-from hiresim.mechanisms.candidates import Candidates, no_draws
 from hiresim.mechanisms.requirements import on_hold
 from hiresim.meetings import meeting
 from hiresim.spells import poisson_times
@@ -39,7 +38,6 @@ from hiresim.trace import Leg
 from hiresim.world import Candidate, Requisition
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.season import Season
     from hiresim.people import Person, Pool
     from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
     from hiresim.world import World
@@ -58,6 +56,37 @@ StageGate = Callable[[str, Leg, "Person"], Process]
 #: What follows the debrief when the panel cannot decide (an extra debrief):
 #: ``after(candidate, round, leg, attendees)`` is a process.
 AfterDebrief = Callable[[Candidate, int, Leg, "list[Person]"], Process]
+
+class Rates(Protocol):
+    """Arrival and opening rates that change through the year (``season``): drawn at the
+    peak rate, kept at the moment's (thinning)."""
+
+    def peak(self, kind: str, t0: float, t1: float) -> float:
+        """The highest multiplier of ``kind`` (``candidates``, ``requisitions``) on
+        ``[t0, t1)``."""
+        ...
+
+    def thin(self, kind: str, times: list[float], peak: float) -> list[float]:
+        """The points of a process drawn at ``peak`` times the base rate that are kept."""
+        ...
+
+
+class Behaviour(Protocol):
+    """What candidates do while they wait (the ``candidates`` mechanism)."""
+
+    def draws(self, n: int, rng: np.random.Generator | None = None
+              ) -> list[tuple[list[float], list[float]]]:
+        """Per candidate: patience per round, and follow-up answer draws."""
+        ...
+
+    def watch(self, c: Candidate, r: int) -> None:
+        """Start the candidate's clock after round ``r``'s interview."""
+        ...
+
+    def watch_next_round(self, c: Candidate, r: int) -> None:
+        """Keep the clock running from an advance until the next interview is booked."""
+        ...
+
 
 class Telling(Protocol):
     """How a decision reaches the candidate (the ``communication`` mechanism)."""
@@ -89,7 +118,6 @@ class Pipeline:
         s = self.s = scenario
         self.world = world
         # the mechanisms the path calls into; the model builds them (in its fixed order)
-        self.candidates: Candidates | None = None
         # -- hooks: what mechanisms add to the path (each installs its own, in the model's
         # fixed order; empty or None when no mechanism does)
         #: Holds before a stage starts, in turn (``season``'s freezes).
@@ -107,7 +135,10 @@ class Pipeline:
         self.requisition_roles: list[str] = []
         #: Arrival and opening rates that change through the year (``season``; ``None``: the
         #: base rates).
-        self.rates: Season | None = None
+        self.rates: Rates | None = None
+        #: What candidates do while they wait: follow up, withdraw when their patience ends
+        #: (``candidates``; ``None``: they wait, silently, for as long as it takes).
+        self.behaviour: Behaviour | None = None
         #: How a decision reaches the candidate (``communication``, always there).
         self.telling: Telling
         self.rounds = s.rounds
@@ -213,8 +244,8 @@ class Pipeline:
             sample = self.assign.sample
             panels = [[[] if d is None else sample(*d) for d in self.panel_draws]
                       for _ in times]
-        behaviour = (self.candidates.draws(len(times)) if self.candidates is not None
-                     else no_draws(len(times)))
+        behaviour = (self.behaviour.draws(len(times)) if self.behaviour is not None
+                     else [([], [])] * len(times))  # no patience, no follow-ups to draw
         w.requisitions.append(req)
         w.trace.requisition(req.id, t_open, req.positions, req.recruiter.holder(t_open),
                             req.hiring_manager.holder(t_open))
@@ -341,8 +372,8 @@ class Pipeline:
             c.rounds = r
             leg = Leg(env.now)
             c.journey = (r, env.now, leg)
-            if self.candidates is not None:
-                self.candidates.watch(c, r)
+            if self.behaviour is not None:
+                self.behaviour.watch(c, r)
             outcome = yield from self.after_interview(c, r, rnd, pool, panel, leg)
             if c.withdrawn:  # the company learns it when it tries to tell the candidate
                 self.finish(c, "withdrawn")
@@ -352,8 +383,8 @@ class Pipeline:
             w.trace.journey(c.id, r, req.id, start, env.now, feedback, outcome, leg.acc)
             c.journey = None
             if outcome == "advance":
-                if self.candidates is not None:  # patience runs on until the next interview
-                    self.candidates.watch_next_round(c, r)
+                if self.behaviour is not None:  # patience runs on until the next interview
+                    self.behaviour.watch_next_round(c, r)
                 continue
             if outcome == "offer":
                 if c.draws[-1] < s.offers.accept_probability:

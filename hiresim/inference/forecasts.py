@@ -340,8 +340,8 @@ class _Opener:
                 panels.append(known)
             else:
                 panels.append(pick.sample(range(len(members)), spec.panel))
-        patience, answers = (pipeline.candidates.draws(1, rng)[0]
-                             if pipeline.candidates is not None else ([], []))
+        patience, answers = (pipeline.behaviour.draws(1, rng)[0]
+                             if pipeline.behaviour is not None else ([], []))
         c = Candidate(f"open:{app_id}", req, applied, draws, panels, patience, answers)
         before = None if waiting_for == "feedback" else Leg(since)
         self.started.append((c, before))
@@ -355,8 +355,8 @@ class _Opener:
         pipeline.world.candidates[c.id] = c
         if waiting_for == "interview" and rnd > 1:
             c.rounds = c.booked = rnd - 1  # heard of the advance: patience runs again
-            if pipeline.candidates is not None:
-                pipeline.candidates.watch_next_round(c, rnd - 1)
+            if pipeline.behaviour is not None:
+                pipeline.behaviour.watch_next_round(c, rnd - 1)
         yield from pipeline.candidate(c, rnd, waiting_for, before)
 
     def watch(self, pipeline: Pipeline) -> Any:

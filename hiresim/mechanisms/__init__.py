@@ -255,11 +255,8 @@ def built_ins() -> list[type[Mechanism]]:
     """The built-in mechanisms, in the order of :data:`BUILT_IN`."""
     for name in BUILT_IN:
         if name not in _BUILT_IN:
-            try:  # TRANSITION: modules not yet on the protocol are left out
-                importlib.import_module(f"{__name__}.{name}")
-            except ModuleNotFoundError:
-                continue
-    return [_BUILT_IN[name] for name in BUILT_IN if name in _BUILT_IN]
+            importlib.import_module(f"{__name__}.{name}")
+    return [_BUILT_IN[name] for name in BUILT_IN]
 
 
 def _load_shipped() -> None:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from hiresim.mechanisms import BUILT_IN, built_ins, mechanisms_of
+from hiresim.mechanisms import mechanisms_of
 from hiresim.scenario import WORKWEEK
 from hiresim.text import duration_words, plural, share
 
@@ -792,18 +792,7 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
         rounds.append(f"The hiring manager decides: {duration_words(sc.decision.work)}.")
     out.append(("Interview rounds", rounds))
     said: dict[str, list[str]] = {}  # what each mechanism says, under its headings in order
-    converted = {cls.name: cls for cls in built_ins()}
-    for name in BUILT_IN:  # TRANSITION: mechanisms not yet on the protocol
-        if name not in converted:
-            for heading, lines in _legacy_describe(sc, name):
-                said.setdefault(heading, []).extend(lines)
-            continue
-        cls = converted[name]
-        block = cls.block_in(sc)
-        if block is not None:
-            for heading, lines in cls.describe(sc, block):
-                said.setdefault(heading, []).extend(lines)
-    for cls in mechanisms_of(sc)[len(converted):]:
+    for cls in mechanisms_of(sc):
         block = cls.block_in(sc)
         if block is not None:
             for heading, lines in cls.describe(sc, block):
@@ -811,24 +800,6 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
     out.extend(said.items())
     out.append(("Offers", [f"{share(sc.offers.accept_probability)} of offers are accepted."]))
     return out
-
-
-def _legacy_describe(sc: Any, name: str) -> list[tuple[str, list[str]]]:
-    """TRANSITION: the words of the mechanisms not yet on the protocol."""
-    life: list[str] = []
-    if name == "candidates" and sc.candidates.follows_up_or_withdraws:
-        b = sc.candidates
-        cand = []
-        if b.follow_up:
-            cand.append(f"Candidates write in after "
-                        f"{plural(b.follow_up.first_after_days, 'day')} of silence, then every "
-                        f"{plural(b.follow_up.every_days, 'day')}.")
-        if b.patience:
-            cand.append(f"Candidates without news withdraw after "
-                        f"{duration_words(b.patience.days)}; "
-                        f"{share(b.patience.never_withdraw)} never withdraw.")
-        return [("Candidates", cand)]
-    return [("Life inside the company", life)] if life else []
 
 
 def _assumptions_section(rep: Report) -> str:

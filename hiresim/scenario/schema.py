@@ -23,12 +23,10 @@ from hiresim.fields import (
     MAX_PEOPLE,
     MAX_REQUISITIONS,
     MAX_SPAN_DAYS,
-    MIN_FOLLOW_UP_DAYS,
     WORKWEEK,
     Block,
     ClockTime,
     Name,
-    Policy,
     Probability,
     Real,
     SimDate,
@@ -44,6 +42,9 @@ from hiresim.mechanisms.absence import AbsenceSpec as AbsenceSpec
 from hiresim.mechanisms.approvals import ApprovalsSpec as ApprovalsSpec
 from hiresim.mechanisms.approvals import ApprovalStep as ApprovalStep
 from hiresim.mechanisms.approvals import CommitteeSpec as CommitteeSpec
+from hiresim.mechanisms.candidates import CandidateSpec as CandidateSpec
+from hiresim.mechanisms.candidates import FollowUpSpec as FollowUpSpec
+from hiresim.mechanisms.candidates import PatienceSpec as PatienceSpec
 from hiresim.mechanisms.communication import CommunicationSpec as CommunicationSpec
 from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
 from hiresim.mechanisms.continuity import ContinuityRule as ContinuityRule
@@ -182,26 +183,6 @@ class RequisitionSpec(Block):
                     "direct, tell candidates")
 
 
-class CandidateSpec(Block):
-    """Candidates: how they arrive at an open requisition, and what they do while they wait
-    (the ``candidates`` mechanism: follow-ups after silence, withdrawal when patience ends)."""
-
-    arrivals: Literal["poisson", "regular"] = Field(
-        "poisson", description="poisson: random arrivals at the rate; regular: evenly spaced")
-    rate_per_week: Real = Field(gt=0.0, le=10_000.0,
-                                description="candidates per open requisition per week")
-    max_per_requisition: Whole | None = Field(
-        None, ge=1, description="arrivals stop after this many candidates (default: no limit)")
-    follow_up: FollowUpSpec | None = Field(
-        None, description="candidates write in after days of silence (default: they do not)")
-    patience: PatienceSpec | None = Field(
-        None, description="candidates withdraw when their patience ends (default: never)")
-
-    @property
-    def follows_up_or_withdraws(self) -> bool:
-        return self.follow_up is not None or self.patience is not None
-
-
 class ScreeningSpec(Block):
     """The recruiter's screen before the first interview is scheduled."""
 
@@ -322,33 +303,6 @@ class SchedulingSpec(Block):
         2, ge=0, le=20,
         description="a meeting moves at most this many times (cancellations and no-shows "
                     "together); then it is held as booked")
-
-
-class FollowUpSpec(Block):
-    """Candidates who hear nothing write in after some days, and again later."""
-
-    first_after_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
-                                   description="days of silence before the first follow-up")
-    every_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
-                             description="days between follow-ups")
-    answer_probability: dict[Policy, Probability] = Field(
-        default_factory=lambda: dict[Policy, float]({"hr_gated": 0.5, "direct": 0.8}),
-        description="probability that a follow-up is answered, by communication policy "
-                    "(an answer is news: patience starts over; a policy left out: never)")
-
-
-class PatienceSpec(Block):
-    """How long a candidate waits without news before withdrawing ("keep looking!").
-
-    The defaults of this block reproduce a survey of candidates *losing interest* without an
-    update (23 % by 7 days, 62-69 % by 14, 77 % by 21): an upper bound of withdrawal. The
-    presets model withdrawal as taking another job instead (docs/explanation/presets.md)."""
-
-    days: Duration = Field(
-        duration({"dist": "lognormal", "median": 9.1, "p90": 16.6, "unit": "calendar_days"}),
-        description="patience of those who would withdraw, from the last news (default: "
-                    "the survey of candidates losing interest, an upper bound)")
-    never_withdraw: Probability = Field(0.2, description="share who never withdraw")
 
 
 class OfferSpec(Block):
