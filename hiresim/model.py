@@ -1,13 +1,42 @@
-"""Builds one replication's :class:`~hiresim.world.World` from a Scenario and a seed, lays the
-disruptions over people's timelines, starts the pipeline and the mechanisms, and runs it.
+"""Builds one replication from a Scenario and a seed — its :class:`~hiresim.world.World`,
+people with their disruptions, the pipeline and the mechanisms — and runs it.
 
 Everything random is drawn from the replication's per-mechanism streams
 (:class:`~hiresim.streams.Streams`). What does not depend on the simulation's course (when
 requisitions open, when candidates arrive, their decision draws and interview panels, every
-person's absences, projects, vacancies and freezes) is drawn up front, in a fixed order, so that
-a what-if which changes the course of events leaves these draws unchanged (common random
-numbers). The order in which things are built here is part of that contract: work samplers
-take sub-streams of ``work`` in order of request, and processes start in a fixed order.
+person's absences, projects, vacancies and freezes) is drawn up front, so that a what-if which
+changes the course of events leaves these draws unchanged (common random numbers).
+
+A replication is built in five phases, always in this order (:class:`Replication`):
+
+1. **Up-front draws.** The world, and one instance of every mechanism the scenario switches on
+   (:func:`hiresim.mechanisms.instances`): the built-in ones in the order of
+   :data:`hiresim.mechanisms.BUILT_IN`, then the scenario's own in the order of its blocks.
+   An instance makes its up-front draws from its own stream as it is built (the
+   reorganizations' onsets).
+2. **Spells.** People, role by role and person by person; each person's spells from every
+   mechanism that lays them (:meth:`~hiresim.mechanisms.Mechanism.layer`), in the mechanisms'
+   order; then the person's meeting slots, less their calendar load.
+3. **Work samplers.** The pipeline's own (screening, scorecards, decision), then each
+   mechanism's (:meth:`~hiresim.mechanisms.Mechanism.build`) in the order of
+   :data:`WORK_ORDER`, then those of the others in the mechanisms' order.
+4. **Hooks.** Each mechanism installs its hooks on the world and the pipeline
+   (:meth:`~hiresim.mechanisms.Mechanism.install`), in the mechanisms' order: hooks of one
+   kind run in that order (an offer's approvals before a user's step). Then the rounds' own
+   work samplers, after every other one, so that a round's own duration leaves every other
+   sampler alone.
+5. **Processes.** Requisitions open (or a forecast's ``opener`` opens them), each starting its
+   arrivals and what a mechanism does when a requisition opens (``requirements`` draws its
+   rethinks); then each mechanism's own processes (:meth:`~hiresim.mechanisms.Mechanism.start`),
+   in the mechanisms' order.
+
+Two of these orders are part of every result, bit for bit: the order in which samplers are
+requested (they are numbered sub-streams: of ``work`` in phases 3 and 4, of ``absence``,
+``priority`` and ``turnover`` person by person in phase 2) and the order in which SimPy
+processes start (phase 5). That is why phase 3 has an order of its own: :data:`WORK_ORDER` is
+the order in which the built-in mechanisms' samplers were requested before they shared one
+protocol, and any other order would change every result for a given seed. Every other phase
+follows the mechanisms' order.
 """
 
 from __future__ import annotations
@@ -28,7 +57,7 @@ from hiresim.world import World
 #: The order in which mechanisms build their work samplers (phase 3): each sampler takes the
 #: next sub-stream of ``work``, so this order is part of every result. Mechanisms not listed
 #: build after these, in their order (:data:`hiresim.mechanisms.BUILT_IN`, then a scenario's
-#: own).
+#: own); a new built-in mechanism needs no entry.
 WORK_ORDER: tuple[str, ...] = ("communication", "approvals", "requirements", "turnover",
                                "reorganization", "continuity")
 
@@ -75,19 +104,22 @@ class Replication:
         w = self.world = World(seed, replication, s.start, span, event_log,
                                s.scheduling.enabled)
         w.retry_hours = s.scheduling.retry_after_days * 24.0
+        # the phases of the module's docstring, in order
+        # 1. up-front draws: the mechanisms the scenario switches on, in their order
         self.mechanisms: list[Mechanism] = instances(s, w)
-        # organization-wide draws first, then people with their own disruptions
+        # 2. people, with every mechanism's spells laid over their calendars
         days = s.total_days + s.scheduling.search_days + CALENDAR_MARGIN_DAYS
         self._build_people(days, [m for m in self.mechanisms if m.lays_spells])
-        # work samplers, in the order that numbers the sub-streams of ``work``: the pipeline's
-        # own, communication, approvals, requirements, turnover, reorganization, continuity
+        # 3. work samplers: the pipeline's own, then the mechanisms' in WORK_ORDER
         self.pipeline = pipeline = Pipeline(w, s)
         pipeline.build_work()
         for m in sorted(self.mechanisms, key=_work_rank):
             m.build(pipeline)
+        # 4. hooks, then the rounds' own samplers
         for m in self.mechanisms:
             m.install(pipeline)
         pipeline.build_round_work()
+        # 5. processes: requisitions and their arrivals, then the mechanisms' own
         if opener is None:
             pipeline.open_requisitions()
         else:

@@ -6,7 +6,10 @@ moment the candidate hears (or stops waiting).
 
 Each step is a primitive of :mod:`hiresim.tasks` or :mod:`hiresim.meetings`, or a
 mechanism's own process (:mod:`hiresim.mechanisms`); the pipeline only strings them together,
-in order, and records the journeys.
+in order, and records the journeys. Mechanisms act through a few named hooks of the path —
+holds before a stage, what follows a debrief, steps before telling, what happens when a
+requisition opens, rates of arrivals and openings, what candidates do while they wait, and
+how they are told — which they install themselves.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ StageGate = Callable[[str, Leg, "Person"], Process]
 #: What follows the debrief when the panel cannot decide (an extra debrief):
 #: ``after(candidate, round, leg, attendees)`` is a process.
 AfterDebrief = Callable[[Candidate, int, Leg, "list[Person]"], Process]
+
 
 class Rates(Protocol):
     """Arrival and opening rates that change through the year (``season``): drawn at the
@@ -117,9 +121,9 @@ class Pipeline:
     def __init__(self, world: World, scenario: Scenario) -> None:
         s = self.s = scenario
         self.world = world
-        # the mechanisms the path calls into; the model builds them (in its fixed order)
-        # -- hooks: what mechanisms add to the path (each installs its own, in the model's
-        # fixed order; empty or None when no mechanism does)
+        # Hooks: what the mechanisms add to the path. Each mechanism installs its own
+        # (:meth:`hiresim.mechanisms.Mechanism.install`, in the model's fixed order); no
+        # mechanism has a slot of its own here, and none reaches into another.
         #: Holds before a stage starts, in turn (``season``'s freezes).
         self.gates: list[StageGate] = []
         #: What follows a debrief, in turn (``disagreement``'s extra debrief).
@@ -284,7 +288,7 @@ class Pipeline:
             yield env.timeout(req.opened - env.now)
         # names looked up once: this loop runs once per candidate of the replication
         timeout, start = env.timeout, self.candidate
-        candidates = self.world.candidates
+        in_process = self.world.in_process
         prefix = f"r{self.world.replication}-{req.id}-c"
         now = env.now
         # Candidates are flows (hiresim.flows), started by this loop right after it has
@@ -303,7 +307,7 @@ class Pipeline:
             if req.closed:
                 break
             cid = f"{prefix}{k}"
-            cand = candidates[cid] = Candidate(cid, req, now, drawn, panel, patience, answers)
+            cand = in_process[cid] = Candidate(cid, req, now, drawn, panel, patience, answers)
             arrived.append(Flow(env, start(cand)))
         for flow in arrived:
             flow.start()
@@ -463,7 +467,7 @@ class Pipeline:
         w = self.world
         w.trace.candidate(c.id, c.requisition.id, c.applied, w.env.now, outcome, c.rounds,
                           c.declined)
-        del w.candidates[c.id]
+        del w.in_process[c.id]
 
     def censor(self) -> None:
         """At the end of the span: what is still waiting is censored there."""
@@ -471,7 +475,7 @@ class Pipeline:
         end = w.end
         for req in w.requisitions:  # offers out when a job closed may be accepted after it
             w.trace.requisition_filled(req.index, req.id, req.filled)
-        for c in list(w.candidates.values()):
+        for c in list(w.in_process.values()):
             if c.withdrawn:
                 self.finish(c, "withdrawn")
                 continue

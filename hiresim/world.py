@@ -75,29 +75,10 @@ class World:
     requisitions); nothing here draws a random number or starts a process.
     """
 
-    __slots__ = (
-        "candidates",
-        "delegation",
-        "end",
-        "env",
-        "epoch",
-        "event_log",
-        "never",
-        "people",
-        "pools",
-        "recruiter_handover",
-        "replication",
-        "requisitions",
-        "reschedules",
-        "restart",
-        "retry_hours",
-        "scheduling",
-        "slots",
-        "streams",
-        "timelines",
-        "trace",
-        "turnover_handover",
-    )
+    __slots__ = ("delegation", "end", "env", "epoch", "event_log", "in_process", "never",
+                 "people", "pools", "recruiter_handover", "replication", "requisitions",
+                 "reschedules", "restart", "retry_hours", "scheduling", "slots", "streams",
+                 "timelines", "trace", "turnover_handover")
 
     def __init__(self, seed: int, replication: int, epoch: date, end: float,
                  event_log: bool = True, scheduling: bool = True) -> None:
@@ -117,7 +98,9 @@ class World:
         self.retry_hours = 7 * 24.0
         #: An event that never fires: a wait that cannot end before the horizon.
         self.never = self.env.event()
-        self.candidates: dict[str, Candidate] = {}
+        #: Candidates in process, by id: from arrival to their final outcome (a Candidate of
+        #: this module; "candidates" alone names the mechanism and its block).
+        self.in_process: dict[str, Candidate] = {}
         self.requisitions: list[Requisition] = []
         #: People by role, in the scenario's order.
         self.people: dict[str, list[Person]] = {}

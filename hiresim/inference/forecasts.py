@@ -352,7 +352,7 @@ class _Opener:
         env = pipeline.world.env
         if since > env.now:
             yield env.timeout(since - env.now)
-        pipeline.world.candidates[c.id] = c
+        pipeline.world.in_process[c.id] = c
         if waiting_for == "interview" and rnd > 1:
             c.rounds = c.booked = rnd - 1  # heard of the advance: patience runs again
             if pipeline.behaviour is not None:
@@ -386,7 +386,7 @@ class _Opener:
 def _answered(w: World, c: Candidate, target: int) -> bool:
     """Whether a started application's answer is known: the candidate is done, withdrew, or
     the wait after the target round's interview has ended."""
-    return (c.id not in w.candidates or c.withdrawn
+    return (c.id not in w.in_process or c.withdrawn
             or (c.rounds >= target and c.journey is None))
 
 

@@ -68,15 +68,6 @@ class DisagreementSpec(MechanismSpec):
                              f"({self.agree_within:g})")
         return self
 
-    def describe(self) -> tuple[str, list[str]]:
-        """The block in plain words, for the HR report's assumptions."""
-        extra = f" ({self.minutes} minutes)" if self.minutes else ""
-        return "Panels that disagree", [
-            f"Interviewers' scores differ by about {self.score_sd:g} points (standard "
-            f"deviation); a panel whose scores are more than {self.agree_within:g} points "
-            f"apart may not decide at the debrief, and one {self.split_at:g} points apart or "
-            f"more always meets again{extra}."]
-
     def no_decision(self, scores: np.ndarray | list[float]) -> float:
         """Probability that a debrief with these scores ends without a decision."""
         if len(scores) < 2:
@@ -97,11 +88,21 @@ class Disagreement(Mechanism):
     spec = DisagreementSpec
     cause = "disagreement"
     switched_off = "every debrief ends with a decision (panels agree)"
+    block: DisagreementSpec
+
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: DisagreementSpec
+                 ) -> list[tuple[str, list[str]]]:
+        """The block in plain words, for the HR report's assumptions."""
+        extra = f" ({spec.minutes} minutes)" if spec.minutes else ""
+        return [("Panels that disagree", [
+            f"Interviewers' scores differ by about {spec.score_sd:g} points (standard "
+            f"deviation); a panel whose scores are more than {spec.agree_within:g} points "
+            f"apart may not decide at the debrief, and one {spec.split_at:g} points apart or "
+            f"more always meets again{extra}."])]
 
     def __init__(self, world: Any, spec: Any, code: int) -> None:
         super().__init__(world, spec, code)
-        #: The block, typed (``self.spec`` is typed as the class's model).
-        self.block: DisagreementSpec = spec
         self._key = (world.replication, stream_index(NAME))
         self.minutes = 30
         self.panels: list[int] = []
