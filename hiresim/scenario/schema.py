@@ -35,6 +35,7 @@ from hiresim.fields import (
     Whole,
     whole,
 )
+from hiresim.mechanisms import registered
 
 # The blocks of the built-in mechanisms live in their modules (hiresim.mechanisms.NAME), and
 # are re-exported here: ``hiresim.scenario.schema.CommunicationSpec`` and the like keep working.
@@ -363,8 +364,6 @@ class Scenario(Block):
     @classmethod
     def _extension_blocks(cls, value: dict[str, Any]) -> dict[str, Any]:
         """Each block validated by its mechanism's own model (``None``: switched off)."""
-        from hiresim.mechanisms import registered
-
         known = registered()
         out: dict[str, Any] = {}
         for name, block in value.items():
