@@ -37,7 +37,7 @@ from hiresim.tasks import (
     recruiter_handover,
     task,
 )
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 from hiresim.world import Candidate, Requisition
 
 if TYPE_CHECKING:
@@ -146,6 +146,8 @@ class Pipeline:
         #: How a decision reaches the candidate (``communication``, always there).
         self.telling: Telling
         self.rounds = s.rounds
+        #: The event log's name of each round's interview.
+        self.interviews = [f"interview {r}" for r in range(1, len(s.rounds) + 1)]
         self.horizon = s.horizon_days * 24.0
         self.notice = s.scheduling.notice_hours if world.scheduling else 0.0
         self.arrival_rng = world.streams.generator("arrivals")
@@ -333,8 +335,9 @@ class Pipeline:
             pre = before or Leg(env.now)
             for hold in self.gates:
                 yield from hold("screening", pre, req.recruiter)
-            yield from task(w, req.recruiter, self.screening, pre, c.id,
-                            "screening", "screening", req.id, 0, recruiter_handover(w, req))
+            yield from task(w, req.recruiter, self.screening, pre,
+                            Activity(c.id, "screening", "screening", req.id, 0),
+                            recruiter_handover(w, req))
             if c.draws[0] >= s.screening.pass_probability or req.closed:
                 self.finish(c, "rejected")
                 return
@@ -365,8 +368,9 @@ class Pipeline:
                 attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
                 held = yield from meeting(
                     w, attendees, req.recruiter, rnd.interview_minutes, scratch or Leg(env.now),
-                    c.id, f"interview {r}", "interview", req.id, r, candidate=True,
-                    notice=self.notice, stop=lambda: req.closed, booked=partial(booked, c, r))
+                    Activity(c.id, self.interviews[r - 1], "interview", req.id, r),
+                    candidate=True, notice=self.notice, stop=lambda: req.closed,
+                    booked=partial(booked, c, r))
                 if not held:  # the job was filled while the recruiter looked for a slot
                     self.finish(c, self.telling.closed_outcome())
                     return
@@ -409,19 +413,17 @@ class Pipeline:
         s, w, req = self.s, self.world, c.requisition
         work = self.scorecards[r - 1]
         if not work.zero:
+            act = Activity(c.id, "scorecard", "scorecards", req.id, r)
             if pool is not None and rnd.panel == 1:
                 # what ``parallel`` does with one branch, without its two generator layers
-                yield from pool_task(w, pool, work, leg, c.id, "scorecard", "scorecards",
-                                     req.id, r)
+                yield from pool_task(w, pool, work, leg, act)
             else:
                 makers: list[Branch]
                 if pool is not None:
                     shared = pool
-                    makers = [lambda b: pool_task(w, shared, work, b, c.id, "scorecard",
-                                                  "scorecards", req.id, r)] * rnd.panel
+                    makers = [lambda b: pool_task(w, shared, work, b, act)] * rnd.panel
                 else:
-                    makers = [person_task(w, p, work, c.id, "scorecard", "scorecards", req.id,
-                                          r) for p in panel]
+                    makers = [person_task(w, p, work, act) for p in panel]
                 yield from parallel(w, leg, makers)
         minutes = self.debrief_minutes[r - 1]
         if minutes:
@@ -431,8 +433,8 @@ class Pipeline:
                 attendees.append(req.recruiter)
             for hold in self.gates:
                 yield from hold("debrief", leg, req.hiring_manager)
-            yield from meeting(w, attendees, req.hiring_manager, minutes, leg, c.id,
-                               "debrief", "debrief", req.id, r, candidate=False)
+            yield from meeting(w, attendees, req.hiring_manager, minutes, leg,
+                               Activity(c.id, "debrief", "debrief", req.id, r), candidate=False)
             for after in self.after_debrief:
                 yield from after(c, r, leg, attendees)
         if req.hold is not None:
@@ -441,8 +443,8 @@ class Pipeline:
         if decision is not None and not decision.zero:
             for hold in self.gates:
                 yield from hold("decision", leg, req.hiring_manager)
-            yield from task(w, req.hiring_manager, decision, leg, c.id, "decision",
-                            "decision", req.id, r)
+            yield from task(w, req.hiring_manager, decision, leg,
+                            Activity(c.id, "decision", "decision", req.id, r))
         outcome = decide(c.draws[r], rnd.decision)
         if outcome != "reject" and req.closed:
             outcome = "reject"

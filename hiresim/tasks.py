@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from hiresim.causes import CONTENTION, N_CAUSES, OFF_HOURS, WORK
 from hiresim.durations import ConstantDuration, DurationSpec, Sampler
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 from hiresim.workhours import Availability
 
 if TYPE_CHECKING:
@@ -77,18 +77,18 @@ def make_work(w: World, spec: DurationSpec) -> Work:
     return Work(Sampler(spec, w.streams.sub_generator("work")), spec.unit, False)
 
 
-def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: str,
-         stage: str, requisition: str, rnd: int, extra: float = 0.0) -> Process:
+def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: float = 0.0
+         ) -> Process:
     """A task for one specific person: queue for them, then work in their available time.
 
     Waiting in their queue is ``contention`` (or the cause that keeps them away: off hours,
     absence, ...); working time is ``work``, and the closed time it spans goes to its cause.
-    ``extra`` adds working hours (a hand-over when the work changed hands). A person of a
-    pool role stands for the pool: the task goes to whoever of it is free first.
+    ``act`` labels it in the event log. ``extra`` adds working hours (a hand-over when the
+    work changed hands). A person of a pool role stands for the pool: the task goes to
+    whoever of it is free first.
     """
     if person.pool is not None:
-        yield from pool_task(w, person.pool, work, leg, case, activity, stage, requisition, rnd,
-                             extra)
+        yield from pool_task(w, person.pool, work, leg, act, extra)
         return
     env = w.env
     enabled = env.now
@@ -126,8 +126,8 @@ def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: st
         wt = _wait_vector(timeline, queued, start, CONTENTION)
         if pre is not None:
             wt = [a + b for a, b in zip(wt, pre, strict=True)]
-        w.trace.event(case, activity, person.holder(start), person.role, enabled, start, end,
-                      stage, requisition, rnd, wt, _suspended(timeline, start, end))
+        w.trace.event(act, person.holder(start), person.role, enabled, start, end, wt,
+                      _suspended(timeline, start, end))
 
 
 def _service(w: World, person: Person, work: Work, now: float, enabled: float,
@@ -201,8 +201,8 @@ def _suspended(timeline: Availability, start: float, end: float) -> float:
     return sum(service[:OFF_HOURS])
 
 
-def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: str,
-              stage: str, requisition: str, rnd: int, extra: float = 0.0) -> Process:
+def pool_task(w: World, pool: Pool, work: Work, leg: Leg, act: Activity, extra: float = 0.0
+              ) -> Process:
     """A task for whoever of a role is free first (one shared queue: M/M/c when exponential).
 
     ``extra`` adds working hours, as for :func:`task`."""
@@ -227,8 +227,7 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: s
     pool.give(person)
     pool.resource.free(request)
     if wt is not None:
-        w.trace.event(case, activity, person.id, person.role, enabled, start, end, stage,
-                      requisition, rnd, wt, suspended)
+        w.trace.event(act, person.id, person.role, enabled, start, end, wt, suspended)
 
 
 def _wait_vector(timeline: Availability, a: float, b: float, default: int) -> list[float]:
@@ -237,10 +236,9 @@ def _wait_vector(timeline: Availability, a: float, b: float, default: int) -> li
     return wt
 
 
-def person_task(w: World, person: Person, work: Work, case: str, activity: str, stage: str,
-                requisition: str, rnd: int) -> Branch:
+def person_task(w: World, person: Person, work: Work, act: Activity) -> Branch:
     """A :func:`task` for ``person`` as a branch of a parallel group (its leg comes later)."""
-    return lambda leg: task(w, person, work, leg, case, activity, stage, requisition, rnd)
+    return lambda leg: task(w, person, work, leg, act)
 
 
 def parallel(w: World, leg: Leg, branches: list[Branch], quorum: int | None = None

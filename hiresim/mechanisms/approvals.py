@@ -28,7 +28,7 @@ from hiresim.fields import WEEKDAYS, Block, ClockTime, Name, Real, Weekday, Whol
 from hiresim.mechanisms import Mechanism, built_in, role_problems
 from hiresim.tasks import Branch, Process, Work, make_work, parallel, person_task, task, wait_until
 from hiresim.text import duration_words, roles_words, share
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
@@ -248,23 +248,25 @@ class Approvals(Mechanism):
                 yield from hold("approvals", leg, req.approvers[step.roles[0]])
             while True:
                 board = self.committees[k]
+                act = Activity(c.id, name, "approval", req.id, r)
                 if board is not None:
-                    yield from committee(w, board, leg, c.id, name, req.id, r)
+                    yield from committee(w, board, leg, act)
                 else:
-                    makers = [person_task(w, p, self.work[k], c.id, name, "approval", req.id,
-                                          r) for p in signers(w, req, step)]
+                    makers = [person_task(w, p, self.work[k], act)
+                              for p in signers(w, req, step)]
                     if step.escalate_after is None:
                         yield from parallel(w, leg, makers, quorum=step.quorum)
                     else:
-                        yield from self.escalating(c, r, leg, step, k, name, makers)
+                        yield from self.escalating(c, r, leg, step, k, act, makers)
                 if step.send_back > 0.0 and self.send_back() < step.send_back:
-                    yield from task(w, req.hiring_manager, self.revision, leg, c.id,
-                                    f"revise after {name}", "approval", req.id, r)
+                    yield from task(w, req.hiring_manager, self.revision, leg,
+                                    Activity(c.id, f"revise after {name}", "approval", req.id,
+                                             r))
                     continue
                 break
 
     def escalating(self, c: Candidate, r: int, leg: Leg, step: ApprovalStep, k: int,
-                   name: str, makers: list[Branch]) -> Process:
+                   act: Activity, makers: list[Branch]) -> Process:
         """A sign-off that goes up a level when it has waited too long.
 
         The step's own approvers get ``escalate_after`` working days (on the first approver's
@@ -290,8 +292,9 @@ class Approvals(Mechanism):
         before = own.snapshot(env.now)  # the wait so far, charged along the step's own path
         up = Leg(env.now)
         leg.branches = [own, up]
-        escalation = env.process(task(w, boss, self.work[k], up, c.id, f"{name} (escalated)",
-                                      "approval", req.id, r))
+        escalation = env.process(task(w, boss, self.work[k], up,
+                                      Activity(c.id, f"{act.activity} (escalated)", act.stage,
+                                               req.id, r)))
         yield group | escalation
         if group.triggered:
             leg.absorb(own)
@@ -314,8 +317,7 @@ def signers(w: World, req: Requisition, step: ApprovalStep) -> list[Person]:
     return out
 
 
-def committee(w: World, board: Committee, leg: Leg, case: str, activity: str,
-              requisition: str, rnd: int) -> Process:
+def committee(w: World, board: Committee, leg: Leg, act: Activity) -> Process:
     """An approval given only at the committee's next session: the wait is ``batching``."""
     enabled = w.env.now
     session = board.next_session(enabled)
@@ -325,5 +327,4 @@ def committee(w: World, board: Committee, leg: Leg, case: str, activity: str,
     if w.event_log:
         wt = [0.0] * N_CAUSES
         wt[BATCHING] = session - enabled
-        w.trace.event(case, activity, f"{board.role}-committee", board.role, enabled, session,
-                      end, "approval", requisition, rnd, wt)
+        w.trace.event(act, f"{board.role}-committee", board.role, enabled, session, end, wt)

@@ -28,6 +28,7 @@ from hiresim.fields import MIN_FOLLOW_UP_DAYS, Block, Policy, Probability, Real,
 from hiresim.mechanisms import Mechanism, built_in
 from hiresim.spells import elapsed_hours
 from hiresim.text import duration_words, plural, share
+from hiresim.trace import Activity
 
 if TYPE_CHECKING:
     import numpy as np
@@ -208,9 +209,9 @@ class Candidates(Mechanism):
         answered = c.answers[k % len(c.answers)] < self.answer_probability
         if w.event_log:
             person = req.recruiter
-            w.trace.event(c.id, "follow-up answered" if answered else "follow-up unanswered",
-                          person.holder(now), person.role, now, now, now, "follow-up", req.id,
-                          r, [0.0] * len(c.journey[2].acc))
+            what = "follow-up answered" if answered else "follow-up unanswered"
+            w.trace.event(Activity(c.id, what, "follow-up", req.id, r), person.holder(now),
+                          person.role, now, now, now, [0.0] * len(c.journey[2].acc))
         if answered:
             c.news_at = now
             if b.patience is not None and math.isfinite(c.patience[r - 1]):

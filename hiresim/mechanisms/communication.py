@@ -26,7 +26,7 @@ from hiresim.fields import Block, Outcome, Probability
 from hiresim.mechanisms import Mechanism, built_in, role_problems
 from hiresim.tasks import Process, Work, make_work, recruiter_handover, task
 from hiresim.text import duration_words, share
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 
 if TYPE_CHECKING:
     from hiresim.people import Person
@@ -195,22 +195,24 @@ class Communication(Mechanism):
                 if w.event_log:
                     wt = [0.0] * N_CAUSES
                     wt[COMMUNICATION] = env.now - enabled
-                    w.trace.event(c.id, "rejection held until filled", "", "", enabled,
-                                  env.now, env.now, "communication", req.id, r, wt)
+                    w.trace.event(Activity(c.id, "rejection held until filled",
+                                           "communication", req.id, r),
+                                  "", "", enabled, env.now, env.now, wt)
         if spec.policy == "hr_gated":
             if not self.handoff.zero:
-                yield from handoff(w, leg, req.recruiter, self.handoff, c.id, req.id, r)
+                yield from handoff(w, leg, req.recruiter, self.handoff,
+                                   Activity(c.id, HANDOFF_ACTIVITY, "communication", req.id, r))
             messenger = req.recruiter
         else:
             messenger = req.hiring_manager
         legal = spec.legal_review
         if self.legal is not None and legal is not None and outcome in legal.applies_to:
-            yield from task(w, req.approvers[legal.role], self.legal, leg, c.id, "legal review",
-                            "communication", req.id, r)
+            yield from task(w, req.approvers[legal.role], self.legal, leg,
+                            Activity(c.id, "legal review", "communication", req.id, r))
         if not self.message.zero:
             extra = recruiter_handover(w, req) if messenger is req.recruiter else 0.0
-            yield from task(w, messenger, self.message, leg, c.id, "tell candidate",
-                            "communication", req.id, r, extra)
+            yield from task(w, messenger, self.message, leg,
+                            Activity(c.id, "tell candidate", "communication", req.id, r), extra)
         return outcome
 
 
@@ -219,8 +221,7 @@ class Communication(Mechanism):
 HANDOFF_ACTIVITY = "hand-off to recruiter"
 
 
-def handoff(w: World, leg: Leg, person: Person, work: Work, case: str, requisition: str,
-            rnd: int) -> Process:
+def handoff(w: World, leg: Leg, person: Person, work: Work, act: Activity) -> Process:
     """The decision travels to the person allowed to tell the candidate: ``communication``."""
     env = w.env
     enabled = env.now
@@ -236,5 +237,4 @@ def handoff(w: World, leg: Leg, person: Person, work: Work, case: str, requisiti
         leg.flat(end, COMMUNICATION)
     if w.event_log:
         wt = [0.0] * N_CAUSES
-        w.trace.event(case, HANDOFF_ACTIVITY, person.holder(end), person.role,
-                      enabled, enabled, end, "communication", requisition, rnd, wt)
+        w.trace.event(act, person.holder(end), person.role, enabled, enabled, end, wt)

@@ -32,7 +32,7 @@ from hiresim.mechanisms import Mechanism, MechanismSpec, register
 from hiresim.meetings import meeting
 from hiresim.streams import stream_index
 from hiresim.tasks import Process
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 
 if TYPE_CHECKING:
     from hiresim.people import Person
@@ -135,7 +135,7 @@ class Disagreement(Mechanism):
         w, req = self.world, candidate.requisition
         leg.pending(None, self.code)
         yield from meeting(w, attendees, req.hiring_manager, self.minutes, Leg(w.env.now),
-                           candidate.id, "extra debrief", "debrief", req.id, rnd,
+                           Activity(candidate.id, "extra debrief", "debrief", req.id, rnd),
                            candidate=False)
         leg.flat(w.env.now, self.code)
 

@@ -22,7 +22,7 @@ from hiresim.mechanisms.approvals import ApprovalStep, enough_signers, signers
 from hiresim.spells import HOURS_PER_YEAR, poisson_times
 from hiresim.tasks import Process, Work, make_work, parallel, person_task
 from hiresim.text import plural, share
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 
 if TYPE_CHECKING:
     import numpy as np
@@ -154,9 +154,9 @@ class Requirements(Mechanism):
             req.hold = env.event()
             scratch = Leg(env.now)
             for k, step in enumerate(spec.approvals):
-                name = step.name or f"reclassification {k + 1}"
-                makers = [person_task(w, p, self.work[k], case, name, "requirements", req.id,
-                                      0) for p in signers(w, req, step)]
+                act = Activity(case, step.name or f"reclassification {k + 1}", "requirements",
+                               req.id, 0)
+                makers = [person_task(w, p, self.work[k], act) for p in signers(w, req, step)]
                 yield from parallel(w, scratch, makers, quorum=step.quorum)
             hold, req.hold = req.hold, None
             if u < spec.cancel_probability:
