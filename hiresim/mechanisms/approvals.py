@@ -118,6 +118,29 @@ class ApprovalsSpec(Block):
                     "step is asked again (a bare number: working hours)")
 
 
+def never_sits(scenario: Scenario, path: str, step: ApprovalStep) -> list[tuple[str, str]]:
+    """A committee whose sessions fall outside every working moment of its first role's
+    calendar (every offer would wait for ever); nothing to say when that role or its calendar
+    is unknown (reported as such)."""
+    board, role = step.committee, scenario.roles.get(step.roles[0])
+    cal = None if role is None else scenario.calendars.get(role.calendar)
+    if board is None or role is None or cal is None or cal.always_open:
+        return []
+
+    def minutes(clock: str) -> int:
+        hh, mm = clock.split(":")
+        return int(hh) * 60 + int(mm)
+
+    at = minutes(board.time)
+    inside = minutes(cal.hours[0]) <= at < minutes(cal.hours[1]) and not (
+        cal.lunch is not None and minutes(cal.lunch[0]) <= at < minutes(cal.lunch[1]))
+    if set(board.weekdays) & set(cal.weekdays) and inside:
+        return []
+    return [(path, f"the committee never sits: {', '.join(board.weekdays)} at {board.time} is "
+                   f"outside the working time of {step.roles[0]!r} (calendar {role.calendar!r}: "
+                   f"{', '.join(cal.weekdays)}, {cal.hours[0]}-{cal.hours[1]})")]
+
+
 def enough_signers(scenario: Scenario, path: str, step: ApprovalStep
                    ) -> list[tuple[str, str]]:
     """A step that asks more people of a role (``per_role``) than the role has."""
@@ -181,7 +204,7 @@ class Approvals(Mechanism):
 
     @classmethod
     def check(cls, scenario: Scenario, spec: ApprovalsSpec) -> list[tuple[str, str]]:
-        """Every role a step names exists and has the people it asks."""
+        """Every role a step names exists and has the people it asks; a committee sits."""
         problems = []
         for i, step in enumerate(spec.steps):
             path = f"approvals.steps.{i}"
@@ -190,6 +213,8 @@ class Approvals(Mechanism):
             problems += enough_signers(scenario, path, step)
             if step.escalate_to is not None:
                 problems += role_problems(scenario, [(f"{path}.escalate_to", step.escalate_to)])
+            if step.committee is not None:
+                problems += never_sits(scenario, f"{path}.committee", step)
         return problems
 
     @classmethod
@@ -242,7 +267,7 @@ class Approvals(Mechanism):
     def run(self, c: Candidate, r: int, leg: Leg) -> Process:
         """The offer's sign-offs, step by step; a sent-back step is revised and asked again."""
         w, req = self.world, c.requisition
-        for k, step in enumerate(self.spec.steps):
+        for k, step in enumerate(self.block.steps):
             name = step.name or f"approval {k + 1}"
             for hold in self.gates:  # a freeze stops the next sign-off, on its calendar
                 yield from hold("approvals", leg, req.approvers[step.roles[0]])

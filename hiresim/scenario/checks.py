@@ -84,8 +84,8 @@ def longest_meeting(spec: CalendarSpec, slot_minutes: int) -> float:
 
 def _check_feasible(scenario: Scenario) -> list[tuple[str, str]]:
     """Combinations that validate field by field but can never happen: a meeting longer than
-    any working day of an attendee (every candidate would wait for ever without a word), a
-    committee that never sits."""
+    any working day of an attendee (every candidate would wait for ever without a word). (A
+    committee that never sits is the approvals' own check.)"""
     s = scenario
     problems: list[tuple[str, str]] = []
     slot = s.scheduling.slot_minutes
@@ -119,25 +119,6 @@ def _check_feasible(scenario: Scenario) -> list[tuple[str, str]]:
                     fits(rnd.debrief_minutes, panel + others, f"rounds.{i}.debrief_minutes")
             if any(rnd.debrief_minutes is None for rnd in s.rounds):
                 fits(s.debrief.minutes, shared + others, "debrief.minutes")
-    if s.approvals is not None:
-        for i, step in enumerate(s.approvals.steps):
-            board = step.committee
-            if board is None:
-                continue
-            cal = s.calendars[s.roles[step.roles[0]].calendar]
-            if cal.always_open:
-                continue
-            days = set(board.weekdays) & set(cal.weekdays)
-            at = _minutes_of(board.time)
-            inside = _minutes_of(cal.hours[0]) <= at < _minutes_of(cal.hours[1]) and not (
-                cal.lunch is not None
-                and _minutes_of(cal.lunch[0]) <= at < _minutes_of(cal.lunch[1]))
-            if not days or not inside:
-                problems.append((f"approvals.steps.{i}.committee",
-                                 f"the committee never sits: {', '.join(board.weekdays)} at "
-                                 f"{board.time} is outside the working time of "
-                                 f"{step.roles[0]!r} (calendar {s.roles[step.roles[0]].calendar!r}"
-                                 f": {', '.join(cal.weekdays)}, {cal.hours[0]}-{cal.hours[1]})"))
     return problems
 
 

@@ -158,3 +158,25 @@ def test_invalid_escalation_names_the_field(change, field):
     with pytest.raises(hs.ScenarioError) as info:
         hs.load_scenario(data)
     assert field in str(info.value)
+
+
+@pytest.mark.parametrize(("committee", "sits"), [
+    ({"weekdays": ["Sat"], "time": "10:00"}, False),   # the office is closed on Saturdays
+    ({"weekdays": ["Fri"], "time": "18:00"}, False),   # after hours
+    ({"weekdays": ["Fri"], "time": "12:30"}, False),   # over lunch
+    ({"weekdays": ["Fri", "Sat"], "time": "10:00"}, True),
+])
+def test_a_committee_that_never_sits_is_refused(committee, sits):
+    """Checked with the scenario, by the approvals' own cross-check, with every other
+    problem (a wrong role elsewhere does not hide it)."""
+    step = {"name": "board", "roles": ["vp"], "committee": committee}
+    data = offer([step], calendars={"office": {"hours": ["09:00", "17:00"],
+                                               "lunch": ["12:00", "13:00"]}})
+    if sits:
+        hs.load_scenario(data)
+        return
+    data["requisitions"] = {"recruiter_role": "recruter"}
+    with pytest.raises(hs.ScenarioError) as err:
+        hs.load_scenario(data)
+    assert "approvals.steps.0.committee: the committee never sits" in str(err.value)
+    assert "requisitions.recruiter_role: unknown role 'recruter'" in str(err.value)
