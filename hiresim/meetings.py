@@ -21,7 +21,7 @@ import numpy as np
 from hiresim.causes import N_CAUSES, OPEN, SCHEDULING, WORK
 from hiresim.durations import UniformBlock
 from hiresim.tasks import Process
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 
 if TYPE_CHECKING:
     from hiresim.people import Person
@@ -209,10 +209,11 @@ def busy_blocks(rng: np.random.Generator, load: float, slot_hours: float, first:
 
 
 def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, leg: Leg,
-            case: str, activity: str, stage: str, requisition: str, rnd: int,
-            candidate: bool, notice: float = 0.0, stop: Callable[[], bool] | None = None,
-            booked: Callable[[], None] | None = None) -> Process:
-    """A meeting at the earliest slot where every attendee (and the candidate) is free.
+            act: Activity, candidate: bool, notice: float = 0.0,
+            stop: Callable[[], bool] | None = None, booked: Callable[[], None] | None = None
+            ) -> Process:
+    """A meeting at the earliest slot where every attendee (and the candidate) is free;
+    ``act`` labels it in the event log.
 
     The wait for the slot is ``scheduling``, except the organizer's off hours (``off_hours``)
     and any attendee's absence or other disruption, which take precedence by the cause order.
@@ -257,8 +258,7 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
         if end > start:
             leg.flat(end, WORK)
     if w.event_log:
-        w.trace.event(case, activity, organizer.holder(start), organizer.role, enabled,
-                      start, end, stage, requisition, rnd, wt)
+        w.trace.event(act, organizer.holder(start), organizer.role, enabled, start, end, wt)
     return True
 
 

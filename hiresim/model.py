@@ -1,30 +1,51 @@
-"""Builds one replication's :class:`~hiresim.world.World` from a Scenario and a seed, lays the
-disruptions over people's timelines, starts the pipeline and the mechanisms, and runs it.
+"""Builds one replication from a Scenario and a seed — its :class:`~hiresim.world.World`,
+people with their disruptions, the pipeline and the mechanisms — and runs it.
 
 Everything random is drawn from the replication's per-mechanism streams
 (:class:`~hiresim.streams.Streams`). What does not depend on the simulation's course (when
 requisitions open, when candidates arrive, their decision draws and interview panels, every
-person's absences, projects, vacancies and freezes) is drawn up front, in a fixed order, so that
-a what-if which changes the course of events leaves these draws unchanged (common random
-numbers). The order in which things are built here is part of that contract: work samplers
-take sub-streams of ``work`` in order of request, and processes start in a fixed order.
+person's absences, projects, vacancies and freezes) is drawn up front, so that a what-if which
+changes the course of events leaves these draws unchanged (common random numbers).
+
+A replication is built in five phases, always in this order (:class:`Replication`):
+
+1. **Up-front draws.** The world, and one instance of every mechanism the scenario switches on
+   (:func:`hiresim.mechanisms.instances`): the built-in ones in the order of
+   :data:`hiresim.mechanisms.BUILT_IN`, then the scenario's own in the order of its blocks.
+   An instance makes its up-front draws from its own stream as it is built (the
+   reorganizations' onsets).
+2. **Spells.** People, role by role and person by person; each person's spells from every
+   mechanism that lays them (:meth:`~hiresim.mechanisms.Mechanism.layer`), in the mechanisms'
+   order; then the person's meeting slots, less their calendar load.
+3. **Work samplers.** The pipeline's own (screening, scorecards, decision), then each
+   mechanism's (:meth:`~hiresim.mechanisms.Mechanism.build`) in the order of
+   :data:`WORK_ORDER`, then those of the others in the mechanisms' order.
+4. **Hooks.** Each mechanism installs its hooks on the world and the pipeline
+   (:meth:`~hiresim.mechanisms.Mechanism.install`), in the mechanisms' order: hooks of one
+   kind run in that order (an offer's approvals before a user's step). Then the rounds' own
+   work samplers, after every other one, so that a round's own duration leaves every other
+   sampler alone.
+5. **Processes.** Requisitions open (or a forecast's ``opener`` opens them), each starting its
+   arrivals and what a mechanism does when a requisition opens (``requirements`` draws its
+   rethinks); then each mechanism's own processes (:meth:`~hiresim.mechanisms.Mechanism.start`),
+   in the mechanisms' order.
+
+Two of these orders are part of every result, bit for bit: the order in which samplers are
+requested (they are numbered sub-streams: of ``work`` in phases 3 and 4, of ``absence``,
+``priority`` and ``turnover`` person by person in phase 2) and the order in which SimPy
+processes start (phase 5). That is why phase 3 has an order of its own: :data:`WORK_ORDER` is
+the order in which the built-in mechanisms' samplers were requested before they shared one
+protocol, and any other order would change every result for a given seed. Every other phase
+follows the mechanisms' order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from hiresim.causes import ABSENCE
-from hiresim.mechanisms import Extension, cause_slots, extensions_of
-from hiresim.mechanisms.absence import Absence, Layer, install_continuity
-from hiresim.mechanisms.approvals import Approvals
-from hiresim.mechanisms.candidates import Candidates
-from hiresim.mechanisms.communication import Communication
-from hiresim.mechanisms.priority import Priority
-from hiresim.mechanisms.reorganization import Reorganization
-from hiresim.mechanisms.requirements import Requirements
-from hiresim.mechanisms.turnover import Turnover
+from hiresim.mechanisms import Mechanism, cause_slots, instances
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
@@ -33,17 +54,22 @@ from hiresim.trace import Trace, build_tables, drop_warmup
 from hiresim.workhours import PersonTimeline, WorkingCalendar, block_slots
 from hiresim.world import World
 
+#: The order in which mechanisms build their work samplers (phase 3): each sampler takes the
+#: next sub-stream of ``work``, so this order is part of every result. Mechanisms not listed
+#: build after these, in their order (:data:`hiresim.mechanisms.BUILT_IN`, then a scenario's
+#: own); a new built-in mechanism needs no entry.
+WORK_ORDER: tuple[str, ...] = ("communication", "approvals", "requirements", "turnover",
+                               "reorganization", "continuity")
+
+
+def _work_rank(m: Mechanism) -> int:
+    """A mechanism's place in :data:`WORK_ORDER` (a stable sort keeps the rest in order)."""
+    return WORK_ORDER.index(m.name) if m.name in WORK_ORDER else len(WORK_ORDER)
+
+
 #: Extra days of calendar beyond the simulated span, so that work and meeting searches that run
 #: past the end still see real working hours.
 CALENDAR_MARGIN_DAYS = 30
-
-
-class Disruption(Protocol):
-    """A mechanism that lays spells over people's calendars (absence, priority, ...)."""
-
-    def applies(self, person: Person) -> bool: ...
-
-    def layer(self, person: Person) -> Layer: ...
 
 
 #: Named people's own calendars (:meth:`hiresim.TeamCalendars.hours`): per person id,
@@ -78,52 +104,30 @@ class Replication:
         w = self.world = World(seed, replication, s.start, span, event_log,
                                s.scheduling.enabled)
         w.retry_hours = s.scheduling.retry_after_days * 24.0
-        self.extensions: list[Extension] = extensions_of(s, w)
-        # organization-wide draws first, then people with their own disruptions
-        self.reorganization = (Reorganization(w, s.reorganization, span)
-                               if s.reorganization is not None else None)
+        # the phases of the module's docstring, in order
+        # 1. up-front draws: the mechanisms the scenario switches on, in their order
+        self.mechanisms: list[Mechanism] = instances(s, w)
+        # 2. people, with every mechanism's spells laid over their calendars
         days = s.total_days + s.scheduling.search_days + CALENDAR_MARGIN_DAYS
-        absence = Absence(w, s.absence, span, s.total_days) if s.absence is not None else None
-        priority = Priority(w, s.priority, span) if s.priority is not None else None
-        turnover = Turnover(w, s.turnover, span) if s.turnover is not None else None
-        disruptions: list[Disruption] = [m for m in (absence, priority, turnover,
-                                                     self.reorganization) if m is not None]
-        disruptions += [x for x in self.extensions if x.lays_spells]
-        self._build_people(days, disruptions)
-        # work samplers, in the order that numbers the sub-streams of ``work``: the pipeline's
-        # own, communication, approvals, requirements, turnover, reorganization, continuity
+        self._build_people(days, [m for m in self.mechanisms if m.lays_spells])
+        # 3. work samplers: the pipeline's own, then the mechanisms' in WORK_ORDER
         self.pipeline = pipeline = Pipeline(w, s)
         pipeline.build_work()
-        pipeline.communication = Communication(w, s.communication, len(s.rounds))
-        pipeline.communication.reorganization = self.reorganization
-        pipeline.reorganization = self.reorganization
-        timelines = {role: w.timelines[spec.calendar] for role, spec in s.roles.items()}
-        pipeline.approvals = (Approvals(w, s.approvals, timelines)
-                              if s.approvals is not None else None)
-        pipeline.requirements = (Requirements(w, s.requirements)
-                                 if s.requirements is not None else None)
-        if turnover is not None:
-            turnover.install()
-        if self.reorganization is not None:
-            self.reorganization.install()
-        install_continuity(w, s)
-        if priority is not None:
-            priority.install()
-        pipeline.candidates = (Candidates(w, s.candidates, len(s.rounds), s.communication.policy)
-                              if s.candidates.follows_up_or_withdraws else None)
-        for x in self.extensions:
-            x.install(pipeline)
+        for m in sorted(self.mechanisms, key=_work_rank):
+            m.build(pipeline)
+        # 4. hooks, then the rounds' own samplers
+        for m in self.mechanisms:
+            m.install(pipeline)
         pipeline.build_round_work()
+        # 5. processes: requisitions and their arrivals, then the mechanisms' own
         if opener is None:
             pipeline.open_requisitions()
         else:
             opener(pipeline)
-        if self.reorganization is not None:
-            self.reorganization.start(s.requisitions.recruiter_role)
-        for x in self.extensions:
-            x.start()
+        for m in self.mechanisms:
+            m.start()
 
-    def _build_people(self, days: int, disruptions: list[Disruption]) -> None:
+    def _build_people(self, days: int, disruptions: list[Mechanism]) -> None:
         """Everyone of every role, with their disruptions laid over their calendar and their
         meeting-slot mask (calendar load drawn from ``calendar_load``, person by person; a named
         person's own calendar, if given, adds their absences and busy blocks)."""
@@ -186,6 +190,10 @@ class Replication:
     @property
     def people(self) -> dict[str, list[Person]]:
         return self.world.people
+
+    def mechanism(self, name: str) -> Mechanism | None:
+        """The replication's instance of the mechanism ``name`` (``None``: it is off)."""
+        return next((m for m in self.mechanisms if m.name == name), None)
 
     @property
     def slots(self) -> SlotFinder:

@@ -6,7 +6,10 @@ moment the candidate hears (or stops waiting).
 
 Each step is a primitive of :mod:`hiresim.tasks` or :mod:`hiresim.meetings`, or a
 mechanism's own process (:mod:`hiresim.mechanisms`); the pipeline only strings them together,
-in order, and records the journeys.
+in order, and records the journeys. Mechanisms act through a few named hooks of the path —
+holds before a stage, what follows a debrief, steps before telling, what happens when a
+requisition opens, rates of arrivals and openings, what candidates do while they wait, and
+how they are told — which they install themselves.
 """
 
 from __future__ import annotations
@@ -16,24 +19,28 @@ import gc
 import math
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from hiresim.flows import Flow
-from hiresim.mechanisms.candidates import Candidates, no_draws
-from hiresim.mechanisms.reorganization import Reorganization, recruiter_handover
-from hiresim.mechanisms.requirements import Requirements, gate
+from hiresim.mechanisms.requirements import on_hold
 from hiresim.meetings import meeting
 from hiresim.spells import poisson_times
-from hiresim.tasks import Branch, Process, make_work, parallel, person_task, pool_task, task
-from hiresim.trace import Leg
+from hiresim.tasks import (
+    Branch,
+    Process,
+    make_work,
+    parallel,
+    person_task,
+    pool_task,
+    recruiter_handover,
+    task,
+)
+from hiresim.trace import Activity, Leg
 from hiresim.world import Candidate, Requisition
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.approvals import Approvals
-    from hiresim.mechanisms.communication import Communication
-    from hiresim.mechanisms.season import Season
     from hiresim.people import Person, Pool
     from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
     from hiresim.world import World
@@ -42,13 +49,67 @@ HOURS_PER_MONTH = 30.4375 * 24.0
 HOURS_PER_WEEK = 168.0
 
 #: A step that a mechanism adds before the decision is communicated:
-#: ``step(candidate, round, leg, outcome)`` is a process (see :mod:`hiresim.mechanisms`).
-Step = Callable[[Candidate, int, Leg, str], Process]
+#: ``step(candidate, round, leg, outcome)`` is a process, or ``None`` when there is nothing to
+#: do for this candidate (see :mod:`hiresim.mechanisms`).
+Step = Callable[[Candidate, int, Leg, str], "Process | None"]
 #: A hold before a stage starts (a hiring freeze): ``gate(stage, leg, person)`` is a process.
+#: The stages: ``screening``, ``interview``, ``debrief``, ``decision``, ``approvals`` (before
+#: each step of the offer's chain) and ``offer``.
 StageGate = Callable[[str, Leg, "Person"], Process]
 #: What follows the debrief when the panel cannot decide (an extra debrief):
 #: ``after(candidate, round, leg, attendees)`` is a process.
 AfterDebrief = Callable[[Candidate, int, Leg, "list[Person]"], Process]
+
+
+class Rates(Protocol):
+    """Arrival and opening rates that change through the year (``season``): drawn at the
+    peak rate, kept at the moment's (thinning)."""
+
+    def peak(self, kind: str, t0: float, t1: float) -> float:
+        """The highest multiplier of ``kind`` (``candidates``, ``requisitions``) on
+        ``[t0, t1)``."""
+        ...
+
+    def thin(self, kind: str, times: list[float], peak: float) -> list[float]:
+        """The points of a process drawn at ``peak`` times the base rate that are kept."""
+        ...
+
+
+class Behaviour(Protocol):
+    """What candidates do while they wait (the ``candidates`` mechanism)."""
+
+    def draws(self, n: int, rng: np.random.Generator | None = None
+              ) -> list[tuple[list[float], list[float]]]:
+        """Per candidate: patience per round, and follow-up answer draws."""
+        ...
+
+    def watch(self, c: Candidate, r: int) -> None:
+        """Start the candidate's clock after round ``r``'s interview."""
+        ...
+
+    def watch_next_round(self, c: Candidate, r: int) -> None:
+        """Keep the clock running from an advance until the next interview is booked."""
+        ...
+
+
+class Telling(Protocol):
+    """How a decision reaches the candidate (the ``communication`` mechanism)."""
+
+    #: Nothing to hand off, review, hold, ghost or send for any outcome (no draw is made).
+    silent: bool
+
+    def tell(self, c: Candidate, r: int, leg: Leg, outcome: str) -> Process:
+        """Tell the candidate; the outcome as they hear it (``ghosted``: never)."""
+        ...
+
+    def told(self, probability: float) -> bool:
+        """Whether a message sent with ``probability`` is sent (one draw)."""
+        ...
+
+    def closed_outcome(self) -> str:
+        """How a candidate still waiting for an interview hears that the job was filled."""
+        ...
+
 
 #: The candidate's final outcome after a last journey that ended in anything but an offer.
 _FINAL_OUTCOME = {"ghosted": "ghosted", "cancelled": "cancelled"}
@@ -60,21 +121,33 @@ class Pipeline:
     def __init__(self, world: World, scenario: Scenario) -> None:
         s = self.s = scenario
         self.world = world
-        # the mechanisms the path calls into; the model builds them (in its fixed order)
-        self.communication: Communication
-        self.approvals: Approvals | None = None
-        self.requirements: Requirements | None = None
-        self.reorganization: Reorganization | None = None
-        self.candidates: Candidates | None = None
-        #: Steps added by mechanisms between the approvals and telling the candidate.
+        # Hooks: what the mechanisms add to the path. Each mechanism installs its own
+        # (:meth:`hiresim.mechanisms.Mechanism.install`, in the model's fixed order); no
+        # mechanism has a slot of its own here, and none reaches into another.
+        #: Holds before a stage starts, in turn (``season``'s freezes).
+        self.gates: list[StageGate] = []
+        #: What follows a debrief, in turn (``disagreement``'s extra debrief).
+        self.after_debrief: list[AfterDebrief] = []
+        #: Steps between the decision and telling the candidate, in turn (an offer's
+        #: ``approvals``, a user's background check, ``season``'s offers held in a freeze).
         self.before_telling: list[Step] = []
-        #: ``season``: arrival and opening rates that change through the year (``None``: the
-        #: base rates), and a hold before each stage while a freeze stops it.
-        self.rates: Season | None = None
-        self.stage_gate: StageGate | None = None
-        #: ``disagreement``: an extra debrief when the panel's scores are far apart.
-        self.after_debrief: AfterDebrief | None = None
+        #: What happens when a requisition opens, in turn (``requirements`` draws when it is
+        #: rethought).
+        self.opened: list[Callable[[Requisition], None]] = []
+        #: Roles of which each requisition has its own person, taken in turn (its approvers,
+        #: reviewers), besides its recruiter and hiring manager.
+        self.requisition_roles: list[str] = []
+        #: Arrival and opening rates that change through the year (``season``; ``None``: the
+        #: base rates).
+        self.rates: Rates | None = None
+        #: What candidates do while they wait: follow up, withdraw when their patience ends
+        #: (``candidates``; ``None``: they wait, silently, for as long as it takes).
+        self.behaviour: Behaviour | None = None
+        #: How a decision reaches the candidate (``communication``, always there).
+        self.telling: Telling
         self.rounds = s.rounds
+        #: The event log's name of each round's interview.
+        self.interviews = [f"interview {r}" for r in range(1, len(s.rounds) + 1)]
         self.horizon = s.horizon_days * 24.0
         self.notice = s.scheduling.notice_hours if world.scheduling else 0.0
         self.arrival_rng = world.streams.generator("arrivals")
@@ -177,14 +250,14 @@ class Pipeline:
             sample = self.assign.sample
             panels = [[[] if d is None else sample(*d) for d in self.panel_draws]
                       for _ in times]
-        behaviour = (self.candidates.draws(len(times)) if self.candidates is not None
-                     else no_draws(len(times)))
+        behaviour = (self.behaviour.draws(len(times)) if self.behaviour is not None
+                     else [([], [])] * len(times))  # no patience, no follow-ups to draw
         w.requisitions.append(req)
         w.trace.requisition(req.id, t_open, req.positions, req.recruiter.holder(t_open),
                             req.hiring_manager.holder(t_open))
         w.env.process(self.arrivals(req, times, draws, panels, behaviour))
-        if self.requirements is not None:
-            self.requirements.start(req, self.horizon, self.open_split, self.close_requisition)
+        for hook in self.opened:
+            hook(req)
         return req
 
     def new_requisition(self, index: int, t_open: float) -> Requisition:
@@ -193,31 +266,14 @@ class Pipeline:
         hms = people[s.requisitions.hiring_manager_role]
         recruiters = people[s.requisitions.recruiter_role]
         approvers = {}
-        if s.approvals is not None:
-            for step in s.approvals.steps:
-                for role in [*step.roles, *([step.escalate_to] if step.escalate_to else [])]:
-                    members = people[role]
-                    approvers[role] = members[index % len(members)]
-        if s.requirements is not None:
-            for step in s.requirements.approvals:
-                for role in step.roles:
-                    members = people[role]
-                    approvers.setdefault(role, members[index % len(members)])
-        if s.communication.legal_review is not None:
-            lawyers = people[s.communication.legal_review.role]
-            approvers.setdefault(s.communication.legal_review.role,
-                                 lawyers[index % len(lawyers)])
+        for role in self.requisition_roles:
+            members = people[role]
+            approvers[role] = members[index % len(members)]
         return Requisition(
             id=f"R{index + 1}", index=index, opened=t_open,
             hiring_manager=hms[index % len(hms)], recruiter=recruiters[index % len(recruiters)],
             approvers=approvers, positions=s.requisitions.positions,
             closed_event=self.world.env.event())
-
-    def open_split(self, req: Requisition) -> None:
-        """A job split in two: a second requisition opens now and draws its own candidates."""
-        assert self.requirements is not None
-        if self.world.env.now < self.horizon:
-            self.start_requisition(self.world.env.now, self.requirements.rng)
 
     def close_requisition(self, req: Requisition) -> None:
         if not req.closed:
@@ -234,7 +290,7 @@ class Pipeline:
             yield env.timeout(req.opened - env.now)
         # names looked up once: this loop runs once per candidate of the replication
         timeout, start = env.timeout, self.candidate
-        candidates = self.world.candidates
+        in_process = self.world.in_process
         prefix = f"r{self.world.replication}-{req.id}-c"
         now = env.now
         # Candidates are flows (hiresim.flows), started by this loop right after it has
@@ -253,7 +309,7 @@ class Pipeline:
             if req.closed:
                 break
             cid = f"{prefix}{k}"
-            cand = candidates[cid] = Candidate(cid, req, now, drawn, panel, patience, answers)
+            cand = in_process[cid] = Candidate(cid, req, now, drawn, panel, patience, answers)
             arrived.append(Flow(env, start(cand)))
         for flow in arrived:
             flow.start()
@@ -277,11 +333,11 @@ class Pipeline:
         if self.screening is not None and at == "screening":
             assert s.screening is not None
             pre = before or Leg(env.now)
-            if self.stage_gate is not None:
-                yield from self.stage_gate("screening", pre, req.recruiter)
-            yield from task(w, req.recruiter, self.screening, pre, c.id,
-                            "screening", "screening", req.id, 0,
-                            recruiter_handover(self.reorganization, req))
+            for hold in self.gates:
+                yield from hold("screening", pre, req.recruiter)
+            yield from task(w, req.recruiter, self.screening, pre,
+                            Activity(c.id, "screening", "screening", req.id, 0),
+                            recruiter_handover(w, req))
             if c.draws[0] >= s.screening.pass_probability or req.closed:
                 self.finish(c, "rejected")
                 return
@@ -291,17 +347,18 @@ class Pipeline:
             resume = r == first_round and at == "feedback"  # its interview was just held
             scratch = before if r == first_round else None
             if not resume:
-                if self.stage_gate is not None:  # a freeze first: the checks below see its end
+                if self.gates:  # a freeze first: the checks below see its end
                     scratch = scratch or Leg(env.now)
-                    yield from self.stage_gate("interview", scratch, req.recruiter)
+                    for hold in self.gates:
+                        yield from hold("interview", scratch, req.recruiter)
                 if req.hold is not None:
                     scratch = scratch or Leg(env.now)
-                    yield from gate(w, req, scratch)
+                    yield from on_hold(w, req, scratch)
                 if req.cancelled:
                     self.finish(c, "cancelled")
                     return
                 if req.closed:  # filled while the candidate waited for this round
-                    self.finish(c, self.closed_outcome())
+                    self.finish(c, self.telling.closed_outcome())
                     return
             pool = self.round_pools[r - 1]
             people = w.people[rnd.panel_role]
@@ -311,10 +368,11 @@ class Pipeline:
                 attendees = [*panel, req.hiring_manager] if rnd.hiring_manager_attends else panel
                 held = yield from meeting(
                     w, attendees, req.recruiter, rnd.interview_minutes, scratch or Leg(env.now),
-                    c.id, f"interview {r}", "interview", req.id, r, candidate=True,
-                    notice=self.notice, stop=lambda: req.closed, booked=partial(booked, c, r))
+                    Activity(c.id, self.interviews[r - 1], "interview", req.id, r),
+                    candidate=True, notice=self.notice, stop=lambda: req.closed,
+                    booked=partial(booked, c, r))
                 if not held:  # the job was filled while the recruiter looked for a slot
-                    self.finish(c, self.closed_outcome())
+                    self.finish(c, self.telling.closed_outcome())
                     return
                 if c.withdrawn:  # their patience ran out before the interview
                     self.finish(c, "withdrawn")
@@ -322,8 +380,8 @@ class Pipeline:
             c.rounds = r
             leg = Leg(env.now)
             c.journey = (r, env.now, leg)
-            if self.candidates is not None:
-                self.candidates.watch(c, r)
+            if self.behaviour is not None:
+                self.behaviour.watch(c, r)
             outcome = yield from self.after_interview(c, r, rnd, pool, panel, leg)
             if c.withdrawn:  # the company learns it when it tries to tell the candidate
                 self.finish(c, "withdrawn")
@@ -333,8 +391,8 @@ class Pipeline:
             w.trace.journey(c.id, r, req.id, start, env.now, feedback, outcome, leg.acc)
             c.journey = None
             if outcome == "advance":
-                if self.candidates is not None:  # patience runs on until the next interview
-                    self.candidates.watch_next_round(c, r)
+                if self.behaviour is not None:  # patience runs on until the next interview
+                    self.behaviour.watch_next_round(c, r)
                 continue
             if outcome == "offer":
                 if c.draws[-1] < s.offers.accept_probability:
@@ -355,19 +413,17 @@ class Pipeline:
         s, w, req = self.s, self.world, c.requisition
         work = self.scorecards[r - 1]
         if not work.zero:
+            act = Activity(c.id, "scorecard", "scorecards", req.id, r)
             if pool is not None and rnd.panel == 1:
                 # what ``parallel`` does with one branch, without its two generator layers
-                yield from pool_task(w, pool, work, leg, c.id, "scorecard", "scorecards",
-                                     req.id, r)
+                yield from pool_task(w, pool, work, leg, act)
             else:
                 makers: list[Branch]
                 if pool is not None:
                     shared = pool
-                    makers = [lambda b: pool_task(w, shared, work, b, c.id, "scorecard",
-                                                  "scorecards", req.id, r)] * rnd.panel
+                    makers = [lambda b: pool_task(w, shared, work, b, act)] * rnd.panel
                 else:
-                    makers = [person_task(w, p, work, c.id, "scorecard", "scorecards", req.id,
-                                          r) for p in panel]
+                    makers = [person_task(w, p, work, act) for p in panel]
                 yield from parallel(w, leg, makers)
         minutes = self.debrief_minutes[r - 1]
         if minutes:
@@ -375,50 +431,45 @@ class Pipeline:
             attendees = [*panel, req.hiring_manager]
             if s.debrief.recruiter_attends:
                 attendees.append(req.recruiter)
-            if self.stage_gate is not None:
-                yield from self.stage_gate("debrief", leg, req.hiring_manager)
-            yield from meeting(w, attendees, req.hiring_manager, minutes, leg, c.id,
-                               "debrief", "debrief", req.id, r, candidate=False)
-            if self.after_debrief is not None:
-                yield from self.after_debrief(c, r, leg, attendees)
+            for hold in self.gates:
+                yield from hold("debrief", leg, req.hiring_manager)
+            yield from meeting(w, attendees, req.hiring_manager, minutes, leg,
+                               Activity(c.id, "debrief", "debrief", req.id, r), candidate=False)
+            for after in self.after_debrief:
+                yield from after(c, r, leg, attendees)
         if req.hold is not None:
-            yield from gate(w, req, leg)
+            yield from on_hold(w, req, leg)
         decision = self.decisions[r - 1]
         if decision is not None and not decision.zero:
-            if self.stage_gate is not None:
-                yield from self.stage_gate("decision", leg, req.hiring_manager)
-            yield from task(w, req.hiring_manager, decision, leg, c.id, "decision",
-                            "decision", req.id, r)
+            for hold in self.gates:
+                yield from hold("decision", leg, req.hiring_manager)
+            yield from task(w, req.hiring_manager, decision, leg,
+                            Activity(c.id, "decision", "decision", req.id, r))
         outcome = decide(c.draws[r], rnd.decision)
         if outcome != "reject" and req.closed:
             outcome = "reject"
-        if outcome == "offer" and self.approvals is not None:
-            yield from self.approvals.run(c, r, leg)
         for step in self.before_telling:
-            yield from step(c, r, leg, outcome)
+            process = step(c, r, leg, outcome)
+            if process is not None:
+                yield from process
         if req.hold is not None:
-            yield from gate(w, req, leg)
+            yield from on_hold(w, req, leg)
+        telling = self.telling
         if req.cancelled:
             assert s.requirements is not None
-            if not self.communication.told(s.requirements.told_when_cancelled):
+            if not telling.told(s.requirements.told_when_cancelled):
                 return "ghosted"
             outcome = "reject"
-        if self.communication.silent:  # nothing to hand off, review, hold, ghost or send
+        if telling.silent:  # nothing to hand off, review, hold, ghost or send
             return outcome
-        return (yield from self.communication.tell(c, r, leg, outcome))
-
-    def closed_outcome(self) -> str:
-        """How a candidate still waiting for an interview hears that the job was filled: a
-        rejection, or nothing (ghosted) with the policy's probability."""
-        ghost = self.communication.spec.ghost_probability
-        return "ghosted" if ghost > 0.0 and self.communication.u() < ghost else "rejected"
+        return (yield from telling.tell(c, r, leg, outcome))
 
     def finish(self, c: Candidate, outcome: str) -> None:
         """Record the candidate's whole process and forget them."""
         w = self.world
         w.trace.candidate(c.id, c.requisition.id, c.applied, w.env.now, outcome, c.rounds,
                           c.declined)
-        del w.candidates[c.id]
+        del w.in_process[c.id]
 
     def censor(self) -> None:
         """At the end of the span: what is still waiting is censored there."""
@@ -426,7 +477,7 @@ class Pipeline:
         end = w.end
         for req in w.requisitions:  # offers out when a job closed may be accepted after it
             w.trace.requisition_filled(req.index, req.id, req.filled)
-        for c in list(w.candidates.values()):
+        for c in list(w.in_process.values()):
             if c.withdrawn:
                 self.finish(c, "withdrawn")
                 continue

@@ -9,34 +9,18 @@ merged (merging would change every result for a given seed).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import numpy as np
 
 from hiresim.durations import DurationSpec, to_hours
 from hiresim.workhours import Timeline
 
-if TYPE_CHECKING:
-    from hiresim.people import Person
-    from hiresim.world import World
-
 HOURS_PER_YEAR = 365.0 * 24.0
 
 
-class PersonSpells:
-    """Base of the mechanisms that draw spells person by person for chosen roles (absence,
-    priority, turnover): one replication's world, the mechanism's block, the simulated span."""
-
-    __slots__ = ("span", "spec", "world")
-
-    def __init__(self, world: World, spec: Any, span: float) -> None:
-        self.world = world
-        self.spec = spec
-        self.span = span
-
-    def applies(self, person: Person) -> bool:
-        """Whether the person's role is one the block names (all roles by default)."""
-        return self.spec.roles is None or person.role in self.spec.roles
+#: ``(starts, ends, cause code)``: spells laid over a person's calendar (hours since the
+#: epoch), as the mechanisms that lay them return them (:meth:`hiresim.mechanisms.Mechanism.layer`)
+#: and :meth:`hiresim.workhours.PersonTimeline.over` reads them.
+Layer = tuple[list[float], list[float], int]
 
 
 def span_hours(calendar: Timeline, start: float, value: float, unit: str,

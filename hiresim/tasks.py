@@ -8,8 +8,9 @@ records one activity instance in the event log. This module is the simulation's 
 touches no pandas and no pydantic.
 
 Mechanisms refine how a task is served through hooks they install on the
-:class:`~hiresim.world.World` (the continuity policy of ``absence``, the restart rule of
-``priority``, the hand-over of ``turnover``); the primitives read them, never the scenario.
+:class:`~hiresim.world.World` (the continuity policy, the restart rule of ``priority``, the
+hand-overs of ``turnover`` and ``reorganization``); the primitives read them, never the
+scenario.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from hiresim.causes import CONTENTION, N_CAUSES, OFF_HOURS, WORK
 from hiresim.durations import ConstantDuration, DurationSpec, Sampler
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 from hiresim.workhours import Availability
 
 if TYPE_CHECKING:
     from hiresim.people import Person, Pool
-    from hiresim.world import World
+    from hiresim.world import Requisition, World
 
 #: A stage as SimPy runs it: a generator of events, delegated to with ``yield from``.
 Process = Generator[Any, Any, Any]
@@ -76,18 +77,18 @@ def make_work(w: World, spec: DurationSpec) -> Work:
     return Work(Sampler(spec, w.streams.sub_generator("work")), spec.unit, False)
 
 
-def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: str,
-         stage: str, requisition: str, rnd: int, extra: float = 0.0) -> Process:
+def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: float = 0.0
+         ) -> Process:
     """A task for one specific person: queue for them, then work in their available time.
 
     Waiting in their queue is ``contention`` (or the cause that keeps them away: off hours,
     absence, ...); working time is ``work``, and the closed time it spans goes to its cause.
-    ``extra`` adds working hours (a hand-over when the work changed hands). A person of a
-    pool role stands for the pool: the task goes to whoever of it is free first.
+    ``act`` labels it in the event log. ``extra`` adds working hours (a hand-over when the
+    work changed hands). A person of a pool role stands for the pool: the task goes to
+    whoever of it is free first.
     """
     if person.pool is not None:
-        yield from pool_task(w, person.pool, work, leg, case, activity, stage, requisition, rnd,
-                             extra)
+        yield from pool_task(w, person.pool, work, leg, act, extra)
         return
     env = w.env
     enabled = env.now
@@ -125,8 +126,8 @@ def task(w: World, person: Person, work: Work, leg: Leg, case: str, activity: st
         wt = _wait_vector(timeline, queued, start, CONTENTION)
         if pre is not None:
             wt = [a + b for a, b in zip(wt, pre, strict=True)]
-        w.trace.event(case, activity, person.holder(start), person.role, enabled, start, end,
-                      stage, requisition, rnd, wt, _suspended(timeline, start, end))
+        w.trace.event(act, person.holder(start), person.role, enabled, start, end, wt,
+                      _suspended(timeline, start, end))
 
 
 def _service(w: World, person: Person, work: Work, now: float, enabled: float,
@@ -160,6 +161,17 @@ def _handover(w: World, person: Person, enabled: float, start: float) -> float:
     return 0.0
 
 
+def recruiter_handover(w: World, req: Requisition) -> float:
+    """Working hours a recruiter new to the requisition spends reading up on it, on their
+    next task for it (once): the hand-over ``reorganization`` installs, when it reassigned
+    the requisition."""
+    if req.handover_due:
+        req.handover_due = False
+        assert w.recruiter_handover is not None  # set where reorganizations reassign
+        return w.recruiter_handover.amount(req.recruiter)[0]
+    return 0.0
+
+
 def _charge_service(leg: Leg, timeline: Availability, end: float, working: bool,
                     share: float) -> None:
     """Charge a task's service up to ``end``: working time by the person's timeline.
@@ -189,8 +201,8 @@ def _suspended(timeline: Availability, start: float, end: float) -> float:
     return sum(service[:OFF_HOURS])
 
 
-def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: str,
-              stage: str, requisition: str, rnd: int, extra: float = 0.0) -> Process:
+def pool_task(w: World, pool: Pool, work: Work, leg: Leg, act: Activity, extra: float = 0.0
+              ) -> Process:
     """A task for whoever of a role is free first (one shared queue: M/M/c when exponential).
 
     ``extra`` adds working hours, as for :func:`task`."""
@@ -215,8 +227,7 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, case: str, activity: s
     pool.give(person)
     pool.resource.free(request)
     if wt is not None:
-        w.trace.event(case, activity, person.id, person.role, enabled, start, end, stage,
-                      requisition, rnd, wt, suspended)
+        w.trace.event(act, person.id, person.role, enabled, start, end, wt, suspended)
 
 
 def _wait_vector(timeline: Availability, a: float, b: float, default: int) -> list[float]:
@@ -225,10 +236,9 @@ def _wait_vector(timeline: Availability, a: float, b: float, default: int) -> li
     return wt
 
 
-def person_task(w: World, person: Person, work: Work, case: str, activity: str, stage: str,
-                requisition: str, rnd: int) -> Branch:
+def person_task(w: World, person: Person, work: Work, act: Activity) -> Branch:
     """A :func:`task` for ``person`` as a branch of a parallel group (its leg comes later)."""
-    return lambda leg: task(w, person, work, leg, case, activity, stage, requisition, rnd)
+    return lambda leg: task(w, person, work, leg, act)
 
 
 def parallel(w: World, leg: Leg, branches: list[Branch], quorum: int | None = None

@@ -74,6 +74,23 @@ def share(x: float | None, none: str = "none") -> str:
     return f"{100 * x:.0f} %"
 
 
+def duration_words(d: Any) -> str:
+    """A duration (a :class:`hiresim.durations.DurationSpec`) for a sentence: ``"2 working
+    hours"``, or ``"typically 2 working days, one in ten over 5"`` when it varies."""
+    unit = {"working_hours": "working hour", "working_days": "working day",
+            "calendar_days": "calendar day", "hours": "hour"}.get(d.unit, d.unit)
+    lo, mid, hi = d.quantile(0.1), d.quantile(0.5), d.quantile(0.9)
+    if abs(lo - hi) <= 1e-8 + 1e-5 * abs(hi):  # numpy.isclose's tolerance
+        return plural(float(f"{mid:g}"), unit)
+    return (f"typically {plural(float(f'{mid:.3g}'), unit)}, one in ten over "
+            f"{float(f'{hi:.3g}'):g}")
+
+
+def roles_words(roles: list[str] | None) -> str:
+    """Role names for a sentence: ``"finance, works council"``; ``"everyone"`` for none."""
+    return "everyone" if not roles else ", ".join(r.replace("_", " ") for r in roles)
+
+
 # -- values in messages ------------------------------------------------------------------------
 
 #: Names longer than this are not compared for did-you-mean hints (:func:`close_matches` is

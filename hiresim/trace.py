@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -24,6 +24,24 @@ OUTCOMES: tuple[str, ...] = ("advance", "offer", "reject", "withdrawn", "ghosted
 FINAL_OUTCOMES: tuple[str, ...] = ("hired", "rejected", "declined", "withdrawn", "ghosted",
                                    "cancelled", "open")
 CENSORED_OUTCOMES = frozenset({"withdrawn", "ghosted", "open"})
+
+
+class Activity(NamedTuple):
+    """The event log's label of one activity instance, passed as one record through the
+    primitives (:func:`hiresim.tasks.task`, :func:`hiresim.meetings.meeting`) to
+    :meth:`Trace.event`.
+
+    ``case`` is the candidate's id (or the requisition's, for work on the job itself),
+    ``activity`` what is done (``"scorecard"``, ``"interview 2"``), ``stage`` where in the
+    path it is (``"scorecards"``, ``"approval"``, ...), ``requisition`` the job's id and
+    ``round`` the interview round it follows (0: before the first).
+    """
+
+    case: str
+    activity: str
+    stage: str
+    requisition: str
+    round: int
 
 
 class Leg:
@@ -184,9 +202,11 @@ class Trace:
         self.c_rounds.append(rounds)
         self.c_declined.append(declined)
 
-    def event(self, case: str, activity: str, resource: str, role: str, enabled: float,
-              start: float, end: float, stage: str, requisition: str, rnd: int,
-              wt: list[float], suspended: float = 0.0) -> None:
+    def event(self, act: Activity, resource: str, role: str, enabled: float, start: float,
+              end: float, wt: list[float], suspended: float = 0.0) -> None:
+        """An activity instance: who did it (``resource``, ``role``), when it was enabled,
+        started and completed, its wait by cause (``wt``) and the time it spent suspended."""
+        case, activity, stage, requisition, rnd = act
         text, num = self.e_text, self.e_num
         text[0].append(case)
         text[1].append(activity)

@@ -17,7 +17,7 @@ from hiresim.trace import Leg, Trace
 from hiresim.workhours import Availability, Timeline
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Delegation
+    from hiresim.mechanisms.continuity import Delegation
     from hiresim.meetings import Reschedules, SlotFinder
     from hiresim.people import Person, Pool
     from hiresim.tasks import Work
@@ -75,10 +75,10 @@ class World:
     requisitions); nothing here draws a random number or starts a process.
     """
 
-    __slots__ = ("candidates", "delegation", "end", "env", "epoch", "event_log", "never",
-                 "people", "pools", "replication", "requisitions", "reschedules", "restart",
-                 "retry_hours", "scheduling", "slots", "streams", "timelines", "trace",
-                 "turnover_handover")
+    __slots__ = ("delegation", "end", "env", "epoch", "event_log", "in_process", "never",
+                 "people", "pools", "recruiter_handover", "replication", "requisitions",
+                 "reschedules", "restart", "retry_hours", "scheduling", "slots", "streams",
+                 "timelines", "trace", "turnover_handover")
 
     def __init__(self, seed: int, replication: int, epoch: date, end: float,
                  event_log: bool = True, scheduling: bool = True) -> None:
@@ -98,7 +98,9 @@ class World:
         self.retry_hours = 7 * 24.0
         #: An event that never fires: a wait that cannot end before the horizon.
         self.never = self.env.event()
-        self.candidates: dict[str, Candidate] = {}
+        #: Candidates in process, by id: from arrival to their final outcome (a Candidate of
+        #: this module; "candidates" alone names the mechanism and its block).
+        self.in_process: dict[str, Candidate] = {}
         self.requisitions: list[Requisition] = []
         #: People by role, in the scenario's order.
         self.people: dict[str, list[Person]] = {}
@@ -116,6 +118,8 @@ class World:
         self.restart: RestartRule | None = None
         #: ``turnover``: the replacement's re-review of inherited work.
         self.turnover_handover: Work | None = None
+        #: ``reorganization``: a recruiter new to a requisition reads up on it.
+        self.recruiter_handover: Work | None = None
 
     def person(self, person_id: str) -> Person:
         """The person with this id (``recruiter-1``, or a named person's id)."""

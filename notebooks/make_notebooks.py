@@ -236,8 +236,9 @@ When the person who owns a task is on vacation or sick, the **continuity policy*
 what happens: `wait` (the work waits for them, "for continuity"), `delegate_after` (a
 colleague takes over after `after_days` working days, paying a hand-over cost) or
 `delegate` (at once). The default scenario lets recruiters cover for each other but makes
-everything else wait. What if every role delegated after the threshold? (The mechanism is
-`hiresim.mechanisms.absence`: the `[absence]` and `[continuity]` blocks.)
+everything else wait. What if every role delegated after the threshold? (The mechanisms are
+`hiresim.mechanisms.absence` and `hiresim.mechanisms.continuity`: the `[absence]` and
+`[continuity]` blocks.)
 """),
     code('''
 print(scenario.continuity)

@@ -21,6 +21,7 @@ from mechanisms.helpers import H, base, check_only, journey, replication, run
 import hiresim as hs
 from hiresim import causes
 from hiresim.causes import DELAY_COLUMNS
+from hiresim.mechanisms.reorganization import Reorganization
 from hiresim.model import Replication
 
 # ---------------------------------------------------------------------------------------------
@@ -238,6 +239,8 @@ def test_switching_a_mechanism_off_leaves_arrivals_unchanged(everything_on, sour
 def _draws(sc: hs.Scenario) -> dict[str, Any]:
     rep = Replication(sc, SEED, 0)
     people = [p for members in rep.people.values() for p in members]
+    reorganization = rep.mechanism("reorganization")
+    assert reorganization is None or isinstance(reorganization, Reorganization)
 
     def spells(code: int) -> dict[str, list[tuple[float, float]]]:
         return {
@@ -246,7 +249,7 @@ def _draws(sc: hs.Scenario) -> dict[str, Any]:
         }
 
     return {
-        "reorganization": [] if rep.reorganization is None else list(rep.reorganization.onsets),
+        "reorganization": [] if reorganization is None else list(reorganization.onsets),
         "turnover": {p.id: list(p.joins) for p in people},
         "absence": spells(causes.ABSENCE),
         "free": {p.id: p.free.copy() for p in people},

@@ -130,7 +130,7 @@ def test_no_default_candidate_waits_for_a_slot_without_a_booking_at_the_end():
     for r in range(12):
         rep = Replication(sc, 11, r, event_log=False)
         rep.world.env.run(until=rep.world.end)
-        for c in rep.world.candidates.values():
+        for c in rep.world.in_process.values():
             if c.journey is None and not c.withdrawn and 0 < c.rounds < len(sc.rounds):
                 waiting += 1
                 if c.booked <= c.rounds and rep.world.end - c.news_at > patience:

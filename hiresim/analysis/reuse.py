@@ -62,7 +62,8 @@ def provable(scenario: Scenario, source: str) -> bool:
 
 
 def _delegating(s: Scenario) -> list[Any]:
-    """The continuity rules that delegate (what :func:`install_continuity` makes work for)."""
+    """The continuity rules that delegate (what
+    :class:`~hiresim.mechanisms.continuity.Continuity` makes work for)."""
     rules = []
     for role_name, role in s.roles.items():
         rule = s.continuity.roles.get(role_name, s.continuity.default)
@@ -76,6 +77,7 @@ def idle_replications(scenario: Scenario, sources: Sequence[str], seed: int,
     """``{source: replications in which it drew nothing}`` for the :func:`provable` sources
     among ``sources``, drawn by the model's own code: a reorganization's onsets by its
     mechanism alone, a seat's departures by building the replication (not running it)."""
+    from hiresim.causes import REORGANIZATION
     from hiresim.mechanisms.reorganization import Reorganization
     from hiresim.model import Replication
     from hiresim.world import World
@@ -88,7 +90,7 @@ def idle_replications(scenario: Scenario, sources: Sequence[str], seed: int,
         if "reorganization" in chosen:
             assert s.reorganization is not None
             world = World(seed, r, s.start, span, False, s.scheduling.enabled)
-            if not Reorganization(world, s.reorganization, span).onsets:
+            if not Reorganization(world, s.reorganization, REORGANIZATION).onsets:
                 out["reorganization"].append(r)
         if "turnover" in chosen:
             rep = Replication(s, seed, r, event_log=False)

@@ -8,11 +8,14 @@ and ``wt_background_check`` columns, and ``without("background_check")`` switche
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, field_validator
 
 from hiresim.durations import Duration, DurationSpec, Sampler, parse_duration, to_hours
 from hiresim.mechanisms import Mechanism, MechanismSpec, register
 from hiresim.tasks import Process, wait_until
+from hiresim.text import duration_words, share
 from hiresim.trace import Leg
 from hiresim.world import Candidate
 
@@ -40,14 +43,23 @@ class BackgroundCheck(Mechanism):
     name = "background_check"
     spec = BackgroundCheckSpec
     cause = "background_check"
+    switched_off = "offers go out without a background check"
+    block: BackgroundCheckSpec  # the scenario's block, typed
+
+    @classmethod
+    def describe(cls, scenario: Any, spec: BackgroundCheckSpec) -> list[tuple[str, list[str]]]:
+        who = ("Every offer waits" if spec.share == 1.0 else "No offer waits"
+               if spec.share == 0.0 else f"{share(spec.share)} of offers wait")
+        return [("Background checks", [f"{who} for an outside vendor's background check "
+                                       f"({duration_words(spec.days)})."])]
 
     def start(self) -> None:
         # one sampler and one Bernoulli stream per replication, both from the mechanism's
         # own stream (switching it off changes no other draw)
-        self.turnaround = Sampler(self.spec.days, self.rng)
+        self.turnaround = Sampler(self.block.days, self.rng)
 
     def step(self, candidate: Candidate, rnd: int, leg: Leg, outcome: str) -> Process | None:
-        if outcome != "offer" or self.rng.random() >= self.spec.share:
+        if outcome != "offer" or self.rng.random() >= self.block.share:
             return None
-        hours, _ = to_hours(self.turnaround(), self.spec.days.unit, 24.0)
+        hours, _ = to_hours(self.turnaround(), self.block.days.unit, 24.0)
         return wait_until(self.world, leg, self.world.env.now + hours, self.code)

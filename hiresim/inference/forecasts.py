@@ -340,8 +340,8 @@ class _Opener:
                 panels.append(known)
             else:
                 panels.append(pick.sample(range(len(members)), spec.panel))
-        patience, answers = (pipeline.candidates.draws(1, rng)[0]
-                             if pipeline.candidates is not None else ([], []))
+        patience, answers = (pipeline.behaviour.draws(1, rng)[0]
+                             if pipeline.behaviour is not None else ([], []))
         c = Candidate(f"open:{app_id}", req, applied, draws, panels, patience, answers)
         before = None if waiting_for == "feedback" else Leg(since)
         self.started.append((c, before))
@@ -352,11 +352,11 @@ class _Opener:
         env = pipeline.world.env
         if since > env.now:
             yield env.timeout(since - env.now)
-        pipeline.world.candidates[c.id] = c
+        pipeline.world.in_process[c.id] = c
         if waiting_for == "interview" and rnd > 1:
             c.rounds = c.booked = rnd - 1  # heard of the advance: patience runs again
-            if pipeline.candidates is not None:
-                pipeline.candidates.watch_next_round(c, rnd - 1)
+            if pipeline.behaviour is not None:
+                pipeline.behaviour.watch_next_round(c, rnd - 1)
         yield from pipeline.candidate(c, rnd, waiting_for, before)
 
     def watch(self, pipeline: Pipeline) -> Any:
@@ -386,7 +386,7 @@ class _Opener:
 def _answered(w: World, c: Candidate, target: int) -> bool:
     """Whether a started application's answer is known: the candidate is done, withdrew, or
     the wait after the target round's interview has ended."""
-    return (c.id not in w.candidates or c.withdrawn
+    return (c.id not in w.in_process or c.withdrawn
             or (c.rounds >= target and c.journey is None))
 
 

@@ -1,45 +1,62 @@
-"""One module per delay source, and the extension point for a user's own.
+"""The delay sources: one module per mechanism, built-in or a user's own, all on one protocol.
 
-Each built-in module is named by its mechanism: that name is also its scenario block, its
-cause label (where it has one), its ablation and its random stream — ``absence``, ``priority``,
-``turnover``, ``reorganization``, ``requirements``, ``approvals``, ``communication``, and
-``candidates`` (what candidates do while they wait). Two more are shipped on the extension
-point (:data:`SHIPPED`): ``season`` (rates by month, dated hiring freezes; cause ``freeze``)
-and ``disagreement`` (scorecard scores that disagree; an extra debrief).
+A mechanism is a subclass of :class:`Mechanism` in a module of its own. Its ``name`` is its
+scenario block, its ablation (``scenario.without(name)``) and, unless it says otherwise, its
+random stream; ``cause`` is its cause label (or ``None``: its time is charged to other causes).
+The class owns everything about its delay source:
 
-A user's own delay source is a subclass of :class:`Mechanism`, registered with
-:func:`register` (a class decorator). It names its scenario block (a pydantic
-model), optionally its own cause label, and acts through hooks: spells laid over people's
-calendars when the world is built (:meth:`Mechanism.applies` and :meth:`Mechanism.layer`), a
-step of the candidate's path between the approvals and telling the candidate
-(:meth:`Mechanism.step`), or processes of its own (:meth:`Mechanism.start`). Switching it off
-(the ablation of its name) removes its block. See ``docs/how-to/add-a-mechanism.md``.
+- **the scenario side** (class methods, no replication needed): its block
+  (:meth:`~Mechanism.block_in`, a pydantic model named by ``spec``), whether a run needs it
+  (:meth:`~Mechanism.active`), its cross-checks against the rest of the scenario
+  (:meth:`~Mechanism.check`), its switch-off (:meth:`~Mechanism.ablations`,
+  :meth:`~Mechanism.switch_off`) and its assumptions in plain words for the HR report
+  (:meth:`~Mechanism.describe`);
+- **one replication**, in the phases :class:`hiresim.model.Replication` runs in a fixed order:
+  draws made up front (``__init__``), spells over people's calendars (:meth:`~Mechanism.applies`,
+  :meth:`~Mechanism.layer`), work samplers (:meth:`~Mechanism.build`), hooks on the world and
+  the pipeline (:meth:`~Mechanism.install`, :meth:`~Mechanism.step`) and processes of its own
+  (:meth:`~Mechanism.start`).
+
+The built-in mechanisms are listed in :data:`BUILT_IN` (their blocks are fields of
+:class:`hiresim.Scenario`, their causes have fixed columns); two more are shipped on the
+extension point (:data:`SHIPPED`: ``season`` and ``disagreement``, whose blocks and causes exist
+only when a scenario has them). A user's own is registered with :func:`register` (a class
+decorator). See ``docs/how-to/add-a-mechanism.md``.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from hiresim.causes import CAUSES, EXTENSION_CODES
+from hiresim.causes import CAUSES, CODE, EXTENSION_CODES
 from hiresim.streams import STREAM_NAMES
+from hiresim.text import close_matches
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
     from hiresim.pipeline import Pipeline
     from hiresim.scenario import Scenario
+    from hiresim.spells import Layer
     from hiresim.tasks import Process
     from hiresim.trace import Leg
     from hiresim.world import Candidate, World
 
-#: The built-in mechanisms, in the order of the design's delay-source table.
-BUILT_IN: tuple[str, ...] = ("absence", "priority", "turnover", "reorganization", "requirements",
-                             "approvals", "communication", "candidates")
+#: The built-in mechanisms, one module of this package each, in their fixed order: the order
+#: of their ablations (:data:`hiresim.DELAY_SOURCES`), of the report's assumptions, of their
+#: cross-checks, and of every phase of a replication but one (the work samplers:
+#: :data:`hiresim.model.WORK_ORDER`). A new one is its module plus its name here.
+BUILT_IN: tuple[str, ...] = ("approvals", "communication", "absence", "continuity", "priority",
+                             "turnover", "reorganization", "requirements", "candidates")
+
+#: Mechanisms shipped with hiresim on the extension point (their blocks are optional, their
+#: causes extension slots): imported, and so registered, when the registry is first read.
+SHIPPED: tuple[str, ...] = ("hiresim.mechanisms.season", "hiresim.mechanisms.disagreement")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -51,23 +68,28 @@ class MechanismSpec(BaseModel):
 
 
 class Mechanism:
-    """A user's own delay source. Subclass it, set the class attributes, override the hooks
-    you need, and :func:`register` it.
+    """A delay source. Subclass it, set the class attributes, override what you need, and
+    :func:`register` it.
 
-    Its class attributes are ``name``, the scenario block, the ablation and the random stream
-    (``background_check``); ``spec``, the pydantic model of its block (a
-    :class:`MechanismSpec`); and ``cause``, its own cause label, or ``None`` if its time is
-    charged to built-in causes. With a cause, results have ``delay_<cause>`` and
-    ``wt_<cause>`` columns, and the accounting identity holds with them.
+    Class attributes: ``name``, the scenario block, the ablation and (by default) the random
+    stream (``background_check``); ``spec``, the pydantic model of its block (a
+    :class:`MechanismSpec`); ``cause``, its own cause label, or ``None`` if its time is
+    charged to other causes (with a cause, results have ``delay_<cause>`` and ``wt_<cause>``
+    columns, and the accounting identity holds with them); ``stream``, the random stream it
+    draws from (default: ``name``); ``switched_off``, what its ablation means.
 
-    An instance lives for one replication: ``self.world`` is its state, ``self.spec`` the
-    validated block, ``self.code`` the cause code to charge (:meth:`hiresim.trace.Leg.flat`,
-    :func:`hiresim.tasks.wait_until`), and :attr:`rng` its own stream.
+    An instance lives for one replication: ``self.world`` is its state, ``self.spec`` (and,
+    typed by a subclass, ``self.block``) the validated block, ``self.code`` the cause code to
+    charge (:meth:`hiresim.trace.Leg.flat`, :func:`hiresim.tasks.wait_until`), and :attr:`rng`
+    its own stream. ``__init__`` is the place for draws made up front (before people and
+    requisitions exist), from the mechanism's own stream.
     """
 
     name: ClassVar[str]
     spec: ClassVar[type[BaseModel]]
     cause: ClassVar[str | None] = None
+    #: The random stream it draws from (default: its name).
+    stream: ClassVar[str]
     #: What switching it off means, for ``ablate`` and the report (default: "no NAME").
     switched_off: ClassVar[str | None] = None
     #: Whether :meth:`layer` lays spells over people's calendars (set by overriding it).
@@ -76,21 +98,67 @@ class Mechanism:
     def __init__(self, world: World, spec: Any, code: int) -> None:
         self.world = world
         self.spec = spec  # type: ignore[misc]  # the instance's block shadows the class's model
+        #: The block (a subclass annotates it with its own model, for type checks).
+        self.block: Any = spec
         self.code = code
         self._rng: np.random.Generator | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.lays_spells = cls.layer is not Mechanism.layer
+        if "name" in cls.__dict__ and "stream" not in cls.__dict__:
+            cls.stream = cls.name
 
     @property
     def rng(self) -> np.random.Generator:
         """The mechanism's own stream: independent of every other (common random numbers)."""
         if self._rng is None:
-            self._rng = self.world.streams.generator(self.name)
+            self._rng = self.world.streams.generator(self.stream)
         return self._rng
 
-    # -- hooks (override what you need) ------------------------------------------------------
+    # -- the scenario side: class methods, read before anything runs -------------------------
+
+    @classmethod
+    def block_in(cls, scenario: Scenario) -> Any | None:
+        """The mechanism's block in ``scenario`` (``None``: the scenario does not have it, or
+        it is switched off). A user's block is a top-level table, kept in
+        ``scenario.extensions``."""
+        return scenario.extensions.get(cls.name)
+
+    @classmethod
+    def active(cls, scenario: Scenario, block: Any) -> bool:
+        """Whether a replication of ``scenario`` needs the mechanism, given its block (not
+        ``None``); default: always."""
+        return True
+
+    @classmethod
+    def check(cls, scenario: Scenario, spec: Any) -> list[tuple[str, str]]:
+        """Problems ``(path, message)`` of the block that depend on the rest of the scenario
+        (checked before anything runs, like a wrong role name); none by default."""
+        return []
+
+    @classmethod
+    def ablations(cls) -> dict[str, str]:
+        """The ablations it answers to, with what each means (default: its name,
+        ``switched_off``)."""
+        meaning = cls.switched_off or f"no {cls.name.replace('_', ' ')} (a user mechanism)"
+        return {cls.name: meaning}
+
+    @classmethod
+    def switch_off(cls, data: dict[str, Any], ablation: str) -> None:
+        """Change a scenario's data (``model_dump(mode="python")``) as ``ablation`` says
+        (default: the block goes)."""
+        data["extensions"][cls.name] = None
+
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: Any) -> list[tuple[str, list[str]]]:
+        """The block in plain words, for the HR report's assumptions: ``[(heading,
+        [sentence, ...]), ...]`` (sentences under a heading another mechanism uses too are
+        listed together). Default: the block's own ``describe()``, if it has one."""
+        own = getattr(spec, "describe", None)
+        return [own()] if callable(own) else []
+
+    # -- one replication, phase by phase (hiresim.model.Replication) ---------------------------
 
     def applies(self, person: Person) -> bool:
         """Whether :meth:`layer` draws spells for this person (default: everyone)."""
@@ -101,38 +169,94 @@ class Mechanism:
         is away then, and waits are charged to ``code``."""
         return [], [], self.code
 
+    def build(self, pipeline: Pipeline) -> None:
+        """Make the mechanism's work samplers (:func:`hiresim.tasks.make_work`) and whatever
+        else needs the people; nothing by default."""
+
+    def install(self, pipeline: Pipeline) -> None:
+        """Install the mechanism's hooks on the world and the pipeline; by default, add
+        :meth:`step` to the steps before telling the candidate if the subclass overrides it."""
+        if type(self).step is not Mechanism.step:
+            pipeline.before_telling.append(self.step)
+
+    def start(self) -> None:
+        """Start processes of the mechanism's own, once requisitions are open."""
+
     def step(self, candidate: Candidate, rnd: int, leg: Leg, outcome: str) -> Process | None:
         """A step of the candidate's path after the approvals, before they are told; a
         process (a generator) or ``None`` to do nothing for this candidate."""
         return None
 
-    def start(self) -> None:
-        """Start processes of the mechanism's own, once the world is built."""
+
+class RoleSpells(Mechanism):
+    """Base of the built-in mechanisms that lay spells person by person over the people of
+    the roles their block names (``roles``; ``None``: everyone): absence, priority, turnover.
+    Their block is the scenario's field of their name, and their ablation removes it."""
+
+    def __init__(self, world: World, spec: Any, code: int) -> None:
+        super().__init__(world, spec, code)
+        #: The simulated span (hours): spells are drawn over it.
+        self.span = world.end
+
+    @classmethod
+    def block_in(cls, scenario: Scenario) -> Any | None:
+        return getattr(scenario, cls.name)
+
+    @classmethod
+    def switch_off(cls, data: dict[str, Any], ablation: str) -> None:
+        data[cls.name] = None
 
     @classmethod
     def check(cls, scenario: Scenario, spec: Any) -> list[tuple[str, str]]:
-        """Problems ``(path, message)`` of the block that depend on the rest of the scenario
-        (checked before anything runs, like a wrong role name); none by default."""
-        return []
+        """Every role the block names exists."""
+        return role_problems(scenario, [(f"{cls.name}.roles.{j}", name)
+                                        for j, name in enumerate(spec.roles or [])])
 
-    def install(self, pipeline: Pipeline) -> None:
-        """Add :meth:`step` to the pipeline if the subclass overrides it."""
-        if type(self).step is not Mechanism.step:
-            pipeline.before_telling.append(self._run_step)
-
-    def _run_step(self, candidate: Candidate, rnd: int, leg: Leg, outcome: str) -> Process:
-        process = self.step(candidate, rnd, leg, outcome)
-        if process is not None:
-            yield from process
+    def applies(self, person: Person) -> bool:
+        """Whether the person's role is one the block names (all roles by default)."""
+        roles = self.block.roles
+        return roles is None or person.role in roles
 
 
+def role_problems(scenario: Scenario, names: Iterable[tuple[str, str]]
+                  ) -> list[tuple[str, str]]:
+    """``(path, message)`` for each ``(path, role name)`` that names no role of the scenario,
+    with a did-you-mean: the check every block that names roles makes."""
+    roles = list(scenario.roles)
+    problems = []
+    for path, name in names:
+        if name not in scenario.roles:
+            hint = close_matches(name, roles, n=1, cutoff=0.5)
+            more = f"; did you mean {hint[0]!r}?" if hint else ""
+            problems.append((path, f"unknown role {name!r}{more} Roles defined: "
+                                   f"{', '.join(roles) or 'none'}."))
+    return problems
+
+
+# -- the registries ---------------------------------------------------------------------------
+
+#: Built-in mechanisms by name (:func:`built_in`); filled as their modules are imported.
+_BUILT_IN: dict[str, type[Mechanism]] = {}
 #: Registered extensions by name.
 _REGISTRY: dict[str, type[Mechanism]] = {}
-
-#: Mechanisms shipped with hiresim on the extension point (their blocks are optional, their
-#: causes extension slots): imported, and so registered, when the registry is first read.
-SHIPPED: tuple[str, ...] = ("hiresim.mechanisms.season", "hiresim.mechanisms.disagreement")
 _shipped_loaded = False
+
+
+def built_in(cls: type[Mechanism]) -> type[Mechanism]:
+    """Mark a class of this package as the built-in mechanism its name says (a class
+    decorator; the name must be in :data:`BUILT_IN`)."""
+    if cls.name not in BUILT_IN:
+        raise ValueError(f"{cls.name!r} is not in hiresim.mechanisms.BUILT_IN")
+    _BUILT_IN[cls.name] = cls
+    return cls
+
+
+def built_ins() -> list[type[Mechanism]]:
+    """The built-in mechanisms, in the order of :data:`BUILT_IN`."""
+    for name in BUILT_IN:
+        if name not in _BUILT_IN:
+            importlib.import_module(f"{__name__}.{name}")
+    return [_BUILT_IN[name] for name in BUILT_IN]
 
 
 def _load_shipped() -> None:
@@ -204,17 +328,21 @@ def cause_slots(scenario: Scenario) -> dict[str, int]:
     return out
 
 
-def extensions_of(scenario: Scenario, world: World) -> list[Mechanism]:
-    """One instance per extension that is switched on in the scenario, in its order."""
+def mechanisms_of(scenario: Scenario) -> list[type[Mechanism]]:
+    """Every mechanism a scenario may have: the built-in ones in their order, then the
+    extensions it names, in its order (on or off)."""
+    return [*built_ins(), *(_REGISTRY[name] for name in scenario.extensions)]
+
+
+def instances(scenario: Scenario, world: World) -> list[Mechanism]:
+    """One instance per mechanism a replication of ``scenario`` needs, in the order of
+    :func:`mechanisms_of`: each makes its up-front draws as it is built."""
     slots = cause_slots(scenario)
     out = []
-    for name, spec in scenario.extensions.items():
-        if spec is None:
+    for cls in mechanisms_of(scenario):
+        block = cls.block_in(scenario)
+        if block is None or not cls.active(scenario, block):
             continue
-        cls = _REGISTRY[name]
-        out.append(cls(world, spec, slots.get(cls.cause, -1) if cls.cause else -1))
+        code = -1 if cls.cause is None else CODE.get(cls.cause, slots.get(cls.cause, -1))
+        out.append(cls(world, block, code))
     return out
-
-
-#: What model.py and type hints call an instance of a user's mechanism.
-Extension = Mechanism

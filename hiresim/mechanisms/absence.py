@@ -1,10 +1,9 @@
-"""``absence``: "HR people have lives too" — planned vacation, random sick leave, and the
-continuity policy that decides whether work waits for the absent person or goes to a colleague.
+"""``absence``: "HR people have lives too" — planned vacation and random sick leave.
 
 Vacation blocks start at midnight on days drawn with monthly weights (summer and December
 peaks) until each person's allowance is used; sick spells start as a Poisson process. Both are
-laid over the person's calendar as ``absence``. The continuity policy (:class:`Delegation`) is
-installed on the world as a hook that every task consults when it arrives.
+laid over the person's calendar as ``absence``. Whether work waits for the absent person or
+goes to a colleague is the continuity policy (:mod:`hiresim.mechanisms.continuity`).
 """
 
 from __future__ import annotations
@@ -13,39 +12,79 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import Field, model_validator
 
 from hiresim.causes import ABSENCE
-from hiresim.durations import DurationSpec
-from hiresim.spells import PersonSpells, poisson_spells, span_hours
-from hiresim.tasks import Work, make_work
+from hiresim.durations import Duration, DurationSpec
+from hiresim.durations import parse_duration as duration
+from hiresim.fields import Block, Real
+from hiresim.mechanisms import RoleSpells, built_in
+from hiresim.spells import Layer, poisson_spells, span_hours
+from hiresim.text import duration_words, plural, roles_words
 from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
     from hiresim.people import Person
-    from hiresim.scenario import AbsenceSpec, Scenario
+    from hiresim.scenario import Scenario
     from hiresim.world import World
 
 NAME = "absence"
 
-#: ``(starts, ends, cause code)``: spells laid over a person's calendar.
-Layer = tuple[list[float], list[float], int]
+
+class AbsenceSpec(Block):
+    """Vacations and sick leave: a person on leave does no work."""
+
+    roles: list[str] | None = Field(None, description="roles that take leave; default all")
+    vacation_days_per_year: Real = Field(
+        15.0, ge=0.0, le=120.0,
+        description="vacation per person per year, in the unit of vacation_block (working days "
+                    "by default)")
+    vacation_block: Duration = Field(
+        duration({"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"}),
+        description="length of one vacation block, in working days")
+    seasonality: list[Real] = Field(
+        [0.6, 0.6, 0.8, 0.9, 0.9, 1.3, 1.9, 1.9, 0.8, 0.8, 0.9, 1.6], min_length=12,
+        max_length=12, description="relative chance of a vacation starting in each month")
+    sick_spells_per_year: Real = Field(
+        3.0, ge=0.0, le=52.0,
+        description="sick spells per person per year, on average (random onsets; 0: none)")
+    sick_duration: Duration = Field(
+        duration({"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"}),
+        description="length of one sick spell")
+
+    @model_validator(mode="after")
+    def _weights(self) -> AbsenceSpec:
+        if any(w < 0 for w in self.seasonality) or sum(self.seasonality) <= 0:
+            raise ValueError("seasonality weights must be >= 0 and not all zero")
+        return self
 
 
-class Absence(PersonSpells):
+@built_in
+class Absence(RoleSpells):
     """One replication's absence draws: a stream per person, a shared vacation-day table."""
 
-    __slots__ = ("day_cdf", "months")
-    spec: AbsenceSpec
+    name = NAME
+    spec = AbsenceSpec
+    cause = "absence"
+    switched_off = "nobody takes vacation or sick leave"
+    block: AbsenceSpec
 
-    def __init__(self, world: World, spec: AbsenceSpec, span: float, days: int) -> None:
-        super().__init__(world, spec, span)
-        self.months = month_of_day(world, days)
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: AbsenceSpec) -> list[tuple[str, list[str]]]:
+        return [("Life inside the company", [
+            f"{plural(spec.vacation_days_per_year, 'vacation day')} a year and about "
+            f"{plural(spec.sick_spells_per_year, 'sick spell')} "
+            f"({duration_words(spec.sick_duration)}) for {roles_words(spec.roles)}."])]
+
+    def __init__(self, world: World, spec: AbsenceSpec, code: int) -> None:
+        super().__init__(world, spec, code)
+        self.months = month_of_day(world, round(self.span / 24.0))
         #: Distribution of vacation start days, the same for everyone: built once.
         self.day_cdf = vacation_day_cdf(spec.seasonality, self.months, world.end)
 
     def layer(self, person: Person) -> Layer:
         """The person's vacations and sick spells, from their own sub-stream of ``absence``."""
-        spec = self.spec
+        spec = self.block
         rng = self.world.streams.sub_generator(NAME)
         calendar, hpd = person.calendar, person.hours_per_day
         vs, ve = vacation_blocks(rng, spec.vacation_days_per_year, spec.vacation_block,
@@ -113,66 +152,3 @@ def vacation_blocks(rng: np.random.Generator, days_per_year: float, block: Durat
         ends.append(math.ceil(end / 24.0) * 24.0 if block.unit == "working_days" else end)
         used += length
     return starts, ends
-
-
-class Delegation:
-    """The continuity policy: does work wait for an absent person, or go to a colleague?
-
-    ``wait``: the work waits for that very person ("for the sake of continuity").
-    ``delegate_after`` N working days: if the person is still away N working days after the
-    work arrived, a colleague of the same role who is at work takes it over and pays a
-    hand-over. ``delegate``: a colleague takes it at once. The decision is taken when the work
-    arrives, from the absence in progress then.
-    """
-
-    __slots__ = ("_handover", "_rules", "_team")
-
-    def __init__(self, rules: dict[str, tuple[str, float]], handover: dict[str, Work],
-                 team: dict[str, list[Person]]) -> None:
-        self._rules = rules          # role -> (policy, threshold in working hours)
-        self._handover = handover    # role -> the colleague's hand-over work
-        self._team = team
-
-    def target(self, person: Person, t: float) -> tuple[Person, float]:
-        """``(who does the work, until when it waits for the absent person first)``."""
-        rule = self._rules.get(person.role)
-        if rule is None:
-            return person, t
-        away = person.away(t)
-        if away is None:
-            return person, t
-        policy, threshold = rule
-        back = away[1]
-        if policy == "delegate_after":
-            switch = person.calendar.add_open(person.calendar.next_open(t), threshold)
-            if back <= switch:
-                return person, t
-        else:
-            switch = t
-        for colleague in self._team[person.role]:
-            if colleague is not person and colleague.away(switch) is None:
-                return colleague, switch
-        return person, t
-
-    def handover(self, person: Person) -> float:
-        hours, _ = self._handover[person.role].amount(person)
-        return hours
-
-
-def install_continuity(world: World, scenario: Scenario) -> None:
-    """Install the continuity policy, if any role delegates and people can be away at all
-    (leave, projects, vacancies or freezes); a pool role needs none (whoever is free works)."""
-    s = scenario
-    if not any((s.absence, s.priority, s.turnover, s.reorganization)):
-        return
-    rules: dict[str, tuple[str, float]] = {}
-    handover: dict[str, Work] = {}
-    for role_name, role in s.roles.items():
-        rule = s.continuity.roles.get(role_name, s.continuity.default)
-        if rule.policy == "wait" or role.assignment == "pool":
-            continue
-        hpd = world.people[role_name][0].hours_per_day
-        rules[role_name] = (rule.policy, rule.after_days * hpd)
-        handover[role_name] = make_work(world, rule.handover)
-    if rules:
-        world.delegation = Delegation(rules, handover, world.people)

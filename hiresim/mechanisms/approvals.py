@@ -7,6 +7,9 @@ asked again), escalated to someone higher after a number of working days without
 or given only at a committee's periodic sessions (:class:`Committee`: the wait is
 ``batching``). Approvers' own waits are charged to their causes (``contention``, ``absence``,
 ``off_hours``, ...); what the chain as a whole costs shows in the ``approvals`` ablation.
+
+Two exceptions to "one name per mechanism", kept for identical results: a send-back is a
+decision, drawn from the ``decisions`` stream, and the chain has no cause of its own.
 """
 
 from __future__ import annotations
@@ -14,23 +17,138 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, model_validator
 
 from hiresim.causes import BATCHING, N_CAUSES, WORK
-from hiresim.durations import UniformBlock
-from hiresim.scenario import WEEKDAYS
+from hiresim.durations import Duration, UniformBlock
+from hiresim.durations import parse_duration as duration
+from hiresim.fields import WEEKDAYS, Block, ClockTime, Name, Real, Weekday, Whole
+from hiresim.mechanisms import Mechanism, built_in, role_problems
 from hiresim.tasks import Branch, Process, Work, make_work, parallel, person_task, task, wait_until
-from hiresim.trace import Leg
+from hiresim.text import duration_words, roles_words, share
+from hiresim.trace import Activity, Leg
 from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from hiresim.people import Person
-    from hiresim.scenario import ApprovalsSpec, ApprovalStep, CommitteeSpec
+    from hiresim.pipeline import Pipeline
+    from hiresim.scenario import Scenario
     from hiresim.world import Candidate, Requisition, World
 
 NAME = "approvals"
+
+
+class CommitteeSpec(Block):
+    """An approval that is given only in a committee meeting on fixed weekdays."""
+
+    weekdays: list[Weekday] = Field(
+        min_length=1,
+        description="weekdays the committee sits, e.g. [\"Tue\"]; a day closed in the "
+                    "calendar of the step's first role has no session")
+    time: ClockTime = Field(
+        "10:00", description="start of each session, local time \"HH:MM\" (inside the working "
+                             "hours of the step's first role)")
+    minutes: Whole = Field(
+        60, ge=0, le=8 * 60,
+        description="length of a session, in minutes: the approval is given at its end")
+
+
+class ApprovalStep(Block):
+    """A sign-off: one role, or a parallel group of roles with a quorum."""
+
+    name: Name = Field(
+        "", description="name of the step in the event log and report (default: "
+                        "\"approval N\", or \"reclassification N\" under requirements)")
+    roles: list[str] = Field(
+        min_length=1,
+        description="role names that sign off, one person of each per requisition (taken in "
+                    "turn); several roles sign in parallel")
+    per_role: Whole = Field(
+        1, ge=1, le=100,
+        description="people of each role asked to sign: the requisition's own and the next "
+                    "ones of the role in turn (a works council of 3: roles = "
+                    "[\"works_council\"], per_role = 3)")
+    quorum: Whole | None = Field(
+        None, ge=1,
+        description="k-of-n sign-offs needed, n = len(roles) * per_role; default all")
+    work: Duration = Field(
+        duration(0.5),
+        description="each approver's work on the sign-off (a bare number: working hours; not "
+                    "used by a committee step)")
+    send_back: Real = Field(0.0, ge=0.0, lt=1.0,
+                             description="probability the step returns it for rework (< 1)")
+    committee: CommitteeSpec | None = Field(
+        None, description="makes the step a committee sitting: the sign-off is given only at "
+                          "its sessions (default: the approvers sign off as a task; offer "
+                          "approvals only)")
+    escalate_after: Real | None = Field(
+        None, gt=0.0, description="working days without a sign-off before it is escalated")
+    escalate_to: str | None = Field(
+        None, description="role that signs off an escalated step (one person, case-bound)")
+
+    @model_validator(mode="after")
+    def _quorum_fits(self) -> ApprovalStep:
+        asked = len(self.roles) * self.per_role
+        if self.quorum is not None and self.quorum > asked:
+            who = (f"{len(self.roles)} roles of the group" if self.per_role == 1 else
+                   f"{asked} people asked ({len(self.roles)} roles x per_role {self.per_role})")
+            raise ValueError(f"quorum {self.quorum} exceeds the {who}")
+        if self.per_role > 1 and self.committee is not None:
+            raise ValueError("per_role asks several people to sign as tasks; a committee "
+                             "decides as one body at its sessions: use one or the other")
+        if (self.escalate_after is None) != (self.escalate_to is None):
+            raise ValueError("escalate_after and escalate_to go together")
+        if self.escalate_after is not None and self.committee is not None:
+            raise ValueError("a committee step cannot escalate (it decides at its sessions)")
+        return self
+
+
+class ApprovalsSpec(Block):
+    """The offer's approval chain: steps in order; sent-back offers are revised and resubmitted."""
+
+    steps: list[ApprovalStep] = Field(min_length=1, max_length=50,
+                                      description="the sign-offs, in order")
+    revision: Duration = Field(
+        duration(1.0),
+        description="the hiring manager's work revising an offer a step sent back, before the "
+                    "step is asked again (a bare number: working hours)")
+
+
+def never_sits(scenario: Scenario, path: str, step: ApprovalStep) -> list[tuple[str, str]]:
+    """A committee whose sessions fall outside every working moment of its first role's
+    calendar (every offer would wait for ever); nothing to say when that role or its calendar
+    is unknown (reported as such)."""
+    board, role = step.committee, scenario.roles.get(step.roles[0])
+    cal = None if role is None else scenario.calendars.get(role.calendar)
+    if board is None or role is None or cal is None or cal.always_open:
+        return []
+
+    def minutes(clock: str) -> int:
+        hh, mm = clock.split(":")
+        return int(hh) * 60 + int(mm)
+
+    at = minutes(board.time)
+    inside = minutes(cal.hours[0]) <= at < minutes(cal.hours[1]) and not (
+        cal.lunch is not None and minutes(cal.lunch[0]) <= at < minutes(cal.lunch[1]))
+    if set(board.weekdays) & set(cal.weekdays) and inside:
+        return []
+    return [(path, f"the committee never sits: {', '.join(board.weekdays)} at {board.time} is "
+                   f"outside the working time of {step.roles[0]!r} (calendar {role.calendar!r}: "
+                   f"{', '.join(cal.weekdays)}, {cal.hours[0]}-{cal.hours[1]})")]
+
+
+def enough_signers(scenario: Scenario, path: str, step: ApprovalStep
+                   ) -> list[tuple[str, str]]:
+    """A step that asks more people of a role (``per_role``) than the role has."""
+    roles = scenario.roles
+    return [(f"{path}.per_role",
+             f"{step.per_role} people of role {name!r} are asked to sign, but it has "
+             f"{roles[name].count}; allowed: 1 to {roles[name].count}")
+            for name in step.roles if name in roles and step.per_role > roles[name].count]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,52 +181,117 @@ class Committee:
         return math.inf
 
 
-class Approvals:
+@built_in
+class Approvals(Mechanism):
     """One replication's approval chain: each step's work, the revision, the send-back draws
     (a sub-stream of ``decisions``: a send-back is a decision), and the committees."""
 
-    __slots__ = ("committees", "gate", "revision", "send_back", "spec", "work", "world")
+    name = NAME
+    spec = ApprovalsSpec
+    stream = "decisions"
+    switched_off = "no approval chain for offers"
+    block: ApprovalsSpec
 
-    def __init__(self, world: World, spec: ApprovalsSpec, calendars: dict[str, Timeline]
-                 ) -> None:
-        self.world = world
-        self.spec = spec
-        self.work: list[Work] = [make_work(world, step.work) for step in spec.steps]
-        self.revision = make_work(world, spec.revision)
-        self.send_back = UniformBlock(world.streams.sub_generator("decisions"))
+    # -- the scenario side -------------------------------------------------------------------
+
+    @classmethod
+    def block_in(cls, scenario: Scenario) -> ApprovalsSpec | None:
+        return scenario.approvals
+
+    @classmethod
+    def switch_off(cls, data: dict[str, Any], ablation: str) -> None:
+        data[NAME] = None
+
+    @classmethod
+    def check(cls, scenario: Scenario, spec: ApprovalsSpec) -> list[tuple[str, str]]:
+        """Every role a step names exists and has the people it asks; a committee sits."""
+        problems = []
+        for i, step in enumerate(spec.steps):
+            path = f"approvals.steps.{i}"
+            problems += role_problems(scenario, [(f"{path}.roles.{j}", name)
+                                                 for j, name in enumerate(step.roles)])
+            problems += enough_signers(scenario, path, step)
+            if step.escalate_to is not None:
+                problems += role_problems(scenario, [(f"{path}.escalate_to", step.escalate_to)])
+            if step.committee is not None:
+                problems += never_sits(scenario, f"{path}.committee", step)
+        return problems
+
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: ApprovalsSpec) -> list[tuple[str, list[str]]]:
+        steps = []
+        for step in spec.steps:
+            text = f"“{step.name or '/'.join(step.roles)}” by {roles_words(step.roles)}"
+            if step.committee:
+                c = step.committee
+                text += f", only at the committee on {', '.join(c.weekdays)} at {c.time}"
+            else:
+                text += f" ({duration_words(step.work)})"
+            if step.send_back:
+                text += f"; {share(step.send_back)} are sent back for rework"
+            steps.append(text + ".")
+        return [("Offer approvals (people who never met the candidate)", steps)]
+
+    # -- one replication ---------------------------------------------------------------------
+
+    def __init__(self, world: World, spec: ApprovalsSpec, code: int) -> None:
+        super().__init__(world, spec, code)
+        #: The pipeline's holds before a stage (``season``'s freezes), asked before each step.
+        self.gates: list[Callable[[str, Leg, Person], Process]] = []
+
+    def build(self, pipeline: Pipeline) -> None:
+        """Each step's work, then the revision (sub-streams of ``work``); the send-back draws;
+        each committee on its first role's calendar."""
+        w, spec = self.world, self.block
+        calendars = {role: w.timelines[r.calendar] for role, r in pipeline.s.roles.items()}
+        self.work: list[Work] = [make_work(w, step.work) for step in spec.steps]
+        self.revision = make_work(w, spec.revision)
+        self.send_back = UniformBlock(w.streams.sub_generator(self.stream))
         self.committees: list[Committee | None] = [
             None if step.committee is None else
-            Committee.of(step.committee, step.roles[0], calendars[step.roles[0]], world.epoch)
+            Committee.of(step.committee, step.roles[0], calendars[step.roles[0]], w.epoch)
             for step in spec.steps]
-        #: A hold before each step starts (``season``'s freezes of ``approvals``), or None.
-        self.gate: Callable[[str, Leg, Person], Process] | None = None
+
+    def install(self, pipeline: Pipeline) -> None:
+        """The chain runs before the candidate is told of an offer (the first such step);
+        each requisition has its own approver of every role the chain names."""
+        self.gates = pipeline.gates
+        for step in self.block.steps:
+            pipeline.requisition_roles += [*step.roles, *filter(None, [step.escalate_to])]
+        super().install(pipeline)
+
+    def step(self, candidate: Candidate, rnd: int, leg: Leg, outcome: str) -> Process | None:
+        """An offer's sign-offs (nothing to sign for another decision)."""
+        return self.run(candidate, rnd, leg) if outcome == "offer" else None
 
     def run(self, c: Candidate, r: int, leg: Leg) -> Process:
         """The offer's sign-offs, step by step; a sent-back step is revised and asked again."""
         w, req = self.world, c.requisition
-        for k, step in enumerate(self.spec.steps):
+        for k, step in enumerate(self.block.steps):
             name = step.name or f"approval {k + 1}"
-            if self.gate is not None:  # a freeze stops the next sign-off, on its calendar
-                yield from self.gate("approvals", leg, req.approvers[step.roles[0]])
+            for hold in self.gates:  # a freeze stops the next sign-off, on its calendar
+                yield from hold("approvals", leg, req.approvers[step.roles[0]])
             while True:
                 board = self.committees[k]
+                act = Activity(c.id, name, "approval", req.id, r)
                 if board is not None:
-                    yield from committee(w, board, leg, c.id, name, req.id, r)
+                    yield from committee(w, board, leg, act)
                 else:
-                    makers = [person_task(w, p, self.work[k], c.id, name, "approval", req.id,
-                                          r) for p in signers(w, req, step)]
+                    makers = [person_task(w, p, self.work[k], act)
+                              for p in signers(w, req, step)]
                     if step.escalate_after is None:
                         yield from parallel(w, leg, makers, quorum=step.quorum)
                     else:
-                        yield from self.escalating(c, r, leg, step, k, name, makers)
+                        yield from self.escalating(c, r, leg, step, k, act, makers)
                 if step.send_back > 0.0 and self.send_back() < step.send_back:
-                    yield from task(w, req.hiring_manager, self.revision, leg, c.id,
-                                    f"revise after {name}", "approval", req.id, r)
+                    yield from task(w, req.hiring_manager, self.revision, leg,
+                                    Activity(c.id, f"revise after {name}", "approval", req.id,
+                                             r))
                     continue
                 break
 
     def escalating(self, c: Candidate, r: int, leg: Leg, step: ApprovalStep, k: int,
-                   name: str, makers: list[Branch]) -> Process:
+                   act: Activity, makers: list[Branch]) -> Process:
         """A sign-off that goes up a level when it has waited too long.
 
         The step's own approvers get ``escalate_after`` working days (on the first approver's
@@ -134,8 +317,9 @@ class Approvals:
         before = own.snapshot(env.now)  # the wait so far, charged along the step's own path
         up = Leg(env.now)
         leg.branches = [own, up]
-        escalation = env.process(task(w, boss, self.work[k], up, c.id, f"{name} (escalated)",
-                                      "approval", req.id, r))
+        escalation = env.process(task(w, boss, self.work[k], up,
+                                      Activity(c.id, f"{act.activity} (escalated)", act.stage,
+                                               req.id, r)))
         yield group | escalation
         if group.triggered:
             leg.absorb(own)
@@ -158,8 +342,7 @@ def signers(w: World, req: Requisition, step: ApprovalStep) -> list[Person]:
     return out
 
 
-def committee(w: World, board: Committee, leg: Leg, case: str, activity: str,
-              requisition: str, rnd: int) -> Process:
+def committee(w: World, board: Committee, leg: Leg, act: Activity) -> Process:
     """An approval given only at the committee's next session: the wait is ``batching``."""
     enabled = w.env.now
     session = board.next_session(enabled)
@@ -169,5 +352,4 @@ def committee(w: World, board: Committee, leg: Leg, case: str, activity: str,
     if w.event_log:
         wt = [0.0] * N_CAUSES
         wt[BATCHING] = session - enabled
-        w.trace.event(case, activity, f"{board.role}-committee", board.role, enabled, session,
-                      end, "approval", requisition, rnd, wt)
+        w.trace.event(act, f"{board.role}-committee", board.role, enabled, session, end, wt)

@@ -32,7 +32,7 @@ from hiresim.mechanisms import Mechanism, MechanismSpec, register
 from hiresim.meetings import meeting
 from hiresim.streams import stream_index
 from hiresim.tasks import Process
-from hiresim.trace import Leg
+from hiresim.trace import Activity, Leg
 
 if TYPE_CHECKING:
     from hiresim.people import Person
@@ -68,15 +68,6 @@ class DisagreementSpec(MechanismSpec):
                              f"({self.agree_within:g})")
         return self
 
-    def describe(self) -> tuple[str, list[str]]:
-        """The block in plain words, for the HR report's assumptions."""
-        extra = f" ({self.minutes} minutes)" if self.minutes else ""
-        return "Panels that disagree", [
-            f"Interviewers' scores differ by about {self.score_sd:g} points (standard "
-            f"deviation); a panel whose scores are more than {self.agree_within:g} points "
-            f"apart may not decide at the debrief, and one {self.split_at:g} points apart or "
-            f"more always meets again{extra}."]
-
     def no_decision(self, scores: np.ndarray | list[float]) -> float:
         """Probability that a debrief with these scores ends without a decision."""
         if len(scores) < 2:
@@ -97,11 +88,21 @@ class Disagreement(Mechanism):
     spec = DisagreementSpec
     cause = "disagreement"
     switched_off = "every debrief ends with a decision (panels agree)"
+    block: DisagreementSpec
+
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: DisagreementSpec
+                 ) -> list[tuple[str, list[str]]]:
+        """The block in plain words, for the HR report's assumptions."""
+        extra = f" ({spec.minutes} minutes)" if spec.minutes else ""
+        return [("Panels that disagree", [
+            f"Interviewers' scores differ by about {spec.score_sd:g} points (standard "
+            f"deviation); a panel whose scores are more than {spec.agree_within:g} points "
+            f"apart may not decide at the debrief, and one {spec.split_at:g} points apart or "
+            f"more always meets again{extra}."])]
 
     def __init__(self, world: Any, spec: Any, code: int) -> None:
         super().__init__(world, spec, code)
-        #: The block, typed (``self.spec`` is typed as the class's model).
-        self.block: DisagreementSpec = spec
         self._key = (world.replication, stream_index(NAME))
         self.minutes = 30
         self.panels: list[int] = []
@@ -112,7 +113,7 @@ class Disagreement(Mechanism):
         assert s.debrief is not None  # checked with the scenario
         self.minutes = self.block.minutes or s.debrief.minutes
         self.panels = [rnd.panel for rnd in s.rounds]
-        pipeline.after_debrief = self.after_debrief
+        pipeline.after_debrief.append(self.after_debrief)
 
     def draws(self, candidate: Candidate, rnd: int) -> tuple[np.ndarray, float]:
         """The panel's scores and the "no decision" uniform of a candidate's round."""
@@ -134,7 +135,7 @@ class Disagreement(Mechanism):
         w, req = self.world, candidate.requisition
         leg.pending(None, self.code)
         yield from meeting(w, attendees, req.hiring_manager, self.minutes, Leg(w.env.now),
-                           candidate.id, "extra debrief", "debrief", req.id, rnd,
+                           Activity(candidate.id, "extra debrief", "debrief", req.id, rnd),
                            candidate=False)
         leg.flat(w.env.now, self.code)
 

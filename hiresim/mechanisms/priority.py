@@ -10,37 +10,70 @@ world, read by :func:`hiresim.tasks.task`).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
 
 from hiresim.causes import PRIORITY
-from hiresim.spells import PersonSpells, poisson_spells
+from hiresim.durations import Duration
+from hiresim.durations import parse_duration as duration
+from hiresim.fields import Block, Real
+from hiresim.mechanisms import RoleSpells, built_in
+from hiresim.spells import Layer, poisson_spells
+from hiresim.text import duration_words, plural, roles_words
 from hiresim.workhours import Availability, Timeline
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
-    from hiresim.scenario import PrioritySpec
+    from hiresim.pipeline import Pipeline
+    from hiresim.scenario import Scenario
 
 NAME = "priority"
 
 
-class Priority(PersonSpells):
+class PrioritySpec(Block):
+    """People pulled onto a top-priority project (a Poisson process per person)."""
+
+    roles: list[str] | None = Field(
+        None, description="role names whose people are pulled onto projects; default all")
+    rate_per_year: Real = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
+    duration: Duration = Field(
+        duration({"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"}),
+        description="length of one project (working days by default)")
+    on_return: Literal["resume", "restart"] = Field(
+        "resume", description="work in progress resumes where it stopped, or starts over")
+    share: Real = Field(
+        1.0, gt=0.0, le=1.0,
+        description="share of each working day the project takes (the first hours of the day)")
+
+
+@built_in
+class Priority(RoleSpells):
     """One replication's project draws: a sub-stream of ``priority`` per person."""
 
-    __slots__ = ()
-    spec: PrioritySpec
+    name = NAME
+    spec = PrioritySpec
+    cause = "priority"
+    switched_off = "nobody is pulled onto top-priority projects"
+    block: PrioritySpec
+
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: PrioritySpec) -> list[tuple[str, list[str]]]:
+        return [("Life inside the company", [
+            f"About {plural(spec.rate_per_year, 'top-priority project')} a year per person "
+            f"({roles_words(spec.roles)}), each {duration_words(spec.duration)}."])]
 
     def layer(self, person: Person) -> Layer:
-        spec = self.spec
+        spec = self.block
         rng = self.world.streams.sub_generator(NAME)
         ps, pe = poisson_spells(rng, spec.rate_per_year, spec.duration, person.calendar,
                                 person.hours_per_day, self.span)
         ps, pe = part_time(person.calendar, ps, pe, spec.share)
         return ps, pe, PRIORITY
 
-    def install(self) -> None:
+    def install(self, pipeline: Pipeline) -> None:
         """Work interrupted by a project starts over, if the scenario says so."""
-        if self.spec.on_return == "restart":
+        if self.block.on_return == "restart":
             self.world.restart = restart_after_priority
 
 

@@ -2,10 +2,10 @@
 work for a while and may hand every open requisition to a new recruiter.
 
 Onsets are a Poisson process over the span with one freeze length each, drawn once for the
-whole organization; each freeze is laid over the calendars of the chosen roles as
+whole organization (up front); each freeze is laid over the calendars of the chosen roles as
 ``reorganization``. With ``reassign_recruiters``, a process hands open requisitions round to
 other recruiters at each onset, and the new recruiter's next task for a requisition pays a
-hand-over (:func:`recruiter_handover`).
+hand-over (:func:`hiresim.tasks.recruiter_handover`).
 """
 
 from __future__ import annotations
@@ -13,53 +13,97 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import Field
 
 from hiresim.causes import REORGANIZATION
-from hiresim.spells import HOURS_PER_YEAR, span_hours
-from hiresim.tasks import Process, Work, make_work
+from hiresim.durations import Duration
+from hiresim.durations import parse_duration as duration
+from hiresim.fields import Block, Real
+from hiresim.mechanisms import RoleSpells, built_in
+from hiresim.spells import HOURS_PER_YEAR, Layer, span_hours
+from hiresim.tasks import Process, make_work
+from hiresim.text import duration_words, plural
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
-    from hiresim.scenario import ReorganizationSpec
-    from hiresim.world import Requisition, World
+    from hiresim.pipeline import Pipeline
+    from hiresim.scenario import Scenario
+    from hiresim.world import World
 
 NAME = "reorganization"
 
 
-class Reorganization:
+class ReorganizationSpec(Block):
+    """Organization-wide reorganizations that freeze hiring work for a while."""
+
+    rate_per_year: Real = Field(
+        0.4, gt=0.0, le=12.0,
+        description="reorganizations per year, for the whole organization (random onsets)")
+    roles: list[str] | None = Field(None, description="roles whose hiring work freezes")
+    freeze: Duration = Field(
+        duration({"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"}),
+        description="how long hiring work stops at each reorganization, from its onset (one "
+                    "length for everyone; working days by default)")
+    reassign_recruiters: bool = Field(
+        True, description="at each reorganization, every open requisition goes to another "
+                          "recruiter (needs 2 or more recruiters)")
+    handover: Duration = Field(
+        duration({"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"}),
+        description="work of a recruiter new to a requisition reading up on it, once, on "
+                    "their next task for it (working hours by default)")
+
+
+@built_in
+class Reorganization(RoleSpells):
     """One replication's reorganizations, drawn from the ``reorganization`` stream."""
 
-    __slots__ = ("handover", "lengths", "onsets", "spec", "world")
+    name = NAME
+    spec = ReorganizationSpec
+    cause = "reorganization"
+    switched_off = "no reorganizations"
+    block: ReorganizationSpec
 
-    def __init__(self, world: World, spec: ReorganizationSpec, span: float) -> None:
-        self.world = world
-        self.spec = spec
-        rng = world.streams.generator(NAME)
-        self.onsets = reorganization_times(rng, spec.rate_per_year, span)
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: ReorganizationSpec
+                 ) -> list[tuple[str, list[str]]]:
+        return [("Life inside the company", [
+            f"{plural(spec.rate_per_year, 'reorganization')} a year, each freezing "
+            f"hiring work for {duration_words(spec.freeze)}."])]
+
+    def __init__(self, world: World, spec: ReorganizationSpec, code: int) -> None:
+        """The onsets and their freeze lengths, drawn up front (the same for everyone)."""
+        super().__init__(world, spec, code)
+        rng = self.rng
+        self.onsets = reorganization_times(rng, spec.rate_per_year, self.span)
         self.lengths: list[float] = (spec.freeze.sample(rng, len(self.onsets)).tolist()
                                      if self.onsets else [])
-        self.handover: Work | None = None
+        self.recruiter_role = ""
 
     def applies(self, person: Person) -> bool:
-        return bool(self.onsets) and (self.spec.roles is None or person.role in self.spec.roles)
+        return bool(self.onsets) and super().applies(person)
 
     def layer(self, person: Person) -> Layer:
         """Every freeze, in the person's working time from its onset."""
-        unit, calendar, hpd = self.spec.freeze.unit, person.calendar, person.hours_per_day
+        unit, calendar, hpd = self.block.freeze.unit, person.calendar, person.hours_per_day
         ends = [span_hours(calendar, t, length, unit, hpd)
                 for t, length in zip(self.onsets, self.lengths, strict=True)]
         return list(self.onsets), ends, REORGANIZATION
 
-    def install(self) -> None:
-        """The hand-over a recruiter new to a requisition pays."""
-        self.handover = make_work(self.world, self.spec.handover)
+    def build(self, pipeline: Pipeline) -> None:
+        """The hand-over a recruiter new to a requisition pays (a sub-stream of ``work``)."""
+        self.handover = make_work(self.world, self.block.handover)
 
-    def start(self, recruiter_role: str) -> None:
+    def install(self, pipeline: Pipeline) -> None:
+        """Every task reads the hand-over from the world
+        (:func:`hiresim.tasks.recruiter_handover`); reassignments move recruiters."""
+        self.world.recruiter_handover = self.handover
+        self.recruiter_role = pipeline.s.requisitions.recruiter_role
+
+    def start(self) -> None:
         """Start reassigning recruiters at each onset, if the scenario says so."""
-        if self.spec.reassign_recruiters and self.onsets:
+        if self.block.reassign_recruiters and self.onsets:
             rng = self.world.streams.sub_generator(NAME)
-            self.world.env.process(reassign_recruiters(self.world, recruiter_role,
+            self.world.env.process(reassign_recruiters(self.world, self.recruiter_role,
                                                        self.onsets, rng))
 
 
@@ -94,11 +138,3 @@ def reassign_recruiters(w: World, recruiter_role: str, times: list[float],
                 req.recruiter = recruiters[(k + shift) % len(recruiters)]
                 req.handover_due = True
 
-
-def recruiter_handover(reorganization: Reorganization | None, req: Requisition) -> float:
-    """Working hours a recruiter new to the requisition spends reading up on it (once)."""
-    if req.handover_due:
-        req.handover_due = False
-        assert reorganization is not None and reorganization.handover is not None
-        return reorganization.handover.amount(req.recruiter)[0]
-    return 0.0

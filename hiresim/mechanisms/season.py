@@ -217,27 +217,6 @@ class SeasonSpec(MechanismSpec):
         _overlaps(list(freezes), "freeze")
         return freezes
 
-    def describe(self) -> tuple[str, list[str]]:
-        """The block in plain words, for the HR report's assumptions."""
-        lines = []
-        for kind, what in (("candidates", "Candidates arrive"),
-                           ("requisitions", "New positions open")):
-            months = getattr(self, f"{kind}_by_month")
-            if months is not None and any(m != 1.0 for m in months):
-                low, high = min(months), max(months)
-                lines.append(f"{what} at {low:g} to {high:g} times the base rate through the "
-                             f"year (least in {MONTHS[months.index(low)]}, most in "
-                             f"{MONTHS[months.index(high)]}).")
-        for p in self.periods:
-            lines.append(f"{_when(p)}: candidates ×{p.candidates:g}, new positions "
-                         f"×{p.requisitions:g}.")
-        for f in self.freezes:
-            words = [_STAGE_WORDS[stage] for stage in f.stages]
-            stages = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
-            lines.append(f"{f.name or 'A hiring freeze'}: {_when(f)[0].lower()}{_when(f)[1:]}, "
-                         f"{stages} stop.")
-        return "The year", lines
-
     def peak(self, kind: str) -> float:
         """An upper bound of the multiplier of ``kind`` anywhere in the year (for sizing)."""
         months = getattr(self, f"{kind}_by_month") or [1.0]
@@ -277,12 +256,33 @@ class Season(Mechanism):
     spec = SeasonSpec
     cause = "freeze"
     switched_off = "rates are the base rates all year and nothing is frozen"
+    block: SeasonSpec
+
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: SeasonSpec) -> list[tuple[str, list[str]]]:
+        """The year's rates and freezes in plain words, for the HR report's assumptions."""
+        lines = []
+        for kind, what in (("candidates", "Candidates arrive"),
+                           ("requisitions", "New positions open")):
+            months = getattr(spec, f"{kind}_by_month")
+            if months is not None and any(m != 1.0 for m in months):
+                low, high = min(months), max(months)
+                lines.append(f"{what} at {low:g} to {high:g} times the base rate through the "
+                             f"year (least in {MONTHS[months.index(low)]}, most in "
+                             f"{MONTHS[months.index(high)]}).")
+        for p in spec.periods:
+            lines.append(f"{_when(p)}: candidates ×{p.candidates:g}, new positions "
+                         f"×{p.requisitions:g}.")
+        for f in spec.freezes:
+            words = [_STAGE_WORDS[stage] for stage in f.stages]
+            stages = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+            lines.append(f"{f.name or 'A hiring freeze'}: {_when(f)[0].lower()}{_when(f)[1:]}, "
+                         f"{stages} stop.")
+        return [("The year", lines)]
 
     def __init__(self, world: Any, spec: Any, code: int) -> None:
         super().__init__(world, spec, code)
         s: SeasonSpec = spec
-        #: The block, typed (``self.spec`` is typed as the class's model).
-        self.block = s
         epoch = world.epoch
         last = epoch + timedelta(hours=world.end) + timedelta(days=400)
         #: Per kind, ``(bounds, multipliers)``: the multiplier from bounds[i] to bounds[i + 1].
@@ -326,10 +326,8 @@ class Season(Mechanism):
         super().install(pipeline)
         if self.rates:
             pipeline.rates = self
-        if self.frozen:
-            pipeline.stage_gate = self.hold
-        if "approvals" in self.frozen and pipeline.approvals is not None:
-            pipeline.approvals.gate = self.hold  # before each step of the chain
+        if self.frozen:  # a hold before each stage (and each step of the offer's chain)
+            pipeline.gates.append(self.hold)
 
     # -- rates ---------------------------------------------------------------------------------
 

@@ -11,38 +11,73 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import Field
 
 from hiresim.causes import TURNOVER
-from hiresim.durations import DurationSpec
-from hiresim.spells import HOURS_PER_YEAR, PersonSpells, span_hours
+from hiresim.durations import Duration, DurationSpec
+from hiresim.durations import parse_duration as duration
+from hiresim.fields import Block, Real
+from hiresim.mechanisms import RoleSpells, built_in
+from hiresim.spells import HOURS_PER_YEAR, Layer, span_hours
 from hiresim.tasks import make_work
+from hiresim.text import duration_words, share
 from hiresim.workhours import Timeline
 
 if TYPE_CHECKING:
-    from hiresim.mechanisms.absence import Layer
     from hiresim.people import Person
-    from hiresim.scenario import TurnoverSpec
+    from hiresim.pipeline import Pipeline
+    from hiresim.scenario import Scenario
 
 NAME = "turnover"
 
 
-class Turnover(PersonSpells):
+class TurnoverSpec(Block):
+    """People leave (fired or quit); their seat is empty until a replacement joins."""
+
+    roles: list[str] | None = Field(
+        None, description="role names whose people may leave; default all")
+    annual_rate: Real = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
+    replacement_lag: Duration = Field(
+        duration({"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"}),
+        description="time the seat stays empty until the replacement joins (calendar days by "
+                    "default)")
+    handover: Duration = Field(
+        duration({"dist": "lognormal", "median": 2.0, "p90": 6.0, "unit": "working_hours"}),
+        description="re-review of inherited work by the replacement")
+
+
+@built_in
+class Turnover(RoleSpells):
     """One replication's departures: a sub-stream of ``turnover`` per seat."""
 
-    __slots__ = ()
-    spec: TurnoverSpec
+    name = NAME
+    spec = TurnoverSpec
+    cause = "turnover"
+    switched_off = "nobody leaves"
+    block: TurnoverSpec
+
+    @classmethod
+    def describe(cls, scenario: Scenario, spec: TurnoverSpec) -> list[tuple[str, list[str]]]:
+        return [("Life inside the company", [
+            f"{share(spec.annual_rate)} of staff leave each year; a replacement arrives "
+            f"after {duration_words(spec.replacement_lag)}."])]
 
     def layer(self, person: Person) -> Layer:
         """The seat's vacancies; the replacements' arrival times go to ``person.joins``."""
         rng = self.world.streams.sub_generator(NAME)
-        leaves, joins = vacancies(rng, self.spec.annual_rate, self.spec.replacement_lag,
+        leaves, joins = vacancies(rng, self.block.annual_rate, self.block.replacement_lag,
                                   person.calendar, person.hours_per_day, self.span)
         person.joins = joins
         return leaves, joins, TURNOVER
 
-    def install(self) -> None:
-        """The hand-over a replacement pays for work that waited across the change."""
-        self.world.turnover_handover = make_work(self.world, self.spec.handover)
+    def build(self, pipeline: Pipeline) -> None:
+        """The hand-over a replacement pays for work that waited across the change (a
+        sub-stream of ``work``)."""
+        self.handover = make_work(self.world, self.block.handover)
+
+    def install(self, pipeline: Pipeline) -> None:
+        """Every task reads the hand-over from the world (:mod:`hiresim.tasks`)."""
+        self.world.turnover_handover = self.handover
 
 
 def vacancies(rng: np.random.Generator, annual_rate: float, lag: DurationSpec,

@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from hiresim.mechanisms import mechanisms_of
 from hiresim.scenario import WORKWEEK
-from hiresim.text import days, percent, plural, share
+from hiresim.text import days, duration_words, percent, plural, share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -702,20 +703,6 @@ day.</p>
 </section>"""
 
 
-def _duration(d: Any) -> str:
-    unit = {"working_hours": "working hour", "working_days": "working day",
-            "calendar_days": "calendar day", "hours": "hour"}.get(d.unit, d.unit)
-    lo, mid, hi = d.quantile(0.1), d.quantile(0.5), d.quantile(0.9)
-    if np.isclose(lo, hi):
-        return plural(float(f"{mid:g}"), unit)
-    return (f"typically {plural(float(f'{mid:.3g}'), unit)}, one in ten over "
-            f"{float(f'{hi:.3g}'):g}")
-
-
-def _roles_text(roles: list[str] | None) -> str:
-    return "everyone" if not roles else ", ".join(r.replace("_", " ") for r in roles)
-
-
 def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
     """The scenario's key assumptions in plain words: ``[(heading, [sentence, ...]), ...]``."""
     sc = scenario
@@ -762,7 +749,7 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
         f"Candidates arrive over {plural(sc.horizon_days, 'day')} from {sc.start:%d %B %Y}.",
     ]
     if sc.screening:
-        flow.append(f"A recruiter screen first ({_duration(sc.screening.work)}); "
+        flow.append(f"A recruiter screen first ({duration_words(sc.screening.work)}); "
                     f"{share(sc.screening.pass_probability)} pass.")
     out.append(("Positions and candidates", flow))
     rounds = []
@@ -778,91 +765,21 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
             f"{share(d.advance)} go on, {share(d.offer)} get an offer, {share(d.reject)} "
             "are rejected."
         )
-    rounds.append(f"Each interviewer writes a scorecard: {_duration(sc.scorecards.work)}.")
+    rounds.append(f"Each interviewer writes a scorecard: {duration_words(sc.scorecards.work)}.")
     if sc.debrief:
         rounds.append(f"A {sc.debrief.minutes}-minute debrief of the panel and hiring manager"
                       + (" and recruiter" if sc.debrief.recruiter_attends else "")
                       + ", at the first slot where all are free.")
     if sc.decision:
-        rounds.append(f"The hiring manager decides: {_duration(sc.decision.work)}.")
+        rounds.append(f"The hiring manager decides: {duration_words(sc.decision.work)}.")
     out.append(("Interview rounds", rounds))
-    if sc.approvals:
-        steps = []
-        for step in sc.approvals.steps:
-            text = f"“{step.name or '/'.join(step.roles)}” by {_roles_text(step.roles)}"
-            if step.committee:
-                c = step.committee
-                text += f", only at the committee on {', '.join(c.weekdays)} at {c.time}"
-            else:
-                text += f" ({_duration(step.work)})"
-            if step.send_back:
-                text += f"; {share(step.send_back)} are sent back for rework"
-            steps.append(text + ".")
-        out.append(("Offer approvals (people who never met the candidate)", steps))
-    com = sc.communication
-    comm = [
-        "Only the recruiter talks to candidates (decisions are handed over first)."
-        if com.policy == "hr_gated" else "Decision makers tell candidates directly.",
-        f"Writing to the candidate: {_duration(com.message)}.",
-    ]
-    if com.legal_review:
-        comm.append(f"Legal reviews {', '.join(com.legal_review.applies_to)} messages "
-                    f"({_duration(com.legal_review.work)}).")
-    if com.hold_rejections_until_filled:
-        comm.append("Final-round rejections wait until the job is filled.")
-    if com.ghost_probability:
-        comm.append(f"{share(com.ghost_probability)} of rejections are never sent.")
-    out.append(("Communication policy", comm))
-    life = []
-    if sc.absence:
-        a = sc.absence
-        life.append(f"{plural(a.vacation_days_per_year, 'vacation day')} a year and about "
-                    f"{plural(a.sick_spells_per_year, 'sick spell')} "
-                    f"({_duration(a.sick_duration)}) "
-                    f"for {_roles_text(a.roles)}.")
-    rule = sc.continuity.default
-    life.append("Work of someone on leave " + (
-        "waits for them." if rule.policy == "wait" else
-        f"goes to a colleague after {plural(rule.after_days, 'working day')}."
-        if rule.policy == "delegate_after" else "goes to a colleague at once."))
-    for role, r in sc.continuity.roles.items():
-        life.append(f"For {role.replace('_', ' ')}s: " + (
-            "work waits for them." if r.policy == "wait" else
-            f"a colleague takes over after {plural(r.after_days, 'working day')}."
-            if r.policy == "delegate_after" else "a colleague takes over at once."))
-    if sc.priority:
-        p = sc.priority
-        life.append(f"About {plural(p.rate_per_year, 'top-priority project')} a year per person "
-                    f"({_roles_text(p.roles)}), each {_duration(p.duration)}.")
-    if sc.turnover:
-        t = sc.turnover
-        life.append(f"{share(t.annual_rate)} of staff leave each year; a replacement arrives "
-                    f"after {_duration(t.replacement_lag)}.")
-    if sc.reorganization:
-        r = sc.reorganization
-        life.append(f"{plural(r.rate_per_year, 'reorganization')} a year, each freezing "
-                    f"hiring work for {_duration(r.freeze)}.")
-    if sc.requirements:
-        r = sc.requirements
-        life.append(f"Each open job is rethought about {plural(r.rate_per_year, 'time')} a year "
-                    f"({share(r.split_probability)} split, {share(r.cancel_probability)} "
-                    "cancelled).")
-    out.append(("Life inside the company", life))
-    for block in sc.extensions.values():  # a mechanism's block that says itself in words
-        describe = getattr(block, "describe", None)
-        if describe is not None:
-            out.append(describe())
-    if sc.candidates.follows_up_or_withdraws:
-        b = sc.candidates
-        cand = []
-        if b.follow_up:
-            cand.append(f"Candidates write in after "
-                        f"{plural(b.follow_up.first_after_days, 'day')} of silence, then every "
-                        f"{plural(b.follow_up.every_days, 'day')}.")
-        if b.patience:
-            cand.append(f"Candidates without news withdraw after {_duration(b.patience.days)}; "
-                        f"{share(b.patience.never_withdraw)} never withdraw.")
-        out.append(("Candidates", cand))
+    said: dict[str, list[str]] = {}  # what each mechanism says, under its headings in order
+    for cls in mechanisms_of(sc):
+        block = cls.block_in(sc)
+        if block is not None:
+            for heading, lines in cls.describe(sc, block):
+                said.setdefault(heading, []).extend(lines)
+    out.extend(said.items())
     out.append(("Offers", [f"{share(sc.offers.accept_probability)} of offers are accepted."]))
     return out
 

@@ -7,24 +7,24 @@ import math
 from typing import TYPE_CHECKING
 
 from hiresim.fields import WEEKDAYS
-from hiresim.scenario.schema import ApprovalStep, CalendarSpec, Scenario
+from hiresim.mechanisms import mechanisms_of, role_problems
+from hiresim.scenario.schema import CalendarSpec, Scenario
 from hiresim.text import close_matches
 
 if TYPE_CHECKING:
     from hiresim.workhours import WorkingCalendar
 
+
 def check_references(scenario: Scenario) -> list[tuple[str, str]]:
-    """Cross-field checks pydantic cannot do alone: names that must refer to something."""
+    """Cross-field checks pydantic cannot do alone: names that must refer to something.
+
+    The scenario's own blocks are checked here; each mechanism checks its block
+    (:meth:`hiresim.mechanisms.Mechanism.check`), in the mechanisms' order."""
     problems: list[tuple[str, str]] = []
     roles = scenario.roles
-    role_names = list(roles)
 
     def need_role(path: str, name: str) -> None:
-        if name not in roles:
-            hint = close_matches(name, role_names, n=1, cutoff=0.5)
-            more = f"; did you mean {hint[0]!r}?" if hint else ""
-            problems.append((path, f"unknown role {name!r}{more} Roles defined: "
-                                   f"{', '.join(role_names) or 'none'}."))
+        problems.extend(role_problems(scenario, [(path, name)]))
 
     for name, role in roles.items():
         if role.calendar not in scenario.calendars:
@@ -51,46 +51,10 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
     if scenario.rounds[last].decision.advance > 0:
         problems.append((f"rounds.{last}.decision.advance",
                          "the last round cannot advance candidates (there is no next round)"))
-    def enough_people(path: str, step: ApprovalStep) -> None:
-        for name in step.roles:
-            if name in roles and step.per_role > roles[name].count:
-                problems.append((f"{path}.per_role",
-                                 f"{step.per_role} people of role {name!r} are asked to sign, "
-                                 f"but it has {roles[name].count}; allowed: 1 to "
-                                 f"{roles[name].count}"))
-
-    if scenario.approvals is not None:
-        for i, step in enumerate(scenario.approvals.steps):
-            for j, name in enumerate(step.roles):
-                need_role(f"approvals.steps.{i}.roles.{j}", name)
-            enough_people(f"approvals.steps.{i}", step)
-            if step.escalate_to is not None:
-                need_role(f"approvals.steps.{i}.escalate_to", step.escalate_to)
-    for block in ("absence", "priority", "turnover", "reorganization"):
-        spec = getattr(scenario, block)
-        if spec is not None and spec.roles is not None:
-            for j, name in enumerate(spec.roles):
-                need_role(f"{block}.roles.{j}", name)
-    for name in scenario.continuity.roles:
-        need_role(f"continuity.roles.{name}", name)
-    if scenario.requirements is not None:
-        for i, step in enumerate(scenario.requirements.approvals):
-            for j, name in enumerate(step.roles):
-                need_role(f"requirements.approvals.{i}.roles.{j}", name)
-            enough_people(f"requirements.approvals.{i}", step)
-            if step.committee is not None:
-                problems.append((f"requirements.approvals.{i}.committee",
-                                 "reclassification steps are tasks; committees are allowed in "
-                                 "the offer approval chain only"))
-    if scenario.communication.legal_review is not None:
-        need_role("communication.legal_review.role", scenario.communication.legal_review.role)
-    if scenario.extensions:  # a mechanism's checks that depend on the rest of the scenario
-        from hiresim.mechanisms import registered
-
-        known = registered()
-        for name, block in scenario.extensions.items():
-            if block is not None:
-                problems.extend(known[name].check(scenario, block))
+    for cls in mechanisms_of(scenario):  # each mechanism checks its own block
+        block = cls.block_in(scenario)
+        if block is not None:
+            problems.extend(cls.check(scenario, block))
     if not problems:  # the checks below read roles and calendars by name
         problems.extend(_check_feasible(scenario))
     problems.extend(_check_calendars(scenario))
@@ -120,8 +84,8 @@ def longest_meeting(spec: CalendarSpec, slot_minutes: int) -> float:
 
 def _check_feasible(scenario: Scenario) -> list[tuple[str, str]]:
     """Combinations that validate field by field but can never happen: a meeting longer than
-    any working day of an attendee (every candidate would wait for ever without a word), a
-    committee that never sits."""
+    any working day of an attendee (every candidate would wait for ever without a word). (A
+    committee that never sits is the approvals' own check.)"""
     s = scenario
     problems: list[tuple[str, str]] = []
     slot = s.scheduling.slot_minutes
@@ -155,25 +119,6 @@ def _check_feasible(scenario: Scenario) -> list[tuple[str, str]]:
                     fits(rnd.debrief_minutes, panel + others, f"rounds.{i}.debrief_minutes")
             if any(rnd.debrief_minutes is None for rnd in s.rounds):
                 fits(s.debrief.minutes, shared + others, "debrief.minutes")
-    if s.approvals is not None:
-        for i, step in enumerate(s.approvals.steps):
-            board = step.committee
-            if board is None:
-                continue
-            cal = s.calendars[s.roles[step.roles[0]].calendar]
-            if cal.always_open:
-                continue
-            days = set(board.weekdays) & set(cal.weekdays)
-            at = _minutes_of(board.time)
-            inside = _minutes_of(cal.hours[0]) <= at < _minutes_of(cal.hours[1]) and not (
-                cal.lunch is not None
-                and _minutes_of(cal.lunch[0]) <= at < _minutes_of(cal.lunch[1]))
-            if not days or not inside:
-                problems.append((f"approvals.steps.{i}.committee",
-                                 f"the committee never sits: {', '.join(board.weekdays)} at "
-                                 f"{board.time} is outside the working time of "
-                                 f"{step.roles[0]!r} (calendar {s.roles[step.roles[0]].calendar!r}"
-                                 f": {', '.join(cal.weekdays)}, {cal.hours[0]}-{cal.hours[1]})"))
     return problems
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import copy
 import warnings
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from hiresim.deprecation import HiresimDeprecationWarning
+from hiresim.mechanisms import built_ins, mechanisms_of, registered
 from hiresim.scenario.loading import RENAMED, known_fields, validate
 from hiresim.scenario.schema import Scenario, ScenarioError
 from hiresim.text import close_matches
-
-if TYPE_CHECKING:
-    pass
-
 
 
 def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str = "overrides"
@@ -93,32 +91,56 @@ def _model_path(parts: list[str], data: dict[str, Any]) -> list[Any]:
 #: Capacity that stands for "as many tasks at once as arrive" (contention switched off).
 UNLIMITED = 1_000_000
 
-#: Delay sources that :func:`without` can switch off, and what switching off means.
-DELAY_SOURCES: dict[str, str] = {
-    "calendar": "everyone works around the clock: calendars always open, no holidays",
-    "contention": "nobody queues: every person works on all their tasks at once, with all "
-                  "their working time (hiring_share 1)",
-    "scheduling": "no search for a common free slot: a meeting is held at the first slot in "
-                  "which every attendee is at work and present (absences and working hours "
-                  "still block; calendar load, meetings already booked, the candidate's load "
-                  "and the notice period do not), and it never moves (no cancellations or "
-                  "no-shows)",
-    "calendar_load": "nobody has other meetings: calendars are empty",
-    "approvals": "no approval chain for offers",
-    "communication": "decisions reach the candidate at once (direct, no hand-off, no message, "
-                     "no legal review, no held rejections, no ghosting)",
-    "communication_direct": "the hiring manager tells the candidate (no hand-off to the "
-                            "recruiter; everything else of the communication policy kept)",
-    "communication_handoff": "the hand-off to the recruiter takes no time (policy, message, "
-                             "review, held rejections and ghosting kept)",
-    "communication_ghosting": "every rejection is sent (nobody is ghosted; the rest of the "
-                              "communication policy kept)",
-    "absence": "nobody takes vacation or sick leave",
-    "priority": "nobody is pulled onto top-priority projects",
-    "turnover": "nobody leaves",
-    "reorganization": "no reorganizations",
-    "requirements": "requisitions are never rethought",
+
+def _calendar(data: dict[str, Any]) -> None:
+    for cal in data["calendars"].values():
+        cal.update(always_open=True, country=None, subdivision=None, closed=[])
+
+
+def _contention(data: dict[str, Any]) -> None:
+    for role in data["roles"].values():
+        role["capacity"] = UNLIMITED
+        role["hiring_share"] = 1.0
+
+
+def _scheduling(data: dict[str, Any]) -> None:
+    # the search through booked calendars goes, presence does not: a meeting still waits for
+    # every attendee to be at work and back from leave (already "as soon as due" when
+    # scheduling is disabled: nothing to switch off)
+    if data["scheduling"]["enabled"]:
+        data["scheduling"]["slot_search"] = False
+    data["scheduling"]["cancel_rate_per_day"] = 0.0
+    data["scheduling"]["no_show_probability"] = 0.0
+
+
+def _calendar_load(data: dict[str, Any]) -> None:
+    for role in data["roles"].values():
+        role["calendar_load"] = 0.0
+    data["scheduling"]["candidate_load"] = 0.0
+
+
+#: The ablations of the primitives (working calendars, queues, the slot search, calendar
+#: load): they are not mechanisms, so they live here, each with what it means and how it
+#: changes a scenario's data. Every other ablation belongs to a mechanism
+#: (:meth:`hiresim.mechanisms.Mechanism.ablations`).
+PRIMITIVES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
+    "calendar": ("everyone works around the clock: calendars always open, no holidays",
+                 _calendar),
+    "contention": ("nobody queues: every person works on all their tasks at once, with all "
+                   "their working time (hiring_share 1)", _contention),
+    "scheduling": ("no search for a common free slot: a meeting is held at the first slot in "
+                   "which every attendee is at work and present (absences and working hours "
+                   "still block; calendar load, meetings already booked, the candidate's load "
+                   "and the notice period do not), and it never moves (no cancellations or "
+                   "no-shows)", _scheduling),
+    "calendar_load": ("nobody has other meetings: calendars are empty", _calendar_load),
 }
+
+#: Delay sources that :func:`without` can switch off, and what switching off means: the
+#: primitives' (:data:`PRIMITIVES`), then the built-in mechanisms' in their order.
+DELAY_SOURCES: dict[str, str] = {
+    **{name: meaning for name, (meaning, _) in PRIMITIVES.items()},
+    **{name: meaning for cls in built_ins() for name, meaning in cls.ablations().items()}}
 
 
 def delay_sources(scenario: Scenario | None = None) -> dict[str, str]:
@@ -126,12 +148,9 @@ def delay_sources(scenario: Scenario | None = None) -> dict[str, str]:
     user mechanisms the scenario uses."""
     out = dict(DELAY_SOURCES)
     if scenario is not None:
-        from hiresim.mechanisms import registered
-
         known = registered()
         for name in scenario.extensions:
-            meaning = getattr(known.get(name), "switched_off", None)
-            out[name] = meaning or f"no {name.replace('_', ' ')} (a user mechanism)"
+            out.update(known[name].ablations())
     return out
 
 
@@ -143,7 +162,8 @@ def without(scenario: Scenario, source: str) -> Scenario:
     """A copy of ``scenario`` with one delay source switched off, for ablation.
 
     Switching off a source that is already off returns an equal scenario, so its results are
-    identical (common random numbers). A user mechanism is switched off by its name.
+    identical (common random numbers). A primitive's ablation edits the scenario here; a
+    mechanism's is the mechanism's own (:meth:`hiresim.mechanisms.Mechanism.switch_off`).
     """
     if source in RENAMED_SOURCES:
         new = RENAMED_SOURCES[source]
@@ -154,39 +174,10 @@ def without(scenario: Scenario, source: str) -> Scenario:
     if source not in allowed:
         raise ValueError(f"unknown delay source {source!r}; allowed: {', '.join(allowed)}")
     data = scenario.model_dump(mode="python")
-    if source in scenario.extensions:
-        data["extensions"][source] = None
-    elif source in ("absence", "priority", "turnover", "reorganization", "requirements",
-                    "approvals"):
-        data[source] = None
-    elif source == "calendar":
-        for cal in data["calendars"].values():
-            cal.update(always_open=True, country=None, subdivision=None, closed=[])
-    elif source == "contention":
-        for role in data["roles"].values():
-            role["capacity"] = UNLIMITED
-            role["hiring_share"] = 1.0
-    elif source == "scheduling":
-        # the search through booked calendars goes, presence does not: a meeting still waits
-        # for every attendee to be at work and back from leave (already "as soon as due" when
-        # scheduling is disabled: nothing to switch off)
-        if data["scheduling"]["enabled"]:
-            data["scheduling"]["slot_search"] = False
-        data["scheduling"]["cancel_rate_per_day"] = 0.0
-        data["scheduling"]["no_show_probability"] = 0.0
-    elif source == "calendar_load":
-        for role in data["roles"].values():
-            role["calendar_load"] = 0.0
-        data["scheduling"]["candidate_load"] = 0.0
-    elif source == "communication":
-        data["communication"] = {"policy": "direct", "handoff": 0.0, "message": 0.0}
-    elif source == "communication_direct":
-        data["communication"]["policy"] = "direct"
-    elif source == "communication_handoff":
-        if data["communication"]["policy"] == "hr_gated":  # direct: no hand-off to shorten
-            data["communication"]["handoff"] = 0.0
-    elif source == "communication_ghosting":
-        data["communication"]["ghost_probability"] = 0.0
+    if source in PRIMITIVES:
+        PRIMITIVES[source][1](data)
+    else:
+        owner = next(cls for cls in mechanisms_of(scenario) if source in cls.ablations())
+        owner.switch_off(data, source)
     return Scenario.model_validate(data)
-
 

@@ -4,7 +4,7 @@ field (pydantic models that forbid unknown keys)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,13 +23,10 @@ from hiresim.fields import (
     MAX_PEOPLE,
     MAX_REQUISITIONS,
     MAX_SPAN_DAYS,
-    MIN_FOLLOW_UP_DAYS,
     WORKWEEK,
     Block,
     ClockTime,
     Name,
-    Outcome,
-    Policy,
     Probability,
     Real,
     SimDate,
@@ -38,10 +35,27 @@ from hiresim.fields import (
     Whole,
     whole,
 )
+from hiresim.mechanisms import registered
+
+# The blocks of the built-in mechanisms live in their modules (hiresim.mechanisms.NAME), and
+# are re-exported here: ``hiresim.scenario.schema.CommunicationSpec`` and the like keep working.
+from hiresim.mechanisms.absence import AbsenceSpec as AbsenceSpec
+from hiresim.mechanisms.approvals import ApprovalsSpec as ApprovalsSpec
+from hiresim.mechanisms.approvals import ApprovalStep as ApprovalStep
+from hiresim.mechanisms.approvals import CommitteeSpec as CommitteeSpec
+from hiresim.mechanisms.candidates import CandidateSpec as CandidateSpec
+from hiresim.mechanisms.candidates import FollowUpSpec as FollowUpSpec
+from hiresim.mechanisms.candidates import PatienceSpec as PatienceSpec
+from hiresim.mechanisms.communication import CommunicationSpec as CommunicationSpec
+from hiresim.mechanisms.communication import LegalReviewSpec as LegalReviewSpec
+from hiresim.mechanisms.continuity import ContinuityRule as ContinuityRule
+from hiresim.mechanisms.continuity import ContinuitySpec as ContinuitySpec
+from hiresim.mechanisms.priority import PrioritySpec as PrioritySpec
+from hiresim.mechanisms.reorganization import ReorganizationSpec as ReorganizationSpec
+from hiresim.mechanisms.requirements import RequirementsSpec as RequirementsSpec
+from hiresim.mechanisms.turnover import TurnoverSpec as TurnoverSpec
 from hiresim.text import shown
 
-if TYPE_CHECKING:
-    pass
 
 class ScenarioError(ValueError):
     """A scenario that cannot be simulated; ``problems`` lists every ``(path, message)``."""
@@ -170,26 +184,6 @@ class RequisitionSpec(Block):
                     "direct, tell candidates")
 
 
-class CandidateSpec(Block):
-    """Candidates: how they arrive at an open requisition, and what they do while they wait
-    (the ``candidates`` mechanism: follow-ups after silence, withdrawal when patience ends)."""
-
-    arrivals: Literal["poisson", "regular"] = Field(
-        "poisson", description="poisson: random arrivals at the rate; regular: evenly spaced")
-    rate_per_week: Real = Field(gt=0.0, le=10_000.0,
-                                description="candidates per open requisition per week")
-    max_per_requisition: Whole | None = Field(
-        None, ge=1, description="arrivals stop after this many candidates (default: no limit)")
-    follow_up: FollowUpSpec | None = Field(
-        None, description="candidates write in after days of silence (default: they do not)")
-    patience: PatienceSpec | None = Field(
-        None, description="candidates withdraw when their patience ends (default: never)")
-
-    @property
-    def follows_up_or_withdraws(self) -> bool:
-        return self.follow_up is not None or self.patience is not None
-
-
 class ScreeningSpec(Block):
     """The recruiter's screen before the first interview is scheduled."""
 
@@ -277,102 +271,6 @@ class DecisionSpec(Block):
                     "debrief (a bare number: working hours)")
 
 
-class CommitteeSpec(Block):
-    """An approval that is given only in a committee meeting on fixed weekdays."""
-
-    weekdays: list[Weekday] = Field(
-        min_length=1,
-        description="weekdays the committee sits, e.g. [\"Tue\"]; a day closed in the "
-                    "calendar of the step's first role has no session")
-    time: ClockTime = Field(
-        "10:00", description="start of each session, local time \"HH:MM\" (inside the working "
-                             "hours of the step's first role)")
-    minutes: Whole = Field(
-        60, ge=0, le=8 * 60,
-        description="length of a session, in minutes: the approval is given at its end")
-
-
-class ApprovalStep(Block):
-    """A sign-off: one role, or a parallel group of roles with a quorum."""
-
-    name: Name = Field(
-        "", description="name of the step in the event log and report (default: "
-                        "\"approval N\", or \"reclassification N\" under requirements)")
-    roles: list[str] = Field(
-        min_length=1,
-        description="role names that sign off, one person of each per requisition (taken in "
-                    "turn); several roles sign in parallel")
-    per_role: Whole = Field(
-        1, ge=1, le=100,
-        description="people of each role asked to sign: the requisition's own and the next "
-                    "ones of the role in turn (a works council of 3: roles = "
-                    "[\"works_council\"], per_role = 3)")
-    quorum: Whole | None = Field(
-        None, ge=1,
-        description="k-of-n sign-offs needed, n = len(roles) * per_role; default all")
-    work: Duration = Field(
-        duration(0.5),
-        description="each approver's work on the sign-off (a bare number: working hours; not "
-                    "used by a committee step)")
-    send_back: Real = Field(0.0, ge=0.0, lt=1.0,
-                             description="probability the step returns it for rework (< 1)")
-    committee: CommitteeSpec | None = Field(
-        None, description="makes the step a committee sitting: the sign-off is given only at "
-                          "its sessions (default: the approvers sign off as a task; offer "
-                          "approvals only)")
-    escalate_after: Real | None = Field(
-        None, gt=0.0, description="working days without a sign-off before it is escalated")
-    escalate_to: str | None = Field(
-        None, description="role that signs off an escalated step (one person, case-bound)")
-
-    @model_validator(mode="after")
-    def _quorum_fits(self) -> ApprovalStep:
-        asked = len(self.roles) * self.per_role
-        if self.quorum is not None and self.quorum > asked:
-            who = (f"{len(self.roles)} roles of the group" if self.per_role == 1 else
-                   f"{asked} people asked ({len(self.roles)} roles x per_role {self.per_role})")
-            raise ValueError(f"quorum {self.quorum} exceeds the {who}")
-        if self.per_role > 1 and self.committee is not None:
-            raise ValueError("per_role asks several people to sign as tasks; a committee "
-                             "decides as one body at its sessions: use one or the other")
-        if (self.escalate_after is None) != (self.escalate_to is None):
-            raise ValueError("escalate_after and escalate_to go together")
-        if self.escalate_after is not None and self.committee is not None:
-            raise ValueError("a committee step cannot escalate (it decides at its sessions)")
-        return self
-
-
-class ApprovalsSpec(Block):
-    """The offer's approval chain: steps in order; sent-back offers are revised and resubmitted."""
-
-    steps: list[ApprovalStep] = Field(min_length=1, max_length=50,
-                                      description="the sign-offs, in order")
-    revision: Duration = Field(
-        duration(1.0),
-        description="the hiring manager's work revising an offer a step sent back, before the "
-                    "step is asked again (a bare number: working hours)")
-
-
-class CommunicationSpec(Block):
-    """How a decision reaches the candidate."""
-
-    policy: Literal["hr_gated", "direct"] = Field(
-        "hr_gated",
-        description="hr_gated: only the recruiter may speak to candidates (the decision is "
-                    "handed off to them first); direct: the hiring manager tells the candidate")
-    handoff: Duration = Field(
-        duration(0.0),
-        description="hr_gated: elapsed time for the decision to reach the recruiter")
-    message: Duration = Field(duration(0.25), description="work of writing to the candidate")
-    legal_review: LegalReviewSpec | None = Field(
-        None, description="legal reviews outgoing decisions before the candidate hears them "
-                          "(default: no review)")
-    hold_rejections_until_filled: bool = Field(
-        False, description="final-round rejections wait until the job is filled or closed")
-    ghost_probability: Probability = Field(
-        0.0, description="probability that a rejection is never sent")
-
-
 class SchedulingSpec(Block):
     """Meetings (interviews, debriefs) need the earliest slot where all attendees are free."""
 
@@ -406,169 +304,6 @@ class SchedulingSpec(Block):
         2, ge=0, le=20,
         description="a meeting moves at most this many times (cancellations and no-shows "
                     "together); then it is held as booked")
-
-
-class AbsenceSpec(Block):
-    """Vacations and sick leave: a person on leave does no work."""
-
-    roles: list[str] | None = Field(None, description="roles that take leave; default all")
-    vacation_days_per_year: Real = Field(
-        15.0, ge=0.0, le=120.0,
-        description="vacation per person per year, in the unit of vacation_block (working days "
-                    "by default)")
-    vacation_block: Duration = Field(
-        duration({"dist": "uniform", "low": 1, "high": 10, "unit": "working_days"}),
-        description="length of one vacation block, in working days")
-    seasonality: list[Real] = Field(
-        [0.6, 0.6, 0.8, 0.9, 0.9, 1.3, 1.9, 1.9, 0.8, 0.8, 0.9, 1.6], min_length=12,
-        max_length=12, description="relative chance of a vacation starting in each month")
-    sick_spells_per_year: Real = Field(
-        3.0, ge=0.0, le=52.0,
-        description="sick spells per person per year, on average (random onsets; 0: none)")
-    sick_duration: Duration = Field(
-        duration({"dist": "lognormal", "median": 2.0, "p90": 5.0, "unit": "working_days"}),
-        description="length of one sick spell")
-
-    @model_validator(mode="after")
-    def _weights(self) -> AbsenceSpec:
-        if any(w < 0 for w in self.seasonality) or sum(self.seasonality) <= 0:
-            raise ValueError("seasonality weights must be >= 0 and not all zero")
-        return self
-
-
-class ContinuityRule(Block):
-    """What happens to work whose person is on leave when it arrives."""
-
-    policy: Literal["wait", "delegate_after", "delegate"] = Field(
-        "wait",
-        description="work that arrives for someone away: wait: it waits for them; "
-                    "delegate_after: a colleague of the role at work takes it if they are still "
-                    "away after_days later; delegate: a colleague takes it at once")
-    after_days: Real = Field(3.0, ge=0.0, description="delegate_after: working days to wait")
-    handover: Duration = Field(duration(1.0),
-                               description="extra work for the colleague who takes over")
-
-
-class ContinuitySpec(Block):
-    """The continuity policy: a default and overrides per role."""
-
-    default: ContinuityRule = Field(
-        ContinuityRule(), description="the rule for roles not listed in roles (default: wait)")
-    roles: dict[str, ContinuityRule] = Field(
-        default_factory=dict, description="rules by role name, overriding the default")
-
-
-class PrioritySpec(Block):
-    """People pulled onto a top-priority project (a Poisson process per person)."""
-
-    roles: list[str] | None = Field(
-        None, description="role names whose people are pulled onto projects; default all")
-    rate_per_year: Real = Field(2.0, gt=0.0, le=52.0, description="projects per person-year")
-    duration: Duration = Field(
-        duration({"dist": "lognormal", "median": 3.0, "p90": 10.0, "unit": "working_days"}),
-        description="length of one project (working days by default)")
-    on_return: Literal["resume", "restart"] = Field(
-        "resume", description="work in progress resumes where it stopped, or starts over")
-    share: Real = Field(
-        1.0, gt=0.0, le=1.0,
-        description="share of each working day the project takes (the first hours of the day)")
-
-
-class TurnoverSpec(Block):
-    """People leave (fired or quit); their seat is empty until a replacement joins."""
-
-    roles: list[str] | None = Field(
-        None, description="role names whose people may leave; default all")
-    annual_rate: Real = Field(0.15, gt=0.0, le=5.0, description="departures per person-year")
-    replacement_lag: Duration = Field(
-        duration({"dist": "lognormal", "median": 45.0, "p90": 90.0, "unit": "calendar_days"}),
-        description="time the seat stays empty until the replacement joins (calendar days by "
-                    "default)")
-    handover: Duration = Field(
-        duration({"dist": "lognormal", "median": 2.0, "p90": 6.0, "unit": "working_hours"}),
-        description="re-review of inherited work by the replacement")
-
-
-class ReorganizationSpec(Block):
-    """Organization-wide reorganizations that freeze hiring work for a while."""
-
-    rate_per_year: Real = Field(
-        0.4, gt=0.0, le=12.0,
-        description="reorganizations per year, for the whole organization (random onsets)")
-    roles: list[str] | None = Field(None, description="roles whose hiring work freezes")
-    freeze: Duration = Field(
-        duration({"dist": "lognormal", "median": 5.0, "p90": 15.0, "unit": "working_days"}),
-        description="how long hiring work stops at each reorganization, from its onset (one "
-                    "length for everyone; working days by default)")
-    reassign_recruiters: bool = Field(
-        True, description="at each reorganization, every open requisition goes to another "
-                          "recruiter (needs 2 or more recruiters)")
-    handover: Duration = Field(
-        duration({"dist": "lognormal", "median": 1.0, "p90": 3.0, "unit": "working_hours"}),
-        description="work of a recruiter new to a requisition reading up on it, once, on "
-                    "their next task for it (working hours by default)")
-
-
-class RequirementsSpec(Block):
-    """Requisitions rethought: reclassification, a split into two positions, or cancellation."""
-
-    rate_per_year: Real = Field(1.0, gt=0.0, le=52.0, description="rethinks per open req-year")
-    approvals: list[ApprovalStep] = Field(min_length=1,
-                                          description="the reclassification approval chain")
-    split_probability: Probability = Field(
-        0.15, description="probability that a rethink splits the job in two (a second "
-                          "requisition opens and draws its own candidates)")
-    cancel_probability: Probability = Field(
-        0.1, description="probability that a rethink cancels the job; otherwise (1 - split - "
-                         "cancel) it is kept")
-    told_when_cancelled: Probability = Field(
-        0.5, description="probability that candidates of a cancelled job are told")
-
-    @model_validator(mode="after")
-    def _outcomes(self) -> RequirementsSpec:
-        if self.split_probability + self.cancel_probability > 1.0:
-            raise ValueError("split_probability + cancel_probability must not exceed 1")
-        return self
-
-
-class LegalReviewSpec(Block):
-    """Legal reviews outgoing decisions before the candidate hears them."""
-
-    role: str = Field(
-        "legal", description="role name of the reviewers: one per requisition (taken in turn)")
-    work: Duration = Field(
-        duration(1.0), description="work of one review (a bare number: working hours)")
-    applies_to: list[Outcome] = Field(
-        default_factory=lambda: list[Outcome](["offer", "reject"]), min_length=1,
-        description="decisions reviewed: advance, offer, reject (default: offers and "
-                    "rejections)")
-
-
-class FollowUpSpec(Block):
-    """Candidates who hear nothing write in after some days, and again later."""
-
-    first_after_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
-                                   description="days of silence before the first follow-up")
-    every_days: Real = Field(7.0, ge=MIN_FOLLOW_UP_DAYS, le=365.0,
-                             description="days between follow-ups")
-    answer_probability: dict[Policy, Probability] = Field(
-        default_factory=lambda: dict[Policy, float]({"hr_gated": 0.5, "direct": 0.8}),
-        description="probability that a follow-up is answered, by communication policy "
-                    "(an answer is news: patience starts over; a policy left out: never)")
-
-
-class PatienceSpec(Block):
-    """How long a candidate waits without news before withdrawing ("keep looking!").
-
-    The defaults of this block reproduce a survey of candidates *losing interest* without an
-    update (23 % by 7 days, 62-69 % by 14, 77 % by 21): an upper bound of withdrawal. The
-    presets model withdrawal as taking another job instead (docs/explanation/presets.md)."""
-
-    days: Duration = Field(
-        duration({"dist": "lognormal", "median": 9.1, "p90": 16.6, "unit": "calendar_days"}),
-        description="patience of those who would withdraw, from the last news (default: "
-                    "the survey of candidates losing interest, an upper bound)")
-    never_withdraw: Probability = Field(0.2, description="share who never withdraw")
 
 
 class OfferSpec(Block):
@@ -629,8 +364,6 @@ class Scenario(Block):
     @classmethod
     def _extension_blocks(cls, value: dict[str, Any]) -> dict[str, Any]:
         """Each block validated by its mechanism's own model (``None``: switched off)."""
-        from hiresim.mechanisms import registered
-
         known = registered()
         out: dict[str, Any] = {}
         for name, block in value.items():

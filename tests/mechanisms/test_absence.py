@@ -12,7 +12,8 @@ import pytest
 
 from hiresim import causes
 from hiresim.durations import parse_duration
-from hiresim.mechanisms.absence import Delegation, vacation_blocks, vacation_day_cdf
+from hiresim.mechanisms.absence import vacation_blocks, vacation_day_cdf
+from hiresim.mechanisms.continuity import Delegation
 from hiresim.workhours import WorkingCalendar
 
 from .helpers import (

@@ -9,6 +9,7 @@ import pytest
 
 import hiresim as hs
 from hiresim import causes
+from hiresim.mechanisms.approvals import Approvals
 
 from .helpers import (
     ALWAYS_OPEN,
@@ -60,8 +61,8 @@ def test_quorum_one_of_two_does_not_wait_for_the_absent_approver(quorum, absence
 def test_send_back_adds_revision_and_a_second_pass():
     step = {"name": "finance", "roles": ["finance"], "work": const(3.0), "send_back": 0.5}
     rep = replication(offer([step], calendars=ALWAYS_OPEN))
-    approvals = rep.pipeline.approvals
-    assert approvals is not None
+    approvals = rep.mechanism("approvals")
+    assert isinstance(approvals, Approvals)
     draws = iter([0.1, 0.9])  # sent back once, then signed
     approvals.send_back = lambda: next(draws)
     tables = run(rep)
@@ -157,3 +158,25 @@ def test_invalid_escalation_names_the_field(change, field):
     with pytest.raises(hs.ScenarioError) as info:
         hs.load_scenario(data)
     assert field in str(info.value)
+
+
+@pytest.mark.parametrize(("committee", "sits"), [
+    ({"weekdays": ["Sat"], "time": "10:00"}, False),   # the office is closed on Saturdays
+    ({"weekdays": ["Fri"], "time": "18:00"}, False),   # after hours
+    ({"weekdays": ["Fri"], "time": "12:30"}, False),   # over lunch
+    ({"weekdays": ["Fri", "Sat"], "time": "10:00"}, True),
+])
+def test_a_committee_that_never_sits_is_refused(committee, sits):
+    """Checked with the scenario, by the approvals' own cross-check, with every other
+    problem (a wrong role elsewhere does not hide it)."""
+    step = {"name": "board", "roles": ["vp"], "committee": committee}
+    data = offer([step], calendars={"office": {"hours": ["09:00", "17:00"],
+                                               "lunch": ["12:00", "13:00"]}})
+    if sits:
+        hs.load_scenario(data)
+        return
+    data["requisitions"] = {"recruiter_role": "recruter"}
+    with pytest.raises(hs.ScenarioError) as err:
+        hs.load_scenario(data)
+    assert "approvals.steps.0.committee: the committee never sits" in str(err.value)
+    assert "requisitions.recruiter_role: unknown role 'recruter'" in str(err.value)

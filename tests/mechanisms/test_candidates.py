@@ -53,10 +53,10 @@ def waiting(behaviour: dict[str, Any], days: float = 20.0) -> dict[str, pd.DataF
 
 
 def test_candidates_that_neither_follow_up_nor_withdraw_install_nothing():
-    assert replication(base()).pipeline.candidates is None
+    assert replication(base()).pipeline.behaviour is None
     data = base()
     data["candidates"]["patience"] = {}
-    assert isinstance(replication(data).pipeline.candidates, Candidates)
+    assert isinstance(replication(data).pipeline.behaviour, Candidates)
 
 
 @pytest.mark.parametrize("p", [0.0, 1.0])
@@ -166,7 +166,7 @@ def sampled_patience_days() -> np.ndarray:
     data = copy.deepcopy(MINIMAL)
     data["candidates"].update(follow_up={}, patience={})  # the defaults of both
     rep = Replication(hs.load_scenario(data), seed=2026, replication=0)
-    behaviour = rep.pipeline.candidates
+    behaviour = rep.pipeline.behaviour
     assert behaviour is not None
     draws = behaviour.draws(N_DRAWS)
     return np.array([patience[0] for patience, _answers in draws]) / 24.0

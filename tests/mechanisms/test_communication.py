@@ -28,9 +28,9 @@ def test_direct_policy_manager_tells_without_handoff():
 
 def test_nothing_to_tell_is_silent():
     """No message, hand-off, review, hold or ghosting: the step is skipped (no draw)."""
-    assert replication(base()).pipeline.communication.silent
+    assert replication(base()).pipeline.telling.silent
     data = base(communication={"policy": "direct", "message": const(1.0)})
-    assert not replication(data).pipeline.communication.silent
+    assert not replication(data).pipeline.telling.silent
 
 
 @pytest.mark.parametrize(("applies_to", "extra"), [(["reject"], 2.0), (["offer"], 0.0)])

@@ -199,8 +199,8 @@ def test_scores_are_drawn_per_candidate_and_round_not_by_event_order():
     """The same candidate's round has the same scores in another replication set-up."""
     sc = load_scenario(panel_of_two(score_sd=1.0))
     a, b = Replication(sc, 3, 0), Replication(sc, 3, 0)
-    x = a.pipeline.after_debrief.__self__  # the Disagreement instance
-    y = b.pipeline.after_debrief.__self__
+    x = a.pipeline.after_debrief[0].__self__  # the Disagreement instance
+    y = b.pipeline.after_debrief[0].__self__
     cand = type("C", (), {"id": "r0-R1-c1"})()
     assert np.array_equal(x.draws(cand, 1)[0], y.draws(cand, 1)[0])
     other = type("C", (), {"id": "r0-R1-c2"})()

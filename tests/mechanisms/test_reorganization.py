@@ -4,6 +4,7 @@ another recruiter who pays a hand-over."""
 from __future__ import annotations
 
 from hiresim import causes
+from hiresim.mechanisms.reorganization import Reorganization
 
 from .helpers import (
     ALWAYS_OPEN,
@@ -53,8 +54,8 @@ def test_reorganization_reassigns_recruiter_who_pays_handover():
         },
     )
     rep = replication(data)
-    reorganization = rep.reorganization
-    assert reorganization is not None
+    reorganization = rep.mechanism("reorganization")
+    assert isinstance(reorganization, Reorganization)
     assert reorganization.onsets, "the seed must draw at least one onset to start the process"
     # the reassigning process reads the onsets when the run starts: move them to hour 90
     reorganization.onsets[:] = [90.0]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from hiresim.mechanisms.requirements import Requirements
 from hiresim.model import Replication
 
 from .helpers import ALWAYS_OPEN, FRIDAY, H, base, check_only, const, journey, replication, run
@@ -32,11 +33,9 @@ def requirements(**spec: Any) -> dict[str, Any]:
 def rethink_at(rep: Replication, t: float, u: float) -> None:
     """Start a rethink of requisition R1 at ``t`` whose outcome draw is ``u`` (cancel below
     0.2, split below 0.5, keep above)."""
-    pipeline = rep.pipeline
-    requirements = pipeline.requirements
-    assert requirements is not None
-    rethink = requirements.rethink(rep.world.requisitions[0], [t], [u], pipeline.open_split,
-                                   pipeline.close_requisition)
+    requirements = rep.mechanism("requirements")
+    assert isinstance(requirements, Requirements)
+    rethink = requirements.rethink(rep.world.requisitions[0], [t], [u])
     rep.world.env.process(rethink)
 
 
