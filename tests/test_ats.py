@@ -575,3 +575,13 @@ def test_mapping_examples_in_the_docs_read_an_export(where, body, tmp_path):
     keys = ["application_id", "round"]
     assert got.waits[keys].equals(want.waits[keys]), where
     assert np.isfinite(got.waits["days_to_feedback"]).all()
+
+
+def test_mapping_class_is_atsmapping_and_the_old_name_warns() -> None:
+    """``ats.Mapping`` shadowed ``collections.abc.Mapping``: it is ``ATSMapping`` now."""
+    from hiresim.deprecation import HiresimDeprecationWarning
+    from hiresim.records import ats
+
+    assert isinstance(ats.load_mapping({"timezone": "UTC"}), ats.ATSMapping)
+    with pytest.warns(HiresimDeprecationWarning, match="ATSMapping"):
+        assert ats.Mapping is ats.ATSMapping
