@@ -461,8 +461,9 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
         base_scenario = preset(base)
     else:
         base_scenario = load_scenario(base)
-    if len(history.waits) == 0:
-        raise ValueError("the history has no wait for feedback (no interview): nothing to fit")
+    from hiresim.records.ats import require_waits
+
+    require_waits(history, "calibrate on")  # an ATSError (bad input), not a crash
     cap = base_scenario.candidates.max_per_requisition
     most = int(history.applications.groupby("job_id").size().max())
     if cap is not None and most > cap:  # the company has no such cap: arrivals go on

@@ -20,8 +20,7 @@ dropped silently.
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import json
 import os
 import re
@@ -34,22 +33,33 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from hiresim.records import csvfile
+from hiresim.records.csvfile import DELIMITERS, CsvError, read_csv, write_csv
+from hiresim.records.files import FileRefused, escaped, read_text
 from hiresim.records.history import OFFER_RANK, History, is_stage, measure_waits, stage_rank
-from hiresim.scenario import ScenarioError, parse_toml, read_text_file
+from hiresim.scenario import ScenarioError, parse_toml
 from hiresim.text import close_matches, shown
 
 if TYPE_CHECKING:
     from hiresim.results import Results
 
 __all__ = ["EXAMPLE", "FINAL_STATUS", "MAX_FILE_BYTES", "MAX_PROBLEMS", "STATUSES",
-           "WRITTEN_COLUMNS", "ATSError", "ATSMapping", "load_mapping", "read_ats", "write_ats"]
+           "WRITTEN_COLUMNS", "ATSError", "ATSMapping", "load_mapping", "read_ats", "require_waits",
+           "write_ats"]
 
 #: A small example export (a few dozen rows), used by the documentation.
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ats_small"
-#: A CSV file larger than this is refused before it is read.
-MAX_FILE_BYTES = 200 * 1024 * 1024
+#: A CSV file larger than this (200 MB) is refused before it is read; the other bounds of a
+#: CSV file are those of :mod:`hiresim.records.csvfile`.
+MAX_FILE_BYTES = csvfile.MAX_FILE_BYTES
+#: A mapping file larger than this (1 MB) is refused before it is read.
+MAX_MAPPING_BYTES = 1_000_000
+#: An ``export.json`` larger than this (1 MB) is refused before it is read.
+MAX_EXPORT_JSON_BYTES = 1_000_000
 #: At most this many problems are listed in an :class:`ATSError` (the rest are counted).
 MAX_PROBLEMS = 50
+#: The keys of a mapping.
+KEYS = ("columns", "stages", "status", "timezone", "delimiter")
 #: Statuses of an application (after the mapping's ``[status]`` renames).
 STATUSES = ("active", "hired", "rejected", "withdrawn", "offer_declined")
 #: The CSV files of an export, in the order they are read and reported.
@@ -110,18 +120,21 @@ class ATSError(ValueError):
         lines = [format_problem(p) for p in problems]
         if more:
             lines.append(f"... and {more} more {'problem' if more == 1 else 'problems'}")
-        super().__init__(f"{total} {noun} in the ATS export {source}:\n" + "\n".join(lines))
+        super().__init__(f"{total} {noun} in the ATS export {escaped(source)}:\n"
+                         + "\n".join(lines))
 
 
 def format_problem(problem: Problem) -> str:
-    """``applications.csv, row 17, column applied_at: message``."""
+    """``applications.csv, row 17, column applied_at: message``, on one line: control
+    characters of the file's names and values are escaped
+    (:func:`hiresim.records.files.escaped`)."""
     file, row, column, message = problem
-    where = [file] if file else []
+    where = [escaped(file)] if file else []
     if row is not None:
         where.append(f"row {row}")
     if column:
-        where.append(f"column {column}")
-    return f"{', '.join(where)}: {message}" if where else message
+        where.append(f"column {escaped(column)}")
+    return f"{', '.join(where)}: {escaped(message)}" if where else escaped(message)
 
 
 class _Problems:
@@ -170,6 +183,8 @@ class ATSMapping:
     ignore: frozenset[str] = frozenset()
     status: dict[str, str] = field(default_factory=dict)
     timezone: str | None = None
+    #: The files' delimiter (``None``: a comma, or what an Excel ``sep=`` line says).
+    delimiter: str | None = None
 
     def stage_names(self) -> list[str]:
         return sorted(self.stages) + sorted(self.ignore)
@@ -180,9 +195,12 @@ def load_mapping(mapping: abc.Mapping[str, Any] | str | os.PathLike[str] | None)
     if mapping is None:
         return ATSMapping()
     if isinstance(mapping, str | os.PathLike):
-        label = str(mapping)
+        label = escaped(os.fspath(mapping))
         try:
-            data = parse_toml(read_text_file(Path(mapping), label, what="mapping"), label)
+            data = parse_toml(read_text(Path(mapping), "a mapping file (TOML)",
+                                        MAX_MAPPING_BYTES), label)
+        except FileRefused as exc:
+            raise ATSError(label, [(label, None, "", exc.reason)]) from None
         except ScenarioError as exc:
             raise ATSError(label, [(label, None, "", m) for _, m in exc.problems]) from None
     elif isinstance(mapping, abc.Mapping):
@@ -197,10 +215,11 @@ def load_mapping(mapping: abc.Mapping[str, Any] | str | os.PathLike[str] | None)
 
     out = ATSMapping()
     for key in data:
-        if key not in ("columns", "stages", "status", "timezone"):
-            hint = close_matches(str(key), ["columns", "stages", "status", "timezone"])
+        if key not in KEYS:
+            hint = close_matches(str(key), list(KEYS))
             bad(str(key), "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                + "; a mapping has [columns.<file>], [stages], [status] and timezone")
+                + "; a mapping has [columns.<file>], [stages], [status], timezone and "
+                "delimiter")
     columns = data.get("columns", {})
     if not isinstance(columns, dict):
         bad("columns", "must be a table of tables: [columns.applications] ...")
@@ -272,6 +291,18 @@ def load_mapping(mapping: abc.Mapping[str, Any] | str | os.PathLike[str] | None)
             except Exception:
                 bad("timezone", f"{shown(tz)} is not a time zone name (IANA, e.g. "
                                 "\"Europe/Berlin\")")
+    delimiter = data.get("delimiter")
+    if delimiter is not None:
+        named = {name: d for d, name in DELIMITERS.items()}
+        if isinstance(delimiter, str) and delimiter in named:
+            out.delimiter = named[delimiter]
+        elif isinstance(delimiter, str) and delimiter in DELIMITERS:
+            out.delimiter = delimiter
+        else:
+            bad("delimiter", f"{shown(delimiter)} is not a delimiter: use "
+                             + ", ".join(f'"{d}"' if d != "\t" else '"\\t" (tab)'
+                                         for d in DELIMITERS)
+                             + " or its name (comma, semicolon, tab, vertical bar)")
     if problems:
         raise ATSError(label, problems[:MAX_PROBLEMS], max(len(problems) - MAX_PROBLEMS, 0))
     return out
@@ -292,102 +323,88 @@ class _Table:
         return self.origin.get(column, column)
 
 
-def _line_numbers(text: str, n: int) -> np.ndarray:
-    """The line on which each of the ``n`` records after the header starts."""
-    body = text[:-1] if text.endswith("\n") else text
-    if body.count("\n") == n and "\r" not in body:  # one line per record: no quoted newline
-        return np.arange(2, n + 2)
-    starts = []
-    reader = csv.reader(io.StringIO(text))
-    previous = 0
-    for i, record in enumerate(reader):
-        if i and record:  # pandas skips blank lines too
-            starts.append(previous + 1)
-        previous = reader.line_num
-    return np.asarray(starts[:n] + [0] * (n - len(starts)), dtype=int)
-
-
 def _read_file(folder: Path, name: str, mapping: ATSMapping, problems: _Problems,
                required: bool) -> _Table | None:
     file = f"{name}.csv"
     path = folder / file
     if not path.exists() and not path.is_symlink():
         if required:
-            present = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv")
-            hint = close_matches(file, present)
+            hint = close_matches(file, _csv_names(folder))
             problems.add(file, None, "", "missing: an export needs applications.csv, "
                          "stages.csv and interviews.csv"
-                         + (f" (is {hint[0]!r} this file?)" if hint else ""))
+                         + (f" (is {shown(hint[0])} this file?)" if hint else ""))
         return None
-    if path.is_dir():
-        problems.add(file, None, "", "is a directory, not a CSV file")
-        return None
-    try:
-        text = read_text_file(path, file, what="CSV", max_bytes=MAX_FILE_BYTES)
-    except ScenarioError as exc:
-        for _, message in exc.problems:
-            problems.add(file, None, "", message)
-        return None
-    if not text.strip():
-        problems.add(file, 1, "", "is empty: the file needs a header row naming its columns")
-        return None
-    header_row = next(csv.reader(io.StringIO(text)), [])
-    header = [h.strip() for h in header_row]
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if h in seen:
-            problems.add(file, 1, h, f"the header names {h!r} twice (columns {seen[h] + 1} "
-                         f"and {i + 1})")
-        seen.setdefault(h, i)
-    if len(seen) < len(header):
-        return None
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True)
-    except pd.errors.ParserError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        detail = re.sub(r"^Error tokenizing data\. C error: ", "", str(exc)).strip()
-        problems.add(file, int(m.group(1)) if m else None, "",
-                     f"is not a well-formed CSV file: {detail}")
-        return None
-    frame.columns = header
-    frame = frame.fillna("").astype(str)
-    lines = _line_numbers(text, len(frame))
-    # renames: export header -> hiresim column(s)
     renames = mapping.columns.get(name, {})
-    origin: dict[str, str] = {}
     required_cols, optional_cols = COLUMNS[name]
     known = {*required_cols, *optional_cols}
-    for h in header:
+    origin: dict[str, str] = {}  # hiresim column -> the export's header
+    used: dict[str, int] = {}  # hiresim column -> position in the header
+
+    def pick(header: list[str]) -> list[int]:
+        for i, h in enumerate(header):
+            for target in renames.get(h, (h,)):
+                if target in known and target not in origin:
+                    origin[target], used[target] = h, i
+        return sorted(set(used.values()))
+
+    try:
+        table = read_csv(path, delimiter=mapping.delimiter, columns=pick)
+    except CsvError as exc:
+        problems.add(file, exc.row, exc.column, exc.message)
+        return None
+    header, at = table.header, table.header_line
+    seen: dict[str, int] = {}
+    twice = False
+    for i, h in enumerate(header):
+        if h and h in seen:
+            twice = True
+            problems.add(file, at, h, f"the header names {shown(h)} twice (columns "
+                         f"{seen[h] + 1} and {i + 1})")
+        seen.setdefault(h, i)
+    if twice:
+        return None
+    for h in header:  # two export columns renamed to one hiresim column
         for target in renames.get(h, (h,)):
-            if target not in known:
-                continue  # a column hiresim does not read
-            if target in origin:
-                problems.add(file, 1, h, f"both {origin[target]!r} and {h!r} would be column "
-                             f"{target!r}: rename only one of them in the mapping")
-                continue
-            origin[target] = h
+            if target in known and origin.get(target) not in (None, h):
+                problems.add(file, at, h, f"both {shown(origin[target])} and {shown(h)} would "
+                             f"be column {target!r}: rename only one of them in the mapping")
     for h in renames:
-        if h not in header:
-            problems.add(file, 1, "", f"the mapping renames column {h!r}, which the header "
-                         f"does not have (it has {', '.join(map(repr, header))})")
+        if h not in seen:
+            problems.add(file, at, "", f"the mapping renames column {shown(h)}, which the "
+                         f"header does not have (it has {_few(header)})")
     ok = True
     for col in required_cols:
         if col not in origin:
             ok = False
             hint = close_matches(col, [h for h in header if h not in origin.values()],
                                   cutoff=0.5)
-            problems.add(file, 1, col, f"missing column {col!r}"
-                         + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                         + f"; the header has {', '.join(map(repr, header))}. Rename the "
-                         f"export's column in the mapping's [columns.{name}]")
+            problems.add(file, at, col, f"missing column {col!r}"
+                         + (f" (did you mean {shown(hint[0])}?)" if hint else "")
+                         + f"; the header has {_few(header)}. Rename the export's column in "
+                         f"the mapping's [columns.{name}]")
     if not ok:
         return None
-    data = {col: frame[origin[col]].str.strip() if col in origin else pd.Series(
-        [""] * len(frame), dtype=object) for col in (*required_cols, *optional_cols)}
-    out = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in data.items()})
-    out["_line"] = lines
+    n = len(table)
+    out = pd.DataFrame({col: np.asarray(table.values[used[col]], dtype=object)
+                        if col in used else np.full(n, "", dtype=object)
+                        for col in (*required_cols, *optional_cols)})
+    out["_line"] = np.asarray(table.lines, dtype=np.int64)
     return _Table(file, out, origin)
+
+
+def _csv_names(folder: Path) -> list[str]:
+    """The CSV files of ``folder`` (at most a few thousand looked at), for a hint."""
+    try:
+        return sorted(itertools.islice((p.name for p in folder.iterdir()
+                                        if p.suffix.lower() == ".csv"), 5000))
+    except OSError:
+        return []
+
+
+def _few(names: list[str], n: int = 12) -> str:
+    """The first ``n`` of ``names`` as a message shows them, and how many more."""
+    text = ", ".join(shown(h) for h in names[:n])
+    return text + (f", ... ({len(names)} columns)" if len(names) > n else "")
 
 
 class _Clock:
@@ -418,9 +435,14 @@ class _Clock:
                          + parts.loc[some, "time"].fillna("00:00").str.replace(",", "."))
             wall[some] = pd.to_datetime(wall_text, format="ISO8601", errors="coerce")
         bad = given & wall.isna()
+        # a timestamp of the year 9999 is out of range, not "not a timestamp" (pandas' range
+        # ends in 2262, so it did not parse)
+        year = pd.to_numeric(parts["date"].str[:4], errors="coerce")
+        far = bad & ((year < FIRST.year) | (year >= LAST.year)).to_numpy()
+        bad &= ~far
         problems.rows(table, bad, column, lambda r: f"{shown(r[column])} is not a timestamp "
                                                     f"{TIMESTAMP_HINT}")
-        out_of_range = given & wall.notna() & ((wall < FIRST) | (wall >= LAST))
+        out_of_range = far | (given & wall.notna() & ((wall < FIRST) | (wall >= LAST)))
         problems.rows(table, out_of_range, column,
                       lambda r: f"{shown(r[column])} is outside the years 1990 to 2200")
         wall = wall.where(~out_of_range)
@@ -677,6 +699,33 @@ def read_ats(folder: str | os.PathLike[str],
     )
 
 
+def require_waits(history: History, purpose: str = "calibrate on") -> None:
+    """Refuse a history without a single wait for feedback, with an :class:`ATSError` that says
+    why there is none: the export's rows left out, by their most common reasons.
+
+    A history read correctly can still hold nothing to measure (an export of headers only, of
+    applications never interviewed, of interviews only in screening); what needs waits
+    (:func:`hiresim.calibrate`) calls this first. ``purpose`` ends the sentence "no wait for
+    feedback to ...".
+    """
+    if len(history.waits):
+        return
+    left = history.left_out
+    if len(left):
+        counts = left.groupby(["file", "reason"], sort=False).size().sort_values(
+            ascending=False, kind="stable")
+        reasons = "; ".join(f"{n} {'row' if n == 1 else 'rows'} of {file}: {reason}"
+                            for (file, reason), n in counts.head(3).items())
+        why = f"every row was left out ({reasons})"
+    elif len(history.applications):
+        why = "no application has an interview in a round (round:1, round:2, ...)"
+    else:
+        why = "applications.csv has no application"
+    raise ATSError(history.source or "<history>", [
+        ("", None, "", f"the export has no wait for feedback to {purpose}: {why}. A wait "
+                       "starts when an interview of a round ends (see History.left_out)")])
+
+
 def _check_applications(apps: _Table, times: dict[str, pd.Series], rules: ATSMapping,
                         problems: _Problems) -> pd.Index:
     f = apps.frame
@@ -731,17 +780,21 @@ def _export_time(root: Path, times: dict[str, dict[str, pd.Series]], problems: _
             if pd.notna(top) and (pd.isna(latest) or top > latest):
                 latest, latest_at = top, (f"{name}.csv", col)
     path = root / "export.json"
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return pd.Timestamp(latest) if pd.notna(latest) else pd.Timestamp("1990-01-01")
     try:
-        text = read_text_file(path, "export.json", what="export.json")
-        data = json.loads(text)
-    except ScenarioError as exc:
-        for _, message in exc.problems:
-            problems.add("export.json", None, "", message)
+        data = json.loads(read_text(path, "a JSON file", MAX_EXPORT_JSON_BYTES))
+    except FileRefused as exc:
+        problems.add("export.json", None, "", f"{exc.reason} (export.json holds "
+                     '{"exported_at": TIMESTAMP}; leave it out to take the latest timestamp '
+                     "in the files)")
         return pd.Timestamp(latest)
     except json.JSONDecodeError as exc:
         problems.add("export.json", exc.lineno, "", f"is not valid JSON: {exc.msg}")
+        return pd.Timestamp(latest)
+    except RecursionError:
+        problems.add("export.json", None, "", "is not an export time: its arrays and objects "
+                     'nest too deeply (export.json holds {"exported_at": TIMESTAMP})')
         return pd.Timestamp(latest)
     value = data.get("exported_at") if isinstance(data, dict) else None
     parts = _ISO.match(value) if isinstance(value, str) else None
@@ -953,17 +1006,17 @@ def write_ats(results: Results, folder: str | os.PathLike[str]) -> Path:
         exported = max(pd.Series(events["time:timestamp"]).max(), c["end"].max(),
                        j["end"].max() if len(j) else c["end"].max())
     out.mkdir(parents=True, exist_ok=True)
-    applications.to_csv(out / "applications.csv", index=False)
-    stages.to_csv(out / "stages.csv", index=False)
-    interviews.to_csv(out / "interviews.csv", index=False)
+    write_csv(applications, out / "applications.csv")
+    write_csv(stages, out / "stages.csv")
+    write_csv(interviews, out / "interviews.csv")
     jobs_file = out / "jobs.csv"
     rq = results.requisitions
     if len(rq):
-        pd.DataFrame({
+        write_csv(pd.DataFrame({
             "job_id": "r" + rq["replication"].astype(str) + "-" + rq["requisition"].astype(str),
             "opened_at": _iso(rq["opened_at"]), "closed_at": _iso(rq["closed_at"]),
             "recruiter": rq["recruiter"], "hiring_manager": rq["hiring_manager"],
-        }).to_csv(jobs_file, index=False)
+        }), jobs_file)
     else:
         jobs_file.unlink(missing_ok=True)  # no stale jobs of an earlier export
     (out / "export.json").write_text(
