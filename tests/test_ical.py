@@ -597,7 +597,7 @@ def test_caps_per_file_and_per_person(tmp_path, monkeypatch):
             f"UID:q{k}@test\nDTSTART:20261005T000000\nDTEND:20261005T000500\n"
             "RRULE:FREQ=MINUTELY;INTERVAL=15", header="X-WR-CALNAME:anna.k@acme.example\n"))
     monkeypatch.setattr(hs.records.ical, "MAX_PERSON_OCCURRENCES", 1_000)
-    with pytest.raises(hs.CalendarError, match=r"'anna.k' would have more than 1,000 absences"):
+    with pytest.raises(hs.CalendarError, match=r"'anna.k' would have more than 1,000 occurrences"):
         hs.read_calendars(folder, people=["anna.k"], start=dt.date(2026, 10, 5),
                           end=dt.date(2026, 10, 12))
 

@@ -58,6 +58,7 @@ MAX_MAPPING_BYTES = 1_000_000
 MAX_EXPORT_JSON_BYTES = 1_000_000
 #: At most this many problems are listed in an :class:`ATSError` (the rest are counted).
 MAX_PROBLEMS = 50
+MAPPING = "the mapping"
 #: The keys of a mapping.
 KEYS = ("columns", "stages", "status", "timezone", "delimiter")
 #: Statuses of an application (after the mapping's ``[status]`` renames).
@@ -111,7 +112,8 @@ class ATSError(ValueError):
     :data:`MAX_PROBLEMS` are kept; ``more`` counts the others.
     """
 
-    def __init__(self, source: str, problems: list[Problem], more: int = 0):
+    def __init__(self, source: str, problems: list[Problem], more: int = 0,
+                 what: str = "the ATS export"):
         self.source = source
         self.problems = problems
         self.more = more
@@ -120,8 +122,7 @@ class ATSError(ValueError):
         lines = [format_problem(p) for p in problems]
         if more:
             lines.append(f"... and {more} more {'problem' if more == 1 else 'problems'}")
-        super().__init__(f"{total} {noun} in the ATS export {escaped(source)}:\n"
-                         + "\n".join(lines))
+        super().__init__(f"{total} {noun} in {what} {escaped(source)}:\n" + "\n".join(lines))
 
 
 def format_problem(problem: Problem) -> str:
@@ -200,9 +201,10 @@ def load_mapping(mapping: abc.Mapping[str, Any] | str | os.PathLike[str] | None)
             data = parse_toml(read_text(Path(mapping), "a mapping file (TOML)",
                                         MAX_MAPPING_BYTES), label)
         except FileRefused as exc:
-            raise ATSError(label, [(label, None, "", exc.reason)]) from None
+            raise ATSError(label, [(label, None, "", exc.reason)], what=MAPPING) from None
         except ScenarioError as exc:
-            raise ATSError(label, [(label, None, "", m) for _, m in exc.problems]) from None
+            raise ATSError(label, [(label, None, "", m) for _, m in exc.problems],
+                           what=MAPPING) from None
     elif isinstance(mapping, abc.Mapping):
         label, data = "<mapping>", dict(mapping)
     else:
@@ -304,7 +306,8 @@ def load_mapping(mapping: abc.Mapping[str, Any] | str | os.PathLike[str] | None)
                                          for d in DELIMITERS)
                              + " or its name (comma, semicolon, tab, vertical bar)")
     if problems:
-        raise ATSError(label, problems[:MAX_PROBLEMS], max(len(problems) - MAX_PROBLEMS, 0))
+        raise ATSError(label, problems[:MAX_PROBLEMS], max(len(problems) - MAX_PROBLEMS, 0),
+                       what=MAPPING)
     return out
 
 

@@ -65,8 +65,10 @@ MAX_COLUMNS = 1_000
 #: The delimiters a file may be separated by, with their names in messages.
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 #: Characters that make a header cell look other than it is: byte-order marks (a file pasted
-#: after another), zero-width spaces and joiners, direction marks. Stripped from header cells.
-_INVISIBLE = re.compile("[\ufeff\u200b-\u200f\u2060]")
+#: after another), zero-width spaces and joiners, direction marks. Stripped from header cells,
+#: and from the ends of values.
+_INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 #: A line with nothing in it: spaces, delimiters, empty quotes.
 _BLANK = re.compile(r'^[\s,;|"]*$')
 #: Excel's first line naming the delimiter: ``sep=;``.
@@ -94,7 +96,8 @@ class CsvError(ValueError):
 class CsvTable:
     """What :func:`read_csv` read: the header (cells stripped of spaces and invisible
     characters), the line it is on, the values of the columns asked for (by position in the
-    header; every value stripped of surrounding spaces), and the line each row starts on."""
+    header; every value stripped of surrounding spaces and invisible characters), and the line
+    each row starts on."""
 
     header: list[str]
     header_line: int
@@ -214,7 +217,7 @@ def _read(lines: Iterator[str], before: int, delimiter: str,
             if n < width:
                 record = record + [""] * (width - n)
             for i, store in stores:
-                store(record[i].strip())
+                store(record[i].strip().strip(_INVISIBLE_CHARS).strip())
     except csv.Error as exc:
         raise _csv_problem(exc, before + previous + 1) from None
     if longer:

@@ -38,6 +38,12 @@ own wall-clock time (a ``TZID`` event at 10:00 stays at 10:00, a UTC time stays 
 times and all-day dates are local as written. The simulation reads every calendar in one naive
 local time (see :mod:`hiresim.workhours`), so the result is naive local datetimes.
 
+Bounded work: a calendar is text from outside, so every file is read within bounds (its size,
+its components' nesting), every event is checked and what expanding it costs is counted from
+its rule (:mod:`hiresim.records.icsfile`, :mod:`hiresim.records.recurrence`) before any event
+is expanded, against a cap per event, per file, per person and for the whole reading; the
+expansion then goes in chunks, and attendees are matched once per event, in linear time.
+
 >>> import hiresim as hs
 >>> from hiresim.records.ical import EXAMPLE, EXAMPLE_SCENARIO
 >>> team = hs.read_calendars(EXAMPLE, people=hs.load_scenario(EXAMPLE_SCENARIO))
@@ -192,9 +198,16 @@ def read_calendars(path: str | Path, *, people: Iterable[str] | Scenario | None 
         max_occurrences: a recurring event with more occurrences than this from its start to
             the window's end is refused.
 
+    Every event is checked, and what expanding it costs is bounded from its rule
+    (:mod:`hiresim.records.icsfile`), before any event is expanded: a file refused for an
+    event or a bound is refused at once, whatever the size of the rest.
+
     Raises:
         CalendarError: a file that cannot be read, with the file, the event's UID and what
-            is allowed.
+            is allowed; also an event, a file, a person or the whole reading over its bound
+            (:data:`MAX_OCCURRENCES`, :data:`MAX_FILE_OCCURRENCES`,
+            :data:`MAX_PERSON_OCCURRENCES`, :data:`MAX_BLOCKS`, :data:`MAX_FILES`,
+            :data:`MAX_TOTAL_BYTES`).
     """
     from hiresim import arguments as check
 
@@ -374,6 +387,7 @@ class _Reader:
         self.unmatched: list[tuple[Any, ...]] = []
         self.per_person: dict[str, int] = {}
         self.blocks = 0
+        self._steps: dict[int, int] = {}  # the bound of each event's steps, by its identity
         # what an event's occurrences have in common, by the identity of its UID value
         self._sources: dict[int, tuple[Any, tuple[str, str, str, list[str], str]]] = {}
 
@@ -403,13 +417,20 @@ class _Reader:
         return None
 
     def _zone_of(self, path: Path, cal: Any) -> _dt.tzinfo | None:
-        if self.target is not None:
-            return self.target
+        """The zone times are converted to: ``timezone=``, else the calendar's
+        ``X-WR-TIMEZONE`` (an empty one is dropped, spaces around a name are stripped: the
+        expansion reads the property too), else none."""
         value = cal.get("X-WR-TIMEZONE")
         if isinstance(value, list):
             raise CalendarError(path, f"X-WR-TIMEZONE is given {len(value)} times; a calendar "
                                       "has one time zone")
-        return _zone(str(value), "X-WR-TIMEZONE", path) if value else None
+        name = str(value).strip() if value is not None else ""
+        if value is not None and (not name or name != str(value)):
+            del cal["X-WR-TIMEZONE"]
+            if name:
+                cal["X-WR-TIMEZONE"] = name
+        zone = _zone(name, "X-WR-TIMEZONE", path) if name else None
+        return self.target if self.target is not None else zone
 
     def check(self, path: Path, cals: list[Any]) -> list[_Event]:
         """Every VEVENT of the file checked (:func:`icsfile.check_event`), with the person
@@ -440,6 +461,7 @@ class _Reader:
         largest: list[tuple[int, str]] = []
         for ev, plan, owner in events:
             inside, steps = plan.bounds(first, last)
+            self._steps[id(ev)] = steps
             if steps > self.cap:
                 rule = plan.rules[0].text if plan.rules else "RDATE"
                 raise CalendarError(path, f"the RRULE {icsfile.shown(rule)} has more than "
@@ -463,10 +485,10 @@ class _Reader:
                 self.per_person[pid] = count
                 if count > MAX_PERSON_OCCURRENCES:
                     raise CalendarError(path, f"{icsfile.shown(pid)} would have more than "
-                                              f"{MAX_PERSON_OCCURRENCES:,} absences and busy "
-                                              "blocks in the window (from all files); at most "
-                                              f"{MAX_PERSON_OCCURRENCES:,} are read for one "
-                                              "person", plan.uid)
+                                              f"{MAX_PERSON_OCCURRENCES:,} occurrences in the "
+                                              "window (absences and busy blocks, from all "
+                                              f"files); at most {MAX_PERSON_OCCURRENCES:,} are "
+                                              "read for one person", plan.uid)
             self.blocks += inside * max(len(people), 1)
             if self.blocks > MAX_BLOCKS:
                 raise CalendarError(path, f"the calendars have more than {MAX_BLOCKS:,} "
@@ -479,7 +501,7 @@ class _Reader:
         at most :data:`_CHUNK` occurrences exist at once) and add them."""
         import recurring_ical_events  # type: ignore[import-untyped]
 
-        steps = {id(ev): plan.bounds(*self._span())[1] for ev, plan, _ in events}
+        steps = {id(ev): self._steps.get(id(ev), 1) for ev, _, _ in events}
         lo, hi = self.window
         margin = _dt.timedelta(days=2)
         for cal in cals:
