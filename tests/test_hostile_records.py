@@ -320,7 +320,12 @@ def test_calibrate_an_empty_history(ats_case: str, outcomes: dict[str, Any]) -> 
 @pytest.mark.parametrize("ats_case", [c.id for c in ATS_CASES if c.accepted and not c.empty
                                       and not c.form_only])
 def test_forecast_api(ats_case: str, outcomes: dict[str, Any]) -> None:
+    case = ATS_BY_ID[ats_case]
     result = _api(outcomes, f"ats/{ats_case}/api_forecast")
+    if case.forecast_expect:
+        _refused(result, "ForecastError", case.forecast_expect,
+                 outcomes["_inputs"][f"ats/{ats_case}"])
+        return
     assert result["raised"] is None, (
         f"{result['raised']}: {_head(result['message'])}\n{result.get('traceback', '')}")
 
@@ -339,6 +344,8 @@ def test_ats_command_line(ats_case: str, command: str, outcomes: dict[str, Any])
         _cli(outcomes[key], 2, case.expect, inputs)
     elif case.empty and command == "calibrate":
         _cli(outcomes[key], 2, ("no wait for feedback",), inputs)
+    elif case.forecast_expect and command in ("forecast", "report"):
+        _cli(outcomes[key], 2, case.forecast_expect, inputs)
     else:
         _cli(outcomes[key], 0, (), inputs)
         if command == "forecast":

@@ -611,3 +611,16 @@ def test_many_attendees_are_matched_once(tmp_path):
         f"RRULE:FREQ=WEEKLY;COUNT=4\n{crowd}\nATTENDEE:mailto:anna.k@acme.example"))
     calendars = hs.read_calendars(path, people=["anna.k", "p7"], **WINDOW)
     assert calendars.busy.groupby("person").size().to_dict() == {"anna.k": 4, "p7": 4}
+
+
+def test_recurring_events_per_file_are_bounded(tmp_path, monkeypatch):
+    """Each rule is checked before anything is expanded (a millisecond or two): a file holds
+    at most MAX_RECURRING of them."""
+    monkeypatch.setattr(hs.records.ical, "MAX_RECURRING", 3)
+    weekly = [f"UID:w{i}@test\nDTSTART:20261005T10{i:02d}00\nDTEND:20261005T11{i:02d}00\n"
+              "RRULE:FREQ=WEEKLY" for i in range(4)]
+    write(tmp_path, "anna.k.ics", ics(*weekly[:3]))
+    assert len(hs.read_calendars(tmp_path / "anna.k.ics", people=["anna.k"], **WINDOW).busy)
+    write(tmp_path, "anna.k.ics", ics(*weekly))
+    with pytest.raises(hs.CalendarError, match="more than 3 recurring events"):
+        hs.read_calendars(tmp_path / "anna.k.ics", people=["anna.k"], **WINDOW)

@@ -548,7 +548,7 @@ def read_ats(folder: str | os.PathLike[str],
     timestamps are converted to its local time). Raises :class:`ATSError` listing every
     problem with its file, row and column.
     """
-    source = str(folder)
+    source = escaped(str(folder))  # for messages: a control character of the name is escaped
     root = Path(folder)
     try:
         info = root.stat()

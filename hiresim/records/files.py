@@ -37,10 +37,13 @@ class FileRefused(ValueError):
         super().__init__(reason)
 
 
-def escaped(text: object) -> str:
+def escaped(text: object, lines: bool = False) -> str:
     """``str(text)`` with every control, bidirectional-override and zero-width character
     written as an escape (``\\x1b``, ``\\u202e``): what goes into a message or an exception
-    about a file, so that no byte of a file reaches a terminal or a log raw."""
+    about a file, so that no byte of a file reaches a terminal or a log raw. With ``lines``,
+    line breaks (``\\n``) are kept, for a message of several lines."""
+    if lines:
+        return "\n".join(escaped(line) for line in str(text).split("\n"))
     return _CONTROL.sub(lambda m: _escape(m.group()), str(text))
 
 

@@ -73,7 +73,8 @@ class History:
             ``candidate`` the application id, as in simulated journeys.
         left_out: every row of the export that was not used, and why: ``file``, ``row``
             (1-based line in the file, the header being line 1), ``column``, ``reason``.
-        source: the folder it was read from.
+        source: the folder it was read from (its control characters escaped: the text that
+            messages show).
     """
 
     applications: pd.DataFrame

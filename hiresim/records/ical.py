@@ -72,7 +72,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ABSENCE_WORDS", "EXAMPLE", "EXAMPLE_SCENARIO", "MAX_BLOCKS", "MAX_FILES",
            "MAX_FILE_BYTES", "MAX_FILE_OCCURRENCES", "MAX_OCCURRENCES", "MAX_PERSON_OCCURRENCES",
-           "MAX_TOTAL_BYTES", "CalendarError", "Hours", "TeamCalendars", "read_calendars"]
+           "MAX_RECURRING", "MAX_TOTAL_BYTES", "CalendarError", "Hours", "TeamCalendars",
+           "read_calendars"]
 
 #: Example exports (a Google Calendar export of one person, an Outlook team export).
 EXAMPLE = Path(__file__).parent.parent / "examples" / "calendars"
@@ -88,6 +89,9 @@ MAX_FILES = 2_000
 #: refused: its occurrences from its start, and the days, weeks, months or years its rule looks
 #: at (an endless rule of every minute would otherwise take the reader's time and memory).
 MAX_OCCURRENCES = 100_000
+#: A file with more recurring events (with an ``RRULE``) than this is refused: each rule is
+#: checked (and its cost counted) before anything is expanded, a millisecond or two a rule.
+MAX_RECURRING = 10_000
 #: The events of one file together: at most this many steps to expand (counted as for
 #: :data:`MAX_OCCURRENCES`; 120 rules of every hour, each under that cap, are not). Expanding
 #: takes about a millisecond an occurrence.
@@ -437,11 +441,18 @@ class _Reader:
         whose calendar it is (if any), before anything is expanded; also the calendar's time
         zone."""
         out = []
+        recurring = 0
         for cal in cals:
             self._zone_of(path, cal)
             owner = self._owner(path, cal)
             zones = {str(tz.get("TZID", "")) for tz in cal.walk("VTIMEZONE")}
             for ev in cal.walk("VEVENT"):
+                if ev.get("RRULE") is not None:
+                    recurring += 1
+                    if recurring > MAX_RECURRING:
+                        raise CalendarError(path, f"the file has more than {MAX_RECURRING:,} "
+                                                  "recurring events (with an RRULE); at most "
+                                                  f"{MAX_RECURRING:,} are read from one file")
                 try:
                     out.append((ev, icsfile.check_event(ev, zones), owner))
                 except icsfile.IcsProblem as exc:

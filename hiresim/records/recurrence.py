@@ -137,31 +137,13 @@ class Rule:
 
     def never(self, start: _dt.datetime) -> str | None:
         """Why the rule can never occur from ``start`` on, or ``None`` when it can."""
-        mask = _mask(self._day_parts(start))
-        if not mask.any():
-            return "no day matches all of its BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY and BYDAY"
         unit, step, first = self._phase(start)
-        ids = _period_ids(unit, self.wkst)
         g = math.gcd(step, {"day": _CYCLE, "week": _CYCLE_WEEKS, "month": _CYCLE_MONTHS,
                             "year": _CYCLE_YEARS, "every": 1}[unit])
-        origin = _cycle_period(unit, first, self.wkst)
-        picked = mask & ((ids - origin) % g == 0)
-        if not picked.any():
-            return (f"its INTERVAL={self.interval} never meets a day that its other parts "
-                    "allow")
-        if self.bysetpos:
-            need = min(abs(p) for p in self.bysetpos)
-            if self.freq in _SECONDS:
-                size = {"HOURLY": (len(self.byminute) or 1) * (len(self.bysecond) or 1),
-                        "MINUTELY": len(self.bysecond) or 1, "SECONDLY": 1}[self.freq]
-            else:
-                unit_ids = _period_ids({"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month",
-                                        "YEARLY": "year"}[self.freq], self.wkst)
-                size = int(np.bincount(unit_ids[picked]).max()) * self.times_per_day(start)
-            if size < need:
-                return (f"its BYSETPOS asks for position {need} of sets that hold at most "
-                        f"{size}")
-        return None
+        residue = _cycle_period(unit, first, self.wkst) % g
+        sizes = (len(self.byminute) or 1, len(self.bysecond) or 1)
+        return _never(self.freq, self.interval, self.wkst, self.bysetpos, sizes,
+                      self._day_parts(start), unit, g, residue, self.times_per_day(start))
 
     def bounds(self, start: _dt.datetime, first: _dt.date, last: _dt.date) -> tuple[int, int]:
         """``(occurrences, steps)``: upper bounds of the occurrences on the days ``first`` to
@@ -195,6 +177,32 @@ class Rule:
                                     "YEARLY": "year"}[self.freq], days[mask], self.wkst)
             total = min(total, len(np.unique(periods)) * len(self.bysetpos))
         return total
+
+
+@functools.lru_cache(maxsize=4096)
+def _never(freq: str, interval: int, wkst: int, bysetpos: tuple[int, ...],
+           sizes: tuple[int, int], parts: tuple[Any, ...], unit: str, g: int, residue: int,
+           times: int) -> str | None:
+    """:meth:`Rule.never` for the things it depends on (rules of one shape share it)."""
+    mask = _mask(parts)
+    if not mask.any():
+        return "no day matches all of its BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY and BYDAY"
+    picked = mask
+    if g > 1:
+        picked = mask & ((_period_ids(unit, wkst) - residue) % g == 0)
+        if not picked.any():
+            return f"its INTERVAL={interval} never meets a day that its other parts allow"
+    if bysetpos:
+        need = min(abs(p) for p in bysetpos)
+        if freq in _SECONDS:
+            size = {"HOURLY": sizes[0] * sizes[1], "MINUTELY": sizes[1], "SECONDLY": 1}[freq]
+        else:
+            unit_ids = _period_ids({"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month",
+                                    "YEARLY": "year"}[freq], wkst)
+            size = int(np.bincount(unit_ids[picked]).max()) * times
+        if size < need:
+            return f"its BYSETPOS asks for position {need} of sets that hold at most {size}"
+    return None
 
 
 def parse_rule(text: str) -> Rule:
@@ -371,7 +379,7 @@ def _week_numbers(wkst: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)  # 146 kB each: a file of many distinct rules stays small
 def _mask(parts: tuple[Any, ...]) -> np.ndarray:
     """The days of the cycle that the day-level ``parts`` (see :meth:`Rule._day_parts`)
     allow."""

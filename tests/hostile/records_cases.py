@@ -73,6 +73,9 @@ class AtsCase:
     #: Accepted, and also run through ``hiresim report --ats`` (the refused cases all are;
     #: of the accepted ones, those whose records differ in kind from the base's).
     report: bool = False
+    #: Read, but a forecast cannot start from it: ``hs.forecast`` raises a ForecastError and
+    #: ``hiresim forecast`` and ``report --ats`` exit 2, saying these fragments.
+    forecast_expect: tuple[str, ...] = ()
     note: str = ""
 
     def materialize(self, folder: Path) -> tuple[str, str | None]:
@@ -564,6 +567,14 @@ ATS_CASES: list[AtsCase] = [
     AtsCase("bom-in-the-middle", "unicode", accepted=True, form_only=True,
             files={STAGES: lambda t: t.replace("\n", "\n\ufeff", 1)}),
     AtsCase("emoji-ids", "unicode", accepted=True, files=_ids_renamed(APP, "👩‍💻-c7")),
+    AtsCase("round-beyond-the-scenario-escape-id", "value", accepted=True, report=True,
+            files={**{n: sub(APP, _q("\x1b]8;;http://x\x07evil"), count=-1)
+                      for n in (APPS, STAGES)},
+                   IVS: lambda t: t.replace(APP + ",round:1", _q("\x1b]8;;http://x\x07evil")
+                                            + ",round:2"),
+                   STAGES: lambda t: t.replace(APP, _q("\x1b]8;;http://x\x07evil")).replace(
+                       '\x07evil",round:1', '\x07evil",round:2')},
+            forecast_expect=("beyond the scenario", "\\x1b")),
     AtsCase("lone-surrogate-in-mapping", "unicode", ("mapping",),
             mapping={"status": {"Hired": "hi\udcffred"}}),
 ]
