@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import itertools
 import os
 import re
@@ -69,10 +68,17 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 #: and from the ends of values.
 _INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+#: What the ends of a value lose: white space (what :meth:`str.strip` strips) and the
+#: invisible characters above, in one pass.
+_STRIP = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+          "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+          + _INVISIBLE_CHARS)
 #: A line with nothing in it: spaces, delimiters, empty quotes.
 _BLANK = re.compile(r'^[\s,;|"]*$')
 #: Excel's first line naming the delimiter: ``sep=;``.
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n?$", re.IGNORECASE)
+#: A column with more distinct values than this stops sharing one object per value.
+_SHARED = 10_000
 #: Cells a spreadsheet evaluates: they start with one of these.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: A plain number (``-3``, ``+1.5``, ``-2e-3``): a spreadsheet reads it as that number.
@@ -152,8 +158,17 @@ def read_csv(path: str | os.PathLike[str], *, delimiter: str | None = None,
 
 def _lines(text: str) -> Iterator[str]:
     """The physical lines, with their ends: split at ``\\n`` (``\\r\\n`` ends stay whole, so
-    that a carriage return elsewhere is seen), or at ``\\r`` in a file without ``\\n``."""
-    return iter(io.StringIO(text, newline="\n" if "\n" in text or "\r" not in text else "\r"))
+    that a carriage return elsewhere is seen), or at ``\\r`` in a file without ``\\n``. (Sliced
+    from the text as they are read: no copy of the whole file.)"""
+    end_of_line = "\n" if "\n" in text or "\r" not in text else "\r"
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find(end_of_line, start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
 
 
 @contextlib.contextmanager
@@ -193,6 +208,9 @@ def _read(lines: Iterator[str], before: int, delimiter: str,
     keep = sorted(set(columns(header))) if columns is not None else list(range(width))
     values: dict[int, list[str]] = {i: [] for i in keep}
     stores = [(i, values[i].append) for i in keep]
+    # one object per distinct value of a column of repeated values (stages, statuses, times),
+    # as pandas' parser does; a column of mostly distinct values (ids) stops sharing
+    shared: list[dict[str, str] | None] = [{} for _ in keep]
     starts: list[int] = []
     add_start = starts.append
     longer: list[int] = []
@@ -202,22 +220,29 @@ def _read(lines: Iterator[str], before: int, delimiter: str,
         for record in reader:
             line = before + previous + 1
             previous = reader.line_num
-            if not record or not any(f.strip() for f in record):
+            joined = "".join(record)
+            if not joined or joined.isspace():  # a blank line, or a row of empty fields
                 continue
             n = len(record)
-            if n > width:
-                longer.append(line)
-                if empty_extra and any(f.strip() for f in record[width:]):
-                    empty_extra = False
-                continue
+            if n != width:
+                if n > width:
+                    longer.append(line)
+                    if empty_extra and "".join(record[width:]).strip():
+                        empty_extra = False
+                    continue
+                record += [""] * (width - n)
             if len(starts) >= MAX_ROWS:
                 raise CsvError(line, f"the file has more than {MAX_ROWS:,} rows; at most "
                                      f"{MAX_ROWS:,} are read (split the export by date)")
             add_start(line)
-            if n < width:
-                record = record + [""] * (width - n)
-            for i, store in stores:
-                store(record[i].strip().strip(_INVISIBLE_CHARS).strip())
+            for k, (i, store) in enumerate(stores):
+                value = record[i].strip(_STRIP)
+                same = shared[k]
+                if same is not None:
+                    value = same.setdefault(value, value)
+                    if len(same) > _SHARED:
+                        shared[k] = None
+                store(value)
     except csv.Error as exc:
         raise _csv_problem(exc, before + previous + 1) from None
     if longer:
