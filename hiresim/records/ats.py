@@ -26,6 +26,7 @@ import os
 import re
 import stat
 from collections import abc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -507,7 +508,7 @@ def _map_stages(table: _Table, mapping: ATSMapping, problems: _Problems) -> pd.S
         known = ", ".join([*map(repr, mapping.stage_names()), "screening", "round:1",
                            "round:2", "...", "offer"])
         sub = table.frame.loc[unknown.to_numpy()]
-        for name, rows in sub.groupby("stage", sort=False)["_line"]:
+        for name, rows in _first_groups(sub, "stage", problems):
             hint = close_matches(str(name), [*mapping.stage_names(), "screening", "offer"])
             more = f" (and on {len(rows) - 1} more rows)" if len(rows) > 1 else ""
             problems.add(table.file, int(rows.iloc[0]), table.label("stage"),
@@ -517,6 +518,20 @@ def _map_stages(table: _Table, mapping: ATSMapping, problems: _Problems) -> pd.S
                          f"leave it out with ignore = [{shown(name)}]")
             problems.count += len(rows) - 1
     return result
+
+
+def _first_groups(sub: pd.DataFrame, column: str, problems: _Problems
+                  ) -> Iterator[tuple[Any, pd.Series]]:
+    """The rows of ``sub`` by value of ``column`` (in order of first appearance), for the
+    first :data:`MAX_PROBLEMS` values: the rows of the others are only counted (100,000
+    unknown stage names are not each compared with the known ones)."""
+    seen = 0
+    for k, (name, rows) in enumerate(sub.groupby(column, sort=False)["_line"]):
+        if k == MAX_PROBLEMS:
+            problems.count += len(sub) - seen
+            return
+        seen += len(rows)
+        yield name, rows
 
 
 def _non_empty(table: _Table, problems: _Problems, skip: tuple[str, ...] = ()) -> pd.Series:
@@ -744,7 +759,7 @@ def _check_applications(apps: _Table, times: dict[str, pd.Series], rules: ATSMap
     unknown = (status != "") & ~status.isin(STATUSES)
     if unknown.any():
         sub = f.loc[unknown.to_numpy()]
-        for name, rows in sub.groupby("status", sort=False)["_line"]:
+        for name, rows in _first_groups(sub, "status", problems):
             hint = close_matches(str(name), [*STATUSES, *rules.status])
             more = f" (and on {len(rows) - 1} more rows)" if len(rows) > 1 else ""
             problems.add(apps.file, int(rows.iloc[0]), apps.label("status"),
