@@ -169,16 +169,17 @@ class Results:
         Candidates left out by the warm-up are not in ``candidates``, so their later journeys
         have no application and are not written.
 
+        The format has one home, :mod:`hiresim.records.ats`, which reads it
+        (:func:`hiresim.read_ats`) and writes it (:func:`hiresim.records.ats.write_ats`, which
+        this calls).
+
         Raises:
             ValueError: the results have no event log (``simulate(..., event_log=False)``):
                 interviews and stage times come from ``events``.
         """
-        if not self.manifest.get("event_log", True) or (
-                self.events.empty and not self.journeys.empty):
-            raise ValueError(
-                "to_ats needs the event log (interviews and stage times come from "
-                "results.events): simulate with event_log=True")
-        return _write_ats(self, Path(folder))
+        from hiresim.records.ats import write_ats
+
+        return write_ats(self, folder)
 
     def __repr__(self) -> str:
         return (
@@ -198,184 +199,19 @@ def _epoch(manifest: dict[str, Any]) -> date:
         return date(2000, 1, 1)
 
 
-# -- the ATS export -------------------------------------------------------------------------
-
-#: Candidates' final outcomes as ATS application statuses (design section 7).
-ATS_STATUS = {"hired": "hired", "rejected": "rejected", "cancelled": "rejected",
-              "ghosted": "rejected", "withdrawn": "withdrawn", "declined": "offer_declined",
-              "open": "active"}
-#: Columns of the files :meth:`Results.to_ats` writes.
-ATS_COLUMNS = {
-    "applications": ("application_id", "candidate_id", "job_id", "applied_at", "status",
-                     "closed_at", "notified_at"),
-    "stages": ("application_id", "stage", "entered_at", "exited_at"),
-    "interviews": ("application_id", "stage", "start", "end", "interviewers"),
-    "jobs": ("job_id", "opened_at", "closed_at", "recruiter", "hiring_manager"),
-}
-_ISO = "%Y-%m-%dT%H:%M:%S"
-_OFFER_ORDER = 10_000  # sorts the offer stage after every round
+#: Names that moved to :mod:`hiresim.records.ats` (the ATS format's one home).
+_MOVED = {"ATS_STATUS": "FINAL_STATUS", "ATS_COLUMNS": "WRITTEN_COLUMNS"}
 
 
-def _iso(stamps: pd.Series) -> pd.Series:
-    """Timestamps as ISO 8601 text to the second; NaT as empty."""
-    return stamps.dt.round("s").dt.strftime(_ISO).fillna("")
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        import warnings
 
+        from hiresim.deprecation import HiresimDeprecationWarning
+        from hiresim.records import ats
 
-def _write_ats(results: Results, out: Path) -> Path:
-    """The work of :meth:`Results.to_ats` (pandas only; vectorised over candidates)."""
-    import numpy as np
-    import pandas as pd
-
-    NaT = pd.NaT
-    scenario = results.scenario
-    events = results.events
-    cand = results.candidates
-    c = pd.DataFrame({
-        "app": cand["candidate"].astype(str).to_numpy(),
-        "job": ("r" + cand["replication"].astype(str) + "-"
-                + cand["requisition"].astype(str)).to_numpy(),
-        "applied": cand["applied_at"].to_numpy(),
-        "final": cand["final_outcome"].astype(str).to_numpy(),
-        "rounds": cand["rounds"].to_numpy(),
-        "end": (cand["applied_at"] + pd.to_timedelta(cand["days_in_process"], unit="D")
-                ).to_numpy(),
-    })
-    c["order"] = np.arange(len(c))
-    j = results.journeys
-    j = j[j["candidate"].isin(c["app"])]
-    j = pd.DataFrame({
-        "app": j["candidate"].astype(str).to_numpy(),
-        "round": j["round"].to_numpy(),
-        "interview_end": j["interview_end"].to_numpy(),
-        "feedback": j["feedback_at"].to_numpy(),
-        "outcome": j["outcome"].astype(str).to_numpy(),
-        # when the wait ended: the feedback, or its censoring
-        "end": (j["interview_end"] + pd.to_timedelta(j["days_to_feedback"], unit="D")
-                ).to_numpy(),
-    })
-    j["end"] = j["feedback"].where(j["feedback"].notna(), j["end"])
-    last = (j.sort_values(["app", "round"]).groupby("app").tail(1)
-            .set_index("app").reindex(c["app"]))
-    last_outcome = last["outcome"].fillna("").to_numpy()
-    last_round = last["round"].fillna(0).astype(int).to_numpy()
-
-    # stage times first: when screening ended (the last screening task's completion)
-    is_event = events["concept:name"] == "screening"
-    screened = pd.Series(
-        events.loc[is_event].groupby("case:concept:name")["time:timestamp"].max()
-        .reindex(c["app"]).to_numpy(), index=c.index)
-    has_screening = (scenario.screening is not None if scenario is not None
-                     else bool(is_event.any()))
-
-    # applications: closed when the status became final (taken from the exact record where
-    # there is one: the last feedback, the censoring of the last wait, the screen's end);
-    # notified then, unless the candidate was never told (withdrawn, ghosted, still open)
-    final = c["final"].to_numpy()
-    closed = c["end"].copy()
-    heard_last = (np.isin(final, ("hired", "declined", "rejected"))
-                  & np.isin(last_outcome, ("offer", "reject")))
-    closed[heard_last] = last["feedback"].to_numpy()[heard_last]
-    censored_last = np.isin(final, ("withdrawn", "ghosted")) & (last_outcome == final)
-    closed[censored_last] = last["end"].to_numpy()[censored_last]  # withdrawal, recorded ghosting
-    # rejected at the screen: finished as it ended, before any round (within a millisecond:
-    # ``end`` is rebuilt from days_in_process)
-    failed = (has_screening & (final != "open") & (c["rounds"].to_numpy() == 0)
-              & (last_round == 0)
-              & ((closed - screened).abs() < pd.Timedelta(milliseconds=1)).to_numpy())
-    closed[failed] = screened[failed]
-    closed[final == "open"] = NaT
-    c["closed"] = closed
-    notified = closed.where(np.isin(final, ("hired", "declined", "rejected", "cancelled")))
-    applications = pd.DataFrame({
-        "application_id": c["app"], "candidate_id": c["app"], "job_id": c["job"],
-        "applied_at": _iso(c["applied"]), "status": c["final"].map(ATS_STATUS),
-        "closed_at": _iso(c["closed"]), "notified_at": _iso(notified),
-    })
-
-    # stages: screening until it ended; round k from hearing of the advance to hearing the
-    # round's decision (or the censoring of that wait); the offer from hearing of it
-    frames = []
-    if has_screening:
-        frames.append(pd.DataFrame({"app": c["app"], "k": 0, "entered": c["applied"],
-                                    "exited": screened.fillna(c["closed"])}))
-        round1_at = screened
-        entered_round1 = round1_at.notna() & ~failed
-    else:
-        round1_at = c["applied"]
-        entered_round1 = pd.Series(True, index=c.index)
-    n_rounds = len(scenario.rounds) if scenario is not None else np.iinfo(np.int64).max
-    k_max = np.maximum(last_round + (last_outcome == "advance"),
-                       entered_round1.to_numpy().astype(int))
-    k_max = np.minimum(k_max, n_rounds)
-    rows = c.loc[c.index.repeat(k_max), ["app", "closed"]].copy()
-    rows["k"] = rows.groupby(level=0).cumcount() + 1
-    rows["round1_at"] = round1_at.loc[rows.index]
-    rows = rows.reset_index(drop=True)
-    this = j.rename(columns={"round": "k"})[["app", "k", "feedback", "end", "outcome"]]
-    before = j.assign(k=j["round"] + 1)[["app", "k", "feedback"]].rename(
-        columns={"feedback": "advanced"})
-    rows = rows.merge(this, on=["app", "k"], how="left").merge(before, on=["app", "k"],
-                                                                 how="left")
-    entered = rows["advanced"].where(rows["k"] > 1, rows["round1_at"])
-    exited = rows["feedback"].where(rows["feedback"].notna(),
-                                    rows["end"].where(rows["outcome"] != "open"))
-    exited = exited.where(rows["outcome"].notna(), rows["closed"])  # no interview yet
-    frames.append(pd.DataFrame({"app": rows["app"], "k": rows["k"], "entered": entered,
-                                "exited": exited}))
-    offers = j[j["outcome"] == "offer"].merge(c[["app", "closed"]], on="app")
-    frames.append(pd.DataFrame({"app": offers["app"], "k": _OFFER_ORDER,
-                                "entered": offers["feedback"], "exited": offers["closed"]}))
-    st = pd.concat(frames, ignore_index=True)
-    st = st.merge(c[["app", "order"]], on="app").sort_values(["order", "k"], kind="stable")
-    names = np.where(st["k"] == 0, "screening",
-                     np.where(st["k"] == _OFFER_ORDER, "offer", "round:" + st["k"].astype(str)))
-    stages = pd.DataFrame({"application_id": st["app"].to_numpy(), "stage": names,
-                           "entered_at": _iso(st["entered"]).to_numpy(),
-                           "exited_at": _iso(st["exited"]).to_numpy()})
-
-    # interviews: the one each wait follows ("interview k", ending when the wait began), with
-    # the people who wrote its scorecards
-    held = events[events["concept:name"].str.startswith("interview ")]
-    held = pd.DataFrame({"app": held["case:concept:name"].to_numpy(),
-                         "round": held["round"].to_numpy(),
-                         "interview_end": held["time:timestamp"].to_numpy(),
-                         "start": held["start_timestamp"].to_numpy()})
-    held = held.drop_duplicates(["app", "round", "interview_end"], keep="last")
-    cards = events[events["concept:name"] == "scorecard"]
-    panel = (cards.drop_duplicates(["case:concept:name", "round", "org:resource"])
-             .groupby(["case:concept:name", "round"], sort=False)["org:resource"]
-             .agg(";".join).rename("interviewers").reset_index()
-             .rename(columns={"case:concept:name": "app"}))
-    iv = (j[["app", "round", "interview_end"]]
-          .merge(held, on=["app", "round", "interview_end"], how="left")
-          .merge(panel, on=["app", "round"], how="left")
-          .merge(c[["app", "order"]], on="app").sort_values(["order", "round"], kind="stable"))
-    interviews = pd.DataFrame({
-        "application_id": iv["app"].to_numpy(),
-        "stage": ("round:" + iv["round"].astype(str)).to_numpy(),
-        "start": _iso(iv["start"].fillna(iv["interview_end"])).to_numpy(),
-        "end": _iso(iv["interview_end"]).to_numpy(),
-        "interviewers": iv["interviewers"].fillna("").to_numpy()})
-
-    if scenario is not None:
-        exported = pd.Timestamp(scenario.start) + pd.Timedelta(days=scenario.total_days)
-    else:  # no manifest: the latest moment recorded
-        exported = max(pd.Series(events["time:timestamp"]).max(), c["end"].max(),
-                       j["end"].max() if len(j) else c["end"].max())
-    out.mkdir(parents=True, exist_ok=True)
-    applications.to_csv(out / "applications.csv", index=False)
-    stages.to_csv(out / "stages.csv", index=False)
-    interviews.to_csv(out / "interviews.csv", index=False)
-    jobs_file = out / "jobs.csv"
-    rq = results.requisitions
-    if len(rq):
-        pd.DataFrame({
-            "job_id": "r" + rq["replication"].astype(str) + "-" + rq["requisition"].astype(str),
-            "opened_at": _iso(rq["opened_at"]), "closed_at": _iso(rq["closed_at"]),
-            "recruiter": rq["recruiter"], "hiring_manager": rq["hiring_manager"],
-        }).to_csv(jobs_file, index=False)
-    else:
-        jobs_file.unlink(missing_ok=True)  # no stale jobs of an earlier export
-    (out / "export.json").write_text(
-        json.dumps({"exported_at": exported.round("s").strftime(_ISO)}, indent=2) + "\n")
-    return out
+        new = _MOVED[name]
+        warnings.warn(f"hiresim.results.{name} is now hiresim.records.ats.{new}; the old name "
+                      "still works but will be removed", HiresimDeprecationWarning, stacklevel=2)
+        return getattr(ats, new)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

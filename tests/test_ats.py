@@ -7,6 +7,7 @@ file, row (line in the file, header = 1) and column of the problem.
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import tomllib
@@ -259,18 +260,23 @@ def test_a_file_that_is_not_utf8(tmp_path):
     assert "is not UTF-8" in str(exc) and "line 5" in str(exc)
 
 
-def test_a_byte_order_mark(tmp_path):
+def test_a_byte_order_mark_is_read(tmp_path):
+    """Excel's "CSV UTF-8" starts the file with a byte-order mark: read as if it had none."""
     folder = _copy(tmp_path)
-    raw = (folder / "jobs.csv").read_bytes()
-    (folder / "jobs.csv").write_bytes(b"\xef\xbb\xbf" + raw)
-    assert "byte-order mark" in str(_refused(folder))
+    plain = hs.read_ats(folder)
+    for name in ("applications.csv", "jobs.csv"):
+        raw = (folder / name).read_bytes()
+        (folder / name).write_bytes(b"\xef\xbb\xbf" + raw)
+    marked = hs.read_ats(folder)
+    pd.testing.assert_frame_equal(marked.waits, plain.waits)
+    pd.testing.assert_frame_equal(marked.jobs, plain.jobs)
 
 
 def test_a_file_too_large(tmp_path, monkeypatch):
-    monkeypatch.setattr(hs.records.ats, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(hs.records.csvfile, "MAX_FILE_BYTES", 100)
     exc = _refused(_copy(tmp_path))
     assert ("applications.csv", None, "") in _where(exc)
-    assert "a CSV file is at most" in str(exc)
+    assert "a CSV file is at most 100 bytes" in str(exc)
 
 
 def test_a_directory_in_place_of_a_file(tmp_path):
@@ -286,7 +292,7 @@ def test_a_row_with_too_many_fields(tmp_path):
           "A2,round:1,2026-03-10T14:00,2026-03-10T15:00,u1,extra")
     exc = _refused(folder)
     assert _where(exc) == [("interviews.csv", 5, "")]
-    assert "well-formed CSV" in str(exc)
+    assert "more fields than the header's 5" in str(exc)
 
 
 def test_an_unknown_job(tmp_path):
@@ -575,3 +581,141 @@ def test_mapping_examples_in_the_docs_read_an_export(where, body, tmp_path):
     keys = ["application_id", "round"]
     assert got.waits[keys].equals(want.waits[keys]), where
     assert np.isfinite(got.waits["days_to_feedback"]).all()
+
+
+def test_mapping_class_is_atsmapping_and_the_old_name_warns() -> None:
+    """``ats.Mapping`` shadowed ``collections.abc.Mapping``: it is ``ATSMapping`` now."""
+    from hiresim.deprecation import HiresimDeprecationWarning
+    from hiresim.records import ats
+
+    assert isinstance(ats.load_mapping({"timezone": "UTC"}), ats.ATSMapping)
+    with pytest.warns(HiresimDeprecationWarning, match="ATSMapping"):
+        assert ats.Mapping is ats.ATSMapping
+
+
+# ---------------------------------------------------------------------------------------------
+# One CSV reader (issue 25): dialects, bounds, row numbers; and safe CSV outputs
+
+
+def _csv(tmp_path: Path, data: bytes, **kwargs):
+    from hiresim.records.csvfile import read_csv
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    return read_csv(path, **kwargs)
+
+
+@pytest.mark.parametrize(("data", "delimiter"), [
+    (b"a,b\n1,2\n3,4\n", None),
+    (b"a,b\r\n1,2\r\n3,4\r\n", None),
+    (b"a,b\r1,2\r3,4\r", None),                       # old Macintosh line ends
+    (b"\xef\xbb\xbfa,b\n1,2\n3,4\n", None),           # Excel's CSV UTF-8
+    (b"sep=;\na;b\n1;2\n3;4\n", None),                # Excel's delimiter line
+    (b"a;b\n1;2\n3;4\n", ";"),
+    (b"a\tb\n1\t2\n3\t4\n", "\t"),
+    (b'"a","b"\n"1","2"\n"3","4"\n', None),
+    (b"a ,\xe2\x80\x8bb\n 1 , 2\n3,4\n", None),       # spaces, a zero-width space in a header
+])
+def test_csv_dialects_read_the_same(tmp_path, data, delimiter):
+    table = _csv(tmp_path, data, delimiter=delimiter)
+    assert table.header == ["a", "b"]
+    assert table.values == {0: ["1", "3"], 1: ["2", "4"]}
+
+
+def test_csv_rows_are_numbered_by_their_first_line(tmp_path):
+    table = _csv(tmp_path, b'\n\n,,\na,b\n1,"x\ny"\n\n3,4\n')
+    assert table.header_line == 4
+    assert table.lines == [5, 8]
+    assert table.values[1] == ["x\ny", "4"]
+
+
+@pytest.mark.parametrize(("data", "row", "says"), [
+    (b"a;b\n1;2\n", 1, "separated by semicolons"),
+    (b"a,b\n1,2,\n3,4,\n", 2, "(and 1 more row: 3): the extra fields are empty"),
+    (b"a,b\n1,2,x\n", 2, "more fields than the header's 2"),
+    (b"a,b\n1,2\r5\n", 2, "carriage return (CR) inside a value that is not quoted"),
+    (b'a,b\n1,"2\n3,4\n', 2, "never closed"),
+    (b'a,b\n1,"2"x\n', 2, "a quote (\") inside a value"),
+    (b"a,b\n1," + b"x" * 100_001 + b"\n", 2, "longer than 100,000 characters"),
+    (b"", 1, "the file is empty"),
+    (b"a,b\n1,\x002\n", None, "holds NUL bytes (the first on line 2)"),
+    ("a,b\n1,2\n".encode("utf-16"), None, "UTF-16"),
+    ("a,b\nä,2\n".encode("latin-1"), None, "byte 0xe4 on line 2"),
+])
+def test_csv_refusals_name_the_row(tmp_path, data, row, says):
+    from hiresim.records.csvfile import CsvError
+
+    with pytest.raises(CsvError) as info:
+        _csv(tmp_path, data)
+    assert info.value.row == row
+    assert says in str(info.value)
+
+
+def test_csv_row_bound(tmp_path, monkeypatch):
+    from hiresim.records import csvfile
+
+    monkeypatch.setattr(csvfile, "MAX_ROWS", 3)
+    assert len(_csv(tmp_path, b"a\n1\n2\n3\n")) == 3
+    with pytest.raises(csvfile.CsvError, match="more than 3 rows"):
+        _csv(tmp_path, b"a\n1\n2\n3\n4\n")
+
+
+def test_csv_field_limit_is_put_back(tmp_path):
+    before = csv.field_size_limit()
+    _csv(tmp_path, b"a\n1\n")
+    assert csv.field_size_limit() == before
+
+
+def test_a_semicolon_export_reads_with_the_mapping_delimiter(tmp_path):
+    folder = _copy(tmp_path)
+    plain = hs.read_ats(folder)
+    for p in folder.glob("*.csv"):
+        rows = list(csv.reader(p.read_text(encoding="utf-8").splitlines()))
+        with p.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, delimiter=";").writerows(rows)  # quotes "u1;u2"
+    with pytest.raises(ATSError, match='say delimiter = ";" in the mapping'):
+        hs.read_ats(folder)
+    pd.testing.assert_frame_equal(hs.read_ats(folder, {"delimiter": ";"}).waits, plain.waits)
+    pd.testing.assert_frame_equal(hs.read_ats(folder, {"delimiter": "semicolon"}).waits,
+                                  plain.waits)
+
+
+def test_csv_outputs_neutralise_formulas(tmp_path):
+    from hiresim.records.csvfile import neutralised, write_csv
+
+    assert [neutralised(v) for v in ("=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x",
+                                     "-3", "+1.5", "-2e-3", "plain", 7)] == [
+        "'=1+1", "'+SUM(A1)", "'-2+3", "'@cmd", "'\t=x", "'\r=x", "-3", "+1.5", "-2e-3",
+        "plain", 7]
+    frame = pd.DataFrame({"id": ["=cmd|' /C calc'!A0", "A1"], "days": [-1.5, 2.0],
+                          "kind": pd.Categorical(["@x", "y"])})
+    path = write_csv(frame, tmp_path / "out.csv")
+    back = pd.read_csv(path, dtype=str)
+    assert back["id"].tolist() == ["'=cmd|' /C calc'!A0", "A1"]
+    assert back["days"].tolist() == ["-1.5", "2.0"]
+    assert back["kind"].tolist() == ["'@x", "y"]
+
+
+def test_messages_escape_control_characters():
+    """An API message never carries a raw control character from a mapping key."""
+    with pytest.raises(ATSError) as info:
+        hs.read_ats(hs.records.ats.EXAMPLE, {"\x1b[31mcolumns": {}, "status": {"a": "\u202e"}})
+    text = str(info.value)
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "\\x1b[31mcolumns" in text
+
+
+def test_records_do_not_import_the_layers_above():
+    """``results`` sits above ``records``: records import it (or the runner) only for types."""
+    import ast
+
+    for path in (Path(hs.__file__).parent / "records").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom | ast.Import) and id(node) not in guarded:
+                names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                         else [a.name for a in node.names])
+                assert not any(n in ("hiresim.results", "hiresim.runner") for n in names), (
+                    path.name, node.lineno)

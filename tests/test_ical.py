@@ -6,6 +6,7 @@ keeps a meeting out of it, and nothing else changes."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import numpy as np
@@ -390,13 +391,13 @@ def test_person_file_matches_by_file_name_or_calendar_name(tmp_path):
 
 @pytest.mark.parametrize(("name", "uid", "says"), [
     ("not_a_calendar.ics", None, "no BEGIN:VCALENDAR"),
-    ("binary.ics", None, "not a text file"),
-    ("latin1.ics", None, "not UTF-8 text (line 7"),
+    ("binary.ics", None, "binary data, not text"),
+    ("latin1.ics", None, "is not UTF-8 (byte 0xfc on line 7"),
     ("unclosed.ics", None, "no complete VCALENDAR"),
     ("no_dtstart.ics", "no-start-1", "DTSTART is missing"),
     ("end_before_start.ics", "backwards-1", "DTEND 2026-10-05 09:00:00 is before DTSTART"),
     ("unknown_tzid.ics", "mars-1", "TZID 'Mars/Olympus_Mons', which is neither an IANA"),
-    ("bad_rrule.ics", "rule-1", "RRULE 'FREQ=SOMETIMES;BYDAY=MO' does not parse"),
+    ("bad_rrule.ics", "rule-1", "RRULE 'FREQ=SOMETIMES;BYDAY=MO': FREQ 'SOMETIMES' is not"),
     ("endless.ics", "every-minute-1", "more than 100,000 occurrences"),
     ("never.ics", "february-30", "can never occur"),
     ("bad_date.ics", "bad-date-1", "DTSTART '2026100' is not a date or date-time"),
@@ -429,8 +430,8 @@ def test_folder_and_size_errors(tmp_path):
     big = tmp_path / "huge.ics"
     with big.open("wb") as f:
         f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written
-    with pytest.raises(hs.CalendarError, match=r"huge.ics: the file is 10.0 MB, more than the "
-                                               r"10 MB allowed"):
+    with pytest.raises(hs.CalendarError, match=r"huge.ics: is 10.0 MB; an .ics file is at "
+                                               r"most 10 MB"):
         hs.read_calendars(big)
 
 
@@ -464,3 +465,162 @@ def test_cli_bad_calendar_file_is_a_clear_error():
     assert "bad_rrule.ics: event UID 'rule-1': RRULE" in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounded work (issue 25): what a rule costs is known before it is expanded
+
+
+def _random_rule(rng: np.random.Generator) -> str:
+    """A rule from the parts exports use, mixed at random (some of them never occur)."""
+    freq = rng.choice(["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY",
+                       "YEARLY"], p=[0.02, 0.04, 0.08, 0.2, 0.26, 0.22, 0.18])
+    parts = [f"FREQ={freq}"]
+    if rng.random() < 0.3:
+        parts.append(f"INTERVAL={rng.integers(2, 9)}")
+
+    def some(low: int, high: int, signed: bool = False, k: int = 2) -> str:
+        values = rng.integers(low, high + 1, size=rng.integers(1, k + 1))
+        if signed:
+            values = values * rng.choice([-1, 1], size=len(values))
+        return ",".join(str(v) for v in sorted(set(values.tolist())))
+
+    days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    if rng.random() < 0.35:
+        parts.append(f"BYMONTH={some(1, 12)}")
+    if rng.random() < 0.3:
+        parts.append(f"BYMONTHDAY={some(1, 31, signed=True)}")
+    if rng.random() < 0.4:
+        chosen = rng.choice(days, size=rng.integers(1, 3), replace=False)
+        if freq in ("MONTHLY", "YEARLY") and rng.random() < 0.5:
+            limit = 5 if freq == "MONTHLY" else 53
+            chosen = [f"{rng.integers(1, limit + 1) * rng.choice([-1, 1])}{d}" for d in chosen]
+        parts.append("BYDAY=" + ",".join(chosen))
+    if freq == "YEARLY" and rng.random() < 0.2:
+        parts.append(f"BYWEEKNO={some(1, 53, signed=True)}")
+    if freq in ("YEARLY", "DAILY", "HOURLY") and rng.random() < 0.15:
+        parts.append(f"BYYEARDAY={some(1, 366, signed=True)}")
+    if freq in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY") and rng.random() < 0.25:
+        parts.append(f"BYHOUR={some(0, 23)}")
+    if freq in ("MONTHLY", "YEARLY", "WEEKLY") and rng.random() < 0.15:
+        parts.append(f"BYSETPOS={some(1, 6, signed=True, k=1)}")
+    if rng.random() < 0.1:
+        parts.append(f"WKST={rng.choice(days)}")
+    if rng.random() < 0.15:
+        parts.append(f"COUNT={rng.integers(1, 40)}")
+    return ";".join(parts)
+
+
+def test_rule_bounds_hold_against_the_rule_engine():
+    """For 300 random rules: the bound of a window's occurrences is at least what the rule
+    engine expands there, and the bound of the steps at least its occurrences up to the
+    window's end; a rule said never to occur has no occurrence in 400 years (checked for the
+    rules of weeks, months and years, whose search the engine ends in well under a second: it
+    is asked from 400 years before its limit, the year 9999, which the calendar's 400-year
+    cycle allows)."""
+    from dateutil.rrule import rrulestr
+
+    from hiresim.records.recurrence import RuleError, parse_rule
+
+    rng = np.random.default_rng(25)
+    checked = never = 0
+    for _ in range(300):
+        text = _random_rule(rng)
+        start = D(2020, 1, 1) + dt.timedelta(days=int(rng.integers(0, 3000)),
+                                              hours=int(rng.integers(0, 24)))
+        try:
+            rule = parse_rule(text)
+            engine = rrulestr(text, dtstart=start)
+        except (RuleError, ValueError):
+            continue  # refused (by hiresim or by the engine: an empty BYxxx set)
+        why = rule.never(start)
+        if why is not None:
+            if rule.freq in ("WEEKLY", "MONTHLY", "YEARLY"):
+                late = rrulestr(text, dtstart=start.replace(year=start.year + 7600))
+                assert next(iter(late), None) is None, (text, start, why)
+                never += 1
+            continue
+        days = {"SECONDLY": 2, "MINUTELY": 3, "HOURLY": 60}.get(rule.freq, 800)
+        last = (start + dt.timedelta(days=days)).date()
+        first = (start + dt.timedelta(days=int(rng.integers(0, min(days, 200))))).date()
+        found = engine.between(start, D.combine(last, dt.time(23, 59, 59)), inc=True)
+        inside, steps = rule.bounds(start, first, last)
+        actual = sum(first <= t.date() <= last for t in found)
+        assert inside >= actual, (text, start, first, last, inside, actual)
+        assert steps >= len(found), (text, start, steps, len(found))
+        checked += 1
+    assert checked > 150 and never > 2  # both directions are exercised
+
+
+def test_rule_parts_out_of_range_are_named():
+    from hiresim.records.recurrence import RuleError, parse_rule
+
+    for text, says in [("FREQ=YEARLY;BYMONTH=13", "BYMONTH=13 is out of range: BYMONTH is 1 "
+                                                  "to 12"),
+                       ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY=0 is out of range"),
+                       ("FREQ=MONTHLY;BYDAY=6MO", "the ordinal is out of range"),
+                       ("FREQ=DAILY;INTERVAL=0", "INTERVAL '0' is not a whole number"),
+                       ("FREQ=DAILY;COUNT=2;UNTIL=20270101", "COUNT and UNTIL"),
+                       ("FREQ=DAILY;FREQ=WEEKLY", "FREQ is given twice"),
+                       ("BYDAY=MO", "FREQ is missing"),
+                       ("FREQ=DAILY;BYEASTER=1", "BYEASTER is not a part")]:
+        with pytest.raises(RuleError, match=re.escape(says)):
+            parse_rule(text)
+
+
+@pytest.mark.parametrize(("rule", "why"), [
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "no day matches"),
+    ("FREQ=DAILY;BYYEARDAY=366;BYMONTH=1", "no day matches"),
+    ("FREQ=MINUTELY;BYWEEKNO=1;BYMONTH=6", "no day matches"),
+    ("FREQ=DAILY;INTERVAL=7;BYDAY=TU", "its INTERVAL=7 never meets"),
+    ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", "its BYSETPOS asks for position 6"),
+])
+def test_rules_that_never_occur_are_refused_at_once(tmp_path, rule, why):
+    """The rule engine would look for an occurrence up to the year 9999 (seconds each)."""
+    path = write(tmp_path, "anna.k.ics", ics(
+        f"UID:never@test\nDTSTART:20261005T100000\nDTEND:20261005T110000\nRRULE:{rule}"))
+    with pytest.raises(hs.CalendarError, match=f"can never occur: {why}"):
+        hs.read_calendars(path, people=["anna.k"], **WINDOW)
+
+
+def test_caps_per_file_and_per_person(tmp_path, monkeypatch):
+    hourly = "".join(f"UID:h{i}@test\nDTSTART:20261005T000000\nDTEND:20261005T001000\n"
+                     f"RRULE:FREQ=HOURLY\n---\n" for i in range(80))
+    path = write(tmp_path, "team.ics", ics(*hourly.split("---\n")[:-1]))
+    with pytest.raises(hs.CalendarError, match=r"its events have more than 100,000 "
+                                               r"occurrences together"):
+        hs.read_calendars(path, people=["anna.k"], **WINDOW)
+    folder = tmp_path / "person"
+    folder.mkdir()
+    for k in range(3):  # three files, each small, one person with too many blocks in all
+        write(folder, f"anna.k-{k}.ics", ics(
+            f"UID:q{k}@test\nDTSTART:20261005T000000\nDTEND:20261005T000500\n"
+            "RRULE:FREQ=MINUTELY;INTERVAL=15", header="X-WR-CALNAME:anna.k@acme.example\n"))
+    monkeypatch.setattr(hs.records.ical, "MAX_PERSON_OCCURRENCES", 1_000)
+    with pytest.raises(hs.CalendarError, match=r"'anna.k' would have more than 1,000 occurrences"):
+        hs.read_calendars(folder, people=["anna.k"], start=dt.date(2026, 10, 5),
+                          end=dt.date(2026, 10, 12))
+
+
+def test_many_attendees_are_matched_once(tmp_path):
+    """20,000 attendees of a weekly event: matched in linear time, once per event (not once
+    per occurrence: a quadratic membership test took over a minute for 100,000)."""
+    crowd = "\n".join(f"ATTENDEE:mailto:p{i}@acme.example" for i in range(20_000))
+    path = write(tmp_path, "team.ics", ics(
+        "UID:all-hands@test\nDTSTART:20261005T100000\nDTEND:20261005T110000\n"
+        f"RRULE:FREQ=WEEKLY;COUNT=4\n{crowd}\nATTENDEE:mailto:anna.k@acme.example"))
+    calendars = hs.read_calendars(path, people=["anna.k", "p7"], **WINDOW)
+    assert calendars.busy.groupby("person").size().to_dict() == {"anna.k": 4, "p7": 4}
+
+
+def test_recurring_events_per_file_are_bounded(tmp_path, monkeypatch):
+    """Each rule is checked before anything is expanded (a millisecond or two): a file holds
+    at most MAX_RECURRING of them."""
+    monkeypatch.setattr(hs.records.ical, "MAX_RECURRING", 3)
+    weekly = [f"UID:w{i}@test\nDTSTART:20261005T10{i:02d}00\nDTEND:20261005T11{i:02d}00\n"
+              "RRULE:FREQ=WEEKLY" for i in range(4)]
+    write(tmp_path, "anna.k.ics", ics(*weekly[:3]))
+    assert len(hs.read_calendars(tmp_path / "anna.k.ics", people=["anna.k"], **WINDOW).busy)
+    write(tmp_path, "anna.k.ics", ics(*weekly))
+    with pytest.raises(hs.CalendarError, match="more than 3 recurring events"):
+        hs.read_calendars(tmp_path / "anna.k.ics", people=["anna.k"], **WINDOW)

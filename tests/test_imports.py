@@ -70,10 +70,7 @@ SIDEWAYS: dict[tuple[str, str], str] = {
 }
 
 #: Private names imported across modules that are known and have an end: ``(source, name)``.
-PRIVATE_ALLOWED: dict[tuple[str, str], str] = {
-    ("hiresim.records.history", "hiresim.records.ats._waits"):
-        "the wait rule moves into history: removed by the records branch (issue 25)",
-}
+PRIVATE_ALLOWED: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from hiresim.analysis.km import curve_quantiles, km_table, z_value
+from hiresim.records.ats import require_waits
 from hiresim.scenario import Scenario, as_scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -460,8 +461,7 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
     replications = check.whole("replications", replications, 1)
     seed = check.seed("seed", seed)
     base_scenario = as_scenario(base)
-    if len(history.waits) == 0:
-        raise ValueError("the history has no wait for feedback (no interview): nothing to fit")
+    require_waits(history, "calibrate on")  # an ATSError (bad input, exit 2), not a crash
     cap = base_scenario.candidates.max_per_requisition
     most = int(history.applications.groupby("job_id").size().max())
     if cap is not None and most > cap:  # the company has no such cap: arrivals go on

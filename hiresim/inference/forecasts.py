@@ -64,7 +64,13 @@ _FINAL_OPEN = FINAL_OUTCOMES.index("open")
 
 
 class ForecastError(ValueError):
-    """An export or argument that a forecast cannot start from (names the file and row)."""
+    """An export or argument that a forecast cannot start from (names the file and row).
+    Control characters that came from the export are escaped in the message."""
+
+    def __init__(self, message: str) -> None:
+        from hiresim.records.files import escaped
+
+        super().__init__(escaped(message, lines=True))
 
 
 @dataclass(frozen=True)

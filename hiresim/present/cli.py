@@ -858,9 +858,11 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
                      min_samples=min_samples)
         messages = [result.sentence(a, confidence, locale)
                     for a in result.answers["application_id"]]
-        if out is not None:
+        if out is not None:  # cells a spreadsheet would run as a formula are neutralised
+            from hiresim.records.csvfile import write_csv
+
             table = result.answers.assign(**{f"message_{round(confidence * 100)}": messages})
-            table.to_csv(out, index=False)
+            write_csv(table, out)
     console.print(forecast_table(result, confidence))
     if out is not None:
         console.print(_line(f"wrote {out}"))

@@ -20,33 +20,48 @@ dropped silently.
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import json
 import os
 import re
 import stat
-from collections.abc import Mapping as MappingABC
+from collections import abc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from hiresim.records.history import WAIT_COLUMNS, History
-from hiresim.scenario import ScenarioError, parse_toml, read_text_file
+from hiresim.records import csvfile
+from hiresim.records.csvfile import DELIMITERS, CsvError, read_csv, write_csv
+from hiresim.records.files import FileRefused, escaped, read_text
+from hiresim.records.history import OFFER_RANK, History, is_stage, measure_waits, stage_rank
+from hiresim.scenario import ScenarioError, parse_toml
 from hiresim.text import close_matches, shown
-from hiresim.trace import OUTCOMES
 
-__all__ = ["EXAMPLE", "MAX_FILE_BYTES", "MAX_PROBLEMS", "STATUSES", "ATSError", "read_ats"]
+if TYPE_CHECKING:
+    from hiresim.results import Results
+
+__all__ = ["EXAMPLE", "FINAL_STATUS", "MAX_FILE_BYTES", "MAX_PROBLEMS", "STATUSES",
+           "WRITTEN_COLUMNS", "ATSError", "ATSMapping", "load_mapping", "read_ats", "require_waits",
+           "write_ats"]
 
 #: A small example export (a few dozen rows), used by the documentation.
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ats_small"
-#: A CSV file larger than this is refused before it is read.
-MAX_FILE_BYTES = 200 * 1024 * 1024
+#: A CSV file larger than this (200 MB) is refused before it is read; the other bounds of a
+#: CSV file are those of :mod:`hiresim.records.csvfile`.
+MAX_FILE_BYTES = csvfile.MAX_FILE_BYTES
+#: A mapping file larger than this (1 MB) is refused before it is read.
+MAX_MAPPING_BYTES = 1_000_000
+#: An ``export.json`` larger than this (1 MB) is refused before it is read.
+MAX_EXPORT_JSON_BYTES = 1_000_000
 #: At most this many problems are listed in an :class:`ATSError` (the rest are counted).
 MAX_PROBLEMS = 50
+MAPPING = "the mapping"
+#: The keys of a mapping.
+KEYS = ("columns", "stages", "status", "timezone", "delimiter")
 #: Statuses of an application (after the mapping's ``[status]`` renames).
 STATUSES = ("active", "hired", "rejected", "withdrawn", "offer_declined")
 #: The CSV files of an export, in the order they are read and reported.
@@ -80,12 +95,10 @@ NEEDS_CLOSED = ("rejected", "withdrawn")
 FIRST, LAST = pd.Timestamp("1990-01-01"), pd.Timestamp("2201-01-01")
 TIMESTAMP_HINT = "(ISO 8601, e.g. 2026-03-02T14:30)"
 IGNORE = "ignore"
-_ROUND = re.compile(r"^round:([1-9][0-9]{0,2})$")
 _ISO = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?))?"
     r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?$")
-_OFFER_RANK = 10_000  # rank of the offer stage: after every round
 
 
 Problem = tuple[str, int | None, str, str]
@@ -100,7 +113,8 @@ class ATSError(ValueError):
     :data:`MAX_PROBLEMS` are kept; ``more`` counts the others.
     """
 
-    def __init__(self, source: str, problems: list[Problem], more: int = 0):
+    def __init__(self, source: str, problems: list[Problem], more: int = 0,
+                 what: str = "the ATS export"):
         self.source = source
         self.problems = problems
         self.more = more
@@ -109,18 +123,20 @@ class ATSError(ValueError):
         lines = [format_problem(p) for p in problems]
         if more:
             lines.append(f"... and {more} more {'problem' if more == 1 else 'problems'}")
-        super().__init__(f"{total} {noun} in the ATS export {source}:\n" + "\n".join(lines))
+        super().__init__(f"{total} {noun} in {what} {escaped(source)}:\n" + "\n".join(lines))
 
 
 def format_problem(problem: Problem) -> str:
-    """``applications.csv, row 17, column applied_at: message``."""
+    """``applications.csv, row 17, column applied_at: message``, on one line: control
+    characters of the file's names and values are escaped
+    (:func:`hiresim.records.files.escaped`)."""
     file, row, column, message = problem
-    where = [file] if file else []
+    where = [escaped(file)] if file else []
     if row is not None:
         where.append(f"row {row}")
     if column:
-        where.append(f"column {column}")
-    return f"{', '.join(where)}: {message}" if where else message
+        where.append(f"column {escaped(column)}")
+    return f"{', '.join(where)}: {escaped(message)}" if where else escaped(message)
 
 
 class _Problems:
@@ -160,34 +176,37 @@ class _Problems:
 
 
 @dataclass
-class Mapping:
-    """A parsed mapping: column renames per file, stage names, statuses, time zone."""
+class ATSMapping:
+    """A parsed mapping: column renames per file, stage names, statuses, time zone (called
+    ``Mapping`` before version 0.2, a name that shadowed :class:`collections.abc.Mapping`)."""
 
     columns: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     stages: dict[str, str] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()
     status: dict[str, str] = field(default_factory=dict)
     timezone: str | None = None
+    #: The files' delimiter (``None``: a comma, or what an Excel ``sep=`` line says).
+    delimiter: str | None = None
 
     def stage_names(self) -> list[str]:
         return sorted(self.stages) + sorted(self.ignore)
 
 
-def _is_stage(name: str) -> bool:
-    return name in ("screening", "offer") or _ROUND.match(name) is not None
-
-
-def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) -> Mapping:
-    """A :class:`Mapping` from a dict, the path of a TOML file, or ``None`` (no renames)."""
+def load_mapping(mapping: abc.Mapping[str, Any] | str | os.PathLike[str] | None) -> ATSMapping:
+    """An :class:`ATSMapping` from a dict, the path of a TOML file, or ``None`` (no renames)."""
     if mapping is None:
-        return Mapping()
+        return ATSMapping()
     if isinstance(mapping, str | os.PathLike):
-        label = str(mapping)
+        label = escaped(os.fspath(mapping))
         try:
-            data = parse_toml(read_text_file(Path(mapping), label, what="mapping"), label)
+            data = parse_toml(read_text(Path(mapping), "a mapping file (TOML)",
+                                        MAX_MAPPING_BYTES), label)
+        except FileRefused as exc:
+            raise ATSError(label, [(label, None, "", exc.reason)], what=MAPPING) from None
         except ScenarioError as exc:
-            raise ATSError(label, [(label, None, "", m) for _, m in exc.problems]) from None
-    elif isinstance(mapping, MappingABC):
+            raise ATSError(label, [(label, None, "", m) for _, m in exc.problems],
+                           what=MAPPING) from None
+    elif isinstance(mapping, abc.Mapping):
         label, data = "<mapping>", dict(mapping)
     else:
         raise TypeError(f"mapping must be a dict or the path of a TOML file, got "
@@ -197,12 +216,13 @@ def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) 
     def bad(where: str, message: str) -> None:
         problems.append((label, None, where, message))
 
-    out = Mapping()
+    out = ATSMapping()
     for key in data:
-        if key not in ("columns", "stages", "status", "timezone"):
-            hint = close_matches(str(key), ["columns", "stages", "status", "timezone"])
+        if key not in KEYS:
+            hint = close_matches(str(key), list(KEYS))
             bad(str(key), "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                + "; a mapping has [columns.<file>], [stages], [status] and timezone")
+                + "; a mapping has [columns.<file>], [stages], [status], timezone and "
+                "delimiter")
     columns = data.get("columns", {})
     if not isinstance(columns, dict):
         bad("columns", "must be a table of tables: [columns.applications] ...")
@@ -241,7 +261,7 @@ def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) 
             if not all(isinstance(t, str) for t in target):
                 bad("stages.ignore", "must be a list of stage names")
             ignore |= {t for t in target if isinstance(t, str)}
-        elif isinstance(target, str) and (target == IGNORE or _is_stage(target)):
+        elif isinstance(target, str) and (target == IGNORE or is_stage(target)):
             if target == IGNORE:
                 ignore.add(name)
             else:
@@ -274,8 +294,21 @@ def load_mapping(mapping: MappingABC[str, Any] | str | os.PathLike[str] | None) 
             except Exception:
                 bad("timezone", f"{shown(tz)} is not a time zone name (IANA, e.g. "
                                 "\"Europe/Berlin\")")
+    delimiter = data.get("delimiter")
+    if delimiter is not None:
+        named = {name: d for d, name in DELIMITERS.items()}
+        if isinstance(delimiter, str) and delimiter in named:
+            out.delimiter = named[delimiter]
+        elif isinstance(delimiter, str) and delimiter in DELIMITERS:
+            out.delimiter = delimiter
+        else:
+            bad("delimiter", f"{shown(delimiter)} is not a delimiter: use "
+                             + ", ".join(f'"{d}"' if d != "\t" else '"\\t" (tab)'
+                                         for d in DELIMITERS)
+                             + " or its name (comma, semicolon, tab, vertical bar)")
     if problems:
-        raise ATSError(label, problems[:MAX_PROBLEMS], max(len(problems) - MAX_PROBLEMS, 0))
+        raise ATSError(label, problems[:MAX_PROBLEMS], max(len(problems) - MAX_PROBLEMS, 0),
+                       what=MAPPING)
     return out
 
 
@@ -294,102 +327,88 @@ class _Table:
         return self.origin.get(column, column)
 
 
-def _line_numbers(text: str, n: int) -> np.ndarray:
-    """The line on which each of the ``n`` records after the header starts."""
-    body = text[:-1] if text.endswith("\n") else text
-    if body.count("\n") == n and "\r" not in body:  # one line per record: no quoted newline
-        return np.arange(2, n + 2)
-    starts = []
-    reader = csv.reader(io.StringIO(text))
-    previous = 0
-    for i, record in enumerate(reader):
-        if i and record:  # pandas skips blank lines too
-            starts.append(previous + 1)
-        previous = reader.line_num
-    return np.asarray(starts[:n] + [0] * (n - len(starts)), dtype=int)
-
-
-def _read_file(folder: Path, name: str, mapping: Mapping, problems: _Problems,
+def _read_file(folder: Path, name: str, mapping: ATSMapping, problems: _Problems,
                required: bool) -> _Table | None:
     file = f"{name}.csv"
     path = folder / file
     if not path.exists() and not path.is_symlink():
         if required:
-            present = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv")
-            hint = close_matches(file, present)
+            hint = close_matches(file, _csv_names(folder))
             problems.add(file, None, "", "missing: an export needs applications.csv, "
                          "stages.csv and interviews.csv"
-                         + (f" (is {hint[0]!r} this file?)" if hint else ""))
+                         + (f" (is {shown(hint[0])} this file?)" if hint else ""))
         return None
-    if path.is_dir():
-        problems.add(file, None, "", "is a directory, not a CSV file")
-        return None
-    try:
-        text = read_text_file(path, file, what="CSV", max_bytes=MAX_FILE_BYTES)
-    except ScenarioError as exc:
-        for _, message in exc.problems:
-            problems.add(file, None, "", message)
-        return None
-    if not text.strip():
-        problems.add(file, 1, "", "is empty: the file needs a header row naming its columns")
-        return None
-    header_row = next(csv.reader(io.StringIO(text)), [])
-    header = [h.strip() for h in header_row]
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if h in seen:
-            problems.add(file, 1, h, f"the header names {h!r} twice (columns {seen[h] + 1} "
-                         f"and {i + 1})")
-        seen.setdefault(h, i)
-    if len(seen) < len(header):
-        return None
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True)
-    except pd.errors.ParserError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        detail = re.sub(r"^Error tokenizing data\. C error: ", "", str(exc)).strip()
-        problems.add(file, int(m.group(1)) if m else None, "",
-                     f"is not a well-formed CSV file: {detail}")
-        return None
-    frame.columns = header
-    frame = frame.fillna("").astype(str)
-    lines = _line_numbers(text, len(frame))
-    # renames: export header -> hiresim column(s)
     renames = mapping.columns.get(name, {})
-    origin: dict[str, str] = {}
     required_cols, optional_cols = COLUMNS[name]
     known = {*required_cols, *optional_cols}
-    for h in header:
+    origin: dict[str, str] = {}  # hiresim column -> the export's header
+    used: dict[str, int] = {}  # hiresim column -> position in the header
+
+    def pick(header: list[str]) -> list[int]:
+        for i, h in enumerate(header):
+            for target in renames.get(h, (h,)):
+                if target in known and target not in origin:
+                    origin[target], used[target] = h, i
+        return sorted(set(used.values()))
+
+    try:
+        table = read_csv(path, delimiter=mapping.delimiter, columns=pick)
+    except CsvError as exc:
+        problems.add(file, exc.row, exc.column, exc.message)
+        return None
+    header, at = table.header, table.header_line
+    seen: dict[str, int] = {}
+    twice = False
+    for i, h in enumerate(header):
+        if h and h in seen:
+            twice = True
+            problems.add(file, at, h, f"the header names {shown(h)} twice (columns "
+                         f"{seen[h] + 1} and {i + 1})")
+        seen.setdefault(h, i)
+    if twice:
+        return None
+    for h in header:  # two export columns renamed to one hiresim column
         for target in renames.get(h, (h,)):
-            if target not in known:
-                continue  # a column hiresim does not read
-            if target in origin:
-                problems.add(file, 1, h, f"both {origin[target]!r} and {h!r} would be column "
-                             f"{target!r}: rename only one of them in the mapping")
-                continue
-            origin[target] = h
+            if target in known and origin.get(target) not in (None, h):
+                problems.add(file, at, h, f"both {shown(origin[target])} and {shown(h)} would "
+                             f"be column {target!r}: rename only one of them in the mapping")
     for h in renames:
-        if h not in header:
-            problems.add(file, 1, "", f"the mapping renames column {h!r}, which the header "
-                         f"does not have (it has {', '.join(map(repr, header))})")
+        if h not in seen:
+            problems.add(file, at, "", f"the mapping renames column {shown(h)}, which the "
+                         f"header does not have (it has {_few(header)})")
     ok = True
     for col in required_cols:
         if col not in origin:
             ok = False
             hint = close_matches(col, [h for h in header if h not in origin.values()],
                                   cutoff=0.5)
-            problems.add(file, 1, col, f"missing column {col!r}"
-                         + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                         + f"; the header has {', '.join(map(repr, header))}. Rename the "
-                         f"export's column in the mapping's [columns.{name}]")
+            problems.add(file, at, col, f"missing column {col!r}"
+                         + (f" (did you mean {shown(hint[0])}?)" if hint else "")
+                         + f"; the header has {_few(header)}. Rename the export's column in "
+                         f"the mapping's [columns.{name}]")
     if not ok:
         return None
-    data = {col: frame[origin[col]].str.strip() if col in origin else pd.Series(
-        [""] * len(frame), dtype=object) for col in (*required_cols, *optional_cols)}
-    out = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in data.items()})
-    out["_line"] = lines
+    n = len(table)
+    out = pd.DataFrame({col: np.asarray(table.values[used[col]], dtype=object)
+                        if col in used else np.full(n, "", dtype=object)
+                        for col in (*required_cols, *optional_cols)})
+    out["_line"] = np.asarray(table.lines, dtype=np.int64)
     return _Table(file, out, origin)
+
+
+def _csv_names(folder: Path) -> list[str]:
+    """The CSV files of ``folder`` (at most a few thousand looked at), for a hint."""
+    try:
+        return sorted(itertools.islice((p.name for p in folder.iterdir()
+                                        if p.suffix.lower() == ".csv"), 5000))
+    except OSError:
+        return []
+
+
+def _few(names: list[str], n: int = 12) -> str:
+    """The first ``n`` of ``names`` as a message shows them, and how many more."""
+    text = ", ".join(shown(h) for h in names[:n])
+    return text + (f", ... ({len(names)} columns)" if len(names) > n else "")
 
 
 class _Clock:
@@ -420,9 +439,14 @@ class _Clock:
                          + parts.loc[some, "time"].fillna("00:00").str.replace(",", "."))
             wall[some] = pd.to_datetime(wall_text, format="ISO8601", errors="coerce")
         bad = given & wall.isna()
+        # a timestamp of the year 9999 is out of range, not "not a timestamp" (pandas' range
+        # ends in 2262, so it did not parse)
+        year = pd.to_numeric(parts["date"].str[:4], errors="coerce")
+        far = bad & ((year < FIRST.year) | (year >= LAST.year)).to_numpy()
+        bad &= ~far
         problems.rows(table, bad, column, lambda r: f"{shown(r[column])} is not a timestamp "
                                                     f"{TIMESTAMP_HINT}")
-        out_of_range = given & wall.notna() & ((wall < FIRST) | (wall >= LAST))
+        out_of_range = far | (given & wall.notna() & ((wall < FIRST) | (wall >= LAST)))
         problems.rows(table, out_of_range, column,
                       lambda r: f"{shown(r[column])} is outside the years 1990 to 2200")
         wall = wall.where(~out_of_range)
@@ -471,11 +495,11 @@ def _normal_offset(text: str) -> str:
 # ------------------------------------------------------------------------------- validation
 
 
-def _map_stages(table: _Table, mapping: Mapping, problems: _Problems) -> pd.Series:
+def _map_stages(table: _Table, mapping: ATSMapping, problems: _Problems) -> pd.Series:
     """The mapped stage of each row: a pipeline stage, ``ignore``, or "" (empty/unknown)."""
     raw = table.frame["stage"].astype(str)
     mapped = raw.map(mapping.stages)
-    identity = raw.where(raw.map(_is_stage) & mapped.isna())
+    identity = raw.where(raw.map(is_stage) & mapped.isna())
     ignored = raw.where(raw.isin(mapping.ignore)).notna()
     result = mapped.fillna(identity).fillna("")
     result[ignored] = IGNORE
@@ -484,7 +508,7 @@ def _map_stages(table: _Table, mapping: Mapping, problems: _Problems) -> pd.Seri
         known = ", ".join([*map(repr, mapping.stage_names()), "screening", "round:1",
                            "round:2", "...", "offer"])
         sub = table.frame.loc[unknown.to_numpy()]
-        for name, rows in sub.groupby("stage", sort=False)["_line"]:
+        for name, rows in _first_groups(sub, "stage", problems):
             hint = close_matches(str(name), [*mapping.stage_names(), "screening", "offer"])
             more = f" (and on {len(rows) - 1} more rows)" if len(rows) > 1 else ""
             problems.add(table.file, int(rows.iloc[0]), table.label("stage"),
@@ -496,12 +520,18 @@ def _map_stages(table: _Table, mapping: Mapping, problems: _Problems) -> pd.Seri
     return result
 
 
-def _rank(stage: pd.Series) -> pd.Series:
-    """Order of the pipeline stages: screening 0, round:k k, offer after every round."""
-    names = pd.Series(stage.unique())
-    rounds = pd.to_numeric(names.str.extract(_ROUND)[0], errors="coerce")
-    ranks = rounds.mask(names == "screening", 0).mask(names == "offer", _OFFER_RANK)
-    return stage.map(dict(zip(names, ranks, strict=True))).astype(float)
+def _first_groups(sub: pd.DataFrame, column: str, problems: _Problems
+                  ) -> Iterator[tuple[Any, pd.Series]]:
+    """The rows of ``sub`` by value of ``column`` (in order of first appearance), for the
+    first :data:`MAX_PROBLEMS` values: the rows of the others are only counted (100,000
+    unknown stage names are not each compared with the known ones)."""
+    seen = 0
+    for k, (name, rows) in enumerate(sub.groupby(column, sort=False)["_line"]):
+        if k == MAX_PROBLEMS:
+            problems.count += len(sub) - seen
+            return
+        seen += len(rows)
+        yield name, rows
 
 
 def _non_empty(table: _Table, problems: _Problems, skip: tuple[str, ...] = ()) -> pd.Series:
@@ -523,7 +553,7 @@ def _order(table: _Table, early: str, late: str, a: pd.Series, b: pd.Series,
 
 
 def read_ats(folder: str | os.PathLike[str],
-             mapping: MappingABC[str, Any] | str | os.PathLike[str] | None = None) -> History:
+             mapping: abc.Mapping[str, Any] | str | os.PathLike[str] | None = None) -> History:
     """Read the ATS export in ``folder`` into a :class:`hiresim.History`.
 
     ``mapping`` is a dict or the path of a TOML file with ``[columns.<file>]`` renames
@@ -533,7 +563,7 @@ def read_ats(folder: str | os.PathLike[str],
     timestamps are converted to its local time). Raises :class:`ATSError` listing every
     problem with its file, row and column.
     """
-    source = str(folder)
+    source = escaped(str(folder))  # for messages: a control character of the name is escaped
     root = Path(folder)
     try:
         info = root.stat()
@@ -635,8 +665,8 @@ def read_ats(folder: str | os.PathLike[str],
             left_out.append((interviews.file, int(line), interviews.label("start"),
                              "no stage visit in stages.csv contains the interview's start, "
                              "and interviews.csv has no stage column"))
-    iv["round"] = _rank(iv["stage"].astype(str))
-    in_round = iv["round"].between(1, _OFFER_RANK - 1).to_numpy()
+    iv["round"] = stage_rank(iv["stage"].astype(str))
+    in_round = iv["round"].between(1, OFFER_RANK - 1).to_numpy()
     stage_label = interviews.label("stage") if iv_map is not None else ""
     for line, s in iv.loc[~in_round & (iv["stage"] != ""), ["_line", "stage"]].itertuples(
             index=False):
@@ -646,7 +676,7 @@ def read_ats(folder: str | os.PathLike[str],
         left_out.append((interviews.file, int(line), stage_label, reason))
     iv = iv.loc[in_round].reset_index(drop=True)
     iv["round"] = iv["round"].astype("int64")
-    waits, wait_left = _waits(applications, stage_table, iv, exported_at)
+    waits, wait_left = measure_waits(applications, stage_table, iv, exported_at)
     left_out += [(interviews.file, line, interviews.label("end"), reason)
                  for line, reason in wait_left]
     interviewed = set(iv["application_id"])
@@ -687,7 +717,34 @@ def read_ats(folder: str | os.PathLike[str],
     )
 
 
-def _check_applications(apps: _Table, times: dict[str, pd.Series], rules: Mapping,
+def require_waits(history: History, purpose: str = "calibrate on") -> None:
+    """Refuse a history without a single wait for feedback, with an :class:`ATSError` that says
+    why there is none: the export's rows left out, by their most common reasons.
+
+    A history read correctly can still hold nothing to measure (an export of headers only, of
+    applications never interviewed, of interviews only in screening); what needs waits
+    (:func:`hiresim.calibrate`) calls this first. ``purpose`` ends the sentence "no wait for
+    feedback to ...".
+    """
+    if len(history.waits):
+        return
+    left = history.left_out
+    if len(left):
+        counts = left.groupby(["file", "reason"], sort=False).size().sort_values(
+            ascending=False, kind="stable")
+        reasons = "; ".join(f"{n} {'row' if n == 1 else 'rows'} of {file}: {reason}"
+                            for (file, reason), n in counts.head(3).items())
+        why = f"every row was left out ({reasons})"
+    elif len(history.applications):
+        why = "no application has an interview in a round (round:1, round:2, ...)"
+    else:
+        why = "applications.csv has no application"
+    raise ATSError(history.source or "<history>", [
+        ("", None, "", f"the export has no wait for feedback to {purpose}: {why}. A wait "
+                       "starts when an interview of a round ends (see History.left_out)")])
+
+
+def _check_applications(apps: _Table, times: dict[str, pd.Series], rules: ATSMapping,
                         problems: _Problems) -> pd.Index:
     f = apps.frame
     _non_empty(apps, problems, skip=("status",) if "" in rules.status else ())
@@ -702,7 +759,7 @@ def _check_applications(apps: _Table, times: dict[str, pd.Series], rules: Mappin
     unknown = (status != "") & ~status.isin(STATUSES)
     if unknown.any():
         sub = f.loc[unknown.to_numpy()]
-        for name, rows in sub.groupby("status", sort=False)["_line"]:
+        for name, rows in _first_groups(sub, "status", problems):
             hint = close_matches(str(name), [*STATUSES, *rules.status])
             more = f" (and on {len(rows) - 1} more rows)" if len(rows) > 1 else ""
             problems.add(apps.file, int(rows.iloc[0]), apps.label("status"),
@@ -741,17 +798,21 @@ def _export_time(root: Path, times: dict[str, dict[str, pd.Series]], problems: _
             if pd.notna(top) and (pd.isna(latest) or top > latest):
                 latest, latest_at = top, (f"{name}.csv", col)
     path = root / "export.json"
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return pd.Timestamp(latest) if pd.notna(latest) else pd.Timestamp("1990-01-01")
     try:
-        text = read_text_file(path, "export.json", what="export.json")
-        data = json.loads(text)
-    except ScenarioError as exc:
-        for _, message in exc.problems:
-            problems.add("export.json", None, "", message)
+        data = json.loads(read_text(path, "a JSON file", MAX_EXPORT_JSON_BYTES))
+    except FileRefused as exc:
+        problems.add("export.json", None, "", f"{exc.reason} (export.json holds "
+                     '{"exported_at": TIMESTAMP}; leave it out to take the latest timestamp '
+                     "in the files)")
         return pd.Timestamp(latest)
     except json.JSONDecodeError as exc:
         problems.add("export.json", exc.lineno, "", f"is not valid JSON: {exc.msg}")
+        return pd.Timestamp(latest)
+    except RecursionError:
+        problems.add("export.json", None, "", "is not an export time: its arrays and objects "
+                     'nest too deeply (export.json holds {"exported_at": TIMESTAMP})')
         return pd.Timestamp(latest)
     value = data.get("exported_at") if isinstance(data, dict) else None
     parts = _ISO.match(value) if isinstance(value, str) else None
@@ -787,103 +848,207 @@ def _stage_at(iv: pd.DataFrame, stages: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _waits(apps: pd.DataFrame, stages: pd.DataFrame, iv: pd.DataFrame,
-           exported_at: pd.Timestamp) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-    """One wait per application and round (the design's rules), and the rounds left out."""
-    last = iv.sort_values(["end", "_line"]).groupby(["application_id", "round"], sort=False).tail(1)
-    w = last[["application_id", "round", "end", "_line"]].rename(columns={"end": "E"})
-    top = iv.groupby("application_id")["round"].max().rename("top_round")
-    w = w.join(top, on="application_id")
-    # the first entry into a later stage (a later round or the offer) at or after the end
-    st = stages.assign(rank=_rank(stages["stage"].astype(str)))[
-        ["application_id", "rank", "entered_at", "stage"]]
-    pairs = w[["application_id", "round", "E"]].merge(st, on="application_id")
-    pairs = pairs.loc[pairs["rank"] > pairs["round"]]
-    after = pairs.loc[pairs["entered_at"] >= pairs["E"]].sort_values("entered_at")
-    nxt = after.groupby(["application_id", "round"]).first()[["entered_at", "stage"]]
-    early = pairs.loc[pairs["entered_at"] < pairs["E"]].sort_values("entered_at").groupby(
-        ["application_id", "round"]).first()[["entered_at", "stage"]]
-    w = w.join(nxt, on=["application_id", "round"])
-    w = w.join(early.add_prefix("early_"), on=["application_id", "round"])
-    w = w.join(apps.drop_duplicates("application_id").set_index("application_id")[
-        ["job_id", "status", "closed_at", "notified_at"]], on="application_id")
-    n = len(w)
-    outcome = np.full(n, "", dtype=object)
-    heard = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    stop = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    reason = np.full(n, "", dtype=object)
-    E = w["E"].to_numpy(dtype="datetime64[ns]")
-    has_next = w["entered_at"].notna().to_numpy()
-    nxt_at = w["entered_at"].to_numpy(dtype="datetime64[ns]")
-    nxt_offer = (w["stage"] == "offer").to_numpy()
-    status = w["status"].to_numpy(dtype=object)
-    closed = w["closed_at"].to_numpy(dtype="datetime64[ns]")
-    notified = w["notified_at"].to_numpy(dtype="datetime64[ns]")
-    has_notified = ~np.isnat(notified)
-    later_round = (w["top_round"] > w["round"]).to_numpy()
-    has_early = w["early_entered_at"].notna().to_numpy()
-    export = np.datetime64(exported_at.to_datetime64(), "ns")
-    rejected, withdrawn, active = (status == "rejected"), (status == "withdrawn"), (status
-                                                                                 == "active")
-    # the rules in the order of the reference's table: the first that holds decides
-    rules = [
-        (has_next & nxt_offer, "offer", nxt_at, nxt_at),
-        (has_next, "advance", nxt_at, nxt_at),
-        (has_early, "", heard, heard),
-        (later_round, "", heard, heard),
-        (rejected & has_notified, "reject", notified, notified),
-        (rejected, "ghosted", heard, closed),
-        (withdrawn, "withdrawn", heard, closed),
-        (active, "open", heard, np.full(n, export)),
-        (has_notified, "offer", notified, notified),
-    ]
-    decided = np.zeros(n, dtype=bool)
-    for cond, name, heard_at, stop_at in rules:
-        now = cond & ~decided
-        outcome[now] = name
-        heard[now], stop[now] = heard_at[now], stop_at[now]
-        decided |= now
-    backwards = (outcome != "") & (stop < E)
-    keep = (outcome != "") & ~backwards
-    fmt = _fmt
-    for i in np.flatnonzero(~keep):
-        e = E[i]
-        if backwards[i]:
-            what = {"reject": "notified_at", "ghosted": "closed_at",
-                    "withdrawn": "closed_at", "offer": "notified_at"}.get(outcome[i], "")
-            reason[i] = (f"{what} {fmt(stop[i])} is before the interview ended ({fmt(e)})"
-                         if outcome[i] != "open" else
-                         f"the interview ended ({fmt(e)}) after the export ({fmt(stop[i])})")
-        elif has_early[i]:
-            reason[i] = (f"stage {w['early_stage'].iat[i]} was entered at "
-                         f"{fmt(w['early_entered_at'].iat[i])}, before this round's interview "
-                         f"ended ({fmt(e)}): when the candidate heard is not recorded")
-        elif later_round[i]:
-            reason[i] = (f"a later round was interviewed, but stages.csv has no entry into a "
-                         f"later stage after this interview ended ({fmt(e)})")
-        else:
-            reason[i] = (f"status {status[i]!r}, but neither an offer stage entry nor "
-                         "notified_at records when the candidate heard")
-    lines = w["_line"].to_numpy()
-    left = [(int(lines[i]), str(reason[i])) for i in np.flatnonzero(~keep)]
-    k = keep
-    waits = pd.DataFrame({
-        "replication": np.zeros(int(k.sum()), dtype="int64"),
-        "candidate": w["application_id"].to_numpy(dtype=object)[k],
-        "application_id": w["application_id"].to_numpy(dtype=object)[k],
-        "job_id": w["job_id"].to_numpy(dtype=object)[k],
-        "round": w["round"].to_numpy(dtype="int64")[k],
-        "interview_end": E[k],
-        "feedback_at": heard[k],
-        "outcome": pd.Categorical(outcome[k].astype(str), categories=OUTCOMES),
-        "days_to_feedback": (stop[k] - E[k]) / np.timedelta64(1, "D"),
-        "censored": np.isin(outcome[k].astype(str), ("withdrawn", "ghosted", "open")),
-    })[list(WAIT_COLUMNS)]
-    order = {a: i for i, a in enumerate(apps["application_id"])}
-    waits = waits.assign(_o=waits["application_id"].map(order)).sort_values(
-        ["_o", "round"], kind="stable").drop(columns="_o").reset_index(drop=True)
-    return waits, left
+# ------------------------------------------------------------------------------ writing
 
 
-def _fmt(t: Any) -> str:
-    return str(pd.Timestamp(t)).removesuffix(":00")
+#: Candidates' final outcomes as ATS application statuses (design section 7).
+FINAL_STATUS = {"hired": "hired", "rejected": "rejected", "cancelled": "rejected",
+              "ghosted": "rejected", "withdrawn": "withdrawn", "declined": "offer_declined",
+              "open": "active"}
+#: Columns of the files :func:`write_ats` writes, in order.
+WRITTEN_COLUMNS = {
+    "applications": ("application_id", "candidate_id", "job_id", "applied_at", "status",
+                     "closed_at", "notified_at"),
+    "stages": ("application_id", "stage", "entered_at", "exited_at"),
+    "interviews": ("application_id", "stage", "start", "end", "interviewers"),
+    "jobs": ("job_id", "opened_at", "closed_at", "recruiter", "hiring_manager"),
+}
+_WRITTEN_TIME = "%Y-%m-%dT%H:%M:%S"
+
+
+def _iso(stamps: pd.Series) -> pd.Series:
+    """Timestamps as ISO 8601 text to the second; NaT as empty."""
+    return stamps.dt.round("s").dt.strftime(_WRITTEN_TIME).fillna("")
+
+
+def write_ats(results: Results, folder: str | os.PathLike[str]) -> Path:
+    """Write simulated ``results`` as a company's ATS export into ``folder``, in the format
+    :func:`read_ats` reads; :meth:`hiresim.Results.to_ats` documents the files and calls this.
+
+    Vectorised over candidates (pandas only). Returns the folder.
+
+    Raises:
+        ValueError: the results have no event log (``simulate(..., event_log=False)``):
+            interviews and stage times come from ``events``.
+    """
+    if not results.manifest.get("event_log", True) or (
+            results.events.empty and not results.journeys.empty):
+        raise ValueError(
+            "to_ats needs the event log (interviews and stage times come from "
+            "results.events): simulate with event_log=True")
+    out = Path(folder)
+    NaT = pd.NaT
+    scenario = results.scenario
+    events = results.events
+    cand = results.candidates
+    c = pd.DataFrame({
+        "app": cand["candidate"].astype(str).to_numpy(),
+        "job": ("r" + cand["replication"].astype(str) + "-"
+                + cand["requisition"].astype(str)).to_numpy(),
+        "applied": cand["applied_at"].to_numpy(),
+        "final": cand["final_outcome"].astype(str).to_numpy(),
+        "rounds": cand["rounds"].to_numpy(),
+        "end": (cand["applied_at"] + pd.to_timedelta(cand["days_in_process"], unit="D")
+                ).to_numpy(),
+    })
+    c["order"] = np.arange(len(c))
+    j = results.journeys
+    j = j[j["candidate"].isin(c["app"])]
+    j = pd.DataFrame({
+        "app": j["candidate"].astype(str).to_numpy(),
+        "round": j["round"].to_numpy(),
+        "interview_end": j["interview_end"].to_numpy(),
+        "feedback": j["feedback_at"].to_numpy(),
+        "outcome": j["outcome"].astype(str).to_numpy(),
+        # when the wait ended: the feedback, or its censoring
+        "end": (j["interview_end"] + pd.to_timedelta(j["days_to_feedback"], unit="D")
+                ).to_numpy(),
+    })
+    j["end"] = j["feedback"].where(j["feedback"].notna(), j["end"])
+    last = (j.sort_values(["app", "round"]).groupby("app").tail(1)
+            .set_index("app").reindex(c["app"]))
+    last_outcome = last["outcome"].fillna("").to_numpy()
+    last_round = last["round"].fillna(0).astype(int).to_numpy()
+
+    # stage times first: when screening ended (the last screening task's completion)
+    is_event = events["concept:name"] == "screening"
+    screened = pd.Series(
+        events.loc[is_event].groupby("case:concept:name")["time:timestamp"].max()
+        .reindex(c["app"]).to_numpy(), index=c.index)
+    has_screening = (scenario.screening is not None if scenario is not None
+                     else bool(is_event.any()))
+
+    # applications: closed when the status became final (taken from the exact record where
+    # there is one: the last feedback, the censoring of the last wait, the screen's end);
+    # notified then, unless the candidate was never told (withdrawn, ghosted, still open)
+    final = c["final"].to_numpy()
+    closed = c["end"].copy()
+    heard_last = (np.isin(final, ("hired", "declined", "rejected"))
+                  & np.isin(last_outcome, ("offer", "reject")))
+    closed[heard_last] = last["feedback"].to_numpy()[heard_last]
+    censored_last = np.isin(final, ("withdrawn", "ghosted")) & (last_outcome == final)
+    closed[censored_last] = last["end"].to_numpy()[censored_last]  # withdrawal, recorded ghosting
+    # rejected at the screen: finished as it ended, before any round (within a millisecond:
+    # ``end`` is rebuilt from days_in_process)
+    failed = (has_screening & (final != "open") & (c["rounds"].to_numpy() == 0)
+              & (last_round == 0)
+              & ((closed - screened).abs() < pd.Timedelta(milliseconds=1)).to_numpy())
+    closed[failed] = screened[failed]
+    closed[final == "open"] = NaT
+    c["closed"] = closed
+    notified = closed.where(np.isin(final, ("hired", "declined", "rejected", "cancelled")))
+    applications = pd.DataFrame({
+        "application_id": c["app"], "candidate_id": c["app"], "job_id": c["job"],
+        "applied_at": _iso(c["applied"]), "status": c["final"].map(FINAL_STATUS),
+        "closed_at": _iso(c["closed"]), "notified_at": _iso(notified),
+    })
+
+    # stages: screening until it ended; round k from hearing of the advance to hearing the
+    # round's decision (or the censoring of that wait); the offer from hearing of it
+    frames = []
+    if has_screening:
+        frames.append(pd.DataFrame({"app": c["app"], "k": 0, "entered": c["applied"],
+                                    "exited": screened.fillna(c["closed"])}))
+        round1_at = screened
+        entered_round1 = round1_at.notna() & ~failed
+    else:
+        round1_at = c["applied"]
+        entered_round1 = pd.Series(True, index=c.index)
+    n_rounds = len(scenario.rounds) if scenario is not None else np.iinfo(np.int64).max
+    k_max = np.maximum(last_round + (last_outcome == "advance"),
+                       entered_round1.to_numpy().astype(int))
+    k_max = np.minimum(k_max, n_rounds)
+    rows = c.loc[c.index.repeat(k_max), ["app", "closed"]].copy()
+    rows["k"] = rows.groupby(level=0).cumcount() + 1
+    rows["round1_at"] = round1_at.loc[rows.index]
+    rows = rows.reset_index(drop=True)
+    this = j.rename(columns={"round": "k"})[["app", "k", "feedback", "end", "outcome"]]
+    before = j.assign(k=j["round"] + 1)[["app", "k", "feedback"]].rename(
+        columns={"feedback": "advanced"})
+    rows = rows.merge(this, on=["app", "k"], how="left").merge(before, on=["app", "k"],
+                                                                 how="left")
+    entered = rows["advanced"].where(rows["k"] > 1, rows["round1_at"])
+    exited = rows["feedback"].where(rows["feedback"].notna(),
+                                    rows["end"].where(rows["outcome"] != "open"))
+    exited = exited.where(rows["outcome"].notna(), rows["closed"])  # no interview yet
+    frames.append(pd.DataFrame({"app": rows["app"], "k": rows["k"], "entered": entered,
+                                "exited": exited}))
+    offers = j[j["outcome"] == "offer"].merge(c[["app", "closed"]], on="app")
+    frames.append(pd.DataFrame({"app": offers["app"], "k": OFFER_RANK,
+                                "entered": offers["feedback"], "exited": offers["closed"]}))
+    st = pd.concat(frames, ignore_index=True)
+    st = st.merge(c[["app", "order"]], on="app").sort_values(["order", "k"], kind="stable")
+    names = np.where(st["k"] == 0, "screening",
+                     np.where(st["k"] == OFFER_RANK, "offer", "round:" + st["k"].astype(str)))
+    stages = pd.DataFrame({"application_id": st["app"].to_numpy(), "stage": names,
+                           "entered_at": _iso(st["entered"]).to_numpy(),
+                           "exited_at": _iso(st["exited"]).to_numpy()})
+
+    # interviews: the one each wait follows ("interview k", ending when the wait began), with
+    # the people who wrote its scorecards
+    held = events[events["concept:name"].str.startswith("interview ")]
+    held = pd.DataFrame({"app": held["case:concept:name"].to_numpy(),
+                         "round": held["round"].to_numpy(),
+                         "interview_end": held["time:timestamp"].to_numpy(),
+                         "start": held["start_timestamp"].to_numpy()})
+    held = held.drop_duplicates(["app", "round", "interview_end"], keep="last")
+    cards = events[events["concept:name"] == "scorecard"]
+    panel = (cards.drop_duplicates(["case:concept:name", "round", "org:resource"])
+             .groupby(["case:concept:name", "round"], sort=False)["org:resource"]
+             .agg(";".join).rename("interviewers").reset_index()
+             .rename(columns={"case:concept:name": "app"}))
+    iv = (j[["app", "round", "interview_end"]]
+          .merge(held, on=["app", "round", "interview_end"], how="left")
+          .merge(panel, on=["app", "round"], how="left")
+          .merge(c[["app", "order"]], on="app").sort_values(["order", "round"], kind="stable"))
+    interviews = pd.DataFrame({
+        "application_id": iv["app"].to_numpy(),
+        "stage": ("round:" + iv["round"].astype(str)).to_numpy(),
+        "start": _iso(iv["start"].fillna(iv["interview_end"])).to_numpy(),
+        "end": _iso(iv["interview_end"]).to_numpy(),
+        "interviewers": iv["interviewers"].fillna("").to_numpy()})
+
+    if scenario is not None:
+        exported = pd.Timestamp(scenario.start) + pd.Timedelta(days=scenario.total_days)
+    else:  # no manifest: the latest moment recorded
+        exported = max(pd.Series(events["time:timestamp"]).max(), c["end"].max(),
+                       j["end"].max() if len(j) else c["end"].max())
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(applications, out / "applications.csv")
+    write_csv(stages, out / "stages.csv")
+    write_csv(interviews, out / "interviews.csv")
+    jobs_file = out / "jobs.csv"
+    rq = results.requisitions
+    if len(rq):
+        write_csv(pd.DataFrame({
+            "job_id": "r" + rq["replication"].astype(str) + "-" + rq["requisition"].astype(str),
+            "opened_at": _iso(rq["opened_at"]), "closed_at": _iso(rq["closed_at"]),
+            "recruiter": rq["recruiter"], "hiring_manager": rq["hiring_manager"],
+        }), jobs_file)
+    else:
+        jobs_file.unlink(missing_ok=True)  # no stale jobs of an earlier export
+    (out / "export.json").write_text(
+        json.dumps({"exported_at": exported.round("s").strftime(_WRITTEN_TIME)}, indent=2) + "\n")
+    return out
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Mapping":  # the name of ATSMapping before version 0.2
+        import warnings
+
+        from hiresim.deprecation import HiresimDeprecationWarning
+
+        warnings.warn("hiresim.records.ats.Mapping is now ATSMapping; the old name still works "
+                      "but will be removed", HiresimDeprecationWarning, stacklevel=2)
+        return ATSMapping
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

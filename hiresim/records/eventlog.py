@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from hiresim.records.csvfile import write_csv
+
 if TYPE_CHECKING:
     from hiresim.tables import ResultsLike
 
@@ -108,10 +110,10 @@ def export_events(results: EventSource, path: str | os.PathLike, format: str | N
 
 
 def to_csv(results: EventSource, path: str | os.PathLike) -> Path:
-    """The interval event log as CSV (ISO timestamps, one row per activity instance)."""
-    events = _events(results)
-    events.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S.%f")
-    return Path(path)
+    """The interval event log as CSV (ISO timestamps, one row per activity instance); text
+    cells a spreadsheet would evaluate as a formula are written with a leading ``'``
+    (:func:`hiresim.records.csvfile.write_csv`)."""
+    return write_csv(_events(results), path, date_format="%Y-%m-%dT%H:%M:%S.%f")
 
 
 def to_parquet(results: EventSource, path: str | os.PathLike) -> Path:

@@ -38,6 +38,12 @@ own wall-clock time (a ``TZID`` event at 10:00 stays at 10:00, a UTC time stays 
 times and all-day dates are local as written. The simulation reads every calendar in one naive
 local time (see :mod:`hiresim.workhours`), so the result is naive local datetimes.
 
+Bounded work: a calendar is text from outside, so every file is read within bounds (its size,
+its components' nesting), every event is checked and what expanding it costs is counted from
+its rule (:mod:`hiresim.records.icsfile`, :mod:`hiresim.records.recurrence`) before any event
+is expanded, against a cap per event, per file, per person and for the whole reading; the
+expansion then goes in chunks, and attendees are matched once per event, in linear time.
+
 >>> import hiresim as hs
 >>> from hiresim.records.ical import EXAMPLE, EXAMPLE_SCENARIO
 >>> team = hs.read_calendars(EXAMPLE, people=hs.load_scenario(EXAMPLE_SCENARIO))
@@ -48,29 +54,54 @@ local time (see :mod:`hiresim.workhours`), so the result is naive local datetime
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hiresim.records import icsfile
+from hiresim.records.files import escaped, megabytes
+from hiresim.records.icsfile import shown
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from hiresim.scenario import Scenario
 
-__all__ = ["ABSENCE_WORDS", "EXAMPLE", "EXAMPLE_SCENARIO", "MAX_FILE_BYTES", "MAX_OCCURRENCES",
-           "CalendarError", "Hours", "TeamCalendars", "read_calendars"]
+__all__ = ["ABSENCE_WORDS", "EXAMPLE", "EXAMPLE_SCENARIO", "MAX_BLOCKS", "MAX_FILES",
+           "MAX_FILE_BYTES", "MAX_FILE_OCCURRENCES", "MAX_OCCURRENCES", "MAX_PERSON_OCCURRENCES",
+           "MAX_RECURRING", "MAX_TOTAL_BYTES", "CalendarError", "Hours", "TeamCalendars",
+           "read_calendars"]
 
 #: Example exports (a Google Calendar export of one person, an Outlook team export).
 EXAMPLE = Path(__file__).parent.parent / "examples" / "calendars"
 #: The small scenario whose named people the example exports belong to.
 EXAMPLE_SCENARIO = EXAMPLE / "team.toml"
-#: An ``.ics`` file larger than this is refused before it is read.
-MAX_FILE_BYTES = 10 * 1024 * 1024
-#: A recurring event with more occurrences than this up to the window's end is refused (an
-#: endless rule of every minute would otherwise take the reader's time and memory).
+#: An ``.ics`` file larger than this (10 MB) is refused before it is read.
+MAX_FILE_BYTES = 10_000_000
+#: The ``.ics`` files of a folder together: at most this many bytes (100 MB).
+MAX_TOTAL_BYTES = 100_000_000
+#: A folder with more ``.ics`` files than this is refused.
+MAX_FILES = 2_000
+#: A recurring event that takes more steps than this to expand up to the window's end is
+#: refused: its occurrences from its start, and the days, weeks, months or years its rule looks
+#: at (an endless rule of every minute would otherwise take the reader's time and memory).
 MAX_OCCURRENCES = 100_000
+#: A file with more recurring events (with an ``RRULE``) than this is refused: each rule is
+#: checked (and its cost counted) before anything is expanded, a millisecond or two a rule.
+MAX_RECURRING = 10_000
+#: The events of one file together: at most this many steps to expand (counted as for
+#: :data:`MAX_OCCURRENCES`; 120 rules of every hour, each under that cap, are not). Expanding
+#: takes about a millisecond an occurrence.
+MAX_FILE_OCCURRENCES = 100_000
+#: One person's occurrences in the window (absences and busy time, from all files): at most
+#: this many (a person with a meeting every working hour of a year has about 2,000).
+MAX_PERSON_OCCURRENCES = 20_000
+#: The blocks a reading makes (an occurrence once per person it belongs to, and the events of
+#: nobody known): at most this many.
+MAX_BLOCKS = 1_000_000
 #: Words of a summary that mark an event as out of office (English and German exports).
 ABSENCE_WORDS = ("out of office", "out-of-office", "ooo", "vacation", "holiday", "holidays",
                  "leave", "sick", "pto", "urlaub", "abwesend", "krank", "krankheit")
@@ -91,8 +122,9 @@ class CalendarError(ValueError):
     def __init__(self, file: str | Path, message: str, uid: str | None = None) -> None:
         self.file = str(file)
         self.uid = uid
-        where = self.file if uid is None else f"{self.file}: event UID {uid!r}"
-        super().__init__(f"{where}: {message}")
+        where = escaped(self.file) if uid is None else (
+            f"{escaped(self.file)}: event UID {shown(uid)}")
+        super().__init__(f"{where}: {escaped(message)}")
 
 
 @dataclass
@@ -170,9 +202,16 @@ def read_calendars(path: str | Path, *, people: Iterable[str] | Scenario | None 
         max_occurrences: a recurring event with more occurrences than this from its start to
             the window's end is refused.
 
+    Every event is checked, and what expanding it costs is bounded from its rule
+    (:mod:`hiresim.records.icsfile`), before any event is expanded: a file refused for an
+    event or a bound is refused at once, whatever the size of the rest.
+
     Raises:
         CalendarError: a file that cannot be read, with the file, the event's UID and what
-            is allowed.
+            is allowed; also an event, a file, a person or the whole reading over its bound
+            (:data:`MAX_OCCURRENCES`, :data:`MAX_FILE_OCCURRENCES`,
+            :data:`MAX_PERSON_OCCURRENCES`, :data:`MAX_BLOCKS`, :data:`MAX_FILES`,
+            :data:`MAX_TOTAL_BYTES`).
     """
     from hiresim import arguments as check
 
@@ -181,12 +220,28 @@ def read_calendars(path: str | Path, *, people: Iterable[str] | Scenario | None 
     mapping = _emails(emails, ids)
     target = _zone(timezone, "timezone") if timezone is not None else None
     files = _files(Path(path))
-    parsed = [(f, _parse(f)) for f in files]
+    parsed: list[tuple[Path, list[Any]]] = []
+    total = 0
+    for f in files:
+        try:
+            cals, size = icsfile.parse(f, MAX_FILE_BYTES)
+        except icsfile.IcsProblem as exc:
+            raise CalendarError(f, exc.message, exc.uid) from None
+        total += size
+        if total > MAX_TOTAL_BYTES:
+            raise CalendarError(path, f"the .ics files hold more than "
+                                      f"{megabytes(MAX_TOTAL_BYTES)} together; at most "
+                                      f"{megabytes(MAX_TOTAL_BYTES)} are read at once")
+        parsed.append((f, cals))
+    reader = _Reader(ids, mapping, target, max_occurrences)
+    plans = [reader.check(f, cals) for f, cals in parsed]
     if window is None:
-        window = _default_window(parsed)
-    reader = _Reader(ids, mapping, target, window, max_occurrences)
-    for f, cals in parsed:
-        reader.read(f, cals)
+        window = _default_window(plans)
+    reader.window = window
+    for (f, _), plan in zip(parsed, plans, strict=True):
+        reader.bound(f, plan)
+    for (f, cals), plan in zip(parsed, plans, strict=True):
+        reader.read(f, cals, plan)
     return reader.result([str(f) for f in files], window)
 
 
@@ -230,6 +285,10 @@ def _known(people: Any, start: Any, end: Any
         raise TypeError("give both start and end (or neither), or people=a Scenario")
     if hi <= lo:
         raise ValueError(f"end must be after start, got start {lo} and end {hi}")
+    for name, value in (("start", lo), ("end", hi)):
+        if not icsfile.FIRST_YEAR <= value.year <= icsfile.LAST_YEAR:
+            raise ValueError(f"{name} must lie in the years {icsfile.FIRST_YEAR} to "
+                             f"{icsfile.LAST_YEAR}, got {value}")
     return ids, (lo, hi)
 
 
@@ -260,100 +319,50 @@ def _few(ids: Iterable[str], n: int = 5) -> str:
 def _zone(name: str, where: str, file: Path | None = None) -> _dt.tzinfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    message = (f"{where} {name!r} is not a known IANA time zone name (such as "
-               "'Europe/Berlin', 'America/New_York' or 'UTC')")
     if not isinstance(name, str):
         raise TypeError(f"{where} must be an IANA time zone name, got {type(name).__name__}")
+    message = (f"{where} {shown(name)} is not a known IANA time zone name (such as "
+               "'Europe/Berlin', 'America/New_York' or 'UTC')")
     try:
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a folder (Europe)
         if file is not None:
-            raise CalendarError(file, message) from exc
-        raise ValueError(message) from exc
+            raise CalendarError(file, escaped(message)) from None
+        raise ValueError(escaped(message)) from exc
 
 
 # -- files -------------------------------------------------------------------------------------
 
 
 def _files(path: Path) -> list[Path]:
+    """The ``.ics`` files to read: ``path``, or the ``.ics`` entries of the folder ``path``
+    (every one must be a readable file: a FIFO or a folder named ``x.ics`` is refused)."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir()
-                       if p.suffix.lower() == ".ics" and p.is_file())
-        if not files:
+        try:
+            entries = sorted(itertools.islice(
+                (p for p in path.iterdir() if p.suffix.lower() == ".ics"), MAX_FILES + 1))
+        except OSError as exc:
+            raise CalendarError(path, f"the folder cannot be read: {exc.strerror}") from None
+        if not entries:
             raise CalendarError(path, "the folder holds no .ics file (give a .ics file or a "
                                       "folder of them)")
-        return files
-    if not path.is_file():
+        if len(entries) > MAX_FILES:
+            raise CalendarError(path, f"the folder holds more than {MAX_FILES:,} .ics files; "
+                                      f"at most {MAX_FILES:,} are read at once")
+        return entries
+    if not path.exists() and not path.is_symlink():
         raise CalendarError(path, "no such file or folder (give a .ics file or a folder of "
                                   "them)")
     return [path]
 
 
-def _parse(path: Path) -> list[Any]:
-    """The VCALENDARs of a file, or a CalendarError saying why not."""
-    import icalendar
-
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CalendarError(path, f"the file is {size / 2**20:.1f} MB, more than the "
-                                  f"{MAX_FILE_BYTES // 2**20} MB allowed for one .ics file")
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise CalendarError(path, "not a text file (it holds NUL bytes): an .ics file is UTF-8 "
-                                  "text starting with BEGIN:VCALENDAR")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise CalendarError(path, f"not UTF-8 text (line {line}, byte {exc.start}): export "
-                                  "the calendar as UTF-8 .ics") from exc
-    if "BEGIN:VCALENDAR" not in text.upper():
-        raise CalendarError(path, "no BEGIN:VCALENDAR: not an iCalendar file")
-    try:
-        cals = icalendar.Calendar.from_ical(text, multiple=True)
-    except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError ...
-        raise CalendarError(path, f"cannot be parsed as iCalendar: {_short(exc)}") from exc
-    cals = [c for c in cals if getattr(c, "name", "") == "VCALENDAR"]
-    if not cals:
-        raise CalendarError(path, "no complete VCALENDAR (BEGIN:VCALENDAR ... END:VCALENDAR): "
-                                  "a truncated or not an iCalendar file")
-    return cals
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).replace("\r", " ").replace("\n", " ")
-    return text if len(text) <= 160 else text[:157] + "..."
-
-
-def _default_window(parsed: list[tuple[Path, list[Any]]]) -> tuple[_dt.datetime, _dt.datetime]:
-    """From the earliest start of any event to :data:`DEFAULT_TAIL_DAYS` past the last date
-    any event (or rule's UNTIL) names."""
-    times: list[_dt.datetime] = []
-    for _, cals in parsed:
-        for cal in cals:
-            for ev in cal.walk("VEVENT"):
-                for key in ("DTSTART", "DTEND"):
-                    t = _plain(ev.get(key))
-                    if t is not None:
-                        times.append(t)
-    if not times:
+def _default_window(plans: list[list[_Event]]) -> tuple[_dt.datetime, _dt.datetime]:
+    """From the earliest start of any event to :data:`DEFAULT_TAIL_DAYS` past the latest."""
+    starts = [plan.start for events in plans for _, plan, _ in events]
+    if not starts:
         today = _dt.datetime.combine(_dt.date.today(), _dt.time())
         return today, today + _dt.timedelta(days=1)
-    return min(times), max(times) + _dt.timedelta(days=DEFAULT_TAIL_DAYS)
-
-
-def _plain(prop: Any) -> _dt.datetime | None:
-    """A DTSTART/DTEND property as a naive datetime (``None`` when absent or broken)."""
-    value = getattr(prop, "dt", None) if prop is not None and not _broken(prop) else None
-    if isinstance(value, _dt.datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, _dt.date):
-        return _dt.datetime.combine(value, _dt.time())
-    return None
-
-
-def _broken(prop: Any) -> bool:
-    return type(prop).__name__ == "vBroken"
+    return min(starts), max(starts) + _dt.timedelta(days=DEFAULT_TAIL_DAYS)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -363,19 +372,28 @@ _WORDS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in ABSENCE_WORD
 _ABSENCE, _BUSY, _IGNORED = "absence", "busy", "ignored"
 
 
+#: A checked VEVENT: the component, its plan, and the person whose calendar it is (or None).
+_Event = tuple[Any, "icsfile.EventPlan", str | None]
+
+
 class _Reader:
-    """Matches and classifies the events of one file after another."""
+    """Checks, bounds, then expands, matches and classifies the events of one file after
+    another (see :func:`read_calendars`)."""
 
     def __init__(self, ids: set[str] | None, emails: dict[str, str],
-                 target: _dt.tzinfo | None, window: tuple[_dt.datetime, _dt.datetime],
-                 cap: int) -> None:
+                 target: _dt.tzinfo | None, cap: int) -> None:
         self.ids = ids
         self.emails = emails
         self.target = target
-        self.window = window
         self.cap = cap
+        self.window = (_dt.datetime(2000, 1, 1), _dt.datetime(2000, 1, 2))  # set by the caller
         self.rows: dict[str, list[tuple[Any, ...]]] = {_ABSENCE: [], _BUSY: []}
         self.unmatched: list[tuple[Any, ...]] = []
+        self.per_person: dict[str, int] = {}
+        self.blocks = 0
+        self._steps: dict[int, int] = {}  # the bound of each event's steps, by its identity
+        # what an event's occurrences have in common, by the identity of its UID value
+        self._sources: dict[int, tuple[Any, tuple[str, str, str, list[str], str]]] = {}
 
     def _id_of(self, address: str) -> str | None:
         address = address.strip().lower()
@@ -402,95 +420,117 @@ class _Reader:
             return self._id_of(name)
         return None
 
-    def read(self, path: Path, cals: list[Any]) -> None:
-        import recurring_ical_events  # type: ignore[import-untyped]
+    def _zone_of(self, path: Path, cal: Any) -> _dt.tzinfo | None:
+        """The zone times are converted to: ``timezone=``, else the calendar's
+        ``X-WR-TIMEZONE`` (an empty one is dropped, spaces around a name are stripped: the
+        expansion reads the property too), else none."""
+        value = cal.get("X-WR-TIMEZONE")
+        if isinstance(value, list):
+            raise CalendarError(path, f"X-WR-TIMEZONE is given {len(value)} times; a calendar "
+                                      "has one time zone")
+        name = str(value).strip() if value is not None else ""
+        if value is not None and (not name or name != str(value)):
+            del cal["X-WR-TIMEZONE"]
+            if name:
+                cal["X-WR-TIMEZONE"] = name
+        zone = _zone(name, "X-WR-TIMEZONE", path) if name else None
+        return self.target if self.target is not None else zone
 
+    def check(self, path: Path, cals: list[Any]) -> list[_Event]:
+        """Every VEVENT of the file checked (:func:`icsfile.check_event`), with the person
+        whose calendar it is (if any), before anything is expanded; also the calendar's time
+        zone."""
+        out = []
+        recurring = 0
         for cal in cals:
+            self._zone_of(path, cal)
             owner = self._owner(path, cal)
-            target = self.target
-            if target is None and cal.get("X-WR-TIMEZONE"):
-                target = _zone(str(cal["X-WR-TIMEZONE"]), "X-WR-TIMEZONE", path)
             zones = {str(tz.get("TZID", "")) for tz in cal.walk("VTIMEZONE")}
             for ev in cal.walk("VEVENT"):
-                self._check(path, ev, zones)
-            lo, hi = self.window
-            margin = _dt.timedelta(days=2)  # the window is local time; events may be in UTC
-            try:
-                occurrences = recurring_ical_events.of(cal).between(lo - margin, hi + margin)
-            except Exception as exc:  # what _check did not foresee
-                raise CalendarError(path, f"cannot expand the events: {_short(exc)}") from exc
-            for occ in occurrences:
-                self._add(path, occ, owner, target)
+                if ev.get("RRULE") is not None:
+                    recurring += 1
+                    if recurring > MAX_RECURRING:
+                        raise CalendarError(path, f"the file has more than {MAX_RECURRING:,} "
+                                                  "recurring events (with an RRULE); at most "
+                                                  f"{MAX_RECURRING:,} are read from one file")
+                try:
+                    out.append((ev, icsfile.check_event(ev, zones), owner))
+                except icsfile.IcsProblem as exc:
+                    raise CalendarError(path, exc.message, exc.uid) from None
+        return out
 
-    def _check(self, path: Path, ev: Any, zones: set[str]) -> None:
-        """Every problem of one VEVENT that would make its occurrences wrong or endless."""
-        from icalendar.timezone import tzp
+    def _span(self) -> tuple[_dt.date, _dt.date]:
+        lo, hi = self.window
+        margin = _dt.timedelta(days=2)  # the window is local time; events may be in UTC
+        return (lo - margin).date(), (hi + margin).date()
 
-        uid = str(ev.get("UID", "")) or None
-        if ev.get("DTSTART") is None:
-            raise CalendarError(path, "DTSTART is missing (every event needs a start)", uid)
-        for key in ("DTSTART", "DTEND", "RECURRENCE-ID", "DURATION"):
-            prop = ev.get(key)
-            if prop is not None and _broken(prop):
-                raise CalendarError(path, f"{key} {str(prop)!r} is not a date or date-time "
-                                          "(YYYYMMDD or YYYYMMDDTHHMMSS[Z])", uid)
-            tzid = prop.params.get("TZID") if prop is not None and hasattr(prop, "params") \
-                else None
-            if tzid and tzid not in zones and tzp.timezone(str(tzid)) is None:
-                raise CalendarError(path, f"{key} has TZID {str(tzid)!r}, which is neither an "
-                                          "IANA time zone nor defined by a VTIMEZONE of the "
-                                          "file", uid)
-        begin, finish = ev["DTSTART"].dt, None
-        if ev.get("DTEND") is not None:
-            finish = ev["DTEND"].dt
-        elif ev.get("DURATION") is not None:
-            duration = ev["DURATION"].dt
-            if isinstance(duration, _dt.timedelta) and duration < _dt.timedelta(0):
-                raise CalendarError(path, f"DURATION {duration} is negative", uid)
-        if finish is not None:
-            if isinstance(begin, _dt.datetime) != isinstance(finish, _dt.datetime):
-                raise CalendarError(path, "DTSTART and DTEND must both be dates (an all-day "
-                                          "event) or both date-times", uid)
-            a, b = _plain(ev["DTSTART"]), _plain(ev["DTEND"])
-            if (isinstance(begin, _dt.datetime) and begin.tzinfo is not None
-                    and finish.tzinfo is not None):
-                late = finish < begin
-            else:
-                late = a is not None and b is not None and b < a
-            if late:
-                raise CalendarError(path, f"DTEND {finish} is before DTSTART {begin}", uid)
-        self._check_rules(path, ev, uid)
+    def bound(self, path: Path, events: list[_Event]) -> None:
+        """Refuse the file before expansion when an event, the file, a person or the whole
+        reading would exceed its cap (bounds from the rules, not from expanding them)."""
+        first, last = self._span()
+        steps_in_file = 0
+        largest: list[tuple[int, str]] = []
+        for ev, plan, owner in events:
+            inside, steps = plan.bounds(first, last)
+            self._steps[id(ev)] = steps
+            if steps > self.cap:
+                rule = plan.rules[0].text if plan.rules else "RDATE"
+                raise CalendarError(path, f"the RRULE {icsfile.shown(rule)} has more than "
+                                          f"{self.cap:,} occurrences from the event's start to "
+                                          f"the window's end {last:%Y-%m-%d} (counting the "
+                                          "days, weeks, months or years its rule looks at); at "
+                                          f"most {self.cap:,} are expanded", plan.uid)
+            steps_in_file += steps
+            largest = sorted([*largest, (steps, plan.uid or "")], reverse=True)[:3]
+            if steps_in_file > MAX_FILE_OCCURRENCES:
+                names = ", ".join(f"{icsfile.shown(u)} ({n:,})" for n, u in largest)
+                raise CalendarError(path, f"its events have more than "
+                                          f"{MAX_FILE_OCCURRENCES:,} occurrences together up "
+                                          f"to the window's end {last:%Y-%m-%d} (counting the "
+                                          "days, weeks, months or years their rules look at); "
+                                          f"at most {MAX_FILE_OCCURRENCES:,} are expanded from "
+                                          f"one file. The largest events: {names}")
+            people = self._people_of(path, ev, owner)
+            for pid in people:
+                count = self.per_person.get(pid, 0) + inside
+                self.per_person[pid] = count
+                if count > MAX_PERSON_OCCURRENCES:
+                    raise CalendarError(path, f"{icsfile.shown(pid)} would have more than "
+                                              f"{MAX_PERSON_OCCURRENCES:,} occurrences in the "
+                                              "window (absences and busy blocks, from all "
+                                              f"files); at most {MAX_PERSON_OCCURRENCES:,} are "
+                                              "read for one person", plan.uid)
+            self.blocks += inside * max(len(people), 1)
+            if self.blocks > MAX_BLOCKS:
+                raise CalendarError(path, f"the calendars have more than {MAX_BLOCKS:,} "
+                                          "occurrences in the window, counted once for each "
+                                          f"person they belong to; at most {MAX_BLOCKS:,} are "
+                                          "read", plan.uid)
 
-    def _check_rules(self, path: Path, ev: Any, uid: str | None) -> None:
-        from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+    def read(self, path: Path, cals: list[Any], events: list[_Event]) -> None:
+        """Expand the file's events in the window (in chunks, so that the expanded copies of
+        at most :data:`_CHUNK` occurrences exist at once) and add them."""
+        import recurring_ical_events  # type: ignore[import-untyped]
 
-        rules = ev.get("RRULE")
-        if rules is None:
-            return
-        start = _plain(ev["DTSTART"])
-        assert start is not None  # checked above
-        stop = self.window[1] + _dt.timedelta(days=2)
-        for rule in rules if isinstance(rules, list) else [rules]:
-            text = str(rule) if _broken(rule) else rule.to_ical().decode()
-            try:
-                if _broken(rule):
-                    raise ValueError(text)
-                parsed = rrulestr(text, dtstart=start, ignoretz=True)
-            except Exception as exc:
-                raise CalendarError(path, f"RRULE {text!r} does not parse as an RFC 5545 rule "
-                                          "(such as FREQ=WEEKLY;BYDAY=MO;UNTIL=20261231)",
-                                    uid) from exc
-            if _never(rule):  # the rule engine would search to the year 9999 for one
-                raise CalendarError(path, f"RRULE {text!r} can never occur: no month of its "
-                                          "BYMONTH has a day of its BYMONTHDAY", uid)
-            for n, t in enumerate(parsed, 1):  # lazily: an endless rule stops at the
-                if t > stop:                      # window's end or at the cap
-                    break
-                if n > self.cap:
-                    raise CalendarError(path, f"the RRULE {text!r} has more than "
-                                              f"{self.cap:,} occurrences before the window's "
-                                              f"end {self.window[1]:%Y-%m-%d} (at most "
-                                              f"{self.cap:,} are expanded)", uid)
+        steps = {id(ev): self._steps.get(id(ev), 1) for ev, _, _ in events}
+        lo, hi = self.window
+        margin = _dt.timedelta(days=2)
+        for cal in cals:
+            owner = self._owner(path, cal)
+            target = self._zone_of(path, cal)
+            for part in _chunks(cal, steps):
+                try:
+                    occurrences = recurring_ical_events.of(part).between(lo - margin,
+                                                                         hi + margin)
+                except Exception as exc:  # what the checks did not foresee
+                    raise _culprit(path, part, (lo - margin, hi + margin), exc) from None
+                for occ in occurrences:
+                    self._add(path, occ, owner, target)
+
+    def _people_of(self, path: Path, occ: Any, owner: str | None) -> list[str]:
+        if owner is not None:
+            return [owner]
+        return self._attendees(occ)
 
     def _local(self, value: Any, target: _dt.tzinfo | None) -> _dt.datetime:
         if isinstance(value, _dt.datetime):
@@ -500,7 +540,7 @@ class _Reader:
         return _dt.datetime.combine(value, _dt.time())
 
     def _add(self, path: Path, occ: Any, owner: str | None, target: _dt.tzinfo | None) -> None:
-        kind = classify(occ)
+        kind, uid, summary, people, addresses = self._source(occ, owner)
         if kind == _IGNORED:
             return
         begin = occ["DTSTART"].dt
@@ -513,14 +553,29 @@ class _Reader:
         lo, hi = self.window
         if end <= start or end <= lo or start >= hi:
             return
-        uid, summary = str(occ.get("UID", "")), str(occ.get("SUMMARY", ""))
-        people = [owner] if owner is not None else self._attendees(occ)
         if not people:
-            addresses = ";".join(sorted(self._addresses(occ)))
             self.unmatched.append((str(path), uid, summary, start, end, addresses))
             return
         for pid in people:
             self.rows[kind].append((pid, start, end, uid, summary, str(path)))
+
+    def _source(self, occ: Any, owner: str | None) -> tuple[str, str, str, list[str], str]:
+        """``(kind, uid, summary, people, addresses)`` of the event an occurrence comes from:
+        the same for all its occurrences, so worked out once. The occurrences of an event
+        share its property values, so the identity of the UID value names the event (100,000
+        attendees are matched once, not once per occurrence)."""
+        uid_value = occ.get("UID")
+        key = id(uid_value) if uid_value is not None else 0
+        hit = self._sources.get(key) if key else None
+        if hit is not None and hit[0] is uid_value:
+            return hit[1]
+        kind = classify(occ)
+        people = [owner] if owner is not None else self._attendees(occ)
+        addresses = "" if people else ";".join(sorted(self._addresses(occ)))
+        facts = (kind, str(uid_value or ""), str(occ.get("SUMMARY", "")), people, addresses)
+        if key:
+            self._sources[key] = (uid_value, facts)
+        return facts
 
     @staticmethod
     def _addresses(occ: Any) -> list[str]:
@@ -536,12 +591,10 @@ class _Reader:
         return out
 
     def _attendees(self, occ: Any) -> list[str]:
-        found: list[str] = []
-        for address in self._addresses(occ):
-            pid = self._id_of(address)
-            if pid is not None and pid not in found:
-                found.append(pid)
-        return found
+        """The known people among the event's organizer and attendees, in order, each once
+        (linear: a dict keeps the order and drops repeats)."""
+        return list(dict.fromkeys(pid for pid in map(self._id_of, self._addresses(occ))
+                                  if pid is not None))
 
     def result(self, files: list[str], window: tuple[_dt.datetime, _dt.datetime]
                ) -> TeamCalendars:
@@ -558,17 +611,63 @@ class _Reader:
                              frame(self.unmatched, UNMATCHED_COLUMNS), files, window)
 
 
-#: The most days each month can have (February of a leap year).
-_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+#: Expanded copies of at most about this many occurrences exist at once (each copy of an
+#: event is a few kB).
+_CHUNK = 20_000
 
 
-def _never(rule: Any) -> bool:
-    """Whether a rule's BYMONTHDAY falls in none of its months (30 February): dateutil
-    would look for an occurrence day by day up to the year 9999."""
-    days, months = rule.get("BYMONTHDAY"), rule.get("BYMONTH") or range(1, 13)
-    if not days:
-        return False
-    return not any(abs(int(d)) <= _MONTH_DAYS[int(m) - 1] for d in days for m in months)
+def _chunks(cal: Any, steps: dict[int, int]) -> Iterable[Any]:
+    """``cal`` itself when its events are small together, else calendars of its time zones
+    and of groups of its events (all events of one UID together: an instance moved by
+    ``RECURRENCE-ID`` belongs with its series) of at most about :data:`_CHUNK` steps each."""
+    events = cal.walk("VEVENT")
+    if sum(steps.get(id(ev), 1) for ev in events) <= _CHUNK:
+        yield cal
+        return
+    import icalendar
+
+    by_uid: dict[str, list[Any]] = {}
+    for ev in events:
+        by_uid.setdefault(str(ev.get("UID", "")), []).append(ev)
+    zones = cal.walk("VTIMEZONE")
+    group: list[Any] = []
+    size = 0
+    for members in by_uid.values():
+        group += members
+        size += sum(steps.get(id(ev), 1) for ev in members)
+        if size >= _CHUNK:
+            yield _calendar_of(icalendar, cal, zones, group)
+            group, size = [], 0
+    if group:
+        yield _calendar_of(icalendar, cal, zones, group)
+
+
+def _culprit(path: Path, cal: Any, span: tuple[_dt.datetime, _dt.datetime],
+             exc: Exception) -> CalendarError:
+    """The error of expanding ``cal``, naming the event that raised it (each series is
+    expanded alone to find it: this runs only when expanding failed)."""
+    import icalendar
+    import recurring_ical_events
+
+    by_uid: dict[str, list[Any]] = {}
+    for ev in cal.walk("VEVENT"):
+        by_uid.setdefault(str(ev.get("UID", "")), []).append(ev)
+    zones = cal.walk("VTIMEZONE")
+    for uid, events in by_uid.items():
+        try:
+            recurring_ical_events.of(_calendar_of(icalendar, cal, zones, events)).between(*span)
+        except Exception as own:
+            return CalendarError(path, f"the event cannot be expanded: {icsfile.short(own)}",
+                                 uid or None)
+    return CalendarError(path, f"cannot expand the events: {icsfile.short(exc)}")
+
+
+def _calendar_of(icalendar: Any, cal: Any, zones: list[Any], events: list[Any]) -> Any:
+    part = icalendar.Calendar()
+    for key, value in cal.items():
+        part[key] = value
+    part.subcomponents = [*zones, *events]
+    return part
 
 
 def _text(occ: Any, key: str) -> str:

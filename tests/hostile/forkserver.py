@@ -10,6 +10,9 @@ once, then forks one child per job, at most ``parallel`` at a time. Each child
 * runs one check:
 
   - ``load``: ``hs.load_scenario(argument)``; writes what it returned or raised as JSON;
+  - ``api``: one function of ``api_calls.py`` (reading a company's files: ``hs.read_ats``,
+    ``hs.calibrate``, ``hs.forecast``, ``hs.read_calendars``); writes what it returned or
+    raised as JSON;
   - ``cli``: the command line exactly as ``python -m hiresim.present.cli ARGS...`` runs it
     (``runpy``, as ``-m`` does, then the interpreter's own top-level handling: an uncaught
     exception prints ``Traceback (most recent call last):`` on stderr and exits 1,
@@ -22,12 +25,15 @@ about 0.6 s (imports), which keeps some 300 checks well under a minute on two co
 check still has its own process, timeout and memory limit. ``test_forkserver_matches_real_process``
 checks that a forked CLI behaves like a real ``python -m hiresim.present.cli`` process.
 
-JOBS is a JSON list of ``{"key", "check": "load"|"cli", "args": [...], "timeout", "dir"}``; OUT
-receives ``{key: {"returncode", "signal", "timed_out", "seconds", "stdout", "stderr", "load"}}``.
+JOBS is a JSON list of ``{"key", "check": "load"|"api"|"cli", "args": [...], "timeout", "dir"}``;
+OUT
+receives ``{key: {"returncode", "signal", "timed_out", "seconds", "cpu", "stdout", "stderr",
+"load"}}`` (``cpu``: the child's CPU seconds, which a loaded machine does not inflate).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -48,6 +54,9 @@ def _child(job: dict, memory: int) -> None:
     try:
         os.setpgid(0, 0)
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        # a backstop should this server die before it can kill the child: the alarm's default
+        # action ends the process
+        signal.alarm(int(job["timeout"]) + 60)
         folder = Path(job["dir"])
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
@@ -56,6 +65,8 @@ def _child(job: dict, memory: int) -> None:
             os.dup2(out, fd)
         if job["check"] == "load":
             code = _load(job["args"][0], folder / "load.json")
+        elif job["check"] == "api":
+            code = _api(job["args"], folder / "load.json")
         else:
             code = _cli(job["args"])
     except BaseException:  # the harness's own failure: report it as a traceback, exit 1
@@ -79,6 +90,15 @@ def _load(argument: str, result: Path) -> int:
     except BaseException as exc:
         outcome = {"raised": type(exc).__name__, "message": str(exc)[:KEEP],
                    "traceback": "".join(traceback.format_exception(exc)[-6:])}
+    result.write_text(json.dumps(outcome), encoding="utf-8")
+    return 0
+
+
+def _api(args: list[str], result: Path) -> int:
+    """One call of ``api_calls.py`` (next to this file): ``args`` are its name and arguments."""
+    import api_calls
+
+    outcome = api_calls.call(*args)
     result.write_text(json.dumps(outcome), encoding="utf-8")
     return 0
 
@@ -121,12 +141,35 @@ def main() -> None:
     # Warm up: what a check imports, imported once before the first fork (not hiresim.present.cli
     # itself: a CLI check runs it as __main__, as ``-m`` does, and runpy warns if it is loaded).
     import click  # noqa: F401
+    import holidays
     import rich.console
     import rich.table  # noqa: F401
 
     import hiresim
-    import hiresim.runner  # noqa: F401
+    import hiresim.runner
 
+    # a working calendar with a country checks it against the list of supported countries,
+    # which imports every country's module (~0.5 s): once here, not in every check
+    holidays.list_supported_countries()
+    if os.environ.get("HOSTILE_RECORDS"):  # the records corpus: its readers and their users
+        import api_calls  # noqa: F401
+        import icalendar  # noqa: F401
+        import optuna  # noqa: F401
+        import pandas  # noqa: F401
+        import recurring_ical_events  # noqa: F401
+
+        import hiresim.inference.calibration
+        import hiresim.inference.forecasts
+        import hiresim.present.report
+        import hiresim.records.ats
+        import hiresim.records.ical  # noqa: F401
+        from hiresim.text import language_of
+
+        language_of("en")  # Babel's locale data, as `forecast` and `report` check --locale
+
+    # the warm objects are left out of the children's garbage collections, which would
+    # otherwise touch (and so copy) their pages
+    gc.freeze()
     pending = list(reversed(jobs))
     running: dict[int, tuple[dict, float]] = {}
     results: dict[str, dict] = {}
@@ -139,7 +182,7 @@ def main() -> None:
             if pid == 0:
                 _child(job, memory)
             running[pid] = (job, time.monotonic())
-        pid, status = os.waitpid(-1, os.WNOHANG)
+        pid, status, usage = os.wait4(-1, os.WNOHANG)
         now = time.monotonic()
         if pid == 0:
             for child, (job, started) in list(running.items()):
@@ -159,6 +202,7 @@ def main() -> None:
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
             "timed_out": bool(job.get("killed")),
             "seconds": round(now - started, 3),
+            "cpu": round(usage.ru_utime + usage.ru_stime, 3),
             "stdout": _read(folder / "stdout"),
             "stderr": _read(folder / "stderr"),
             "load": json.loads(load.read_text(encoding="utf-8")) if load.exists() else None,
