@@ -202,6 +202,7 @@ def test_the_forecast_of_one_waiting_1_5_days_by_hand(tmp_path):
     h = hs.read_ats(write_export(tmp_path / "ats", SMALL))
     f = hs.forecast(None, h, method="empirical", by="2026-03-12")
     assert f.method == "empirical" and f.replications == 0
+    assert "from the records' past waits" in repr(f)
     assert list(f.answers.columns) == [*ANSWER_COLUMNS, "basis"]
     x = f.answers.set_index("application_id").loc["X"]
     assert x["waiting_for"] == "feedback" and x["days_waited"] == pytest.approx(1.5)

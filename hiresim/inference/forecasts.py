@@ -590,8 +590,10 @@ class Forecast:
         return rows.iloc[0]
 
     def __repr__(self) -> str:
+        source = (f"{self.replications} replications" if self.method == "simulation"
+                  else "from the records' past waits")
         return (f"Forecast(as of {self.as_of}: {len(self.answers)} open applications, "
-                f"{self.replications} replications, horizon {self.horizon_days} days)")
+                f"{source}, horizon {self.horizon_days} days)")
 
 
 def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
