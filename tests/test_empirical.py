@@ -329,6 +329,8 @@ def test_the_method_is_checked(tmp_path):
         hs.forecast(None, history, method="records")
     with pytest.raises(TypeError, match="method must be one of"):
         hs.forecast(None, history, method=None)
+    with pytest.raises(TypeError, match="only method='empirical' forecasts without one"):
+        hs.forecast(None, history)
     with pytest.raises(ValueError, match="keep_results=True needs method='simulation'"):
         hs.forecast(None, history, method="empirical", keep_results=True)
     with pytest.raises(ValueError, match="methods must be one of"):

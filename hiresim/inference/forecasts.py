@@ -675,7 +675,10 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
     if method == "empirical" and keep_results:
         raise ValueError("keep_results=True needs method='simulation': the empirical method "
                          "simulates nothing")
-    base = as_scenario(scenario) if scenario is not None or method == "simulation" else None
+    if scenario is None and method == "simulation":
+        raise TypeError("scenario must be a Scenario, a preset name, a TOML path or a dict: "
+                        "only method='empirical' forecasts without one")
+    base = None if scenario is None else as_scenario(scenario)
     t = history.exported_at if as_of is None else check.timestamp("as_of", as_of)
     if t > history.exported_at:
         raise ForecastError(f"as_of {t} is after the export ({history.exported_at}): the "
