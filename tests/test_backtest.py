@@ -87,9 +87,12 @@ def test_forecasts_from_a_simulated_history_cover_what_happened(company_history)
     dates = [str(d.date()) for d in pd.date_range("2026-03-02", periods=9, freq="42D")]
     bt = hs.backtest(sc, history, dates, replications=60, seed=1, workers=2, min_samples=20,
                      horizon_days=150)
-    cov = bt.coverage.set_index("level")
+    assert bt.methods == ("simulation", "empirical")  # the records' own forecast beside it
+    cov = bt.coverage.loc[bt.coverage["method"] == "simulation"].set_index("level")
     assert cov["n"].iloc[0] >= 100
     assert cov["honest"].all(), bt.coverage
     assert set(bt.table["waiting_for"]) >= {"feedback", "interview"}
+    scores = bt.scores.set_index("method")
+    assert scores.loc["simulation", "n"] == scores.loc["empirical", "n"] >= 80
     ax = bt.plot()
     assert ax.get_xlabel().startswith("where the real wait fell")

@@ -13,6 +13,14 @@ and is cut at the horizon, so the PIT is randomised where the realised value is 
 beyond the horizon or censored at the export (a wait still open then, at ``c`` days, is known
 only to exceed ``c``): it is drawn uniformly between the forecast's probability of less and of
 at most that value — which keeps it exactly uniform for an honest forecast.
+
+Coverage says whether a method's intervals are honest, not whether its answers are useful: the
+records' own forecast (:mod:`hiresim.inference.empirical`) is honest too, and a simulation is
+worth its cost only where it is sharper. So the backtest also scores each method's answers
+(:mod:`hiresim.inference.scores`: pinball loss at the median and the 80 % date, CRPS, bias of
+the median, on days capped at 120 — exact for answers still open at the export), and always
+scores the records' own forecast beside the others: :attr:`Backtest.scores` gives each method's
+pinball loss and CRPS as a ratio to it.
 """
 
 from __future__ import annotations
@@ -54,13 +62,29 @@ class Backtest:
             ``upper`` (the binomial band of probability :data:`BAND` for an honest forecast),
             ``honest`` (``lower <= covered <= upper``), ``no_forecast`` (applications left
             out because no replication agreed with the time they had waited).
-        forecasts: the forecast of each date.
+        forecasts: the forecast of each date, by the first of ``methods``.
+        scores: one row per method (:func:`hiresim.inference.scores.score_table`): mean
+            pinball loss (``pinball_50``, ``pinball_80``, ``pinball``), ``crps`` and
+            ``bias_50`` over the applications that every method forecast, and
+            ``pinball_vs_empirical``, ``crps_vs_empirical`` (below 1: better than the records
+            alone).
+        methods: the methods scored, the requested ones first, then ``empirical``.
+        by_method: each method's forecasts, by date.
         band: the probability of the coverage bands, :data:`BAND` (what :meth:`plot` shades).
+
+    ``table`` and ``coverage`` have a row per method (column ``method``). Each row of
+    ``table`` also has the method's scores of that answer: ``cap`` (the days it is scored on:
+    120, or fewer for a date closer to the export or a shorter horizon), ``q_50``, ``q_80``
+    (the forecast's median and 80 % point, days, capped), ``pinball_50``, ``pinball_80``,
+    ``pinball``, ``crps`` and ``residual`` (realised minus forecast median, capped).
     """
 
     table: pd.DataFrame
     coverage: pd.DataFrame
     forecasts: dict[pd.Timestamp, Forecast]
+    scores: pd.DataFrame
+    methods: tuple[str, ...]
+    by_method: dict[str, dict[pd.Timestamp, Forecast]]
     band: ClassVar[float] = BAND
 
     def plot(self, ax: Axes | None = None, bins: int = 10) -> Axes:
@@ -70,67 +94,109 @@ class Backtest:
         return plot_pit(self, ax=ax, bins=bins)
 
     def __repr__(self) -> str:
+        first = self.coverage.loc[self.coverage["method"] == self.methods[0]]
         cov = ", ".join(f"{r.level:.0%}: {r.covered:.0%} (honest {r.lower:.0%}-{r.upper:.0%})"
-                        for r in self.coverage.itertuples())
-        return f"Backtest({len(self.forecasts)} dates, {int(self.coverage['n'].max())} " \
-               f"forecasts; coverage {cov})"
+                        for r in first.itertuples())
+        score = self.scores.set_index("method").loc[self.methods[0]]
+        return (f"Backtest({len(self.forecasts)} dates, {int(first['n'].max())} forecasts by "
+                f"{self.methods[0]}; coverage {cov}; pinball loss {score['pinball']:.1f} days, "
+                f"{score['pinball_vs_empirical']:.2f}x the records' own forecast)")
 
 
 def backtest(scenario: Scenario | str | dict[str, Any], history: History,
              as_of: Sequence[Any], replications: int = 200, seed: int = 0,
              workers: int | Executor | None = None, calendars: Any = None,
              horizon_days: int = 120, levels: Sequence[float] = LEVELS,
-             min_samples: int | None = None) -> Backtest:
+             min_samples: int | None = None,
+             methods: str | Sequence[str] = "simulation") -> Backtest:
     """Forecast the applications open on each date of ``as_of`` from the history known then,
     and compare with what the history says happened after.
 
     Args:
-        scenario: the scenario the forecasts use (calibrated to the history, typically).
+        scenario: the scenario the forecasts use (calibrated to the history, typically);
+            ``None`` when only the empirical method is backtested.
         history: the whole history (:func:`hiresim.read_ats`); each forecast sees only what
             was known on its date.
         as_of: the dates to forecast from (each before the export).
         replications, seed, workers, calendars, horizon_days, min_samples: as for
             :func:`hiresim.inference.forecasts` (date ``i`` uses seed ``seed + i``).
         levels: the probabilities of the central intervals whose coverage is reported.
+        methods: the forecast method, or several (``"simulation"``, ``"empirical"``: see
+            :func:`hiresim.forecast`), forecast on the same dates and scored on the same
+            applications. ``empirical`` is always scored too, as the baseline.
 
     A date's forecasts are compared with the history's later records; an application counted
     on several dates is counted on each (forecasts from dates further apart than the usual
     wait are nearly independent; close dates make the band too narrow).
+
+    How a realised answer is scored: for the coverage, by the randomised PIT (see the
+    module): an answer still open at the export is only known to come later, so its PIT is
+    drawn between the forecast's probability of hearing by the export and 1. For the pinball
+    loss, the CRPS and the bias, on days capped at ``cap`` = the smallest of 120
+    (:data:`hiresim.inference.scores.CAP_DAYS`), ``horizon_days`` and the days from the date
+    to the export: "never" and "later than the cap" are ``cap`` days on both sides, so an
+    answer still open at the export is exactly ``cap`` days and every score is exact (see
+    :mod:`hiresim.inference.scores`). Dates at least 120 days before the export score every
+    answer on the full scale.
     """
     import pandas as pd
 
     from hiresim import arguments as check
-    from hiresim.inference.forecasts import forecast
+    from hiresim.inference.forecasts import METHODS, forecast
+    from hiresim.inference.scores import BASELINE, CAP_DAYS, ROW_SCORES, row_scores, score_table
 
     levels = check.probabilities("levels", levels, empty=False)
+    asked = [methods] if isinstance(methods, str) else methods
+    if not isinstance(asked, Sequence) or not asked:
+        raise ValueError(f"methods must be one of {', '.join(map(repr, METHODS))} or a list of "
+                         f"them, got {methods!r}")
+    chosen = [check.choice("methods", m, METHODS) for m in asked]
+    scored = tuple(dict.fromkeys([*chosen, BASELINE]))
     if isinstance(as_of, (str, bytes)) or not isinstance(as_of, Sequence) or not as_of:
         raise ValueError("as_of must be a non-empty list of dates, e.g. ['2026-03-02', "
                          f"'2026-04-06'], got {as_of!r}")
     dates = [pd.Timestamp(d) for d in as_of]
-    rng = np.random.default_rng(np.random.SeedSequence(int(check.seed("seed", seed)),
-                                                       spawn_key=(0xB7,)))
+    base_seed = int(check.seed("seed", seed))
+    # the first method's PITs draw from the stream they always drew from
+    rngs = [np.random.default_rng(np.random.SeedSequence(
+        base_seed, spawn_key=(0xB7,) if k == 0 else (0xB7, k))) for k in range(len(scored))]
     rows: list[dict[str, Any]] = []
-    forecasts: dict[pd.Timestamp, Forecast] = {}
+    by_method: dict[str, dict[pd.Timestamp, Forecast]] = {m: {} for m in scored}
     for i, day in enumerate(dates):
-        f = forecast(scenario, history, as_of=day, replications=replications, seed=seed + i,
-                     workers=workers, calendars=calendars, horizon_days=horizon_days,
-                     min_samples=min_samples)
-        forecasts[day] = f
-        for app in f.state.applications:
-            realised, censored = realised_days(history, app, day)
-            draws = f.draws[app.application_id]["heard"]
-            u = randomised_pit(draws, realised, censored, horizon_days, rng)
-            row: dict[str, Any] = {"as_of": day, "application_id": app.application_id,
-                                   "waiting_for": app.waiting_for,
-                                   "realised_days": realised, "censored": censored, "pit": u}
-            for p in levels:
-                row[f"covered_{round(p * 100):d}"] = (bool((1 - p) / 2 <= u <= (1 + p) / 2)
-                                                     if math.isfinite(u) else None)
-            rows.append(row)
-    table = pd.DataFrame(rows, columns=["as_of", "application_id", "waiting_for",
+        to_export = float((history.exported_at - day) / pd.Timedelta(days=1))
+        cap = min(float(CAP_DAYS), float(horizon_days), to_export)
+        for k, method in enumerate(scored):
+            f = forecast(scenario, history, as_of=day, replications=replications, seed=seed + i,
+                         workers=workers, calendars=calendars, horizon_days=horizon_days,
+                         min_samples=min_samples, method=method)
+            by_method[method][day] = f
+            for app in f.state.applications:
+                realised, censored = realised_days(history, app, day)
+                d = f.draws[app.application_id]
+                u = randomised_pit(d["heard"], realised, censored, horizon_days, rngs[k],
+                                   d.get("weight"))
+                row: dict[str, Any] = {"as_of": day, "method": method,
+                                       "application_id": app.application_id,
+                                       "waiting_for": app.waiting_for,
+                                       "realised_days": realised, "censored": censored,
+                                       "pit": u}
+                for p in levels:
+                    row[f"covered_{round(p * 100):d}"] = (
+                        bool((1 - p) / 2 <= u <= (1 + p) / 2) if math.isfinite(u) else None)
+                row["cap"] = cap
+                row.update(row_scores(d["heard"], d.get("weight"), realised, cap)
+                           if math.isfinite(u) else dict.fromkeys(ROW_SCORES, math.nan))
+                rows.append(row)
+    table = pd.DataFrame(rows, columns=["as_of", "method", "application_id", "waiting_for",
                                         "realised_days", "censored", "pit",
-                                        *[f"covered_{round(p * 100):d}" for p in levels]])
-    return Backtest(table, coverage_table(table["pit"].to_numpy(float), levels), forecasts)
+                                        *[f"covered_{round(p * 100):d}" for p in levels],
+                                        "cap", *ROW_SCORES])
+    coverage = pd.concat(
+        [coverage_table(table.loc[table["method"] == m, "pit"].to_numpy(float), levels)
+         .assign(method=m) for m in scored], ignore_index=True)
+    coverage = coverage[["method", *[c for c in coverage.columns if c != "method"]]]
+    return Backtest(table, coverage, by_method[scored[0]], score_table(table, scored), scored,
+                    by_method)
 
 
 def realised_days(history: History, app: OpenApplication, as_of: pd.Timestamp
@@ -161,13 +227,25 @@ def realised_days(history: History, app: OpenApplication, as_of: pd.Timestamp
 
 
 def randomised_pit(draws: np.ndarray, realised: float, censored: bool, horizon: float,
-                   rng: np.random.Generator) -> float:
+                   rng: np.random.Generator, weights: np.ndarray | None = None) -> float:
     """Where ``realised`` falls in the forecast ``draws`` (days; ``inf``: never or beyond the
     horizon), uniform between the probability of less and of at most it; for a censored or
-    beyond-horizon value, between the probability of at most it and 1. NaN without draws."""
+    beyond-horizon value, between the probability of at most it and 1. NaN without draws.
+    ``weights``: the draws' probabilities (the empirical method's points); equal without."""
     n = len(draws)
     if n == 0:
         return math.nan
+    if weights is not None:
+        from hiresim.inference.scores import share_at_most, share_below
+
+        if censored or realised > horizon:
+            low, high = float(share_at_most(draws, weights, min(realised, horizon))[0]), 1.0
+        elif not math.isfinite(realised):
+            low, high = float(np.sum(np.asarray(weights)[np.isfinite(draws)])), 1.0
+        else:
+            low = share_below(draws, weights, realised)
+            high = float(share_at_most(draws, weights, realised)[0])
+        return float(low + (high - low) * rng.random())
     if censored or realised > horizon:
         x = min(realised, horizon)
         low, high = float(np.mean(draws <= x)), 1.0

@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 STREAM = "forecast"
 #: Where an open application waits (``waiting_for`` in :attr:`Forecast.answers`).
 WAITING_FOR = ("screening", "interview", "feedback")
+#: How :func:`forecast` answers: ``simulation`` (from the scenario, this module) or
+#: ``empirical`` (from the records' past waits alone: :mod:`hiresim.inference.empirical`).
+METHODS = ("simulation", "empirical")
 #: At most this many batches of ``replications`` are run while some application has fewer
 #: than ``min_samples`` agreeing replications (a fixed schedule: the same answers whatever
 #: ``workers``).
@@ -518,7 +521,10 @@ class Forecast:
         state: what the export said on the date (:class:`CompanyState`).
         draws: per application, the agreeing replications' times of hearing (days after
             ``as_of``; ``inf``: never, or not within the horizon — see ``after_horizon``).
+            The empirical method's points carry a probability each (key ``weight``); without
+            it the points are equally likely.
         results: the forward simulation's tables (only with ``keep_results=True``).
+        method: ``simulation`` or ``empirical`` (see :func:`forecast`).
     """
 
     as_of: pd.Timestamp
@@ -529,6 +535,7 @@ class Forecast:
     horizon_days: int
     replications: int
     results: Results | None = None
+    method: str = "simulation"
 
     def sentence(self, application_id: str, confidence: float = 0.8, locale: str = "en"
                  ) -> str:
@@ -548,7 +555,8 @@ class Forecast:
 
         confidence = check.number("confidence", confidence, 0.0, 1.0, above=True, below=True)
         self._row(application_id)
-        return _quantile_day(self.draws[application_id]["heard"], confidence, self.as_of)
+        d = self.draws[application_id]
+        return _quantile_day(d["heard"], confidence, self.as_of, d.get("weight"))
 
     def p_heard_by(self, application_id: str, when: Any) -> float:
         """Probability that the candidate has heard by the end of the day ``when``."""
@@ -556,8 +564,22 @@ class Forecast:
 
         self._row(application_id)
         limit = _days_until_end_of(pd.Timestamp(when), self.as_of)
-        heard = self.draws[application_id]["heard"]
+        d = self.draws[application_id]
+        if "weight" in d:
+            from hiresim.inference.scores import share_at_most
+
+            return float(share_at_most(d["heard"], d["weight"], limit)[0])
+        heard = d["heard"]
         return float(np.mean(heard <= limit)) if len(heard) else math.nan
+
+    def p_heard_within(self, application_id: str, days: Any) -> np.ndarray:
+        """Probability that the candidate has heard within each of ``days`` days after
+        :attr:`as_of` (an array; NaN without a forecast)."""
+        from hiresim.inference.scores import share_at_most
+
+        self._row(application_id)
+        d = self.draws[application_id]
+        return share_at_most(d["heard"], d.get("weight"), np.asarray(days, float))
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """The probability of having heard by each day, one curve per open application."""
@@ -574,20 +596,23 @@ class Forecast:
         return rows.iloc[0]
 
     def __repr__(self) -> str:
+        source = (f"{self.replications} replications" if self.method == "simulation"
+                  else "from the records' past waits")
         return (f"Forecast(as of {self.as_of}: {len(self.answers)} open applications, "
-                f"{self.replications} replications, horizon {self.horizon_days} days)")
+                f"{source}, horizon {self.horizon_days} days)")
 
 
-def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of: Any = None,
-             replications: int = 500, seed: int = 0, calendars: Any = None,
+def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
+             as_of: Any = None, replications: int = 500, seed: int = 0, calendars: Any = None,
              workers: int | Executor | None = None, horizon_days: int = 120,
              lookback_days: int = 365, by: Any = None, min_samples: int | None = None,
-             keep_results: bool = False) -> Forecast:
+             keep_results: bool = False, method: str = "simulation") -> Forecast:
     """Forecast when each application open on ``as_of`` hears back (a warm start).
 
     Args:
         scenario: the company's scenario (ideally calibrated to ``history``:
             :func:`hiresim.calibrate`); a Scenario, a TOML path, a preset name or a dict.
+            The empirical method does not use it (it may be ``None`` then).
         history: the company's ATS export (:func:`hiresim.read_ats`).
         as_of: the date of the state to start from (default: the export's time). An
             earlier date forecasts from what was known then (:meth:`History.cut`).
@@ -606,7 +631,16 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
         min_samples: agreeing replications wanted per application: while one has fewer,
             another batch of ``replications`` is run, up to :data:`MAX_BATCHES` batches
             (default ``None``: one batch; ``samples`` in the answers says how many agreed).
+            For the empirical method: the past waits at risk wanted before the waits of every
+            round of the kind are pooled (default
+            :data:`hiresim.inference.empirical.MIN_AT_RISK`).
         keep_results: keep the forward simulation's tables in :attr:`Forecast.results`.
+        method: ``"simulation"`` (default: simulate on from the state, as above) or
+            ``"empirical"``: the records' own forecast, from the same round's past waits in
+            ``history`` up to ``as_of``, conditioned on the days already waited, without
+            simulating (:mod:`hiresim.inference.empirical`; ``replications``, ``seed``,
+            ``calendars``, ``workers`` and ``lookback_days`` do not apply). The baseline that a
+            simulated forecast must beat in :func:`hiresim.backtest`.
 
     Returns:
         A :class:`Forecast` whose ``answers`` has one row per open application:
@@ -619,7 +653,9 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
         ``p_never``, or not within the horizon), ``p_never`` (withdraws or is never told),
         ``p_withdraw_first``, ``p_after_horizon``, ``main_cause`` (the most likely cause of the
         remaining wait: the one that most often takes its largest part), ``samples``
-        (replications that agreed with the state) and ``replayed_from``.
+        (replications that agreed with the state) and ``replayed_from``. The empirical
+        method's answers have the same columns, read from the records (see
+        :func:`hiresim.inference.empirical.forecast_from_records`), and ``basis``.
     """
     import pandas as pd
 
@@ -636,18 +672,30 @@ def forecast(scenario: Scenario | str | dict[str, Any], history: History, as_of:
     lookback_days = check.whole("lookback_days", lookback_days, 0, 3660)
     min_samples = check.whole("min_samples", min_samples, 1, none=True)
     keep_results = check.flag("keep_results", keep_results)
+    method = check.choice("method", method, METHODS)
     from hiresim.records.history import History as HistoryType
 
     if not isinstance(history, HistoryType):
         raise TypeError(f"history must be a History (hiresim.read_ats(folder)), got "
                         f"{type(history).__name__}")
-    base = as_scenario(scenario)
+    if method == "empirical" and keep_results:
+        raise ValueError("keep_results=True needs method='simulation': the empirical method "
+                         "simulates nothing")
+    if scenario is None and method == "simulation":
+        raise TypeError("scenario must be a Scenario, a preset name, a TOML path or a dict: "
+                        "only method='empirical' forecasts without one")
+    base = None if scenario is None else as_scenario(scenario)
     t = history.exported_at if as_of is None else check.timestamp("as_of", as_of)
     if t > history.exported_at:
         raise ForecastError(f"as_of {t} is after the export ({history.exported_at}): the "
                             "state then is not known")
     week_end = _week_end(t)
     by_t = None if by is None else check.timestamp("by", by)
+    if method == "empirical" or base is None:
+        from hiresim.inference.empirical import forecast_from_records
+
+        to_by = None if by_t is None else _days_until_end_of(by_t, t)
+        return forecast_from_records(history, t, week_end, to_by, horizon_days, min_samples)
     state = state_at(history, t, base)
     earliest = min([a.since for a in state.applications], default=t)
     start = max(earliest, t - pd.Timedelta(days=lookback_days)).normalize()
@@ -731,13 +779,20 @@ def _days_until_end_of(day: pd.Timestamp, as_of: pd.Timestamp) -> float:
     return float((end - as_of) / pd.Timedelta(days=1))
 
 
-def _quantile_day(heard: np.ndarray, q: float, as_of: pd.Timestamp) -> pd.Timestamp | None:
-    """The day by whose end a share ``q`` has heard (``None``: never reached)."""
+def _quantile_day(heard: np.ndarray, q: float, as_of: pd.Timestamp,
+                  weight: np.ndarray | None = None) -> pd.Timestamp | None:
+    """The day by whose end a share ``q`` has heard (``None``: never reached); ``weight``:
+    the points' probabilities (the empirical method's), equally likely without."""
     import pandas as pd
 
     if not len(heard):
         return None
-    v = float(np.quantile(heard, q, method="inverted_cdf"))
+    if weight is None:
+        v = float(np.quantile(heard, q, method="inverted_cdf"))
+    else:
+        from hiresim.inference.scores import quantile
+
+        v = quantile(heard, weight, q)
     if not math.isfinite(v):
         return None
     return (as_of + pd.Timedelta(days=v)).normalize()

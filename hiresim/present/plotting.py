@@ -470,10 +470,9 @@ def plot_forecast(forecast: Forecast, ax: Axes | None = None, max_lines: int = 2
     days = np.linspace(0.0, float(forecast.horizon_days), 400)
     answers = forecast.answers.head(max_lines)
     for app in answers["application_id"]:
-        heard = np.sort(forecast.draws[app]["heard"])
-        if not len(heard):
+        if not len(forecast.draws[app]["heard"]):
             continue
-        share = np.searchsorted(heard, days, side="right") / len(heard)
+        share = forecast.p_heard_within(app, days)
         ax.step(days, share, where="post", lw=1.2, label=str(app))
     if len(forecast.answers):
         week = float((forecast.answers["week_end"].iloc[0] + pd.Timedelta(days=1)
@@ -493,19 +492,27 @@ def plot_forecast(forecast: Forecast, ax: Axes | None = None, max_lines: int = 2
 def plot_pit(backtest: Backtest, ax: Axes | None = None, bins: int = 10) -> Axes:
     """The backtest's PIT histogram: flat (within the shaded binomial band of probability
     ``backtest.band``, :data:`hiresim.inference.backtests.BAND`) when the forecasts are
-    honest; a U shape means intervals too narrow, a hump too wide, a slope a bias."""
+    honest; a U shape means intervals too narrow, a hump too wide, a slope a bias. The first
+    method's as bars, every other method's (the records' own forecast) as an outline; the band
+    is the first's."""
     from scipy.stats import binom
 
     band = backtest.band
     ax = _axes(ax)
     bins = arguments.whole("bins", bins, 2, 100)
-    pit = backtest.table["pit"].to_numpy(float)
-    pit = pit[np.isfinite(pit)]
-    n = len(pit)
-    counts, edges = np.histogram(pit, bins=bins, range=(0.0, 1.0))
-    density = counts / max(n, 1) * bins
-    ax.bar(edges[:-1], density, width=1.0 / bins, align="edge", color="#4393c3",
-           edgecolor="white", label=f"{n} forecasts")
+    n = 0
+    for k, method in enumerate(backtest.methods):
+        pit = backtest.table.loc[backtest.table["method"] == method, "pit"].to_numpy(float)
+        pit = pit[np.isfinite(pit)]
+        counts, edges = np.histogram(pit, bins=bins, range=(0.0, 1.0))
+        density = counts / max(len(pit), 1) * bins
+        if k == 0:  # the method asked for: bars; the others (the records' own): outlines
+            n = len(pit)
+            ax.bar(edges[:-1], density, width=1.0 / bins, align="edge", color="#4393c3",
+                   edgecolor="white", label=f"{method}: {n} forecasts")
+        else:
+            ax.stairs(density, edges, color=["#d6604d", "#1b7837", "#762a83"][(k - 1) % 3],
+                      lw=1.5, label=f"{method}: {len(pit)} forecasts")
     if n:
         lo = binom.ppf((1 - band) / 2, n, 1 / bins) / n * bins
         hi = binom.ppf((1 + band) / 2, n, 1 / bins) / n * bins
