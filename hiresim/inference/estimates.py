@@ -87,7 +87,9 @@ def wilson(k: int, n: int, level: float = LEVEL) -> tuple[float, float]:
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # the ends are exact at k = 0 and k = n (rounding would leave 1e-18 above 0)
+    return (0.0 if k == 0 else max(0.0, centre - half),
+            1.0 if k == n else min(1.0, centre + half))
 
 
 def garwood(count: int, exposure: float, level: float = LEVEL) -> tuple[float, float]:

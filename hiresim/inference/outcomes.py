@@ -208,16 +208,38 @@ def rejections(f: Facts, level: float = LEVEL) -> list[Quantity]:
                         "median days from the last interview to the release as the job "
                         "closed: an upper bound of the hold (when it was decided is not "
                         "recorded)", level))
-    untold = int(rejected["notified_at"].isna().sum())
-    out.append(share("rejections.untold.share", untold, len(rejected),
-                     "applications.csv: notified_at of rejected applications",
-                     f"{untold} of {len(rejected)} rejections never told (ghosted)", level))
-    untold_after = int(after["notified_at"].isna().sum())
-    out.append(share("rejections.untold.after_interview", untold_after, len(after),
-                     "applications.csv: notified_at; interviews.csv",
-                     f"{untold_after} of {len(after)} rejections after an interview never "
-                     "told", level))
+    export = f.history.exported_at
+    out.append(never_told("rejections.untold.share", rejected, export,
+                          "applications.csv: closed_at, notified_at of rejected applications",
+                          "rejections", level))
+    out.append(never_told("rejections.untold.after_interview", after, export,
+                          "applications.csv: closed_at, notified_at; interviews.csv: end",
+                          "rejections after an interview", level))
     return out
+
+
+def never_told(name: str, rejected: pd.DataFrame, export: pd.Timestamp, source: str,
+               what: str, level: float = LEVEL) -> Quantity:
+    """The share of rejections never told (ghosted), censoring-aware: the level at which the
+    Kaplan-Meier curve of "not told yet" (from ``closed_at`` to ``notified_at``; a rejection not
+    told by the export is censored there) settles after its last telling, with the Greenwood
+    interval there. A rejection recorded just before the export is not yet a ghosting."""
+    from hiresim.analysis.km import km_table
+
+    told = rejected["notified_at"].notna().to_numpy()
+    stop = rejected["notified_at"].where(rejected["notified_at"].notna(), export)
+    days = ((stop - rejected["closed_at"]) / DAY).clip(lower=0).to_numpy(float)
+    untold = int((~told).sum())
+    if not told.any():
+        return share(name, untold, len(rejected), source,
+                     f"{untold} of {len(rejected)} {what} never told", level)
+    km = km_table(days, told, ci=level)
+    last = int(np.flatnonzero(km["events"] > 0)[-1])
+    return Quantity(name, float(km["survival"][last]), float(km["lower"][last]),
+                    float(km["upper"][last]), len(rejected), source,
+                    f"{untold} of {len(rejected)} {what} not told by the export; the share "
+                    f"never told is where the curve of those not told yet settles (after "
+                    f"{km['days'][last]:.0f} days)", f"Kaplan-Meier, Greenwood {100 * level:g} %")
 
 
 def notifications(f: Facts, level: float = LEVEL) -> list[Quantity]:

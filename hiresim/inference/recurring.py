@@ -48,11 +48,12 @@ import numpy as np
 import pandas as pd
 
 from hiresim.analysis.km import z_value
-from hiresim.inference.estimates import LEVEL, Quantity, wilson
+from hiresim.inference.estimates import LEVEL, Quantity, counted, garwood, wilson
+from hiresim.inference.facts import Facts
 
 __all__ = ["FDR", "MIN_STAMPS", "ONSET_HOURS", "WEEKDAYS", "Meeting", "Scan",
-           "benjamini_hochberg", "committee_share", "hour_of_week", "mixture_share", "onset",
-           "pooled_share", "rise_tail", "spike"]
+           "benjamini_hochberg", "committee_share", "decision_stamps", "find", "hour_of_week",
+           "mixture_share", "onset", "pooled_share", "rise_tail", "spike", "told_stamps"]
 
 #: False-discovery rate of the detection rule.
 FDR = 0.05
@@ -229,18 +230,19 @@ def mixture_share(name: str, k: int, n_office: int, n: int, hours: int, source: 
                     f"Wilson {100 * level:g} % through the mixture")
 
 
-def pooled_share(name: str, parts: list[tuple[int, int, int]], hours: int, source: str,
+def pooled_share(name: str, parts: list[tuple[int, int, int, int]], source: str,
                  note: str = "", level: float = LEVEL) -> Quantity:
-    """The share that waited, pooled over meetings: ``parts`` are ``(k, n_office, n)`` of
-    each; the estimated counts add, and so do their variances (a normal interval)."""
+    """The share that waited, pooled over meetings: ``parts`` are ``(k, n_office, n, hours)``
+    of each (see :func:`mixture_share`); the estimated counts add, and so do their variances
+    (a normal interval)."""
     n = sum(p[2] for p in parts)
-    if n == 0 or hours < 2:
+    if n == 0:
         return Quantity(name, math.nan, 0.0, 1.0, 0, source, note or "no meeting detected", "")
-    b = 1.0 / hours
     waited, var = 0.0, 0.0
-    for k, n_office, _ in parts:
-        if n_office == 0:
+    for k, n_office, _, hours in parts:
+        if n_office == 0 or hours < 2:
             continue
+        b = 1.0 / hours
         q = k / n_office
         waited += (k - n_office * b) / (1.0 - b)
         var += n_office * q * (1.0 - q) / (1.0 - b) ** 2
@@ -251,12 +253,10 @@ def pooled_share(name: str, parts: list[tuple[int, int, int]], hours: int, sourc
                     f"normal {100 * level:g} % (pooled mixture)")
 
 
-def committee_share(name: str, scan: Scan, width: int, source: str, note: str = ""
-                    , level: float = LEVEL) -> Quantity:
+def committee_share(name: str, scan: Scan, width: int, source: str, note: str = "",
+                    level: float = LEVEL) -> Quantity:
     """A lower bound of the share of offers that waited for a committee: one minus the
     background (the level of the ``width`` hours before its onset, spread over the week)."""
-    from hiresim.inference.estimates import garwood
-
     if scan.n_office == 0:
         return Quantity(name, math.nan, 0.0, 1.0, 0, source, note, "")
     per_hour = scan.trough / width
@@ -267,3 +267,159 @@ def committee_share(name: str, scan: Scan, width: int, source: str, note: str = 
 
     return Quantity(name, waited(per_hour), waited(hi_rate), waited(lo_rate), scan.n_office,
                     source, note, f"exact Poisson {100 * level:g} % on the level before it")
+
+
+# ------------------------------------------------------------------ scanning a history
+
+#: What each kind of scan reads.
+STAMPS = {"meeting": "applications.csv: closed_at of rejections after an interview",
+          "committee": "stages.csv: offer entered_at",
+          "release": "stages.csv: entered_at of rounds after the first"}
+
+
+def decision_stamps(f: Facts) -> pd.DataFrame:
+    """The moments rejections were decided: recorded after the last interview, not as the job
+    closed. Columns ``manager``, ``last_round``, ``closed_at``, ``weekday``, ``hour`` (see
+    :func:`hour_of_week`) and ``office`` (in office hours)."""
+    a = f.apps
+    ok = ((a["status"] == "rejected") & (a["last_round"] > 0) & a["closed_at"].notna()
+          & (a["closed_at"] >= a["last_end"]) & ~a["at_closing"])
+    stamps = a.loc[ok, ["manager", "last_round", "closed_at"]]
+    weekday, hour = hour_of_week(stamps["closed_at"])
+    office = set(f.office)
+    return stamps.assign(weekday=weekday, hour=hour,
+                         office=[(int(d), int(h)) in office
+                                 for d, h in zip(weekday, hour, strict=True)])
+
+
+def told_stamps(f: Facts, kind: str) -> pd.Series:
+    """When candidates were told of an offer (``committee``) or of an advance to a later
+    round (``release``): the first entry into those stages."""
+    st = f.history.stages
+    if kind == "committee":
+        return st[st["stage"] == "offer"].groupby("application_id")["entered_at"].min()
+    later = st[st["stage"].str.match(r"^round:([2-9]|[1-9][0-9]+)$")]
+    return later.groupby(["application_id", "stage"])["entered_at"].min()
+
+
+def _at(stamps: pd.DataFrame, hours: set[tuple[int, int]]) -> np.ndarray:
+    return np.array([(int(d), int(h)) in hours for d, h in
+                     zip(stamps["weekday"], stamps["hour"], strict=True)], dtype=bool)
+
+
+def find(f: Facts, level: float = LEVEL, notes: list[str] | None = None
+         ) -> tuple[list[Meeting], list[Quantity]]:
+    """Every weekly rhythm of a history (see the module docstring), and the table's rows.
+
+    Two passes. First each team's recorded decisions are scanned for a spike, and offers and
+    advances for an onset. Then the decisions at no detected team meeting are scanned together
+    for a company-wide hour (one sync for everyone; every team's when the jobs have no
+    manager). All scans are one family for the false-discovery rule. Decisions recorded in a
+    company-wide hour - the detected one, and the hour in which a detected committee sits (it
+    refuses runner-ups when no position is left) - are not a team's: a team's shares are
+    estimated without them, and without those hours in the null.
+    """
+    notes = [] if notes is None else notes
+    office = f.office
+    stamps = decision_stamps(f)
+    scans: list[tuple[str, str, Scan]] = []
+    for g in sorted(set(stamps["manager"]) - {""}):
+        scan = spike(stamps.loc[stamps["manager"] == g, "closed_at"], office)
+        if scan is not None:
+            scans.append((g, "meeting", scan))
+    for kind in ("committee", "release"):
+        scan = onset(told_stamps(f, kind), office)
+        if scan is not None:
+            scans.append(("company", kind, scan))
+
+    def found(hits: list[bool]) -> list[bool]:
+        return [bool(h) and sc.k >= MIN_STAMPS for (_, _, sc), h in zip(scans, hits,
+                                                                        strict=True)]
+
+    first = found(benjamini_hochberg([sc.p for _, _, sc in scans]))
+    team_hour = {g: (sc.weekday, sc.hour) for (g, kind, sc), ok in zip(scans, first, strict=True)
+                 if ok and kind == "meeting"}
+    company_hours: set[tuple[int, int]] = set()
+    for (_, kind, sc), ok in zip(scans, first, strict=True):
+        if ok and kind == "committee":  # it sits in the office hour before the first told
+            company_hours.add(office[(office.index((sc.weekday, sc.hour)) - 1) % len(office)])
+    own = np.array([team_hour.get(g) == (int(d), int(h)) for g, d, h in
+                    zip(stamps["manager"], stamps["weekday"], stamps["hour"], strict=True)],
+                   dtype=bool)
+    residual = stamps[~own & ~_at(stamps, company_hours)]
+    company = spike(residual["closed_at"], office)
+    if company is not None:
+        scans.append(("company", "meeting", company))
+    final = found(benjamini_hochberg([sc.p for _, _, sc in scans]))
+    if company is not None and final[-1]:
+        company_hours.add((company.weekday, company.hour))
+    meetings: list[Meeting] = []
+    rows: list[Quantity] = []
+    pooled: dict[int, list[tuple[int, int, int, int]]] = {}
+    for (scope, kind, scan), ok in zip(scans, final, strict=True):
+        m = Meeting(scope, kind, scan.weekday, scan.hour, ok, scan.p, scan.k, scan.n,
+                    stamps=STAMPS[kind])
+        meetings.append(m)
+        if not ok:
+            continue
+        if kind == "meeting":
+            if scope == "company":
+                mine = residual
+                others: set[tuple[int, int]] = set()
+            else:
+                mine = stamps[stamps["manager"] == scope]
+                others = company_hours - {(scan.weekday, scan.hour)}
+            mine = mine[~_at(mine, others)]  # decisions in a company-wide hour: not the team's
+            hours_left = len(office) - len(others)
+            window = _at(mine, {(scan.weekday, scan.hour)})
+            rounds = mine["last_round"].to_numpy()
+            in_office = mine["office"].to_numpy(dtype=bool)
+            for r in sorted(set(rounds.tolist())):
+                sel = rounds == r
+                k, n_office, n = (int((window & sel).sum()), int((in_office & sel).sum()),
+                                  int(sel.sum()))
+                m.shares[int(r)] = mixture_share(
+                    f"meeting.{scope}.round_{r}.share", k, n_office, n, hours_left, m.stamps,
+                    f"round-{r} decisions of {scope} that waited for the meeting at "
+                    f"{m.when}: {k} of {n_office} recorded in its hour", level)
+                if scope != "company":
+                    pooled.setdefault(int(r), []).append((k, n_office, n, hours_left))
+        elif kind == "committee":
+            m.shares[0] = committee_share(
+                "committee.share", scan, ONSET_HOURS, m.stamps,
+                "offers released after the committee: a lower bound (relays slower than a "
+                "week look like background)", level)
+        rows += _rows(m, scan, level)
+    team_scans = [m for m in meetings if m.kind == "meeting" and m.scope != "company"]
+    rows.append(counted("meetings.detected", len(team_hour and [m for m in team_scans
+                                                                 if m.detected]),
+                        len(team_scans), STAMPS["meeting"],
+                        f"teams (or groups) whose recorded decisions gather in one weekly "
+                        f"hour, of {len(team_scans)} scanned"))
+    for r, parts in sorted(pooled.items()):
+        rows.append(pooled_share(
+            f"meetings.round_{r}.share", parts, STAMPS["meeting"],
+            f"round-{r} decisions that waited for their team's weekly meeting, over the "
+            f"{len(parts)} teams with one", level))
+    if not any(m.detected for m in meetings if m.kind == "committee"):
+        notes.append("no weekly release of offers (a committee) detected")
+    return meetings, rows
+
+
+def _rows(m: Meeting, scan: Scan, level: float) -> list[Quantity]:
+    """The table's rows of a detected rhythm: weekday, hour, and its shares."""
+    name = f"meeting.{m.scope}" if m.kind == "meeting" else m.kind
+    if m.kind == "meeting":
+        what = f"decisions recorded {m.when}-{m.hour + 1:02d}:00"
+        if m.scope == "company":
+            what += " company-wide, besides the teams' own meetings"
+    else:
+        what = f"told from {m.when} on"
+    counted_as = ("of" if m.kind == "meeting"
+                  else "more in the day after it than in the day before, of")
+    note = (f"{what}: {scan.k} {counted_as} {scan.n_office} stamps in office hours "
+            f"(p = {scan.p:.2g}, Benjamini-Hochberg {FDR:.0%})")
+    return [counted(f"{name}.weekday", scan.weekday, scan.n, m.stamps,
+                    f"{WEEKDAYS[scan.weekday]}; {note}"),
+            counted(f"{name}.hour", scan.hour, scan.n, m.stamps, note),
+            *m.shares.values()]
