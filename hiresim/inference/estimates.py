@@ -28,8 +28,8 @@ import numpy as np
 
 from hiresim.analysis.km import curve_quantiles, km_table, z_value
 
-__all__ = ["LEVEL", "Quantity", "counted", "km_quantile", "mean", "quantile", "rate", "share",
-           "unknown"]
+__all__ = ["LEVEL", "Quantity", "counted", "garwood", "km_quantile", "mean", "quantile", "rate",
+           "share", "unknown", "wilson"]
 
 #: The default level of every interval.
 LEVEL = 0.95

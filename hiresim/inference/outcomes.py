@@ -25,7 +25,7 @@ from hiresim.inference.estimates import (
 )
 from hiresim.inference.facts import Facts
 
-__all__ = ["arrivals", "decisions", "jobs", "notifications", "offers", "open_jobs",
+__all__ = ["arrivals", "decisions", "jobs", "never_told", "notifications", "offers", "open_jobs",
            "rejections", "scheduling", "screening", "withdrawals"]
 
 DAY = pd.Timedelta(days=1)

@@ -42,7 +42,8 @@ from hiresim.inference.recurring import Meeting
 if TYPE_CHECKING:
     from hiresim.records.history import History
 
-__all__ = ["TABLE_COLUMNS", "TEAM_SHARE", "Panel", "Structure", "Team", "structure"]
+__all__ = ["CALL", "MIN_TEAM_INTERVIEWS", "TABLE_COLUMNS", "TEAMS", "TEAM_SHARE", "Panel",
+           "Structure", "Team", "most_at_once", "structure"]
 
 #: An interviewer belongs to a hiring manager's team when at least this share of their
 #: interviews are for that manager's jobs.
