@@ -312,6 +312,25 @@ def test_an_export_with_neither_jobs_nor_interviewer_ids(tmp_path: Path,
     assert not [m for m in s.detected if m.kind == "meeting" and m.scope != "company"]
 
 
+def test_jobs_without_their_hiring_managers(tmp_path: Path, tmp_path_factory: Any) -> None:
+    """``jobs.csv`` names the recruiters but not the managers: recruiters are counted, the
+    managers come from the panels (each found on the onsite panels of their group's jobs)."""
+    e = standard_export(session_root(tmp_path_factory), "1x")
+    folder = tmp_path / "ats"
+    folder.mkdir()
+    for f in e.folder.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    jobs = pd.read_csv(folder / "jobs.csv", dtype=str, keep_default_na=False)
+    jobs["Hiring Manager"] = ""
+    jobs.to_csv(folder / "jobs.csv", index=False)
+    s = hs.structure(hs.read_ats(folder, mapping=e.mapping))
+    assert s.get("people.recruiter").value == e.truth.counts["recruiter"]
+    assert s.get("people.recruiter").source == "jobs.csv: recruiter"
+    assert set(s.people["hiring_manager"]) == set(e.truth.people["hiring_manager"])
+    assert "panels" in s.get("people.hiring_manager").source
+    assert s.notes and "hiring managers" in s.notes[0]
+
+
 def test_arguments_are_checked() -> None:
     history = hs.read_ats(hs.records.ats.EXAMPLE)
     with pytest.raises(TypeError, match=r"hiresim\.History"):

@@ -94,10 +94,13 @@ def facts(history: History) -> Facts:
         groups_from = "none"
     apps["manager"] = apps["job_id"].map(managers).fillna("").astype(str)
     iv["manager"] = iv["job_id"].map(managers).fillna("").astype(str)
-    last = (iv.sort_values("end").groupby("application_id")[["round", "end"]].last()
-            if len(iv) else pd.DataFrame(columns=["round", "end"]))
-    apps["last_round"] = last["round"].reindex(apps.index).fillna(0).astype("int64")
-    apps["last_end"] = pd.to_datetime(last["end"].reindex(apps.index))
+    if len(iv):
+        last = iv.sort_values("end").groupby("application_id")[["round", "end"]].last()
+        apps["last_round"] = last["round"].reindex(apps.index).fillna(0).astype("int64")
+        apps["last_end"] = last["end"].reindex(apps.index).astype("datetime64[ns]")
+    else:
+        apps["last_round"] = np.zeros(len(apps), dtype="int64")
+        apps["last_end"] = pd.Series(pd.NaT, index=apps.index, dtype="datetime64[ns]")
     st = history.stages
     entered = set(st.loc[st["stage"] == "round:1", "application_id"])
     apps["entered_round1"] = apps.index.isin(entered) | (apps["last_round"] > 0)

@@ -157,11 +157,21 @@ class Structure:
         return [m for m in self.meetings if m.detected]
 
     def __repr__(self) -> str:
-        counts = ", ".join(f"{len(v)} {k.replace('_', ' ')}s" for k, v in self.people.items()
-                           if v)
-        return (f"Structure({self.source!r}: {counts or 'no people named'}, {self.rounds} "
-                f"rounds, {self.organisation}, {len(self.detected)} weekly meetings; "
-                f"{len(self.quantities)} quantities, {len(self.notes)} notes)")
+        counts = []
+        for role, ids in self.people.items():
+            words = role.replace("_", " ") + "s"
+            q = next((q for q in self.quantities if q.quantity == f"people.{role}"), None)
+            if q is None or not math.isfinite(q.value):
+                continue
+            if q.interval == "lower bound":
+                counts.append(f">= {q.value:g} {words}")
+            elif len(ids) == q.value:
+                counts.append(f"{len(ids)} {words}")
+            else:
+                counts.append(f"{q.value:g} {words} ({len(ids)} named)")
+        return (f"Structure({self.source!r}: {', '.join(counts) or 'no people counted'}, "
+                f"{self.rounds} rounds, {self.organisation}, {len(self.detected)} weekly "
+                f"meetings; {len(self.quantities)} quantities, {len(self.notes)} notes)")
 
 
 def structure(history: History, level: float = LEVEL) -> Structure:
@@ -194,7 +204,7 @@ def structure(history: History, level: float = LEVEL) -> Structure:
         notes.append("interviews.csv names no interviewers: panels, teams and loads are "
                      "unknown; the interviewers are bounded from the interviews held at once")
     if not f.has_jobs:
-        notes.append("no jobs.csv: recruiters and hiring managers are not named; "
+        notes.append("no hiring managers in jobs.csv: they are not named; "
                      + ("jobs are grouped by the interviewers they share (one group per "
                         "hiring manager)" if f.has_ids else
                         "without interviewer ids the hiring managers cannot be counted"))
@@ -239,17 +249,20 @@ def _people(f: Facts, notes: list[str]) -> tuple[dict[str, tuple[str, ...]], lis
     iv = f.interviews
     on_panels = sorted({p for ids in iv["interviewers"] for p in ids})
     out: list[Quantity] = []
-    if f.has_jobs:
-        recruiters = tuple(sorted(set(jobs["recruiter"].astype(str)) - {""}))
-        managers = tuple(sorted(set(jobs["hiring_manager"].astype(str)) - {""}))
+    named = tuple(sorted(set(jobs["recruiter"].astype(str)) - {""}))
+    if named:
+        recruiters = named
         out.append(counted("people.recruiter", len(recruiters), len(jobs),
                            "jobs.csv: recruiter", "distinct ids"))
+    else:
+        recruiters = ()
+        out.append(_recruiters_at_once(f))
+    if f.has_jobs:
+        managers = tuple(sorted(set(jobs["hiring_manager"].astype(str)) - {""}))
         out.append(counted("people.hiring_manager", len(managers), len(jobs),
                            "jobs.csv: hiring_manager", "distinct ids"))
     else:
         managers = tuple(sorted(g for g in set(f.managers) if not g.startswith("group ")))
-        recruiters = ()
-        out.append(_recruiters_at_once(f))
         groups = sorted(set(f.managers))
         if groups:
             out.append(counted("people.hiring_manager", len(groups), len(iv),
