@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,9 +37,7 @@ from hiresim.inference import outcomes, recurring
 from hiresim.inference.estimates import LEVEL, Quantity, counted, share, unknown
 from hiresim.inference.facts import Facts, facts
 from hiresim.inference.recurring import Meeting
-
-if TYPE_CHECKING:
-    from hiresim.records.history import History
+from hiresim.records.history import History
 
 __all__ = ["CALL", "MIN_TEAM_INTERVIEWS", "TABLE_COLUMNS", "TEAMS", "TEAM_SHARE", "Panel",
            "Structure", "Team", "most_at_once", "structure"]
@@ -182,7 +179,6 @@ def structure(history: History, level: float = LEVEL) -> Structure:
         level: the level of every interval (0.95).
     """
     from hiresim import arguments as check
-    from hiresim.records.history import History
 
     level = check.probability("level", level)
     if not isinstance(history, History):
@@ -334,6 +330,9 @@ def _teams(f: Facts, people: dict[str, tuple[str, ...]], level: float
     interviewers = set(people["interviewer"])
     seats = iv[iv["manager"] != ""][["manager", "interviewers"]].explode("interviewers")
     seats = seats[seats["interviewers"].isin(interviewers)]
+    if not len(seats):
+        return {}, "unknown", [unknown("teams.home_share", "interviews.csv: interviewers",
+                                       "no interviewer but the hiring managers on the panels")]
     counts = seats.groupby(["interviewers", "manager"]).size()
     per_person = counts.groupby(level=0)
     home = per_person.idxmax().map(lambda pair: pair[1])
