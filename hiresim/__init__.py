@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
     from hiresim.inference.backtests import Backtest, backtest
     from hiresim.inference.calibration import Calibration, calibrate
     from hiresim.inference.forecasts import Forecast, ForecastError, forecast
+    from hiresim.inference.structure import Structure, structure
     from hiresim.records.ats import read_ats
     from hiresim.records.history import History
     from hiresim.records.ical import CalendarError, TeamCalendars, read_calendars
@@ -44,6 +45,7 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "Structure",
     "Sweep",
     "TeamCalendars",
     "backtest",
@@ -57,6 +59,7 @@ __all__ = [
     "read_calendars",
     "read_sweep",
     "simulate",
+    "structure",
     "sweep",
 ]
 __version__ = "0.1.0"
@@ -69,6 +72,8 @@ deprecation.install()
 _LAZY = {"sweep": "hiresim.sweeps", "Sweep": "hiresim.sweeps", "read_sweep": "hiresim.sweeps",
          "calibrate": "hiresim.inference.calibration",
          "Calibration": "hiresim.inference.calibration",
+         "structure": "hiresim.inference.structure",
+         "Structure": "hiresim.inference.structure",
          "read_ats": "hiresim.records.ats", "History": "hiresim.records.history",
          "read_calendars": "hiresim.records.ical", "TeamCalendars": "hiresim.records.ical",
          "CalendarError": "hiresim.records.ical", "forecast": "hiresim.inference.forecasts",

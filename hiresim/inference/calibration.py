@@ -37,13 +37,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from hiresim.analysis.km import curve_quantiles, km_table, z_value
+from hiresim.analysis.km import curve_quantiles, km_table
 from hiresim.records.ats import require_waits
 from hiresim.scenario import Scenario, as_scenario, load_scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from hiresim.inference.estimates import Quantity
     from hiresim.records.history import History
     from hiresim.results import Results
     from hiresim.tables import JourneysLike
@@ -168,109 +169,34 @@ class Calibration:
 # Direct estimates
 
 
-def _poisson_interval(count: int, exposure: float) -> tuple[float, float]:
-    """Exact (Garwood) 95 % interval of a Poisson rate."""
-    from scipy.stats import chi2
-
-    lo = 0.0 if count == 0 else chi2.ppf(0.025, 2 * count) / 2.0
-    hi = chi2.ppf(0.975, 2 * count + 2) / 2.0
-    return lo / exposure, hi / exposure
-
-
-def _wilson(k: int, n: int) -> tuple[float, float]:
-    """Wilson 95 % interval of a binomial share."""
-    if n == 0:
-        return 0.0, 1.0
-    z = z_value(0.95)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def direct_estimates(history: History, cap: int | None = None) -> list[Estimate]:
     """What the records show outright (see the module docstring), with 95 % intervals.
 
-    ``cap``: candidates per requisition after which arrivals stop
-    (``candidates.max_per_requisition``): a job that reached it received no more applications,
-    so its exposure for the arrival rate ends at its ``cap``-th application.
+    Each is :func:`hiresim.structure`'s estimate of the same quantity (the one definition,
+    in :mod:`hiresim.inference.outcomes`), placed at its scenario path. ``cap``: candidates
+    per requisition after which arrivals stop (``candidates.max_per_requisition``): a job that
+    reached it received no more applications, so its exposure for the arrival rate ends at its
+    ``cap``-th application.
     """
-    apps, waits, jobs = history.applications, history.waits, history.jobs
-    t0 = apps["applied_at"].min()
-    end = history.exported_at
-    # arrivals (of jobs and of candidates) are observed until the last application
-    last = min(apps["applied_at"].max(), end)
-    window_days = max((last - t0) / pd.Timedelta(days=1), 1.0)
-    out: list[Estimate] = []
-    # requisitions: those opened inside the window, per month (jobs.csv, or first applications)
-    if len(jobs) and jobs["opened_at"].notna().any():
-        opened = jobs.set_index("job_id")["opened_at"]
-        source = "jobs opened in jobs.csv"
-    else:
-        opened = apps.groupby("job_id")["applied_at"].min()
-        source = "first application of each job (no jobs.csv)"
-    inside = int(((opened > t0) & (opened <= last)).sum())
-    months = window_days / 30.4375
-    lo, hi = _poisson_interval(inside, months)
-    out.append(Estimate("requisitions.rate_per_month", inside / months, lo, hi, inside,
-                        f"{inside} {source} over {months:.1f} months"))
-    initial = int((opened <= t0).sum())
-    out.append(Estimate("requisitions.initial", float(initial), float(initial), float(initial),
-                        initial, "jobs open when the history starts"))
-    # arrivals per open requisition and week
-    open_from = opened.reindex(apps["job_id"].unique()).fillna(t0).clip(lower=t0)
-    if len(jobs) and "closed_at" in jobs:
-        closes = jobs.set_index("job_id")["closed_at"].reindex(open_from.index)
-    else:
-        closes = apps.groupby("job_id")["closed_at"].max().reindex(open_from.index)
-    open_to = closes.fillna(last).clip(upper=last)
-    if cap is not None:  # arrivals stop at the cap: count the job open until its cap-th one
-        capped = apps.sort_values("applied_at").groupby("job_id").nth(cap - 1)
-        reached = pd.Series(capped["applied_at"].to_numpy(), index=capped["job_id"].to_numpy())
-        open_to = open_to.where(~open_to.index.isin(reached.index),
-                                np.minimum(open_to, reached.reindex(open_to.index)))
-    weeks = float(((open_to - open_from) / pd.Timedelta(weeks=1)).clip(lower=0).sum())
-    n_apps = len(apps)
-    lo, hi = _poisson_interval(n_apps, max(weeks, 1e-9))
-    out.append(Estimate("candidates.rate_per_week", n_apps / max(weeks, 1e-9), lo, hi, n_apps,
-                        f"{n_apps} applications over {weeks:.0f} open job-weeks"))
-    # screening: the share of screened applications that reached an interview
-    interviewed = set(waits["application_id"])
-    decided = apps["application_id"].isin(interviewed) | apps["status"].isin(
-        ["rejected", "withdrawn"])
-    passed = int(apps["application_id"].isin(interviewed).sum())
-    screened = int(decided.sum())
-    lo, hi = _wilson(passed, screened)
-    out.append(Estimate("screening.pass_probability", passed / max(screened, 1), lo, hi,
-                        screened, f"{passed} of {screened} screened applications interviewed"))
-    # decisions per round: a ghosted wait is a rejection never told
-    told = waits[waits["outcome"].isin(["advance", "offer", "reject", "ghosted"])]
-    for k, sub in told.groupby("round"):
-        n = len(sub)
-        for choice in ("advance", "offer", "reject"):
-            hits = int((sub["outcome"] == choice).sum()) + (
-                int((sub["outcome"] == "ghosted").sum()) if choice == "reject" else 0)
-            lo, hi = _wilson(hits, n)
-            out.append(Estimate(f"rounds.{int(k) - 1}.decision.{choice}", hits / n, lo, hi, n,
-                                f"{hits} of {n} decided waits of round {int(k)}"))
-    # offers declined
-    offers = apps["status"].isin(["hired", "offer_declined"])
-    declined = int((apps["status"] == "offer_declined").sum())
-    n_offers = int(offers.sum())
-    if n_offers:
-        lo, hi = _wilson(n_offers - declined, n_offers)
-        out.append(Estimate("offers.accept_probability", 1 - declined / n_offers, lo, hi,
-                            n_offers, f"{n_offers - declined} of {n_offers} offers accepted"))
-    # withdrawal: events per day of exposure while waiting (censoring-aware: every wait counts
-    # its days until it ended, for whatever reason)
-    exposure = float(waits["days_to_feedback"].clip(lower=0).sum())
-    withdrawals = int((waits["outcome"] == "withdrawn").sum())
-    if exposure > 0:
-        lo, hi = _poisson_interval(withdrawals, exposure)
-        out.append(Estimate("candidates.patience.hazard_per_day", withdrawals / exposure, lo,
-                            hi, withdrawals, f"{withdrawals} withdrawals over "
-                                             f"{exposure:.0f} days of waiting"))
-    return out
+    from hiresim.inference import outcomes
+    from hiresim.inference.facts import facts
+
+    f = facts(history)
+    placed: list[tuple[str, Quantity]] = []
+    rate, initial, _ = outcomes.jobs(f)
+    placed += [("requisitions.rate_per_month", rate), ("requisitions.initial", initial),
+               ("candidates.rate_per_week", outcomes.arrivals(f, cap)),
+               ("screening.pass_probability", outcomes.screening(f))]
+    for q in outcomes.decisions(f):  # decision.round_<k>.<choice>
+        _, label, choice = q.quantity.split(".")
+        placed.append((f"rounds.{int(label.removeprefix('round_')) - 1}.decision.{choice}", q))
+    accept = outcomes.offers(f)[0]
+    if accept.n:
+        placed.append(("offers.accept_probability", accept))
+    hazard = next(q for q in outcomes.withdrawals(f) if q.quantity == "withdrawals.hazard_per_day")
+    placed.append(("candidates.patience.hazard_per_day", hazard))
+    return [Estimate(path, q.value, q.low, q.high, q.n, q.note or q.source)
+            for path, q in placed if math.isfinite(q.value)]
 
 
 def apply_estimates(base: Scenario, history: History, estimates: list[Estimate]) -> Scenario:
