@@ -1,8 +1,9 @@
 """The ``hiresim`` command: simulate, validate, compare, ablate, promise, sweep, report, export.
 
 Exit codes: 0 success, 1 failure while running, 2 bad input (a scenario that does not
-validate, a missing file, a bad option). Bad input never shows a traceback: the message names
-the file, the field path and what is allowed. Wherever a SCENARIO file is expected, a
+validate, a missing file, a bad option), 3 ``calibrate`` wrote a scenario that does not
+reproduce the records (unless ``--accept-misfit``). Bad input never shows a traceback: the
+message names the file, the field path and what is allowed. Wherever a SCENARIO file is expected, a
 preset's name or ``preset:NAME`` names an embedded preset instead
 (:func:`hiresim.scenario.as_scenario`). Progress bars go to stderr, and only when it is a
 terminal.
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+#: ``hiresim calibrate``: the fit does not reproduce the records (see Calibration.misfit).
+EXIT_MISFIT = 3
 
 console = Console()
 errors = Console(stderr=True)
@@ -755,13 +758,18 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
               help="Random seed (a whole number >= 0).")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Local worker processes (default: this process).")
+@click.option("--accept-misfit", is_flag=True,
+              help="Exit 0 even when the fit does not reproduce the records (the warnings "
+                   "are still printed).")
 def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: int,
-              replications: int, seed: int, workers: int | None) -> None:
+              replications: int, seed: int, workers: int | None, accept_misfit: bool) -> None:
     """Fit a scenario to a company's ATS export (ATS_DIR) and write it as a TOML file.
 
-    What the records show (requisitions, arrivals, decisions, declines, withdrawals) is
-    estimated directly; work times, calendar loads and committee days are fitted by
-    simulation to the observed waits for feedback.
+    The company's organisation (people by id, teams, panels, rounds) and what the records show
+    (requisitions, arrivals, decisions, declines, withdrawals) are estimated directly; work
+    times, calendar loads and committee days are fitted by simulation to the observed waits
+    for feedback. Figures the fit could not reproduce are printed first as warnings; the
+    scenario is written anyway, and the command exits 3 unless --accept-misfit.
 
     \b
     Examples:
@@ -777,8 +785,20 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
         result = fit(history, base=base_scenario, budget=budget, replications=replications,
                      seed=seed, workers=workers, progress=_tty())
         path = result.to_toml(out)
+    misfit = result.misfit
+    if misfit:
+        console.print(_line(f"warning: the calibrated scenario does not reproduce "
+                            f"{len(misfit)} figures of the records:"))
+        for line in misfit:
+            console.print(_line(f"  - {line}"))
+    for note in result.notes:
+        console.print(_line(f"note: {note}"))
     console.print(calibration_table(result))
     console.print(_line(f"wrote {path}"))
+    if misfit and not accept_misfit:
+        console.print(_line(f"exit {EXIT_MISFIT}: the fit is outside the records' intervals "
+                            "(use --accept-misfit to accept it)"))
+        sys.exit(EXIT_MISFIT)
 
 
 def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
