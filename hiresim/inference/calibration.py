@@ -64,9 +64,6 @@ TRIALS_AT_ONCE = 4
 FIT_DAYS = 182
 #: Days of a trial's warm start: the company's queues and open jobs reach their usual state.
 WARMUP_DAYS = 42
-#: Days a trial simulates after its last arrival, at most (waits still open then are censored,
-#: as the records' are at the export).
-DRAIN_DAYS = 60
 #: Committee calendars a fit may choose from (sessions per week).
 COMMITTEE_WEEKS: tuple[tuple[str, ...], ...] = (
     ("Thu",), ("Tue", "Thu"), ("Mon", "Wed", "Fri"), ("Mon", "Tue", "Wed", "Thu", "Fri"))
@@ -527,12 +524,13 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
     scenario = _with(start, latents, used).model_copy(update={
         "name": f"{start.name} (calibrated)"})
     scenario = load_scenario(scenario.model_dump(mode="json"), source="calibration")
-    final = simulate(scenario, replications=replications, seed=seed, event_log=False,
-                     workers=workers)
+    final = simulate(_as_recorded(scenario), replications=replications, seed=seed,
+                     event_log=False, workers=workers)
     final_distance = distance(observed, weights, final)
     fit = fit_table(history, final)
     if st is not None:
-        fit = pd.concat([fit, structure_table(st, scenario, seed)], ignore_index=True)
+        fit = pd.concat([fit, structure_table(st, _as_recorded(scenario), seed)],
+                        ignore_index=True)
     return Calibration(
         scenario=scenario,
         estimates=pd.DataFrame([e.__dict__ for e in estimates]),
@@ -563,13 +561,20 @@ def _bar(n: int) -> Any:
 
 def _short(scenario: Scenario, fit_days: int | None) -> Scenario:
     """The scenario a trial simulates: ``fit_days`` after a :data:`WARMUP_DAYS` warm start
-    (the waits of the warm-up are left out), when that is shorter than the history's span."""
+    (the waits of the warm-up are left out), when that is shorter than the history's span;
+    nothing after the last arrival (waits open then are censored, as the records' are at the
+    export)."""
     if fit_days is None or fit_days + WARMUP_DAYS >= scenario.horizon_days:
-        return scenario
+        return _as_recorded(scenario)
     return scenario.with_overrides({"horizon_days": fit_days + WARMUP_DAYS,
-                                    "warmup_days": WARMUP_DAYS,
-                                    "drain_days": min(scenario.drain_days, DRAIN_DAYS)},
+                                    "warmup_days": WARMUP_DAYS, "drain_days": 0},
                                    source="calibration")
+
+
+def _as_recorded(scenario: Scenario) -> Scenario:
+    """The scenario as its records end: no drain after the last arrival, so that waits still
+    open at the export's time are open (censored) in the simulation too."""
+    return scenario.with_overrides({"drain_days": 0}, source="calibration")
 
 
 def _suggest(trial: Any, latents: list[Latent]) -> dict[str, Any]:
@@ -684,7 +689,11 @@ def _inside(observed: float, lower: float, upper: float, simulated: float) -> An
         return False
     lo = lower if np.isfinite(lower) else -np.inf
     hi = upper if np.isfinite(upper) else np.inf
-    return bool(lo - 1e-9 <= simulated <= hi + 1e-9)
+    return bool(lo - SECOND_DAYS <= simulated <= hi + SECOND_DAYS)
+
+
+#: The records' resolution (a second, in days): exports write timestamps to the second.
+SECOND_DAYS = 1.0 / 86400.0
 
 
 #: Quantities of :func:`hiresim.structure` that the fit report compares, by pattern: the
