@@ -32,6 +32,7 @@ week of a span from one generator, as the model does now.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
@@ -93,13 +94,13 @@ class BlockParams:
 
     #: Booked share of working time.
     load: float
-    #: Meeting lengths in cells, and the probability of each.
+    #: Meeting lengths in cells, and the cumulative probability of each.
     lengths: tuple[int, ...]
-    weights: tuple[float, ...]
+    cumulative: tuple[float, ...]
     recurring: float
-    #: Cells in which a meeting may lie (working time, less lunch and a kept-free half); a
-    #: meeting lies within one run of them.
-    allowed: np.ndarray
+    #: Runs ``[first, end)`` of cells in which a meeting may lie (working time, less lunch and
+    #: a kept-free half); a meeting lies within one run.
+    runs: tuple[tuple[int, int], ...]
     #: Working hours of a week (the load's denominator).
     week_hours: float
 
@@ -136,34 +137,62 @@ def block_params(spec: CalendarBlocksSpec, load: float, weekdays: list[int],
         elif spec.free == "afternoons":
             ok[split:] = False
         allowed[i * per_day:(i + 1) * per_day] = ok
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], allowed.astype(np.int8), [0]))))
+    runs = tuple((int(x), int(y)) for x, y in zip(edges[::2], edges[1::2], strict=True))
     raw = np.asarray(spec.weights if spec.weights is not None else [1.0] * len(spec.minutes),
                      dtype=float)
+    cumulative = np.cumsum(raw / raw.sum())
+    cumulative[-1] = 1.0
     return BlockParams(load, tuple(round(m / 60 / CELL_HOURS) for m in spec.minutes),
-                       tuple((raw / raw.sum()).tolist()), spec.recurring, allowed,
+                       tuple(cumulative.tolist()), spec.recurring, runs,
                        float(work.sum()) * CELL_HOURS)
 
 
-def _fill(rng: np.random.Generator, params: BlockParams, free: np.ndarray, target: float
+class _Uniforms:
+    """Uniforms on [0, 1) drawn from a generator in batches (a scalar NumPy call per number
+    would cost more than the placement itself)."""
+
+    __slots__ = ("batch", "rng", "values")
+
+    def __init__(self, rng: np.random.Generator, batch: int = 64) -> None:
+        self.rng, self.batch = rng, batch
+        self.values: list[float] = []
+
+    def __call__(self) -> float:
+        if not self.values:
+            self.values = self.rng.random(self.batch).tolist()[::-1]
+        return self.values.pop()
+
+
+def _fill(u: _Uniforms, params: BlockParams, runs: list[tuple[int, int]], target: float
           ) -> list[tuple[int, int]]:
-    """Place meetings in the cells ``free`` (changed in place) until ``target`` hours are
-    booked (the last one kept in proportion): ``(first cell, cells)`` of each."""
+    """Place meetings in the free ``runs`` of cells (changed in place) until ``target`` hours
+    are booked (the last one kept in proportion): ``(first cell, cells)`` of each. A meeting
+    starts on a half hour drawn uniformly among those where it fits in a run."""
     out: list[tuple[int, int]] = []
     booked = 0.0
-    lengths, weights = params.lengths, params.weights
+    lengths, cumulative = params.lengths, params.cumulative
     while booked < target:
-        cells = lengths[int(rng.choice(len(lengths), p=weights))] if len(lengths) > 1 \
-            else lengths[0]
+        cells = lengths[min(bisect_right(cumulative, u()), len(lengths) - 1)]
         hours = cells * CELL_HOURS
-        if booked + hours > target and rng.random() >= (target - booked) / hours:
+        if booked + hours > target and u() >= (target - booked) / hours:
             break
-        run = np.concatenate(([0], np.cumsum(free)))
-        starts = np.flatnonzero(run[cells:] - run[:-cells] == cells)
-        starts = starts[starts % START_CELLS == 0]
-        if not len(starts):
+        # half-hour starts s = 2m with a <= s and s + cells <= b, in each run [a, b)
+        total = 0
+        upto = []  # starts in the runs up to each one
+        for a, b in runs:
+            n = (b - cells) // START_CELLS - (a + 1) // START_CELLS + 1
+            if n > 0:
+                total += n
+            upto.append(total)
+        if not total:
             break  # no room left for a meeting of this length
-        s = int(starts[rng.integers(len(starts))])
-        free[s:s + cells] = False
-        out.append((s, cells))
+        pick = min(int(u() * total), total - 1)
+        j = bisect_right(upto, pick)
+        a, b = runs[j]
+        first = ((a + 1) // START_CELLS + pick - (upto[j - 1] if j else 0)) * START_CELLS
+        runs[j:j + 1] = [r for r in ((a, first), (first + cells, b)) if r[1] > r[0]]
+        out.append((first, cells))
         booked += hours
     return out
 
@@ -171,17 +200,28 @@ def _fill(rng: np.random.Generator, params: BlockParams, free: np.ndarray, targe
 def weekly_meetings(rng: np.random.Generator, params: BlockParams) -> list[tuple[int, int]]:
     """A person's recurring meetings: ``(first cell, cells)`` within the week, the same every
     week."""
-    return _fill(rng, params, params.allowed.copy(), params.targets[0])
+    return _fill(_Uniforms(rng), params, list(params.runs), params.targets[0])
+
+
+def _free_runs(params: BlockParams, recurring: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of cells left free by the recurring meetings."""
+    runs = list(params.runs)
+    for first, cells in sorted(recurring):
+        for j, (a, b) in enumerate(runs):
+            if a <= first and first + cells <= b:
+                runs[j:j + 1] = [r for r in ((a, first), (first + cells, b)) if r[1] > r[0]]
+                break
+    return runs
 
 
 def busy_week(rng: np.random.Generator, week_start: float, params: BlockParams,
-              recurring: list[tuple[int, int]]) -> tuple[list[float], list[float]]:
+              recurring: list[tuple[int, int]],
+              free: list[tuple[int, int]] | None = None) -> tuple[list[float], list[float]]:
     """The busy intervals (hours since the epoch, sorted) of the week starting at
-    ``week_start``: the person's recurring meetings and this week's one-off ones."""
-    free = params.allowed.copy()
-    for s, cells in recurring:
-        free[s:s + cells] = False
-    meetings = recurring + _fill(rng, params, free, params.targets[1])
+    ``week_start``: the person's recurring meetings and this week's one-off ones (``free``,
+    if given, is :func:`_free_runs` of the recurring ones, computed once per person)."""
+    runs = list(free) if free is not None else _free_runs(params, recurring)
+    meetings = recurring + _fill(_Uniforms(rng, 16), params, runs, params.targets[1])
     meetings.sort()
     starts = [week_start + s * CELL_HOURS for s, _ in meetings]
     ends = [week_start + (s + c) * CELL_HOURS for s, c in meetings]
@@ -193,10 +233,11 @@ def busy_span(rng: np.random.Generator, params: BlockParams, weeks: int
     """A person's busy intervals over ``weeks`` weeks from the epoch: their recurring meetings
     (drawn first), then each week's one-off ones in turn, all from ``rng``."""
     recurring = weekly_meetings(rng, params)
+    free = _free_runs(params, recurring)
     starts: list[float] = []
     ends: list[float] = []
     for k in range(weeks):
-        s, e = busy_week(rng, k * HOURS_PER_WEEK, params, recurring)
+        s, e = busy_week(rng, k * HOURS_PER_WEEK, params, recurring, free)
         starts += s
         ends += e
     return starts, ends
