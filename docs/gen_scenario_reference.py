@@ -14,8 +14,8 @@ from typing import Annotated, Any, ForwardRef, Literal, Union, get_args, get_ori
 from pydantic import BaseModel
 
 from hiresim import scenario as sc
-from hiresim.durations import parse_duration
 from hiresim.busy import CalendarBlocksSpec
+from hiresim.durations import parse_duration
 from hiresim.mechanisms import disagreement, recurring_meetings, season
 
 HEADER = """# Scenario file reference

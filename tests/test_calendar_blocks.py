@@ -170,3 +170,18 @@ def test_bad_blocks_name_the_path(blocks, path, words):
         onsite(blocks, load=0.6 if "free" in blocks else 0.3)
     text = str(err.value)
     assert path in text and words.lower() in text.lower(), text
+
+
+def test_the_example_scenario_uses_both_and_runs():
+    """``hiresim/examples/weekly_syncs.toml``: teams' weekly syncs and block calendars."""
+    from importlib.resources import files
+
+    sc = hs.load_scenario(files("hiresim") / "examples" / "weekly_syncs.toml")
+    assert all(role.calendar_blocks is not None for role in sc.roles.values())
+    assert "recurring_meetings" in hs.scenario.delay_sources(sc)
+    res = hs.simulate(sc.with_overrides({"horizon_days": 60, "drain_days": 60}),
+                      replications=1, seed=7)
+    names = set(res.events["concept:name"].astype(str))
+    assert {"hiring sync", "team sync"} <= names
+    starts = res.events[res.events["concept:name"].astype(str) == "team sync"]
+    assert set(starts["start_timestamp"].dt.strftime("%a %H:%M")) == {"Tue 14:00"}
