@@ -51,7 +51,7 @@ CAUSE_WORDS: dict[str, str] = {
     "absence": "someone involved was on vacation or sick",
     "priority": "someone involved was pulled onto a top-priority project",
     "off_hours": "nights, weekends and public holidays",
-    "batching": "waiting for the next weekly committee meeting",
+    "batching": "waiting for the next weekly committee or team meeting",
     "scheduling": "finding a free slot on everyone's calendar",
     "communication": "the decision was made but not yet passed on to the candidate",
     "contention": "people were busy with other candidates' files",
