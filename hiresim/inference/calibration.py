@@ -814,7 +814,9 @@ def scenario_toml(scenario: Scenario, comments: dict[str, str] | None = None) ->
 
     notes = comments or {}
     data = scenario.model_dump(mode="json", exclude_none=True)
-    data.pop("extensions", None)
+    for name, block in (data.pop("extensions", None) or {}).items():
+        if block is not None:  # a mechanism's block is a top-level table of its own
+            data[name] = block
     doc = tomlkit.document()
     doc.add(tomlkit.comment(f"{scenario.name}: written by hiresim.calibrate"))
     _fill(doc, data, "", notes)

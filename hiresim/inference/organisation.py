@@ -22,6 +22,11 @@ with what :class:`~hiresim.inference.structure.Structure` read from the export:
   scenario can only hold all final-round rejections or none: held when most are).
 - **committee**: a weekly committee found in the records sets the committee step's weekday
   and time (the hour before offers start to be told).
+- **weekly meetings**: each team whose decisions gather in one hour of the week
+  (:mod:`hiresim.inference.recurring`) holds a ``recurring_meetings`` meeting at that weekday
+  and hour (an hour long, its decisions taken at its end, as they are recorded), which is the
+  round's debrief and decision for the share of decisions that wait for it: the share pooled
+  over the teams, per round (one team's share rests on a handful of decisions).
 
 Every value written is an :class:`~hiresim.inference.calibration.Estimate` with its interval
 and source (what :meth:`hiresim.Calibration.to_toml` writes as a comment), and every
@@ -69,6 +74,7 @@ def organise(data: dict[str, Any], history: History, st: Structure) -> Organisat
     _office(out, history)
     _communication(out, st)
     _committee(out, st)
+    _meetings(out, st)
     return out
 
 
@@ -290,3 +296,34 @@ def _committee(out: Organisation, st: Structure) -> None:
                        st.get("committee.weekday")))
     out.notes.append(f"committee: weekly on {WEEKDAYS[m.weekday]} at {hour:02d}:00, the hour "
                      f"before offers start to be told ({m.when})")
+
+
+def _meetings(out: Organisation, st: Structure) -> None:
+    """Detected weekly team meetings as ``recurring_meetings`` (see the module docstring)."""
+    data = out.data
+    managers = set(data["roles"][data["requisitions"]["hiring_manager_role"]].get("people")
+                   or [])
+    found = [m for m in st.detected if m.kind == "meeting" and m.scope in managers]
+    if not found:
+        return
+    shares = []
+    for k in range(1, len(data["rounds"]) + 1):
+        try:
+            q = st.get(f"meetings.round_{k}.share")
+        except KeyError:
+            shares.append(0.0)
+            continue
+        value = q.value if math.isfinite(q.value) else 0.0
+        shares.append(round(float(min(max(value, 0.0), 1.0)), 6))
+        out.placed.append((f"recurring_meetings.share.round_{k}", q))
+    if not any(shares):
+        return
+    meetings = [{"name": f"hiring sync {m.scope}", "hiring_managers": [m.scope],
+                 "weekday": WEEKDAYS[m.weekday], "time": f"{m.hour:02d}:00", "minutes": 60,
+                 "share": shares, "stage": "debrief"} for m in found]
+    data.setdefault("extensions", {})["recurring_meetings"] = {"meetings": meetings}
+    out.notes.append(
+        f"weekly meetings: {len(found)} teams decide at a weekly meeting ("
+        + ", ".join(f"{m.scope} {m.when}" for m in found[:6])
+        + (", ..." if len(found) > 6 else "")
+        + "); shares that wait, per round: " + ", ".join(f"{v:.0%}" for v in shares))
