@@ -16,7 +16,8 @@ with what :class:`~hiresim.inference.structure.Structure` read from the export:
   (:data:`~hiresim.inference.structure.TEAM_SHARE`), ``requisitions.teams`` draws each job's
   panels from its manager's team; a pool otherwise.
 - **panels and rounds**: per round, the interviewers on a panel (the mode), whether the hiring
-  manager sits on it (on most panels), and the interview's length (the median).
+  manager sits on it (on most panels; kept from the base when no panel of the export lists a
+  hiring manager), and the interview's length (the median).
 - **office hours**: the weekdays and hours in which the company interviews.
 - **communication**: rejections never told (``ghost_probability``), held rejections (the
   scenario can only hold all final-round rejections or none: held when most are).
@@ -205,13 +206,20 @@ def _rounds(out: Organisation, history: History, st: Structure) -> None:
 
     data = out.data
     iv = history.interviews
+    # an export whose panels never list a hiring manager may leave them out (hiresim's own
+    # exports list the scorecard writers): then whether they attend is not in the records
+    listed = any(p.hiring_manager.value > 0 for p in st.panels.values()
+                 if math.isfinite(p.hiring_manager.value))
+    if st.panels and not listed:
+        out.notes.append("panels: no panel lists its job's hiring manager; whether they attend "
+                         "is kept from the base scenario")
     for k, rnd in enumerate(data["rounds"], start=1):
         panel = st.panels.get(k)
         if panel is not None:
             rnd["panel"] = max(1, panel.interviewers)
             out.placed.append((f"rounds.{k - 1}.panel", st.get(f"panel.round_{k}.interviewers")))
             hm = panel.hiring_manager
-            if math.isfinite(hm.value):
+            if listed and math.isfinite(hm.value):
                 rnd["hiring_manager_attends"] = bool(hm.value >= 0.5)
                 out.placed.append((f"rounds.{k - 1}.hiring_manager_attends", hm))
         sub = iv[iv["round"] == k]
