@@ -311,3 +311,17 @@ def test_fit_table_marks_what_lies_outside(tmp_path: Path) -> None:
     table = fit_table(history, res)
     quantiles = table[(table["statistic"] == "quantile") & table["observed"].notna()]
     assert quantiles["inside"].all()
+
+
+@pytest.mark.slow
+def test_the_same_fit_whatever_workers() -> None:
+    """Trials are proposed four at a time whatever ``workers``: one process and two give the
+    same calibration."""
+    from importlib.resources import files
+
+    history = hs.read_ats(files("hiresim") / "examples" / "acme_ats")
+    one = calibrate(history, base="default", budget=5, replications=1, seed=2)
+    two = calibrate(history, base="default", budget=5, replications=1, seed=2, workers=2)
+    assert one.trials == two.trials
+    pd.testing.assert_frame_equal(one.latent, two.latent)
+    assert one.scenario.model_dump() == two.scenario.model_dump()
