@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hiresim.fields import KEY_NAME
 from hiresim.inference.recurring import WEEKDAYS
 
 if TYPE_CHECKING:
@@ -103,9 +104,17 @@ def _people(out: Organisation, history: History, st: Structure) -> None:
     def name(role: str, ids: tuple[str, ...], quantity: str) -> None:
         q = st.get(quantity)
         spec = data["roles"][role]
-        spec.pop("count", None)
-        spec["people"] = list(ids)
-        taken.update(ids)
+        if not all(KEY_NAME.match(i) for i in ids):  # e.g. e-mail addresses
+            bad = next(i for i in ids if not KEY_NAME.match(i))
+            spec.pop("people", None)
+            spec["count"] = len(ids)
+            out.notes.append(f"{role}: {len(ids)} people counted by id; ids such as {bad!r} "
+                             "are not scenario ids (letters, digits, _ - . and spaces), so "
+                             "they are numbered")
+        else:
+            spec.pop("count", None)
+            spec["people"] = list(ids)
+            taken.update(ids)
         out.placed.append((f"roles.{role}.count", q))
 
     def count(role: str, k: int, quantity: Quantity, note: str) -> None:
