@@ -21,7 +21,13 @@ import pytest
 from click.testing import CliRunner
 
 import hiresim as hs
-from hiresim.inference.calibration import Calibration, calibrate, fit_table, scaled
+from hiresim.inference.calibration import (
+    Calibration,
+    calibrate,
+    fit_table,
+    km_quantiles,
+    scaled,
+)
 from hiresim.present.cli import EXIT_MISFIT, main
 from tests.worlds import (
     HELD_OUT_SEED,
@@ -159,8 +165,9 @@ def test_each_teams_weekly_meeting_weekday_is_found(world: Any) -> None:
 def held_out_quantiles(scenario: hs.Scenario, replications: int = 8) -> pd.DataFrame:
     """Per round, Kaplan-Meier P50 and P75 of the calibrated scenario's waits."""
     res = hs.simulate(scenario, replications=replications, seed=11, event_log=False)
-    q = hs.analysis.quantiles(res, q=(0.5, 0.75), by="round", mean=False, n_boot=0)
-    return q.pivot(index="round", columns="q", values="days")
+    q = km_quantiles(res.journeys, (0.5, 0.75))
+    return pd.DataFrame({0.5: {r: v[0] for r, v in q.items()},
+                         0.75: {r: v[1] for r, v in q.items()}})
 
 
 @pytest.mark.slow

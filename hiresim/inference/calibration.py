@@ -455,7 +455,10 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
     notes: list[str] = list(st.notes) if st is not None else []
     estimates = direct_estimates(history, cap)
     start = apply_estimates(base_scenario, history, estimates, st, notes)
-    latents = _latents(start, default_free(start) if free is None else free)
+    if free is None:  # what the records showed (a committee's day) is not fitted again
+        shown = {e.path for e in estimates}
+        free = [p for p in default_free(start) if p not in shown]
+    latents = _latents(start, free)
     observed = km_quantiles(history.waits)
     counts = history.waits["round"].value_counts()
     weights = {int(k): float(counts[k]) / float(counts.sum()) for k in counts.index}
