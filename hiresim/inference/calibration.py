@@ -133,7 +133,8 @@ class Calibration:
             out.append(f"the fit's distance is {self.distance}: the simulated waits never "
                        "reach the records' quantiles")
         for row in self.fit.itertuples():
-            if row.inside is not False:
+            inside = getattr(row, "inside", None)  # NaN: the records give no interval
+            if not isinstance(inside, bool | np.bool_) or inside:
                 continue
             out.append(misfit_line(row))
         return out
@@ -191,7 +192,8 @@ class Calibration:
         fitted = int(self.latent["identifiable"].sum()) if len(self.latent) else 0
         return (f"Calibration({self.scenario.name!r}: {len(self.estimates)} estimates, "
                 f"{fitted} of {len(self.latent)} latent parameters identified, "
-                f"distance {self.distance:.4f})")
+                f"distance {self.distance:.4f}, {len(self.misfit)} figures outside the "
+                f"records' intervals)")
 
 
 # ---------------------------------------------------------------------------------------------
