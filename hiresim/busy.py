@@ -33,13 +33,14 @@ week of a span from one generator, as the model does now.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from hiresim.fields import Block, Real, Whole
+from hiresim.fields import WEEKDAYS, Block, Real, Whole
 
 #: Meetings start on the half hour; their lengths are whole quarter hours.
 CELL_HOURS = 0.25
@@ -146,6 +147,50 @@ def block_params(spec: CalendarBlocksSpec, load: float, weekdays: list[int],
     return BlockParams(load, tuple(round(m / 60 / CELL_HOURS) for m in spec.minutes),
                        tuple(cumulative.tolist()), spec.recurring, runs,
                        float(work.sum()) * CELL_HOURS)
+
+
+class WorkingWeek(Protocol):
+    """What the block sampler reads of a working calendar (a scenario's ``CalendarSpec``)."""
+
+    @property
+    def weekdays(self) -> Sequence[str]: ...
+    @property
+    def hours(self) -> tuple[str, str]: ...
+    @property
+    def lunch(self) -> tuple[str, str] | None: ...
+    @property
+    def always_open(self) -> bool: ...
+
+
+def _clock(value: str) -> float:
+    hh, mm = value.split(":")
+    return int(hh) + int(mm) / 60.0
+
+
+def params_of(spec: CalendarBlocksSpec, load: float, calendar: WorkingWeek,
+              first_weekday: int) -> BlockParams:
+    """A role's block calendar in the terms of its working calendar's week (weeks start on
+    weekday ``first_weekday``, the scenario's start)."""
+    if calendar.always_open:
+        return block_params(spec, load, list(range(7)), (0.0, 24.0), None, first_weekday)
+    lunch = calendar.lunch
+    return block_params(spec, load, [WEEKDAYS.index(d) for d in calendar.weekdays],
+                        (_clock(calendar.hours[0]), _clock(calendar.hours[1])),
+                        None if lunch is None else (_clock(lunch[0]), _clock(lunch[1])),
+                        first_weekday)
+
+
+def room_problem(spec: CalendarBlocksSpec, calendar: WorkingWeek) -> str | None:
+    """Why no meeting of the block fits in a stretch of working time (``None``: one does)."""
+    params = params_of(spec, 0.0, calendar, 0)
+    longest = max((b - a for a, b in params.runs), default=0)
+    if min(params.lengths) <= longest:
+        return None
+    where = f"the {'afternoons' if spec.free == 'mornings' else 'mornings'}" if spec.free \
+        else "a stretch of working time"
+    return (f"the shortest meeting ({min(spec.minutes)} minutes) does not fit in {where} "
+            f"({longest * CELL_HOURS * 60:g} minutes at most): nothing would be booked; "
+            "give shorter minutes")
 
 
 class _Uniforms:

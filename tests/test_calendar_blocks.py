@@ -164,10 +164,12 @@ def test_without_the_slot_search_blocks_book_nothing():
     ({"free": "evenings"}, "calendar_blocks.free", "mornings"),
     ({"free": "mornings"}, "roles.interviewer", "below 0.5"),
     ({"length": 3}, "calendar_blocks.length", "unknown key"),
+    ({"minutes": [300], "free": "afternoons"}, "calendar_blocks.minutes",
+     "does not fit in the mornings"),
 ])
 def test_bad_blocks_name_the_path(blocks, path, words):
     with pytest.raises(ScenarioError) as err:
-        onsite(blocks, load=0.6 if "free" in blocks else 0.3)
+        onsite(blocks, load=0.6 if blocks == {"free": "mornings"} else 0.3)
     text = str(err.value)
     assert path in text and words.lower() in text.lower(), text
 
