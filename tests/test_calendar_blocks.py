@@ -187,3 +187,16 @@ def test_the_example_scenario_uses_both_and_runs():
     assert {"hiring sync", "team sync"} <= names
     starts = res.events[res.events["concept:name"].astype(str) == "team sync"]
     assert set(starts["start_timestamp"].dt.strftime("%a %H:%M")) == {"Tue 14:00"}
+
+
+def test_the_report_says_the_calendars_are_meetings():
+    from importlib.resources import files
+
+    from hiresim.present.report import assumptions
+
+    sc = hs.load_scenario(files("hiresim") / "examples" / "weekly_syncs.toml")
+    people = dict(assumptions(sc))["People"]
+    assert any("30 to 120 minutes each, 50 % of that time weekly recurring, mornings kept "
+               "free" in line for line in people), people
+    plain = dict(assumptions(hs.preset("default")))["People"]
+    assert not any("recurring" in line for line in plain)
