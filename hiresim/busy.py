@@ -24,10 +24,11 @@ at a start drawn uniformly among those where they fit; the last one is kept with
 as long as every meeting finds room: at a load near the room there is, the last ones may not,
 and the calendar is a little less full than asked).
 
-The sampler is a function of a week: :func:`busy_week` ``(rng, week_start, params,
-recurring)`` gives that week's busy intervals, so that a caller may draw weeks lazily, each
-from a stream of its own; :func:`busy_span` draws a person's recurring meetings and then every
-week of a span from one generator, as the model does now.
+The sampler is a function of a week: :func:`weekly_meetings` ``(rng, params)`` draws a
+person's recurring meetings once (a :class:`PersonWeek`), and :func:`busy_week` ``(rng,
+week_start, person)`` gives one week's busy intervals, so that a caller may draw weeks lazily,
+each from a stream of its own; :func:`busy_span` draws a person's recurring meetings and then
+every week of a span from one generator, as the model does now.
 """
 
 from __future__ import annotations
@@ -242,31 +243,38 @@ def _fill(u: _Uniforms, params: BlockParams, runs: list[tuple[int, int]], target
     return out
 
 
-def weekly_meetings(rng: np.random.Generator, params: BlockParams) -> list[tuple[int, int]]:
-    """A person's recurring meetings: ``(first cell, cells)`` within the week, the same every
-    week."""
-    return _fill(_Uniforms(rng), params, list(params.runs), params.targets[0])
+@dataclass(frozen=True)
+class PersonWeek:
+    """One person's week of meetings, ready to draw: their role's parameters, their recurring
+    meetings ``(first cell, cells)`` (the same every week) and the runs of cells those leave
+    free for one-off meetings."""
+
+    params: BlockParams
+    recurring: tuple[tuple[int, int], ...]
+    free: tuple[tuple[int, int], ...]
 
 
-def _free_runs(params: BlockParams, recurring: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The runs of cells left free by the recurring meetings."""
+def weekly_meetings(rng: np.random.Generator, params: BlockParams) -> PersonWeek:
+    """Draw a person's recurring meetings (once per person): their :class:`PersonWeek`."""
+    recurring = sorted(_fill(_Uniforms(rng), params, list(params.runs), params.targets[0]))
     runs = list(params.runs)
-    for first, cells in sorted(recurring):
+    for first, cells in recurring:
         for j, (a, b) in enumerate(runs):
             if a <= first and first + cells <= b:
                 runs[j:j + 1] = [r for r in ((a, first), (first + cells, b)) if r[1] > r[0]]
                 break
-    return runs
+    return PersonWeek(params, tuple(recurring), tuple(runs))
 
 
-def busy_week(rng: np.random.Generator, week_start: float, params: BlockParams,
-              recurring: list[tuple[int, int]],
-              free: list[tuple[int, int]] | None = None) -> tuple[list[float], list[float]]:
+def busy_week(rng: np.random.Generator, week_start: float, person: PersonWeek
+              ) -> tuple[list[float], list[float]]:
     """The busy intervals (hours since the epoch, sorted) of the week starting at
-    ``week_start``: the person's recurring meetings and this week's one-off ones (``free``,
-    if given, is :func:`_free_runs` of the recurring ones, computed once per person)."""
-    runs = list(free) if free is not None else _free_runs(params, recurring)
-    meetings = recurring + _fill(_Uniforms(rng, 16), params, runs, params.targets[1])
+    ``week_start`` (a multiple of 168 hours from the epoch: the week the parameters describe
+    starts on the scenario's first weekday): the person's recurring meetings and this week's
+    one-off ones, drawn from ``rng``."""
+    params = person.params
+    meetings = [*person.recurring,
+                *_fill(_Uniforms(rng, 16), params, list(person.free), params.targets[1])]
     meetings.sort()
     starts = [week_start + s * CELL_HOURS for s, _ in meetings]
     ends = [week_start + (s + c) * CELL_HOURS for s, c in meetings]
@@ -277,12 +285,11 @@ def busy_span(rng: np.random.Generator, params: BlockParams, weeks: int
               ) -> tuple[list[float], list[float]]:
     """A person's busy intervals over ``weeks`` weeks from the epoch: their recurring meetings
     (drawn first), then each week's one-off ones in turn, all from ``rng``."""
-    recurring = weekly_meetings(rng, params)
-    free = _free_runs(params, recurring)
+    person = weekly_meetings(rng, params)
     starts: list[float] = []
     ends: list[float] = []
     for k in range(weeks):
-        s, e = busy_week(rng, k * HOURS_PER_WEEK, params, recurring, free)
+        s, e = busy_week(rng, k * HOURS_PER_WEEK, person)
         starts += s
         ends += e
     return starts, ends

@@ -32,9 +32,9 @@ def weekly_fractions(p, people: int = 40, weeks: int = 25, seed: int = 1) -> np.
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(people):
-        recurring = weekly_meetings(rng, p)
+        person = weekly_meetings(rng, p)
         for k in range(weeks):
-            s, e = busy_week(rng, k * 168.0, p, recurring)
+            s, e = busy_week(rng, k * 168.0, person)
             out.append(float(np.sum(np.subtract(e, s))) / p.week_hours)
     return np.array(out)
 
@@ -69,12 +69,13 @@ def test_recurring_meetings_recur_at_the_same_slot_every_week():
     # with half recurring, the recurring half is in every week, the rest changes
     p = params(0.4, recurring=0.5)
     rng = np.random.default_rng(3)
-    recurring = weekly_meetings(rng, p)
-    weeks = [busy_week(rng, 168.0 * k, p, recurring) for k in range(6)]
+    person = weekly_meetings(rng, p)
+    weeks = [busy_week(rng, 168.0 * k, person) for k in range(6)]
     offsets = [{(round(a - 168 * k, 6), round(b - 168 * k, 6)) for a, b in zip(*w, strict=True)}
                for k, w in enumerate(weeks)]
     common = set.intersection(*offsets)
-    assert {(f * CELL_HOURS, (f + c) * CELL_HOURS) for f, c in recurring} <= common
+    assert person.recurring
+    assert {(f * CELL_HOURS, (f + c) * CELL_HOURS) for f, c in person.recurring} <= common
     assert any(o != offsets[0] for o in offsets[1:])
 
 
