@@ -12,6 +12,11 @@ weekly team meeting every Tuesday at ten, mornings kept free for focused work. W
 - **recurring**: a share ``recurring`` of the booked time is meetings that recur every week at
   the same weekday and time (drawn once per person); the rest are one-off meetings drawn anew
   each week in the time the recurring ones leave;
+- **packed**: a share ``packed`` of the meetings is booked back to back with another meeting
+  or at the edge of a stretch of working time (either edge of a free run where it fits, drawn
+  uniformly), the others at a half hour drawn uniformly where they fit: meetings dropped at
+  random starts fragment free time (a 2-hour slot becomes rarer than with independent hours),
+  packed ones keep it in one piece;
 - **free**: ``mornings`` (or ``afternoons``) keeps that half of each working day (before or
   after lunch, or the middle of the day without one) free of meetings: the load is booked in
   the other half.
@@ -63,6 +68,11 @@ class CalendarBlocksSpec(Block):
         0.5, ge=0.0, le=1.0,
         description="share of the booked time in meetings that recur every week at the same "
                     "weekday and time; the rest are one-off meetings drawn anew each week")
+    packed: Real = Field(
+        0.5, ge=0.0, le=1.0,
+        description="share of the meetings booked back to back with another meeting or at "
+                    "the edge of a stretch of working time (people keep their free time in "
+                    "one piece); the others start at a half hour drawn uniformly where they fit")
     free: Literal["mornings", "afternoons"] | None = Field(
         None, description="half of each working day kept free of meetings (before or after "
                           "lunch, or the middle of the day): the load is booked in the other "
@@ -100,6 +110,8 @@ class BlockParams:
     lengths: tuple[int, ...]
     cumulative: tuple[float, ...]
     recurring: float
+    #: Share of meetings placed against an edge of a free run.
+    packed: float
     #: Runs ``[first, end)`` of cells in which a meeting may lie (working time, less lunch and
     #: a kept-free half); a meeting lies within one run.
     runs: tuple[tuple[int, int], ...]
@@ -146,7 +158,7 @@ def block_params(spec: CalendarBlocksSpec, load: float, weekdays: list[int],
     cumulative = np.cumsum(raw / raw.sum())
     cumulative[-1] = 1.0
     return BlockParams(load, tuple(round(m / 60 / CELL_HOURS) for m in spec.minutes),
-                       tuple(cumulative.tolist()), spec.recurring, runs,
+                       tuple(cumulative.tolist()), spec.recurring, spec.packed, runs,
                        float(work.sum()) * CELL_HOURS)
 
 
@@ -217,7 +229,7 @@ def _fill(u: _Uniforms, params: BlockParams, runs: list[tuple[int, int]], target
     starts on a half hour drawn uniformly among those where it fits in a run."""
     out: list[tuple[int, int]] = []
     booked = 0.0
-    lengths, cumulative = params.lengths, params.cumulative
+    lengths, cumulative, packed = params.lengths, params.cumulative, params.packed
     while booked < target:
         cells = lengths[min(bisect_right(cumulative, u()), len(lengths) - 1)]
         hours = cells * CELL_HOURS
@@ -233,10 +245,23 @@ def _fill(u: _Uniforms, params: BlockParams, runs: list[tuple[int, int]], target
             upto.append(total)
         if not total:
             break  # no room left for a meeting of this length
-        pick = min(int(u() * total), total - 1)
-        j = bisect_right(upto, pick)
-        a, b = runs[j]
-        first = ((a + 1) // START_CELLS + pick - (upto[j - 1] if j else 0)) * START_CELLS
+        if packed and u() < packed:  # against an edge of a run where it fits
+            edges = []
+            for a, b in runs:
+                lo = -(-a // START_CELLS) * START_CELLS
+                hi = (b - cells) // START_CELLS * START_CELLS
+                if lo <= hi:
+                    edges.append(lo)
+                    if hi != lo:
+                        edges.append(hi)
+            first = edges[min(int(u() * len(edges)), len(edges) - 1)]
+            j = next(k for k, (a, b) in enumerate(runs) if a <= first < b)
+            a, b = runs[j]
+        else:
+            pick = min(int(u() * total), total - 1)
+            j = bisect_right(upto, pick)
+            a, b = runs[j]
+            first = ((a + 1) // START_CELLS + pick - (upto[j - 1] if j else 0)) * START_CELLS
         runs[j:j + 1] = [r for r in ((a, first), (first + cells, b)) if r[1] > r[0]]
         out.append((first, cells))
         booked += hours

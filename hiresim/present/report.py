@@ -724,8 +724,8 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
                 span = (f"{lengths[0]} minutes" if len(lengths) == 1
                         else f"{lengths[0]} to {lengths[-1]} minutes")
                 text += (f" ({span} each, {share(blocks.recurring)} of that time weekly "
-                         "recurring" + (f", {blocks.free} kept free" if blocks.free else "")
-                         + ")")
+                         f"recurring, {share(blocks.packed)} back to back"
+                         + (f", {blocks.free} kept free" if blocks.free else "") + ")")
         if role.assignment == "pool":
             text += "; tasks go to whoever is free first"
         people.append(text + ".")
