@@ -12,6 +12,11 @@ weekly team meeting every Tuesday at ten, mornings kept free for focused work. W
 - **recurring**: a share ``recurring`` of the booked time is meetings that recur every week at
   the same weekday and time (drawn once per person); the rest are one-off meetings drawn anew
   each week in the time the recurring ones leave;
+- **packed**: a share ``packed`` of the meetings is booked back to back with another meeting
+  or at the edge of a stretch of working time (either edge of a free run where it fits, drawn
+  uniformly), the others at a half hour drawn uniformly where they fit: meetings dropped at
+  random starts fragment free time (a 2-hour slot becomes rarer than with independent hours),
+  packed ones keep it in one piece;
 - **free**: ``mornings`` (or ``afternoons``) keeps that half of each working day (before or
   after lunch, or the middle of the day without one) free of meetings: the load is booked in
   the other half.
@@ -24,22 +29,24 @@ at a start drawn uniformly among those where they fit; the last one is kept with
 as long as every meeting finds room: at a load near the room there is, the last ones may not,
 and the calendar is a little less full than asked).
 
-The sampler is a function of a week: :func:`busy_week` ``(rng, week_start, params,
-recurring)`` gives that week's busy intervals, so that a caller may draw weeks lazily, each
-from a stream of its own; :func:`busy_span` draws a person's recurring meetings and then every
-week of a span from one generator, as the model does now.
+The sampler is a function of a week: :func:`weekly_meetings` ``(rng, params)`` draws a
+person's recurring meetings once (a :class:`PersonWeek`), and :func:`busy_week` ``(rng,
+week_start, person)`` gives one week's busy intervals, so that a caller may draw weeks lazily,
+each from a stream of its own; :func:`busy_span` draws a person's recurring meetings and then
+every week of a span from one generator, as the model does now.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from hiresim.fields import Block, Real, Whole
+from hiresim.fields import WEEKDAYS, Block, Real, Whole
 
 #: Meetings start on the half hour; their lengths are whole quarter hours.
 CELL_HOURS = 0.25
@@ -61,6 +68,11 @@ class CalendarBlocksSpec(Block):
         0.5, ge=0.0, le=1.0,
         description="share of the booked time in meetings that recur every week at the same "
                     "weekday and time; the rest are one-off meetings drawn anew each week")
+    packed: Real = Field(
+        0.5, ge=0.0, le=1.0,
+        description="share of the meetings booked back to back with another meeting or at "
+                    "the edge of a stretch of working time (people keep their free time in "
+                    "one piece); the others start at a half hour drawn uniformly where they fit")
     free: Literal["mornings", "afternoons"] | None = Field(
         None, description="half of each working day kept free of meetings (before or after "
                           "lunch, or the middle of the day): the load is booked in the other "
@@ -98,6 +110,8 @@ class BlockParams:
     lengths: tuple[int, ...]
     cumulative: tuple[float, ...]
     recurring: float
+    #: Share of meetings placed against an edge of a free run.
+    packed: float
     #: Runs ``[first, end)`` of cells in which a meeting may lie (working time, less lunch and
     #: a kept-free half); a meeting lies within one run.
     runs: tuple[tuple[int, int], ...]
@@ -144,8 +158,52 @@ def block_params(spec: CalendarBlocksSpec, load: float, weekdays: list[int],
     cumulative = np.cumsum(raw / raw.sum())
     cumulative[-1] = 1.0
     return BlockParams(load, tuple(round(m / 60 / CELL_HOURS) for m in spec.minutes),
-                       tuple(cumulative.tolist()), spec.recurring, runs,
+                       tuple(cumulative.tolist()), spec.recurring, spec.packed, runs,
                        float(work.sum()) * CELL_HOURS)
+
+
+class WorkingWeek(Protocol):
+    """What the block sampler reads of a working calendar (a scenario's ``CalendarSpec``)."""
+
+    @property
+    def weekdays(self) -> Sequence[str]: ...
+    @property
+    def hours(self) -> tuple[str, str]: ...
+    @property
+    def lunch(self) -> tuple[str, str] | None: ...
+    @property
+    def always_open(self) -> bool: ...
+
+
+def _clock(value: str) -> float:
+    hh, mm = value.split(":")
+    return int(hh) + int(mm) / 60.0
+
+
+def params_of(spec: CalendarBlocksSpec, load: float, calendar: WorkingWeek,
+              first_weekday: int) -> BlockParams:
+    """A role's block calendar in the terms of its working calendar's week (weeks start on
+    weekday ``first_weekday``, the scenario's start)."""
+    if calendar.always_open:
+        return block_params(spec, load, list(range(7)), (0.0, 24.0), None, first_weekday)
+    lunch = calendar.lunch
+    return block_params(spec, load, [WEEKDAYS.index(d) for d in calendar.weekdays],
+                        (_clock(calendar.hours[0]), _clock(calendar.hours[1])),
+                        None if lunch is None else (_clock(lunch[0]), _clock(lunch[1])),
+                        first_weekday)
+
+
+def room_problem(spec: CalendarBlocksSpec, calendar: WorkingWeek) -> str | None:
+    """Why no meeting of the block fits in a stretch of working time (``None``: one does)."""
+    params = params_of(spec, 0.0, calendar, 0)
+    longest = max((b - a for a, b in params.runs), default=0)
+    if min(params.lengths) <= longest:
+        return None
+    where = f"the {'afternoons' if spec.free == 'mornings' else 'mornings'}" if spec.free \
+        else "a stretch of working time"
+    return (f"the shortest meeting ({min(spec.minutes)} minutes) does not fit in {where} "
+            f"({longest * CELL_HOURS * 60:g} minutes at most): nothing would be booked; "
+            "give shorter minutes")
 
 
 class _Uniforms:
@@ -171,7 +229,7 @@ def _fill(u: _Uniforms, params: BlockParams, runs: list[tuple[int, int]], target
     starts on a half hour drawn uniformly among those where it fits in a run."""
     out: list[tuple[int, int]] = []
     booked = 0.0
-    lengths, cumulative = params.lengths, params.cumulative
+    lengths, cumulative, packed = params.lengths, params.cumulative, params.packed
     while booked < target:
         cells = lengths[min(bisect_right(cumulative, u()), len(lengths) - 1)]
         hours = cells * CELL_HOURS
@@ -187,41 +245,61 @@ def _fill(u: _Uniforms, params: BlockParams, runs: list[tuple[int, int]], target
             upto.append(total)
         if not total:
             break  # no room left for a meeting of this length
-        pick = min(int(u() * total), total - 1)
-        j = bisect_right(upto, pick)
-        a, b = runs[j]
-        first = ((a + 1) // START_CELLS + pick - (upto[j - 1] if j else 0)) * START_CELLS
+        if packed and u() < packed:  # against an edge of a run where it fits
+            edges = []
+            for a, b in runs:
+                lo = -(-a // START_CELLS) * START_CELLS
+                hi = (b - cells) // START_CELLS * START_CELLS
+                if lo <= hi:
+                    edges.append(lo)
+                    if hi != lo:
+                        edges.append(hi)
+            first = edges[min(int(u() * len(edges)), len(edges) - 1)]
+            j = next(k for k, (a, b) in enumerate(runs) if a <= first < b)
+            a, b = runs[j]
+        else:
+            pick = min(int(u() * total), total - 1)
+            j = bisect_right(upto, pick)
+            a, b = runs[j]
+            first = ((a + 1) // START_CELLS + pick - (upto[j - 1] if j else 0)) * START_CELLS
         runs[j:j + 1] = [r for r in ((a, first), (first + cells, b)) if r[1] > r[0]]
         out.append((first, cells))
         booked += hours
     return out
 
 
-def weekly_meetings(rng: np.random.Generator, params: BlockParams) -> list[tuple[int, int]]:
-    """A person's recurring meetings: ``(first cell, cells)`` within the week, the same every
-    week."""
-    return _fill(_Uniforms(rng), params, list(params.runs), params.targets[0])
+@dataclass(frozen=True)
+class PersonWeek:
+    """One person's week of meetings, ready to draw: their role's parameters, their recurring
+    meetings ``(first cell, cells)`` (the same every week) and the runs of cells those leave
+    free for one-off meetings."""
+
+    params: BlockParams
+    recurring: tuple[tuple[int, int], ...]
+    free: tuple[tuple[int, int], ...]
 
 
-def _free_runs(params: BlockParams, recurring: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The runs of cells left free by the recurring meetings."""
+def weekly_meetings(rng: np.random.Generator, params: BlockParams) -> PersonWeek:
+    """Draw a person's recurring meetings (once per person): their :class:`PersonWeek`."""
+    recurring = sorted(_fill(_Uniforms(rng), params, list(params.runs), params.targets[0]))
     runs = list(params.runs)
-    for first, cells in sorted(recurring):
+    for first, cells in recurring:
         for j, (a, b) in enumerate(runs):
             if a <= first and first + cells <= b:
                 runs[j:j + 1] = [r for r in ((a, first), (first + cells, b)) if r[1] > r[0]]
                 break
-    return runs
+    return PersonWeek(params, tuple(recurring), tuple(runs))
 
 
-def busy_week(rng: np.random.Generator, week_start: float, params: BlockParams,
-              recurring: list[tuple[int, int]],
-              free: list[tuple[int, int]] | None = None) -> tuple[list[float], list[float]]:
+def busy_week(rng: np.random.Generator, week_start: float, person: PersonWeek
+              ) -> tuple[list[float], list[float]]:
     """The busy intervals (hours since the epoch, sorted) of the week starting at
-    ``week_start``: the person's recurring meetings and this week's one-off ones (``free``,
-    if given, is :func:`_free_runs` of the recurring ones, computed once per person)."""
-    runs = list(free) if free is not None else _free_runs(params, recurring)
-    meetings = recurring + _fill(_Uniforms(rng, 16), params, runs, params.targets[1])
+    ``week_start`` (a multiple of 168 hours from the epoch: the week the parameters describe
+    starts on the scenario's first weekday): the person's recurring meetings and this week's
+    one-off ones, drawn from ``rng``."""
+    params = person.params
+    meetings = [*person.recurring,
+                *_fill(_Uniforms(rng, 16), params, list(person.free), params.targets[1])]
     meetings.sort()
     starts = [week_start + s * CELL_HOURS for s, _ in meetings]
     ends = [week_start + (s + c) * CELL_HOURS for s, c in meetings]
@@ -232,12 +310,11 @@ def busy_span(rng: np.random.Generator, params: BlockParams, weeks: int
               ) -> tuple[list[float], list[float]]:
     """A person's busy intervals over ``weeks`` weeks from the epoch: their recurring meetings
     (drawn first), then each week's one-off ones in turn, all from ``rng``."""
-    recurring = weekly_meetings(rng, params)
-    free = _free_runs(params, recurring)
+    person = weekly_meetings(rng, params)
     starts: list[float] = []
     ends: list[float] = []
     for k in range(weeks):
-        s, e = busy_week(rng, k * HOURS_PER_WEEK, params, recurring, free)
+        s, e = busy_week(rng, k * HOURS_PER_WEEK, person)
         starts += s
         ends += e
     return starts, ends

@@ -44,9 +44,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hiresim.busy import HOURS_PER_WEEK, BlockParams, CalendarBlocksSpec, block_params, busy_span
+from hiresim.busy import HOURS_PER_WEEK, busy_span, params_of
 from hiresim.causes import ABSENCE
-from hiresim.fields import WEEKDAYS
 from hiresim.mechanisms import Mechanism, cause_slots, instances
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
 from hiresim.people import Person, Pool
@@ -147,8 +146,8 @@ class Replication:
             calendar = w.timelines[role.calendar]
             hours_per_day = calendars[role.calendar].hours_per_day
             blocks = (None if role.calendar_blocks is None or role.calendar_load <= 0.0
-                      else _block_params(role.calendar_blocks, role.calendar_load,
-                                         s.calendars[role.calendar], s.start.weekday()))
+                      else params_of(role.calendar_blocks, role.calendar_load,
+                                     s.calendars[role.calendar], s.start.weekday()))
             members = []
             for person_id in role.person_ids(role_name):
                 person = Person(w.env, person_id, role_name, calendar, hours_per_day, None,
@@ -227,22 +226,6 @@ def _calendar(spec: CalendarSpec) -> WorkingCalendar:
             _CALENDARS.clear()
         cal = _CALENDARS[key] = calendar_from_spec(spec)
     return cal
-
-
-def _block_params(spec: CalendarBlocksSpec, load: float, cal: CalendarSpec,
-                  first_weekday: int) -> BlockParams:
-    """A role's block calendar in the terms of its working calendar's week."""
-    def hours(clock: str) -> float:
-        hh, mm = clock.split(":")
-        return int(hh) + int(mm) / 60.0
-
-    if cal.always_open:
-        return block_params(spec, load, list(range(7)), (0.0, 24.0), None, first_weekday)
-    return block_params(spec, load, [WEEKDAYS.index(d) for d in cal.weekdays],
-                        (hours(cal.hours[0]), hours(cal.hours[1])),
-                        None if cal.lunch is None else (hours(cal.lunch[0]),
-                                                        hours(cal.lunch[1])),
-                        first_weekday)
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int, event_log: bool = True,

@@ -46,6 +46,7 @@ from hiresim.fields import WEEKDAYS, ClockTime, Name, Real, Weekday, Whole
 from hiresim.mechanisms import Mechanism, MechanismSpec, register
 from hiresim.streams import stream_index
 from hiresim.tasks import Process, wait_until
+from hiresim.text import share
 from hiresim.trace import Activity, Leg
 
 if TYPE_CHECKING:
@@ -222,10 +223,10 @@ class RecurringMeetings(Mechanism):
         for m in spec.meetings:
             shares = m.shares(rounds)
             if len(set(shares)) == 1:
-                waits = f"{shares[0]:.0%} of the decisions after each round wait"
+                waits = f"{share(shares[0])} of the decisions after each round wait"
             else:
-                parts = [f"{v:.0%} after round {r}" for r, v in enumerate(shares, start=1)]
-                waits = (f"{shares[0]:.0%} of the decisions after round 1 and "
+                parts = [f"{share(v)} after round {r}" for r, v in enumerate(shares, start=1)]
+                waits = (f"{share(shares[0])} of the decisions after round 1 and "
                          + ", ".join(parts[1:]) + " wait")
             n = len(m.hiring_managers)
             teams = ("Every hiring manager's team meets" if not n else
