@@ -249,13 +249,19 @@ def _describe(err: Any, data: dict[str, Any], text: str | None) -> tuple[str, st
     path = ".".join(str(p) for p in loc)
     message = err["msg"]
     if err["type"] == "extra_forbidden":
-        known = known_fields(Scenario, loc[:-1]) or _duration_fields(err["loc"])
+        top = len(loc) == 1
+        known = (top_level_blocks() if top else
+                 known_fields(Scenario, loc[:-1]) or _duration_fields(err["loc"]))
         message = f"unknown key {loc[-1]!r}"
         close = close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
+        message += f"; did you mean {close[0]!r}?" if close else "."
         if known:
             message += f" Allowed: {', '.join(sorted(known))}."
+        if top and not close:
+            message += (" A block of a mechanism of your own needs its plug-in loaded first: "
+                        "hiresim COMMAND --plugin MODULE_OR_FILE.py (in Python, import the "
+                        "module or call hiresim.mechanisms.load_plugin), or an installed "
+                        "package's entry point (see docs/how-to/add-a-mechanism.md).")
     elif err["type"] == "missing":
         message = "required field is missing"
     elif err["type"] == "union_tag_invalid":
@@ -268,6 +274,15 @@ def _describe(err: Any, data: dict[str, Any], text: str | None) -> tuple[str, st
                    f"{shown(err['input'])}")
     message = message.removeprefix("Value error, ")
     return path, message + _line_hint(text, path)
+
+
+def top_level_blocks() -> list[str]:
+    """The keys a scenario file may have at its top: the scenario's own fields and blocks and
+    the blocks of the registered mechanisms (shipped, installed or loaded plug-ins), but not
+    ``extensions`` (where those blocks are kept once read: never written in a file)."""
+    from hiresim.mechanisms import registered
+
+    return [*(name for name in Scenario.model_fields if name != "extensions"), *registered()]
 
 
 def _duration_fields(loc: tuple[Any, ...]) -> list[str]:
