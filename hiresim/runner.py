@@ -499,8 +499,7 @@ def local_pool(workers: int) -> Executor:
     a notebook all work. They exit when idle for :data:`POOL_IDLE_SECONDS` and when this
     process dies (see :func:`_exit_with_parent`), and leave Ctrl-C to this process
     (:func:`_start_worker`), which kills them when it stops (:func:`stop_on_interrupt`).
-    Asking for another size resizes the same
-    pool.
+    Asking for another size resizes the same pool.
     """
     from loky import get_reusable_executor
 
