@@ -431,12 +431,43 @@ def validate(scenario: str) -> None:
       hiresim validate my_company.toml
     """
     from hiresim.scenario.sizing import check_size
+    from hiresim.scenario.slots import slot_estimates
 
     sc = _load(scenario, None)
     with _guard():
         size = check_size(sc)
-    console.print(_line(("ok", "green"), f": {scenario} ({sc.name}: {len(sc.roles)} roles, "
-                                          f"{len(sc.rounds)} rounds; {size.describe()})"))
+        slots = slot_estimates(sc)
+    console.print(_line(("ok", "green"), f": {scenario} ({sc.name}: "
+                                          f"{plural(len(sc.roles), 'role')}, "
+                                          f"{plural(len(sc.rounds), 'round')}; "
+                                          f"{size.describe()})"))
+    if slots:
+        console.print(slot_table(slots, sc.scheduling.slot_minutes))
+    for estimate in slots:
+        warning = estimate.warning()
+        if warning:
+            console.print(_line(("warning:", "bold yellow"), " ", warning), soft_wrap=True)
+
+
+def slot_table(slots: list[Any], slot_minutes: int) -> Table:
+    """One row per meeting: who must be free, the chance of a common slot on a working day,
+    and the working days to the first one (:func:`hiresim.scenario.slots.slot_estimates`)."""
+    table = _table("finding a meeting slot (estimated from the calendar loads)")
+    for name in ("meeting", "who must be free", "hour free", "working days"):
+        _column(table, name, "left" if name in ("meeting", "who must be free") else "right")
+    for e in slots:
+        days = "never" if e.working_days == float("inf") else f"{e.working_days:,.1f}"
+        free = f"{e.hour_free:.1%}" if e.hour_free < 0.1 else f"{e.hour_free:.0%}"
+        _row(table, f"{e.meeting}, {e.minutes} min" + (" (!)" if e.nearly_impossible else ""),
+             ", ".join(e.attendees), free, days)
+    table.caption = printable(
+        "Hour free: the chance that a clock hour is free for everyone, each attendee's hour "
+        "being booked with probability calendar_load (the candidate's: "
+        f"scheduling.candidate_load); a meeting takes whole {slot_minutes}-minute slots. "
+        "Working days: expected common working days searched until the first with a slot; "
+        "a lower bound, as the simulation's own meetings, absences, holidays and the notice "
+        "period make slots rarer. (!): nearly impossible, see below.")
+    return table
 
 
 @main.command()

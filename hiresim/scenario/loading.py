@@ -163,12 +163,84 @@ def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None =
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems += [_describe(err, data, text) for err in exc.errors()]
+        # the cross-checks too, in the same pass, on what is left without the faulty values
+        problems += _cross_check_problems(_without_faults(data, exc), problems, text)
     if problems:
         raise ScenarioError(source, problems) from None
     problems = check_references(scenario)
     if problems:
         raise ScenarioError(source, [(p, m + _line_hint(text, p)) for p, m in problems])
     return scenario
+
+
+#: Rounds of taking faulty values out of a scenario before its cross-checks give up.
+_PRUNE_ROUNDS = 4
+
+
+def _without_faults(data: Any, exc: ValidationError) -> Scenario | None:
+    """The scenario with every value that failed its schema taken out (so that its default
+    applies; a required table taken out is put back empty, so that its fields' defaults
+    apply), if what is left validates; ``None`` when a required value is missing or cannot be
+    replaced (its cross-checks would be guesses)."""
+    import copy
+
+    pruned = copy.deepcopy(data)
+    dropped: set[tuple[Any, ...]] = set()
+    emptied: set[tuple[Any, ...]] = set()
+    for _ in range(_PRUNE_ROUNDS):
+        for err in exc.errors():
+            loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
+            if err["type"] == "missing" and loc in dropped and loc not in emptied:
+                emptied.add(loc)
+                if not _put(pruned, loc, {}):
+                    return None
+            elif err["type"] == "missing" or loc in emptied or not loc or not _put(pruned, loc):
+                return None
+            dropped.add(loc)
+        try:
+            return Scenario.model_validate(pruned)
+        except ValidationError as again:
+            exc = again
+    return None
+
+
+_GONE = object()
+
+
+def _put(data: Any, loc: tuple[Any, ...], value: Any = _GONE) -> bool:
+    """Take the value at ``loc`` out of ``data`` (a key of a table; never an item of an
+    array, which would renumber the others), or set it to ``value``; whether it could be."""
+    for part in loc[:-1]:
+        inside = (part in data if isinstance(data, dict) else
+                  isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data))
+        if not inside:
+            return False
+        data = data[part]
+    if not isinstance(data, dict):
+        return False
+    if value is not _GONE:
+        data[loc[-1]] = value
+        return True
+    if loc[-1] in data:
+        del data[loc[-1]]
+        return True
+    return False
+
+
+def _cross_check_problems(scenario: Scenario | None, found: list[tuple[str, str]],
+                          text: str | None) -> list[tuple[str, str]]:
+    """The cross-checks of ``scenario`` (the file without its faulty values), but none at or
+    under (or above) a field that already has a problem."""
+    if scenario is None:
+        return []
+    faulty = [path for path, _ in found]
+
+    def related(path: str) -> bool:
+        return any(path == f or path.startswith(f + ".") or f.startswith(path + ".")
+                   for f in faulty if f)
+
+    return [(p, m + _line_hint(text, p)) for p, m in check_references(scenario)
+            if not related(p)]
 
 
 #: Blocks renamed so that each mechanism has one name (its module, cause, ablation, stream).
