@@ -1,9 +1,9 @@
 """The ``hiresim`` command: simulate, validate, compare, ablate, promise, sweep, report, export.
 
-Exit codes: 0 success, 1 failure while running, 2 bad input (a scenario that does not validate, a
-missing file, a bad option, a plug-in that cannot be loaded), 130 stopped by Ctrl-C and 143 by
-SIGTERM (:mod:`hiresim.present.stopping`). Bad input never shows a traceback: the message names the
-file, the field path and what is allowed. Wherever a SCENARIO file is expected, a
+Exit codes: 0 success, 1 failure while running, 2 bad input (a scenario that does not
+validate, a missing file, a bad option, a plug-in that cannot be loaded), 130 and 143 stopped by
+Ctrl-C and SIGTERM (:mod:`hiresim.present.stopping`). Bad input never shows a traceback: the
+message names the file, the field path and what is allowed. Wherever a SCENARIO file is expected, a
 preset's name or ``preset:NAME`` names an embedded preset instead
 (:func:`hiresim.scenario.as_scenario`). Progress bars go to stderr, and only when it is a
 terminal.
@@ -323,7 +323,7 @@ class Commands(click.Group):
 
 def _stopped(ctx: click.Context, exc: KeyboardInterrupt) -> NoReturn:
     """Stop now: kill the workers, say what is kept and how to go on, exit 130 or 143."""
-    from hiresim.present.stopping import hold_signals, leave, stop_workers, stopped_by
+    from hiresim.present.stopping import hold_signals, leave, stop_workers, stopped_by, units_kept
 
     hold_signals()
     stop_workers()
@@ -334,30 +334,13 @@ def _stopped(ctx: click.Context, exc: KeyboardInterrupt) -> NoReturn:
                      soft_wrap=True)
     else:
         out, command = resume
-        errors.print(_line(("stopped", "bold yellow"), f" by {what}: {_units_kept(out)}. "
+        errors.print(_line(("stopped", "bold yellow"), f" by {what}: {units_kept(out)}. "
                            "To continue, run:"), soft_wrap=True)
         errors.print(_line("  ", command), soft_wrap=True)
     root = ctx.find_root().command
     if isinstance(root, Commands) and root.whole_process:
         leave(code)
     sys.exit(code)
-
-
-def _units_kept(out: str) -> str:
-    """How many units of the sweep in ``out`` are finished (and kept there)."""
-    import warnings
-
-    from hiresim.sweeps import SweepError, read_sweep
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            done = read_sweep(out, verify=False)
-        total = len(done.units())
-        finished = total - len(done.missing(verify=False))
-    except (SweepError, OSError, ValueError):
-        return f"no unit had finished ({out} holds nothing to keep)"
-    return f"{finished} of {plural(total, 'unit')} finished and kept in {out}"
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

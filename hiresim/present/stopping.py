@@ -74,6 +74,24 @@ def stop_workers() -> None:
     stop_local_pool()
 
 
+def units_kept(out: str) -> str:
+    """How many units of the sweep in ``out`` are finished and kept there, in words."""
+    import warnings
+
+    from hiresim.sweeps import SweepError, read_sweep
+    from hiresim.text import plural
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            done = read_sweep(out, verify=False)
+        total = len(done.units())
+        finished = total - len(done.missing(verify=False))
+    except (SweepError, OSError, ValueError):
+        return f"no unit had finished ({out} holds nothing to keep)"
+    return f"{finished} of {plural(total, 'unit')} finished and kept in {out}"
+
+
 def leave(code: int) -> None:
     """End the process now with ``code``, once a stop has cleaned up: the output is flushed
     and unreachable objects collected (which releases the stopped pool's semaphores, whose

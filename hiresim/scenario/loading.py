@@ -164,7 +164,11 @@ def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None =
     except ValidationError as exc:
         problems += [_describe(err, data, text) for err in exc.errors()]
         # the cross-checks too, in the same pass, on what is left without the faulty values
-        problems += _cross_check_problems(_without_faults(data, exc), problems, text)
+        try:
+            left = _without_faults(data, exc)
+        except RecursionError:  # nested too deeply to copy (dotted keys by the thousand)
+            left = None
+        problems += _cross_check_problems(left, problems, text)
     if problems:
         raise ScenarioError(source, problems) from None
     problems = check_references(scenario)
