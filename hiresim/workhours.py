@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, overload
 import numpy as np
 
 from hiresim.causes import CAUSES, N_CAUSES, OFF_HOURS, OPEN
-from hiresim.text import close_matches
 
 if TYPE_CHECKING:  # holidays is imported when a calendar with a country is built
     from holidays import HolidayBase
@@ -1116,6 +1115,8 @@ def _make_holidays(
     try:
         return holidays.country_holidays(country, subdiv=subdivision, years=list(years) or None)
     except NotImplementedError:
+        from hiresim.text import close_matches
+
         allowed = list(supported[country])
         if not allowed:
             listed = "none (this country has no subdivisions): leave subdivision out"
@@ -1139,6 +1140,8 @@ def _unknown_country(country: str, supported: dict[str, list[str]]) -> str:
     """The message for a country code the ``holidays`` package does not know: a did-you-mean
     (by code, or by the country's name, so "Germany" suggests "DE"), never the whole list."""
     from holidays import registry
+
+    from hiresim.text import close_matches
 
     names = {entry[0]: entry[1] for entry in registry.COUNTRIES.values()}  # "UnitedStates": "US"
     key = "".join(ch for ch in country.title() if ch.isalpha())
