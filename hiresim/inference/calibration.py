@@ -6,11 +6,13 @@ function ``hs.calibrate`` on the package, as ``sweeps`` does for ``hs.sweep``.)
 :func:`calibrate` takes a :class:`~hiresim.records.history.History` (read with
 :func:`hiresim.read_ats`) and a base scenario, and returns a :class:`Calibration`:
 
-1. **Direct estimates** (with 95 % intervals) of what the records show outright: how often
-   requisitions open, how many candidates arrive per open requisition and week, the screening
-   pass share, each round's decision shares, the offer decline share, and the candidates'
-   withdrawal hazard (censoring-aware: withdrawals per day of exposure while waiting). They are
-   written into the scenario.
+1. **Direct estimates** (with 95 % intervals) of what the records show outright: the
+   company's organisation from :func:`hiresim.structure` (people by id, teams, panels, rounds,
+   office hours, committee and weekly meetings, ghosting; see
+   :mod:`hiresim.inference.organisation`), how often requisitions open, how many candidates
+   arrive per open requisition and week, the screening pass share, each round's decision
+   shares, the offer decline share, and the candidates' withdrawal hazard (censoring-aware:
+   withdrawals per day of exposure while waiting). They are written into the scenario.
 2. **Latent parameters** the records do not show (work durations, calendar loads, approval
    times, committee days) are fitted by simulation: the scenario is simulated with candidate
    values and the distance between simulated and observed waits for feedback is minimised. The
@@ -23,6 +25,12 @@ function ``hs.calibrate`` on the package, as ``sweeps`` does for ``hs.sweep``.)
 3. An **identifiability report**: for each latent parameter, the distance at half and twice
    the fitted value (others fixed). A flat profile means the data cannot pin the parameter
    down: it is reported as such and left at its base value.
+4. A **fit report** (:func:`fit_table`, :func:`structure_table`) and its warnings
+   (:attr:`Calibration.misfit`): every figure the calibrated scenario does not reproduce
+   within the records' interval.
+
+Trials are proposed :data:`TRIALS_AT_ONCE` at a time and run side by side through the one
+worker pool; each simulates :data:`FIT_DAYS` after a :data:`WARMUP_DAYS` warm start.
 """
 
 from __future__ import annotations
