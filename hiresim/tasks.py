@@ -66,15 +66,16 @@ class Work:
         return value * 24.0, False
 
 
-def make_work(w: World, spec: DurationSpec) -> Work:
-    """The :class:`Work` of a duration spec, drawing from a fresh sub-stream of ``work``.
+def make_work(w: World, spec: DurationSpec, stream: str = "work") -> Work:
+    """The :class:`Work` of a duration spec, drawing from a fresh sub-stream of ``stream``
+    (``work``; a forecast's replay of the recorded past draws from its own).
 
     A constant needs no stream (and takes none, so that adding one leaves other draws alone).
     Sub-streams are numbered in order of request: callers build their work in a fixed order.
     """
     if isinstance(spec, ConstantDuration):
         return Work(Sampler(spec, None), spec.unit, spec.value == 0)
-    return Work(Sampler(spec, w.streams.sub_generator("work")), spec.unit, False)
+    return Work(Sampler(spec, w.streams.sub_generator(stream)), spec.unit, False)
 
 
 def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: float = 0.0

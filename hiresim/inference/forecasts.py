@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hiresim.causes import CAUSES, N_CAUSES
+from hiresim.inference.replay import Past, start_past
 from hiresim.trace import FINAL_OUTCOMES, OUTCOMES, Leg
 from hiresim.world import Candidate
 
@@ -54,6 +55,10 @@ STREAM = "forecast"
 COPIES_STREAM = "forecast_copies"
 #: Agreeing samples wanted per open application when ``min_samples`` is not given.
 MIN_SAMPLES = 50
+#: The recorded past is replayed from this many days before the earliest open wait began
+#: (no earlier than ``lookback_days`` before ``as_of``): what the closed applications' work
+#: left in the people's queues when the first open wait began.
+REPLAY_DAYS = 28
 #: At most this many copies of one application in one replication.
 MAX_COPIES = 256
 #: Where an open application waits (``waiting_for`` in :attr:`Forecast.answers`).
@@ -274,6 +279,8 @@ class Plan:
     #: Per application, the copies started beside it in each replication (splitting: they
     #: take their turn in every queue but nobody's time; empty: none).
     copies: tuple[int, ...] = ()
+    #: The recorded past of the window, replayed (:mod:`hiresim.inference.replay`).
+    past: Past = field(default_factory=Past)
 
 
 def _plan(state: CompanyState, epoch: date) -> Plan:
@@ -308,6 +315,7 @@ class _Opener:
 
     def __call__(self, pipeline: Pipeline) -> None:
         plan, s, w = self.plan, pipeline.s, pipeline.world
+        start_past(pipeline, plan.past)
         rng = pipeline.arrival_rng
         opened = pipeline.requisition_times(plan.as_of)
         reqs: list[Requisition] = []
@@ -731,15 +739,26 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
         return forecast_from_records(history, t, week_end, to_by, horizon_days, min_samples)
     state = state_at(history, t, base)
     earliest = min([a.since for a in state.applications], default=t)
+    if state.applications:  # the recorded past fills the queues before the first open wait
+        earliest -= pd.Timedelta(days=REPLAY_DAYS)
     start = max(earliest, t - pd.Timedelta(days=lookback_days)).normalize()
     days = math.ceil((t - start) / pd.Timedelta(days=1)) + horizon_days
     sc = ScenarioType.model_validate({**base.model_dump(mode="json"), "start": start.date(),
                                       "horizon_days": days, "drain_days": 0,
                                       "warmup_days": 0})
-    plan = _plan(state, sc.start)
+    from hiresim.inference.replay import merge_busy, recorded_past
+
+    past = recorded_past(history, base, t, start,
+                         {(a.application_id, a.round) for a in state.applications
+                          if a.waiting_for == "feedback"},
+                         {a.application_id for a in state.applications
+                          if a.waiting_for == "screening"})
+    plan = dataclasses.replace(_plan(state, sc.start), past=past)
     hours = None
     if calendars is not None:
         hours = calendars.hours(sc.start) if hasattr(calendars, "hours") else calendars
+    if past.busy:
+        hours = merge_busy(hours, past)
     payload = worker_payload(sc)
     want = min(MIN_SAMPLES, replications) if min_samples is None else min_samples
     n_apps = len(plan.apps)
