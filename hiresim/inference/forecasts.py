@@ -11,14 +11,23 @@ scenario's rates from then on.
 since when, but not what is happening inside the company (scorecards written? debrief booked?
 approvals under way?). So each open application is simulated from the last moment the export
 fixes — its application, its entry into the round, or its interview's end — through the days
-already waited, and a replication counts for that application only if it agrees with what is
+already waited, and a sample counts for that application only if it agrees with what is
 known on ``as_of``: the candidate has not heard, has not withdrawn, and (for one waiting for an
 interview) has not been interviewed yet. What is left of the wait is then drawn from the
-replications that agree, which is the model's distribution of the remaining wait *given* the
-time already waited, whatever stage of the work that time implies: a wait already 3 days old
-has usually passed its scorecards, and one of 20 days is more often stuck in approvals or
-forgotten. Applications for which too few replications agree get more (see ``min_samples``).
-This is rejection sampling: exact under the model, and it says how many replications agreed.
+samples that agree: the model's distribution of the remaining wait *given* the time already
+waited, whatever stage of the work that time implies.
+
+**Splitting, so that no application starves.** Rejection alone costs ``1 / P(agree)``
+replications per sample: the longest waits get the thinnest answers. After the first batch,
+an application short of ``min_samples`` agreeing samples is started again, many times, in each
+replication of the next batches: its *copies* (``World.ghosts``) take their turn in every
+queue, wait for every absence and weekly meeting, and take nobody's time, so they see the
+replication's state without changing it. A copy costs one candidate's path, not a replication
+(:func:`copies_wanted`). The answers report ``acceptance`` and ``effective_samples``.
+
+**The real past.** The replication starts :data:`REPLAY_DAYS` before the oldest open wait
+began; the closed applications of that window follow their recorded path
+(:mod:`hiresim.inference.replay`), taking their people's time as they did.
 """
 
 from __future__ import annotations
@@ -665,13 +674,16 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
             :func:`hiresim.simulate`.
         horizon_days: days simulated after ``as_of``; a candidate who has not heard by then
             counts as not heard (``p_after_horizon``).
-        lookback_days: the simulation starts at the earliest open wait's beginning, but no
-            earlier than this many days before ``as_of`` (older waits start then: their
-            time before is not replayed, and ``replayed_from`` says so).
+        lookback_days: the simulation starts :data:`REPLAY_DAYS` before the earliest open
+            wait's beginning (the recorded past replayed from there), but no earlier than this
+            many days before ``as_of`` (older waits start then: their time before is not
+            replayed, and ``replayed_from`` says so).
         by: a date for the column ``p_by_date`` (the end of that day).
-        min_samples: agreeing replications wanted per application: while one has fewer,
-            another batch of ``replications`` is run, up to :data:`MAX_BATCHES` batches
-            (default ``None``: one batch; ``samples`` in the answers says how many agreed).
+        min_samples: agreeing samples wanted per application (default ``None``:
+            :data:`MIN_SAMPLES`, or ``replications`` when fewer): while one has fewer, further
+            batches of a fifth of ``replications`` start copies of it (splitting, see the
+            module), up to :data:`MAX_BATCHES` batches; ``samples`` in the answers says how
+            many agreed.
             For the empirical method: the past waits at risk wanted before the waits of every
             round of the kind are pooled (default
             :data:`hiresim.inference.empirical.MIN_AT_RISK`).
@@ -694,7 +706,11 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
         ``p_never``, or not within the horizon), ``p_never`` (withdraws or is never told),
         ``p_withdraw_first``, ``p_after_horizon``, ``main_cause`` (the most likely cause of the
         remaining wait: the one that most often takes its largest part), ``samples``
-        (replications that agreed with the state) and ``replayed_from``. The empirical
+        (simulated copies that agreed with the state), ``acceptance`` (the share of the
+        application's copies that agreed), ``effective_samples`` (a lower bound of the
+        independent ones: agreeing copies of one replication share its state, counted by
+        Kish's formula over replications, ``(sum n_r)^2 / sum n_r^2``) and
+        ``replayed_from``. The empirical
         method's answers have the same columns, read from the records (see
         :func:`hiresim.inference.empirical.forecast_from_records`), and ``basis``.
     """
