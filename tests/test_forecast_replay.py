@@ -123,3 +123,21 @@ def test_the_past_is_empty_when_nothing_is_open(tmp_path):
     past = recorded_past(h, hs.load_scenario(named()), h.exported_at,
                          h.exported_at, set(), set())
     assert not past.busy and not past.work
+
+
+def test_a_manager_who_sits_on_the_panel_may_be_listed_among_its_interviewers(tmp_path):
+    """When the round's hiring manager attends, the export lists them with the panel: that
+    is no unknown person, and their recorded interviews are their busy time too."""
+    from tests.test_forecast import export as one_open
+
+    h = hs.read_ats(one_open(tmp_path / "ats", interviewers="ines.w;hugo.b"))
+    data = named()
+    data["rounds"][0]["hiring_manager_attends"] = True
+    f = forecast(data, h, replications=2, seed=1)
+    assert f.answers["samples"].iloc[0] == 2
+    past = recorded_past(h, hs.load_scenario(data), h.exported_at,
+                         pd.Timestamp("2026-01-05"), {("A1", 1)}, set())
+    assert past.hours_of("hugo.b") == pytest.approx(1.0)
+    with pytest.raises(hs.ForecastError if hasattr(hs, "ForecastError") else ValueError,
+                       match="hugo.b"):
+        forecast(named(), h, replications=1, seed=1)  # the manager does not attend here

@@ -28,10 +28,11 @@ def test_a_wait_three_times_the_rounds_median_gets_min_samples(tmp_path):
     row = a.loc[slow["application_id"]]
     assert row["days_waited"] >= 3 * median - 1e-9
     assert row["samples"] >= 30
-    assert 0.0 < row["acceptance"] < 0.2  # rarely agrees: the copies did the work
-    assert 1.0 <= row["effective_samples"] <= row["samples"]
+    assert 0.0 < row["acceptance"] <= 1.0
+    # the copies of one replication share its state: fewer independent samples than samples
+    assert 1.0 <= row["effective_samples"] < row["samples"]
     assert (a["samples"] >= 30).all()  # every open application, not only this one
-    assert f.replications <= 20 + 7 * 4  # batches after the first are a fifth as large
+    assert f.replications <= 20 + 7 * 2  # batches after the first are a tenth as large
     heard = f.draws[slow["application_id"]]["heard"]
     assert len(heard) == row["samples"] and (heard > 0).all()
 

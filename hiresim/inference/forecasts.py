@@ -76,7 +76,7 @@ WAITING_FOR = ("screening", "interview", "feedback")
 #: ``empirical`` (from the records' past waits alone: :mod:`hiresim.inference.empirical`).
 METHODS = ("simulation", "empirical")
 #: At most this many batches are run while some application has fewer than ``min_samples``
-#: agreeing samples: the first of ``replications``, then batches of a fifth as many with
+#: agreeing samples: the first of ``replications``, then batches of a tenth as many with
 #: copies of the applications still short (a fixed schedule: the same answers whatever
 #: ``workers``).
 MAX_BATCHES = 8
@@ -246,14 +246,18 @@ def check_people(state: CompanyState, history: History, scenario: Scenario) -> N
     for app in state.applications:
         if app.waiting_for != "feedback":
             continue
-        role = scenario.rounds[min(app.round, len(scenario.rounds)) - 1].panel_role
+        rnd = scenario.rounds[min(app.round, len(scenario.rounds)) - 1]
+        role = rnd.panel_role
         spec = scenario.roles[role]
         if not spec.people:
             continue
+        allowed = set(spec.people)
+        if rnd.hiring_manager_attends:  # the export lists the manager among the panel
+            allowed |= set(scenario.roles[req.hiring_manager_role].people or ())
         rows = iv.loc[(iv["application_id"] == app.application_id)
                       & (iv["round"] == app.round), "row"]
         for pid in app.interviewers:
-            if pid not in spec.people:
+            if pid not in allowed:
                 problems.append(f"interviews.csv, row {int(rows.iloc[-1]) if len(rows) else '?'}"
                                 f", column interviewers: {pid!r} is not one of the people of "
                                 f"role {role!r} ({_few(spec.people)})")
@@ -681,7 +685,7 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
         by: a date for the column ``p_by_date`` (the end of that day).
         min_samples: agreeing samples wanted per application (default ``None``:
             :data:`MIN_SAMPLES`, or ``replications`` when fewer): while one has fewer, further
-            batches of a fifth of ``replications`` start copies of it (splitting, see the
+            batches of a tenth of ``replications`` start copies of it (splitting, see the
             module), up to :data:`MAX_BATCHES` batches; ``samples`` in the answers says how
             many agreed.
             For the empirical method: the past waits at risk wanted before the waits of every
@@ -795,7 +799,7 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
         agreeing = np.bincount(apps_of[agrees], minlength=n_apps)
         if n_apps == 0 or keep_results or int(np.min(agreeing)) >= want:
             break
-        size = max(1, math.ceil(replications / 5))
+        size = max(1, math.ceil(replications / 10))
         batch_plan = dataclasses.replace(plan, copies=copies_wanted(
             agreeing, np.bincount(apps_of, minlength=n_apps), want, size))
     draws_all = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
