@@ -187,6 +187,8 @@ def build_report(
     locale: str = "en",
     precision: float | None = None,
     max_replications: int = 2000,
+    owed_cutoff_days: float | None = None,
+    force: bool = False,
 ) -> Report:
     """Simulate ``scenario`` and compute everything the HR report shows.
 
@@ -227,6 +229,13 @@ def build_report(
         this many days either side (see ``hiresim.simulate``); the page says how many it took.
     max_replications:
         With ``precision``: the most replications of the main run.
+    owed_cutoff_days:
+        With ``history``: how old an untold rejection may be and still be forecast (see
+        :func:`hiresim.forecast`); older ones, and candidates on closed jobs, are listed as
+        owed a rejection.
+    force:
+        Run even when the run's estimated size is above the limits
+        (:func:`hiresim.scenario.sizing.check_size`).
     """
     from hiresim import analysis, runner
     from hiresim.scenario import delay_sources, load_scenario
@@ -240,10 +249,12 @@ def build_report(
     tick = step or (lambda label: None)
     tick("simulating the scenario")
     if precision is None:
-        results = runner.simulate(sc, replications=replications, seed=seed, workers=workers)
+        results = runner.simulate(sc, replications=replications, seed=seed, workers=workers,
+                                  force=force)
     else:
         results = runner.simulate(sc, seed=seed, workers=workers, precision=precision,
-                                  max_replications=max_replications, confidence=LEVELS)
+                                  max_replications=max_replications, confidence=LEVELS,
+                                  force=force)
         replications = results.replications
     head = analysis.headline(results, n_boot=n_boot, seed=seed)
     promises = pd.concat(
@@ -264,21 +275,22 @@ def build_report(
         effects = analysis.ablate(sc, chosen, ablation_replications, seed, n_boot=n_boot,
                                   tau=head.tau, baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
-                                  timings=True, workers=workers)
+                                  timings=True, workers=workers, force=force)
     custom = None
     if changes:
         reuse = results if ablation_replications == replications else None
         custom = analysis.what_if(sc, changes, ablation_replications, seed, n_boot=n_boot,
                                   tau=head.tau, baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
-                                  timings=True, workers=workers)
+                                  timings=True, workers=workers, force=force)
     open_now = None
     if history is not None:
         tick("forecasting the open candidates")
         from hiresim.inference.forecasts import forecast
 
         open_now = forecast(sc, history, as_of=as_of, replications=forecast_replications,
-                            seed=seed, calendars=calendars, workers=workers)
+                            seed=seed, calendars=calendars, workers=workers,
+                            owed_cutoff_days=owed_cutoff_days)
     return Report(
         scenario=sc,
         results=results,
