@@ -103,3 +103,23 @@ def test_excel_csv_with_a_bom_and_another_delimiter(delimiter, tmp_path):
     mapping.write_text(f'delimiter = "{delimiter.encode("unicode_escape").decode()}"\n')
     out = invoke("ats", "check", folder, "--mapping", mapping)
     assert out.exit_code == 0, out.output
+
+
+def test_public_holidays_follow_the_exports_time_zone(tmp_path):
+    from hiresim.records.regions import country_of_timezone
+
+    assert country_of_timezone("Europe/Berlin") == "DE"
+    assert country_of_timezone("America/New_York") == "US"
+    assert country_of_timezone("UTC") is None and country_of_timezone(None) is None
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('timezone = "Europe/Berlin"\n')
+    # a --set that does not validate stops before the fit, after the holidays were chosen
+    out = invoke("calibrate", TEAM, "--mapping", mapping, "--out", tmp_path / "c.toml",
+                 "--set", "roles.recruiter.cuont=6")
+    assert out.exit_code == 2
+    assert "public holidays: DE (from the export's time zone Europe/Berlin)" in out.output
+    out = invoke("calibrate", TEAM, "--country", "DE-BE", "--out", tmp_path / "c.toml",
+                 "--set", "roles.recruiter.cuont=6")
+    assert "public holidays: DE-BE (from --country)" in out.output
+    out = invoke("calibrate", TEAM, "--country", "XX", "--out", tmp_path / "c.toml")
+    assert out.exit_code == 2 and "XX" in out.output

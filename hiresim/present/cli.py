@@ -891,12 +891,15 @@ def ats_check(ats_dir: str, mapping: str | None) -> None:
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Local worker processes (default: this process).")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-              help="Change the base before the fit (repeatable), e.g. "
+              help="Change the base before the fit (repeatable; after --country), e.g. "
                    "roles.recruiter.count=6 or 'roles.recruiter.people=[\"ann\",\"bo\"]'. "
                    "VALUE is JSON or text.")
+@click.option("--country", metavar="CODE[-REGION]",
+              help="Public holidays of this country (and region), e.g. DE or DE-BE, for every "
+                   "working calendar (default: the country of the mapping's time zone).")
 def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: int,
               replications: int, seed: int, workers: int | None,
-              sets: tuple[str, ...]) -> None:
+              sets: tuple[str, ...], country: str | None) -> None:
     """Fit a scenario to a company's ATS export (ATS_DIR) and write it as a TOML file.
 
     What the records show (requisitions, arrivals, decisions, declines, withdrawals) is
@@ -915,6 +918,7 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
     with _guard():
         history = read_ats(ats_dir, mapping=mapping)
         base_scenario = _load(base, None)
+        base_scenario = _holidays(base_scenario, country, mapping)
         if sets:
             base_scenario = base_scenario.with_overrides(_parse_sets(sets), source="--set")
         result = fit(history, base=base_scenario, budget=budget, replications=replications,
@@ -922,6 +926,35 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
         path = result.to_toml(out)
     console.print(calibration_table(result))
     console.print(_line(f"wrote {path}"))
+
+
+def _holidays(sc: Scenario, country: str | None, mapping: str | None) -> Scenario:
+    """``sc`` with the public holidays of ``country`` (``DE`` or ``DE-BE``), or of the
+    country of the mapping's time zone, on every working calendar (one line says which)."""
+    source = "--country"
+    if country is None:
+        from hiresim.records.ats import load_mapping
+        from hiresim.records.regions import country_of_timezone
+
+        tz = load_mapping(mapping).timezone
+        country = country_of_timezone(tz)
+        source = f"the export's time zone {tz}"
+        if country is None:
+            return sc
+    code, _, region = country.strip().partition("-")
+    changes: dict[str, Any] = {}
+    for name, cal in sc.calendars.items():
+        if cal.always_open:
+            continue
+        if cal.country != code.upper() or cal.subdivision != (region.upper() or None):
+            changes[f"calendars.{name}.country"] = code.upper()
+            changes[f"calendars.{name}.subdivision"] = region.upper() or None
+    if not changes:
+        return sc
+    errors.print(_line(f"public holidays: {code.upper()}"
+                       f"{'-' + region.upper() if region else ''} (from {source})"),
+                 soft_wrap=True)
+    return sc.with_overrides(changes, source=source)
 
 
 def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
