@@ -123,3 +123,17 @@ def test_public_holidays_follow_the_exports_time_zone(tmp_path):
     assert "public holidays: DE-BE (from --country)" in out.output
     out = invoke("calibrate", TEAM, "--country", "XX", "--out", tmp_path / "c.toml")
     assert out.exit_code == 2 and "XX" in out.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["run", "promise"])
+def test_the_commands_run_at_their_defaults_on_a_3000_application_company(command, tmp_path):
+    """Issue 24: `hiresim promise` at its defaults was refused ("32.9 GiB of result
+    tables") for a company of about 3,000 applications a year."""
+    from tests.test_sizing import medium_company
+
+    path = tmp_path / "medium.toml"
+    medium_company().to_toml(path)
+    out = invoke(command, path)
+    assert out.exit_code == 0, out.output
+    assert "too large" not in out.output

@@ -51,7 +51,7 @@ CAUSE_WORDS: dict[str, str] = {
     "absence": "someone involved was on vacation or sick",
     "priority": "someone involved was pulled onto a top-priority project",
     "off_hours": "nights, weekends and public holidays",
-    "batching": "waiting for the next weekly committee meeting",
+    "batching": "waiting for the next weekly committee or team meeting",
     "scheduling": "finding a free slot on everyone's calendar",
     "communication": "the decision was made but not yet passed on to the candidate",
     "contention": "people were busy with other candidates' files",
@@ -933,6 +933,14 @@ def assumptions(scenario: Any, locale: str = "en") -> list[tuple[str, list[str]]
         if role.calendar_load:
             text += (f", with {share(role.calendar_load)} of their time already in other "
                      "meetings")
+            blocks = role.calendar_blocks
+            if blocks is not None:
+                lengths = sorted(set(blocks.minutes))
+                span = (f"{lengths[0]} minutes" if len(lengths) == 1
+                        else f"{lengths[0]} to {lengths[-1]} minutes")
+                text += (f" ({span} each, {share(blocks.recurring)} of that time weekly "
+                         f"recurring, {share(blocks.packed)} back to back"
+                         + (f", {blocks.free} kept free" if blocks.free else "") + ")")
         if role.assignment == "pool":
             text += "; tasks go to whoever is free first"
         people.append(text + ".")
