@@ -15,7 +15,7 @@ import pandas as pd
 
 from hiresim import arguments
 from hiresim.analysis import km
-from hiresim.analysis.headline import tau_of
+from hiresim.analysis.headline import common_tau
 from hiresim.analysis.waits import (
     as_list,
     check_bootstrap,
@@ -109,8 +109,9 @@ def quantiles(
 
     With ``mean=True`` a row ``statistic="restricted_mean"`` gives the area under the curve up to
     ``tau``: by default the horizon of the headline average
-    (:func:`hiresim.analysis.headline_tau` of the whole table, the same for every group), so
-    the ungrouped row *is* :func:`hiresim.analysis.headline`. With ``tau`` at least the longest
+    (:func:`hiresim.analysis.headline_tau` of the groups' waits pooled, the same for every
+    group and never below a group's median: see :func:`hiresim.analysis.headline.common_tau`),
+    so the ungrouped row *is* :func:`hiresim.analysis.headline`. With ``tau`` at least the longest
     wait and no censoring it equals the sample mean.
 
     Returns
@@ -136,7 +137,8 @@ def quantiles(
     by = as_list(by)
     table = waits(results, by, days)
     if tau is None:  # one ruler for every group: the headline's horizon
-        tau = tau_of(table["time"].to_numpy(dtype=float))
+        tau = common_tau([(sub["time"].to_numpy(dtype=float), sub["event"].to_numpy(dtype=bool))
+                          for _, sub in groups(table, by)])
     universe = np.unique(table["replication"].to_numpy())
     weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     frames = []

@@ -17,7 +17,7 @@ import pandas as pd
 
 from hiresim import arguments, runner
 from hiresim.analysis import km
-from hiresim.analysis.headline import rmst, tau_of
+from hiresim.analysis.headline import common_tau, rmst
 from hiresim.analysis.reuse import idle_replications, same_scenario
 from hiresim.analysis.waits import check_bootstrap, check_days, replication_codes, waits
 
@@ -46,6 +46,7 @@ COMPARE_COLUMNS = (
     "diff",
     "diff_lower",
     "diff_upper",
+    "tau",
 )
 
 
@@ -85,12 +86,15 @@ def compare(
     days:
         ``"calendar"`` or ``"business"``.
     tau:
-        Horizon of the restricted mean, common to all runs. Default: the headline average's
-        horizon of the *first* run (:func:`hiresim.analysis.headline_tau`: the 90th percentile
-        of its waits, ended or censored, rounded up to whole days), so the baseline's row is
-        :func:`hiresim.analysis.headline` of it and every variant is measured with the same
-        ruler. The longest wait seen would make the mean hinge on a handful of extreme,
-        heavily censored waits (it flipped the sign of small effects).
+        Horizon of the restricted mean, common to all runs. Default: one horizon computed
+        from the waits of *all* runs pooled (:func:`hiresim.analysis.headline_tau` of them
+        all: the 90th percentile of the waits, ended or censored, rounded up to whole days,
+        raised where needed so that no run's average is below its own median), so every run
+        is measured with the same ruler and the order of ``runs`` changes no number. Each
+        row's value is :func:`hiresim.analysis.headline` of that run with this ``tau``; the
+        table's ``tau`` column (and ``attrs["tau"]``) gives it. The longest wait seen would
+        make the mean hinge on a handful of extreme, heavily censored waits (it flipped the
+        sign of small effects).
     simulate:
         The function that runs the values that are not Results: default
         :func:`hiresim.simulate`.
@@ -100,7 +104,8 @@ def compare(
     Long DataFrame: ``name``, ``statistic`` (``"restricted_mean"``: the headline average, or
     ``"quantile"``), ``q``,
     ``value``, ``lower``, ``upper``, ``diff`` (value minus the baseline's), ``diff_lower``,
-    ``diff_upper``. Identical inputs give differences of exactly zero.
+    ``diff_upper``, ``tau`` (the horizon of the average, on its rows; NaN on quantiles).
+    Identical inputs give differences of exactly zero.
 
     Examples
     --------
@@ -126,8 +131,9 @@ def compare(
             done[name] = run(value, replications=replications, seed=seed, **simulate_kwargs)
     tables = {name: waits(res, (), days) for name, res in done.items()}
     universe = np.unique(np.concatenate([t["replication"].to_numpy() for t in tables.values()]))
-    if tau is None:  # the baseline's ruler for every run
-        tau = tau_of(next(iter(tables.values()))["time"].to_numpy(dtype=float))
+    if tau is None:  # one ruler for every run, from all of them: the order changes nothing
+        tau = common_tau([(t["time"].to_numpy(dtype=float), t["event"].to_numpy(dtype=bool))
+                          for t in tables.values()])
     weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     ones = np.ones((1, universe.size))
     stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -147,8 +153,9 @@ def compare(
         diff = point - base_point
         for k, (stat, level) in enumerate(labels):
             rows.append((name, stat, level, point[k], lo[k], hi[k], diff[k], d_lo[k], d_hi[k]))
-    out = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
-    out.attrs["tau"] = tau
+    out = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS[:-1]))
+    out["tau"] = np.where(out["statistic"] == "restricted_mean", float(tau), np.nan)
+    out.attrs["tau"] = float(tau)
     return out
 
 
@@ -205,8 +212,10 @@ def ablate(
     Parameters
     ----------
     tau:
-        Horizon of the restricted mean (the headline average); default the baseline run's
-        :func:`hiresim.analysis.headline_tau`, so ``baseline`` is its headline average.
+        Horizon of the restricted mean (the headline average); default one horizon from the
+        waits of the baseline and every variant pooled, as in :func:`compare` (so the
+        ``baseline`` column is :func:`hiresim.analysis.headline` of the baseline run with
+        this ``tau``, given in the ``tau`` column).
     baseline:
         :class:`hiresim.Results` of ``scenario`` already simulated with this ``seed`` and
         ``replications`` (e.g. the main run of the HR report): used as the baseline instead of
@@ -236,8 +245,9 @@ def ablate(
     Returns
     -------
     DataFrame: ``source``, ``statistic``, ``q``, ``baseline``, ``value``, ``change`` (value minus
-    baseline; negative = the source made waits longer by that much), ``lower``, ``upper``, and
-    ``seconds`` with ``timings=True``.
+    baseline; negative = the source made waits longer by that much), ``lower``, ``upper``,
+    ``tau`` (the horizon of the averages, on their rows), and ``seconds`` with
+    ``timings=True``.
 
     Examples
     --------
@@ -326,7 +336,7 @@ def _effects(scenario: Scenario, variants: Mapping[str, Scenario], runs: dict[st
     out = out.rename(
         columns={"name": label, "diff": "change", "diff_lower": "lower", "diff_upper": "upper"}
     )
-    cols = [label, "statistic", "q", "baseline", "value", "change", "lower", "upper"]
+    cols = [label, "statistic", "q", "baseline", "value", "change", "lower", "upper", "tau"]
     if timings:
         out["seconds"] = out[label].map(seconds)
         cols.append("seconds")

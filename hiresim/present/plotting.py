@@ -239,13 +239,17 @@ def plot_attribution(
     data: ResultsLike | pd.DataFrame,
     by: str | None = "round",
     ax: Axes | None = None,
-    value: str = "mean_days",
+    value: str | None = None,
 ) -> Axes:
     """Stacked bars of the wait by cause, one bar per group (stage, round, outcome, ...).
 
     ``data`` is a :class:`hiresim.Results` (then :func:`hiresim.analysis.attribution` is called
-    with ``by``) or an attribution DataFrame. ``value`` is ``"mean_days"``, ``"median_days"``,
-    ``"total_days"`` or ``"share"``. Colours come from :data:`CAUSE_COLORS`.
+    with ``by``) or an attribution DataFrame. ``value`` is ``"headline_days"`` (the default
+    where the table has it: each bar is the group's headline average, the number every table
+    quotes, split by the causes' shares), ``"mean_days"`` (plain means of the waits as far as
+    they were seen; the default by stage, whose waits are not waits for feedback),
+    ``"median_days"``, ``"total_days"`` or ``"share"``. The y label says which, and the
+    horizon of the average. Colours come from :data:`CAUSE_COLORS`.
 
     >>> ax = plot_attribution(results, by="stage")                 # doctest: +SKIP
     """
@@ -254,13 +258,22 @@ def plot_attribution(
         arguments.frame("data", data, "hiresim.analysis.attribution", ("cause", value))
     arguments.columns("by", by)
     arguments.axes("ax", ax)
-    arguments.choice("value", value, ("mean_days", "median_days", "total_days", "share"))
-    ax = _axes(ax)
+    values = ("headline_days", "mean_days", "median_days", "total_days", "share")
+    if value is not None:
+        arguments.choice("value", value, values)
     table = analysis.attribution(data, by=by) if _is_results(data) else data
+    if value is None:
+        has_headline = ("headline_days" in table
+                        and bool(np.isfinite(table["headline_days"].to_numpy(float)).any()))
+        value = "headline_days" if has_headline else "mean_days"
+    if value not in table:
+        raise ValueError(f"value={value!r}: not a column of this attribution table "
+                         f"(it has {[c for c in values if c in table]})")
+    ax = _axes(ax)
     group_cols = [
         c
         for c in table.columns
-        if c not in ("cause", "mean_days", "median_days", "total_days", "share", "n")
+        if c not in ("cause", *values, "n")
     ]
     if group_cols:
         wide = table.pivot_table(
@@ -284,9 +297,12 @@ def plot_attribution(
     crowded = len(labels) * max((len(t) for t in labels), default=0) > 40
     ax.set_xticks(x, labels, rotation=30 if crowded else 0, ha="right" if crowded else "center")
     ax.set_xlabel(", ".join(group_cols) if group_cols else "")
+    tau = table.attrs.get("tau", float("nan"))
+    cap = f" (cap {tau:g} d)" if isinstance(tau, float) and np.isfinite(tau) else ""
     ax.set_ylabel(
         {
-            "mean_days": "mean days per wait",
+            "headline_days": f"average wait{cap}, split by cause (days)",
+            "mean_days": "plain mean days per wait (as far as seen)",
             "median_days": "median days per wait",
             "total_days": "total days",
             "share": "share of waiting time",

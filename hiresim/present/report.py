@@ -128,7 +128,8 @@ class Report:
         :func:`hiresim.analysis.what_if` of the what-ifs asked for (``None`` when none).
     headline:
         :func:`hiresim.analysis.headline` of ``results``: the average wait every section
-        quotes.
+        quotes, on the what-ifs' horizon when the page has them (one horizon from the main
+        run and every rerun pooled, as :func:`hiresim.analysis.compare` does).
     loss:
         :func:`hiresim.analysis.candidate_loss`.
     end_of_week:
@@ -245,7 +246,6 @@ def build_report(
         results = runner.simulate(sc, seed=seed, workers=workers, precision=precision,
                                   max_replications=max_replications, confidence=LEVELS)
         replications = results.replications
-    head = analysis.headline(results, n_boot=n_boot, seed=seed)
     promises = pd.concat(
         [analysis.promise(results, confidence=c, n_boot=n_boot, seed=seed) for c in LEVELS],
         ignore_index=True,
@@ -260,18 +260,23 @@ def build_report(
         # the main run is the ablation's baseline when it has the same replications (same
         # seed and scenario by construction): one simulation fewer
         reuse = results if ablation_replications == replications else None
-        # on the main run's ruler: the same horizon as the headline average
+        # one horizon from the main run and every rerun pooled (compare's rule): the page's
+        # headline average below is read on it, so "now" is the same number everywhere
         effects = analysis.ablate(sc, chosen, ablation_replications, seed, n_boot=n_boot,
-                                  tau=head.tau, baseline=reuse,
+                                  baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
                                   timings=True, workers=workers)
     custom = None
     if changes:
         reuse = results if ablation_replications == replications else None
         custom = analysis.what_if(sc, changes, ablation_replications, seed, n_boot=n_boot,
-                                  tau=head.tau, baseline=reuse,
+                                  tau=None if effects is None else effects.attrs.get("tau"),
+                                  baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
                                   timings=True, workers=workers)
+    compared = effects if effects is not None else custom
+    tau = None if compared is None else compared.attrs.get("tau")
+    head = analysis.headline(results, tau=tau, n_boot=n_boot, seed=seed)
     open_now = None
     if history is not None:
         tick("forecasting the open candidates")
@@ -483,12 +488,17 @@ def _attribution_section(rep: Report) -> str:
             plotting.plot_attribution(stage, ax=ax, value="mean_days")
             ax.set_title("Waiting before each step of the process, by cause")
             ax.set_xlabel("step (stage)")
-            ax.set_ylabel("mean waiting days per candidate at that step")
+            ax.set_ylabel("days waited before the step's work started\n"
+                          "(mean per candidate who reached the step)")
 
         figs = (
-            "<p>The same days, seen step by step over the whole process (from the recruiter's "
-            "screen to the last message): how long each step's work waited to be picked up, "
-            "and why.</p>"
+            "<p>A different measure from the table above, over the whole process (from the "
+            "recruiter's screen to the last message): each bar is the time a step's work "
+            "waited to be picked up (for a free slot, a person back from leave, a queue), "
+            "summed over that step's tasks and averaged over the candidates who reached the "
+            "step, split by cause. It does not include the work itself, and it counts every "
+            "round's waits and the time before the first interview, so a bar can be longer "
+            "than the average wait for feedback above.</p>"
             + _img(_figure_png(draw, (9.0, 4.2)), "waiting days before each stage, by cause")
         )
     return f"""
