@@ -97,6 +97,7 @@ def quantiles(
     days: str = "calendar",
     mean: bool = True,
     tau: float | None = None,
+    measure: str = "feedback",
 ) -> pd.DataFrame:
     """Kaplan-Meier quantiles of the wait and its restricted mean, with bootstrap intervals.
 
@@ -113,6 +114,14 @@ def quantiles(
     group and never below a group's median: see :func:`hiresim.analysis.headline.common_tau`),
     so the ungrouped row *is* :func:`hiresim.analysis.headline`. With ``tau`` at least the longest
     wait and no censoring it equals the sample mean.
+
+    ``measure="final_answer"`` measures each interviewed candidate's whole process instead of
+    each wait for feedback: from the end of the first interview to the final answer (an offer,
+    accepted or declined, or a rejection they were told of), censored where the candidate
+    withdrew, was ghosted, saw the job cancelled or was still waiting
+    (:func:`hiresim.analysis.waits.final_answer_waits`); ``by="outcome"`` then groups by the
+    final outcome. Unlike "first interview to offer" figures, which count only candidates who
+    got an offer, it keeps the long processes that ended otherwise.
 
     Returns
     -------
@@ -135,7 +144,7 @@ def quantiles(
     arguments.flag("mean", mean)
     arguments.number("tau", tau, 0.0, above=True, none=True)
     by = as_list(by)
-    table = waits(results, by, days)
+    table = waits(results, by, days, measure)
     if tau is None:  # one ruler for every group: the headline's horizon
         tau = common_tau([(sub["time"].to_numpy(dtype=float), sub["event"].to_numpy(dtype=bool))
                           for _, sub in groups(table, by)])

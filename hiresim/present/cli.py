@@ -648,8 +648,8 @@ def ablation_table(table: pd.DataFrame, title: str) -> Table:
              _interval(-row.upper, -row.lower), _days(saved90), f"{row.seconds:.1f}")
     out.caption = printable(f"days saved > 0: the wait is shorter without that source. "
                         f"{definition(tau)} (one horizon for the run and every rerun, from "
-                        f"all their waits pooled). P90 saved: change of the day by which nine in ten "
-                        "had heard back")
+                        "all their waits pooled). P90 saved: change of the day by which nine "
+                        "in ten had heard back")
     return out
 
 
