@@ -968,6 +968,9 @@ def calibration_table(result: Any) -> Table:
               type=click.IntRange(min=1), help="Replications of each what-if run.")
 @click.option("--no-ablation", is_flag=True,
               help="Skip 'what would help most' (the slow part).")
+@click.option("--effects", is_flag=True,
+              help="Also compute each source's causal effect (Shapley values; many runs of "
+                   "--ablation-replications) and show it beside where the days go.")
 @_what_if_option
 @click.option("--ats", "ats_dir", type=click.Path(file_okay=False),
               help="A company's ATS export: adds an 'open candidates' section (a forecast).")
@@ -982,7 +985,8 @@ def calibration_table(result: Any) -> Table:
 @_precision_options
 def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
            workers: int | None, out: str, ablation_replications: int,
-           no_ablation: bool, what_ifs: tuple[str, ...], ats_dir: str | None, as_of: Any,
+           no_ablation: bool, effects: bool, what_ifs: tuple[str, ...], ats_dir: str | None,
+           as_of: Any,
            calendars: str | None, locale: str, confidence: float, precision: float | None,
            max_replications: int) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
@@ -1022,7 +1026,7 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
 
                 team = read_calendars(calendars, people=sc)
         rep = build_report(sc, replications=replications, seed=seed, workers=workers,
-                           ablation=not no_ablation,
+                           ablation=not no_ablation, effects=effects,
                            ablation_replications=ablation_replications, step=step,
                            what_ifs=list(what_ifs), history=history, as_of=as_of,
                            calendars=team, locale=locale, confidence=confidence,
