@@ -524,10 +524,13 @@ def _attribution_section(rep: Report) -> str:
     return f"""
 <section id="causes">
 <h2>Where the days go</h2>
-<p>{lead} Every day of every simulated wait is charged to exactly one cause; when several hold at
-once (a vacation over a weekend) the day goes to the first of them in the order of this list of
-causes: reorganization, requirements, turnover, absence, priority, off hours, batching,
-scheduling, communication, contention, work.</p>
+<p>{lead} Every day of every simulated wait is charged to exactly one cause. A night or weekend
+inside a wait belongs to the reason the wait exists (a queue, the search for a free slot, an
+absence that ran into the weekend); “off hours” are only the nights before work on a wait could
+start and those while work was being done. When several causes hold at once (a vacation over a
+weekend) the day goes to the first of them in the order of this list of causes:
+reorganization, requirements, turnover, absence, priority, off hours, batching, scheduling,
+communication, contention, work.</p>
 <table class="data" id="cause-table">
 <thead><tr><th>cause</th><th>what it means</th><th>days per wait (plain mean of all waits,
 each to where it ended)</th><th>share</th></tr>
