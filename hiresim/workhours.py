@@ -749,68 +749,56 @@ def charge_causal(timeline: Availability, a: float, b: float, default: int,
     part = [0.0] * N_CAUSES
     timeline.charge(a, b, default, part)
     off = part[OFF_HOURS]
-    disrupted = any(v for i, v in enumerate(part) if v and i != OFF_HOURS and i != default)
-    if off and not disrupted and (
-            not fits or timeline.open_between(timeline.next_open(a),
-                                              timeline.next_open(a) + fits) >= fits - 1e-9):
+    mine = part[default]
+    # time of disruptions: everything that is neither off hours nor the default (one C-level
+    # sum; charges are sums of non-negative pieces)
+    disrupted = sum(part) - off - mine > 1e-12 * (b - a)
+    if not disrupted:
+        if not off:  # open time only (the most common case)
+            acc[default] += mine
+            return default if mine else before
+        if default == WORK and before == WORK:
+            acc[WORK] += mine
+            acc[OFF_HOURS] += off
+            return WORK if mine else before
         opens = timeline.next_open(a)
-        lead = (opens if opens < b else b) - a
-        if lead > off:  # float rounding of the tables: never more than the off hours
-            lead = off
-        part[OFF_HOURS] = 0.0
-        part[before if before != WORK else OFF_HOURS] += lead
-        part[default if default != WORK else OFF_HOURS] += off - lead
-    elif off or (search and disrupted):
-        part = [0.0] * N_CAUSES
-        prev = before
-        lo = a
-        opened = False
-        for start, end, code in timeline.closed_intervals(a, b):
-            if start > lo:  # open time before this piece
-                part[default] += start - lo
-                if start - lo >= fits - 1e-9:  # long enough for the work to have started
-                    prev = default
-                    opened = True
-            if code == OFF_HOURS:
-                part[prev if prev != WORK else OFF_HOURS] += end - start
-            elif search and opened:
-                half = (end - start) / 2.0
-                part[default] += half
-                part[code] += (end - start) - half
-                prev = code
-            else:
-                part[code] += end - start
-                prev = code
-            lo = end
-        if lo < b:
-            part[default] += b - lo
-            prev = default
-        for i, v in enumerate(part):
-            if v:
-                acc[i] += v
-        return prev
-    for i, v in enumerate(part):
+        if not fits or timeline.open_between(opens, opens + fits) >= fits - 1e-9:
+            lead = (opens if opens < b else b) - a
+            if lead > off:  # float rounding of the tables: never more than the off hours
+                lead = off
+            acc[before if before != WORK else OFF_HOURS] += lead
+            acc[default if default != WORK else OFF_HOURS] += off - lead
+            acc[default] += mine
+            return default if mine else before
+    # disruptions (or a meeting's short first stretch): walk the pieces in order
+    walked = [0.0] * N_CAUSES
+    prev = before
+    lo = a
+    opened = False
+    for start, end, code in timeline.closed_intervals(a, b):
+        if start > lo:  # open time before this piece
+            walked[default] += start - lo
+            if start - lo >= fits - 1e-9:  # long enough for the work to have started
+                prev = default
+                opened = True
+        if code == OFF_HOURS:
+            walked[prev if prev != WORK else OFF_HOURS] += end - start
+        elif search and opened:
+            half = (end - start) / 2.0
+            walked[default] += half
+            walked[code] += (end - start) - half
+            prev = code
+        else:
+            walked[code] += end - start
+            prev = code
+        lo = end
+    if lo < b:
+        walked[default] += b - lo
+        prev = default
+    for i, v in enumerate(walked):
         if v:
             acc[i] += v
-    return _last_cause(timeline, a, b, default, before, part)
-
-
-def _last_cause(timeline: Availability, a: float, b: float, default: int, before: int,
-                part: list[float]) -> int:
-    """The cause of the last piece of ``[a, b)`` that is not off hours (``before`` if none)."""
-    if not any(v for i, v in enumerate(part) if v and i != OFF_HOURS):
-        return before
-    if not any(v for i, v in enumerate(part) if v and i != OFF_HOURS and i != default):
-        return default
-    last = before
-    lo = a
-    for start, end, code in timeline.closed_intervals(a, b):
-        if start > lo:
-            last = default
-        if code != OFF_HOURS:
-            last = code
-        lo = end
-    return default if lo < b else last
+    return prev
 
 
 def layers_of(pieces: list[tuple[float, float, int]]
