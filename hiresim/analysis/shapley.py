@@ -130,10 +130,10 @@ def effects(
     -------
     DataFrame, one row per source, largest effect first: ``source``; ``cause`` (the cause
     column its switch empties, ``""`` for ``approvals`` and ``calendar_load``); ``shapley``
-    (days of the average wait it causes; the rows add up to ``attrs["total"] -
-    attrs["rest"]``), ``lower``, ``upper``, ``se``; ``ablation`` (days saved by switching it
-    off alone: :func:`hiresim.analysis.ablate`'s ``-change``; its difference to ``shapley``
-    is the source's interaction with the others); ``attributed`` (the cause's days of the
+    (days of the average wait it causes; the rows add up to the total minus the rest, see
+    ``attrs``), ``lower``, ``upper``, ``se``; ``ablation`` (days saved by switching it off
+    alone, minus the ``change`` of :func:`hiresim.analysis.ablate`; its difference to
+    ``shapley`` is the source's interaction with the others); ``attributed`` (the cause's days of the
     average wait by attribution: its share of the waits' days times ``attrs["total"]``);
     ``difference`` (attributed minus Shapley) with ``difference_se``; ``agrees`` (within
     :data:`AGREE_Z` standard errors; NaN-free only for sources with a cause); ``method``
