@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from hiresim.busy import HOURS_PER_WEEK, busy_span, params_of
 from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Mechanism, cause_slots, instances
 from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
@@ -137,12 +138,16 @@ class Replication:
         calendars = {name: _calendar(spec) for name, spec in s.calendars.items()}
         w.timelines = {name: cal.timeline(w.epoch, days) for name, cal in calendars.items()}
         load_rng = w.streams.generator("calendar_load")
+        weeks = int(-(-n_slots * slot_hours // HOURS_PER_WEEK))
         # without the slot search (the scheduling ablation) calendars carry no load: only
         # working hours and absences block a meeting
         search = s.scheduling.slot_search
         for role_name, role in s.roles.items():
             calendar = w.timelines[role.calendar]
             hours_per_day = calendars[role.calendar].hours_per_day
+            blocks = (None if role.calendar_blocks is None or role.calendar_load <= 0.0
+                      else params_of(role.calendar_blocks, role.calendar_load,
+                                     s.calendars[role.calendar], s.start.weekday()))
             members = []
             for person_id in role.person_ids(role_name):
                 person = Person(w.env, person_id, role_name, calendar, hours_per_day, None,
@@ -156,7 +161,13 @@ class Replication:
                 # disruptions blocked on top
                 free = person.timeline.slot_mask(slot_hours, n_slots)
                 if role.calendar_load > 0.0 and search:
-                    free &= busy_blocks(load_rng, role.calendar_load, slot_hours, 0, n_slots)
+                    if blocks is None:
+                        free &= busy_blocks(load_rng, role.calendar_load, slot_hours, 0,
+                                            n_slots)
+                    else:  # meetings: a generator of the person's own (calendar_load)
+                        busy = busy_span(w.streams.sub_generator("calendar_load"), blocks,
+                                         weeks)
+                        block_slots(free, *busy, slot_hours)
                 if own is not None and len(own[2]) and search:  # booked: the search's to avoid
                     block_slots(free, own[2], own[3], slot_hours)
                 person.free = free

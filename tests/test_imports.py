@@ -41,7 +41,7 @@ ROOT = PACKAGE.parent
 TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vocabulary", ("causes", "streams", "durations", "fields", "text", "arguments", "queues",
                     "flows", "deprecation", "tables")),
-    ("time", ("workhours", "spells", "trace")),
+    ("time", ("workhours", "spells", "busy", "trace")),
     ("state", ("people", "world")),
     ("primitives", ("tasks", "meetings")),
     ("mechanisms", ("mechanisms", "mechanisms.*", "examples", "examples.*")),
@@ -56,7 +56,7 @@ TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("what-ifs", ("analysis", "analysis.whatif", "analysis.reuse", "analysis.shapley")),
     ("plotting", ("present.plotting",)),
     ("inference", ("inference.*",)),
-    ("for people", ("present.report", "present.cli")),
+    ("for people", ("present.report", "present.stopping", "present.cli")),
     ("the package", ("", "__main__")),
 )
 

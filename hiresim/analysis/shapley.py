@@ -133,8 +133,8 @@ def effects(
     (days of the average wait it causes; the rows add up to the total minus the rest, see
     ``attrs``), ``lower``, ``upper``, ``se``; ``ablation`` (days saved by switching it off
     alone, minus the ``change`` of :func:`hiresim.analysis.ablate`; its difference to
-    ``shapley`` is the source's interaction with the others); ``attributed`` (the cause's days of the
-    average wait by attribution: its share of the waits' days times ``attrs["total"]``);
+    ``shapley`` is the source's interaction with the others); ``attributed`` (the cause's
+    days of the average wait by attribution: its share of the waits' days times the total);
     ``difference`` (attributed minus Shapley) with ``difference_se``; ``agrees`` (within
     :data:`AGREE_Z` standard errors; NaN-free only for sources with a cause); ``method``
     (``"exact"`` or ``"sampled"``). ``attrs``: ``tau``, ``total`` (the average wait now),
