@@ -404,9 +404,10 @@ class Pipeline:
                 continue
             if outcome == "offer":
                 if c.draws[-1] < s.offers.accept_probability:
-                    req.filled += 1
-                    if req.filled >= req.positions:
-                        self.close_requisition(req)
+                    if c.id not in w.ghosts:  # a forecast's copy fills no position
+                        req.filled += 1
+                        if req.filled >= req.positions:
+                            self.close_requisition(req)
                     self.finish(c, "hired")
                 else:
                     c.declined = True

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from hiresim.causes import CONTENTION, N_CAUSES, OFF_HOURS, WORK
 from hiresim.durations import ConstantDuration, DurationSpec, Sampler
 from hiresim.trace import Activity, Leg
-from hiresim.workhours import Availability
+from hiresim.workhours import Availability, charge_causal
 
 if TYPE_CHECKING:
     from hiresim.people import Person, Pool
@@ -66,15 +66,16 @@ class Work:
         return value * 24.0, False
 
 
-def make_work(w: World, spec: DurationSpec) -> Work:
-    """The :class:`Work` of a duration spec, drawing from a fresh sub-stream of ``work``.
+def make_work(w: World, spec: DurationSpec, stream: str = "work") -> Work:
+    """The :class:`Work` of a duration spec, drawing from a fresh sub-stream of ``stream``
+    (``work``; a forecast's replay of the recorded past draws from its own).
 
     A constant needs no stream (and takes none, so that adding one leaves other draws alone).
     Sub-streams are numbered in order of request: callers build their work in a fixed order.
     """
     if isinstance(spec, ConstantDuration):
         return Work(Sampler(spec, None), spec.unit, spec.value == 0)
-    return Work(Sampler(spec, w.streams.sub_generator("work")), spec.unit, False)
+    return Work(Sampler(spec, w.streams.sub_generator(stream)), spec.unit, False)
 
 
 def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: float = 0.0
@@ -113,6 +114,9 @@ def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: f
         yield request
     now = env.now
     start, end, working = _service(w, person, work, now, enabled, extra)
+    ghost = act.case in w.ghosts
+    if ghost:  # a forecast's copy: its turn in the queue, not the person's time
+        queue.free(request)
     if now > leg.mark:  # it waited (an empty interval charges nothing)
         leg.charge(now, timeline, CONTENTION)
     else:
@@ -121,7 +125,8 @@ def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: f
     if end > now:
         yield env.timeout(end - now)
     _charge_service(leg, timeline, end, working, person.share)
-    queue.free(request)
+    if not ghost:
+        queue.free(request)
     if w.event_log:
         wt = _wait_vector(timeline, queued, start, CONTENTION)
         if pre is not None:
@@ -197,7 +202,7 @@ def _suspended(timeline: Availability, start: float, end: float) -> float:
     if not timeline.has_closed or end <= start:
         return 0.0
     service = [0.0] * N_CAUSES
-    timeline.charge(start, end, WORK, service)
+    charge_causal(timeline, start, end, WORK, service)
     return sum(service[:OFF_HOURS])
 
 
@@ -216,6 +221,10 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, act: Activity, extra: 
     person = pool.take(now)
     timeline = person.timeline
     start, end, working = _service(w, person, work, now, enabled, extra)
+    ghost = act.case in w.ghosts
+    if ghost:  # a forecast's copy (see :func:`task`)
+        pool.give(person)
+        pool.resource.free(request)
     wt = _wait_vector(timeline, enabled, start, CONTENTION) if w.event_log else None
     if now > leg.mark:  # it waited in the queue
         leg.charge(now, timeline, CONTENTION)
@@ -224,15 +233,16 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, act: Activity, extra: 
     if end > now:
         yield env.timeout(end - now)
     _charge_service(leg, timeline, end, working, person.share)
-    pool.give(person)
-    pool.resource.free(request)
+    if not ghost:
+        pool.give(person)
+        pool.resource.free(request)
     if wt is not None:
         w.trace.event(act, person.id, person.role, enabled, start, end, wt, suspended)
 
 
 def _wait_vector(timeline: Availability, a: float, b: float, default: int) -> list[float]:
     wt = [0.0] * N_CAUSES
-    timeline.charge(a, b, default, wt)
+    charge_causal(timeline, a, b, default, wt)
     return wt
 
 
