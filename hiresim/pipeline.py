@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
@@ -170,6 +170,17 @@ class Pipeline:
         self.panel_draws: list[tuple[range, int] | None] = [
             None if s.roles[rnd.panel_role].assignment == "pool"
             else (range(s.roles[rnd.panel_role].count), rnd.panel) for rnd in s.rounds]
+        #: ``requisitions.teams``: per hiring manager id, the panel draws of their
+        #: requisitions (each round from the team's members of its panel role).
+        self.team_draws: dict[str, list[tuple[Sequence[int], int] | None]] = {}
+        for manager, members in (s.requisitions.teams or {}).items():
+            draws: list[tuple[Sequence[int], int] | None] = []
+            for rnd, d in zip(s.rounds, self.panel_draws, strict=True):
+                ids = s.roles[rnd.panel_role].person_ids(rnd.panel_role)
+                index = {pid: i for i, pid in enumerate(ids)}
+                draws.append(None if d is None else
+                             ([index[m] for m in members if m in index], rnd.panel))
+            self.team_draws[manager] = draws
 
     def build_work(self) -> None:
         """The pipeline's own work (screening, scorecards, decision), in this order: each
@@ -256,8 +267,8 @@ class Pipeline:
             panels = [self.no_panels] * len(times)
         else:
             sample = self.assign.sample
-            panels = [[[] if d is None else sample(*d) for d in self.panel_draws]
-                      for _ in times]
+            draws_of = self.team_draws.get(req.hiring_manager.id, self.panel_draws)
+            panels = [[[] if d is None else sample(*d) for d in draws_of] for _ in times]
         behaviour = (self.behaviour.draws(len(times)) if self.behaviour is not None
                      else [([], [])] * len(times))  # no patience, no follow-ups to draw
         w.requisitions.append(req)

@@ -6,11 +6,13 @@ function ``hs.calibrate`` on the package, as ``sweeps`` does for ``hs.sweep``.)
 :func:`calibrate` takes a :class:`~hiresim.records.history.History` (read with
 :func:`hiresim.read_ats`) and a base scenario, and returns a :class:`Calibration`:
 
-1. **Direct estimates** (with 95 % intervals) of what the records show outright: how often
-   requisitions open, how many candidates arrive per open requisition and week, the screening
-   pass share, each round's decision shares, the offer decline share, and the candidates'
-   withdrawal hazard (censoring-aware: withdrawals per day of exposure while waiting). They are
-   written into the scenario.
+1. **Direct estimates** (with 95 % intervals) of what the records show outright: the
+   company's organisation from :func:`hiresim.structure` (people by id, teams, panels, rounds,
+   office hours, committee and weekly meetings, ghosting; see
+   :mod:`hiresim.inference.organisation`), how often requisitions open, how many candidates
+   arrive per open requisition and week, the screening pass share, each round's decision
+   shares, the offer decline share, and the candidates' withdrawal hazard (censoring-aware:
+   withdrawals per day of exposure while waiting). They are written into the scenario.
 2. **Latent parameters** the records do not show (work durations, calendar loads, approval
    times, committee days) are fitted by simulation: the scenario is simulated with candidate
    values and the distance between simulated and observed waits for feedback is minimised. The
@@ -23,6 +25,12 @@ function ``hs.calibrate`` on the package, as ``sweeps`` does for ``hs.sweep``.)
 3. An **identifiability report**: for each latent parameter, the distance at half and twice
    the fitted value (others fixed). A flat profile means the data cannot pin the parameter
    down: it is reported as such and left at its base value.
+4. A **fit report** (:func:`fit_table`, :func:`structure_table`) and its warnings
+   (:attr:`Calibration.misfit`): every figure the calibrated scenario does not reproduce
+   within the records' interval.
+
+Trials are proposed :data:`TRIALS_AT_ONCE` at a time and run side by side through the one
+worker pool; each simulates :data:`FIT_DAYS` after a :data:`WARMUP_DAYS` warm start.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from hiresim.inference.estimates import Quantity
+    from hiresim.inference.structure import Structure
     from hiresim.records.history import History
     from hiresim.results import Results
     from hiresim.tables import JourneysLike
@@ -57,6 +66,13 @@ NEVER_REACHED = 3.0
 #: A latent parameter whose profile changes the distance by less than this share of it, at
 #: half and at twice its value (both sides), is not identifiable from the data.
 FLAT = 0.03
+#: Trials the optimiser proposes at once (TPE with a "constant liar" for the ones still
+#: running); fixed, so that the result does not depend on ``workers``.
+TRIALS_AT_ONCE = 4
+#: Days each trial of the fit simulates after its warm start (see :func:`calibrate`).
+FIT_DAYS = 182
+#: Days of a trial's warm start: the company's queues and open jobs reach their usual state.
+WARMUP_DAYS = 42
 #: Committee calendars a fit may choose from (sessions per week).
 COMMITTEE_WEEKS: tuple[tuple[str, ...], ...] = (
     ("Thu",), ("Tue", "Thu"), ("Mon", "Wed", "Fri"), ("Mon", "Tue", "Wed", "Thu", "Fri"))
@@ -109,6 +125,28 @@ class Calibration:
     trials: list[float] = field(default_factory=list)
     history: History | None = None
     results: Results | None = None
+    #: What the records lacked and what was done instead (degraded exports), and what the
+    #: scenario could not hold (see :mod:`hiresim.inference.organisation`).
+    notes: list[str] = field(default_factory=list)
+    #: The organisation read from the records (:func:`hiresim.structure`).
+    structure: Structure | None = None
+
+    @property
+    def misfit(self) -> list[str]:
+        """Warnings, one per figure the calibrated scenario could not reproduce: a simulated
+        figure of :attr:`fit` outside the records' interval (see :func:`fit_table` for the
+        rule), a figure the simulation never reached, or a distance that is not a number.
+        Empty when the fit holds everywhere the records can tell."""
+        out = []
+        if not math.isfinite(self.distance):
+            out.append(f"the fit's distance is {self.distance}: the simulated waits never "
+                       "reach the records' quantiles")
+        for row in self.fit.itertuples():
+            inside = getattr(row, "inside", None)  # NaN: the records give no interval
+            if not isinstance(inside, bool | np.bool_) or inside:
+                continue
+            out.append(misfit_line(row))
+        return out
 
     def to_toml(self, path: str | Path) -> Path:
         """Write the calibrated scenario as a TOML file; every estimated or fitted value
@@ -165,7 +203,8 @@ class Calibration:
         fitted = int(self.latent["identifiable"].sum()) if len(self.latent) else 0
         return (f"Calibration({self.scenario.name!r}: {len(self.estimates)} estimates, "
                 f"{fitted} of {len(self.latent)} latent parameters identified, "
-                f"distance {self.distance:.4f})")
+                f"distance {self.distance:.4f}, {len(self.misfit)} figures outside the "
+                f"records' intervals)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,8 +241,13 @@ def direct_estimates(history: History, cap: int | None = None) -> list[Estimate]
             for path, q in placed if math.isfinite(q.value)]
 
 
-def apply_estimates(base: Scenario, history: History, estimates: list[Estimate]) -> Scenario:
-    """The base scenario with the history's span and the direct estimates written in."""
+def apply_estimates(base: Scenario, history: History, estimates: list[Estimate],
+                    organisation: Structure | None = None,
+                    notes: list[str] | None = None) -> Scenario:
+    """The base scenario with the history's span and the direct estimates written in; with
+    ``organisation`` (:func:`hiresim.structure` of the history), the company's people, teams,
+    panels, office hours and habits too (:mod:`hiresim.inference.organisation`): their
+    estimates are appended to ``estimates`` and what was substituted to ``notes``."""
     data = base.model_dump(mode="json")
     t0 = history.applications["applied_at"].min()
     start = (t0 - pd.Timedelta(days=t0.weekday())).date()  # the Monday of the first week
@@ -245,6 +289,14 @@ def apply_estimates(base: Scenario, history: History, estimates: list[Estimate])
             "never_withdraw": 0.0}
     elif hazard is not None:
         data["candidates"]["patience"] = None
+    if organisation is not None:
+        from hiresim.inference.organisation import organise
+
+        org = organise(data, history, organisation)
+        estimates += [Estimate(path, q.value, q.low, q.high, q.n, q.note or q.source)
+                      for path, q in org.placed]
+        if notes is not None:
+            notes += org.notes
     return load_scenario(data, source="calibration")
 
 
@@ -364,31 +416,47 @@ def distance(observed: dict[int, np.ndarray], weights: dict[int, float],
 
 def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default",
               free: Sequence[str] | None = None, budget: int = 40, replications: int = 4,
-              seed: int = 0, workers: Any = None, progress: bool = False) -> Calibration:
+              seed: int = 0, workers: Any = None, progress: bool = False,
+              fit_days: int | None = FIT_DAYS, organisation: bool = True) -> Calibration:
     """Fit a scenario to a company's history (see the module docstring for the method).
 
     Args:
         history: the company's records (:func:`hiresim.read_ats`).
         base: the scenario to start from (:func:`hiresim.scenario.as_scenario`: a Scenario,
-            a preset name, a path or a dict). Its
-            structure (roles, rounds, approvals, policies) is kept; what the history shows is
-            estimated into it, and the ``free`` latent parameters are fitted.
+            a preset name, a path or a dict). It supplies what the records cannot show (the
+            approval chain's people, disruptions, absences, the shapes of durations); the
+            company's organisation (people by id, teams, panels, rounds, office hours, habits)
+            and what the history shows are estimated into it, and the ``free`` latent
+            parameters are fitted.
         free: dotted paths of the latent parameters (durations, ``roles.<r>.calendar_load``,
             ``approvals.steps.<k>.committee.weekdays``); default :func:`default_free`.
         budget: simulations of the fit (optuna trials), besides the profile runs.
         replications: replications per trial (the same seed for every trial).
         seed: the seed of every simulation and of the optimiser.
-        workers: as in :func:`hiresim.simulate`.
+        workers: as in :func:`hiresim.simulate`: the optimiser proposes
+            :data:`TRIALS_AT_ONCE` trials at a time, and they run side by side through the
+            project's one worker pool (:func:`hiresim.runner.run_units`), as do the profile
+            runs; the result is the same whatever ``workers``.
         progress: show a progress bar over the trials.
+        fit_days: days simulated by each trial after a :data:`WARMUP_DAYS` warm start (the
+            waits of a company in its usual state; a shorter span than the history's when the
+            history is longer); ``None``: every trial simulates the history's whole span. The
+            calibrated scenario and its fit report always span the whole history.
+        organisation: build the company's organisation from :func:`hiresim.structure`
+            (``False``: keep the base's people, teams and panels, as before issue 21).
     """
     import optuna
 
     from hiresim import arguments as check
+    from hiresim.inference.structure import structure
     from hiresim.runner import simulate
 
     budget = check.whole("budget", budget, 1)
     replications = check.whole("replications", replications, 1)
     seed = check.seed("seed", seed)
+    workers = check.workers("workers", workers)
+    fit_days = check.whole("fit_days", fit_days, 7, none=True)
+    organisation = check.flag("organisation", organisation)
     base_scenario = as_scenario(base)
     require_waits(history, "calibrate on")  # an ATSError (bad input, exit 2), not a crash
     cap = base_scenario.candidates.max_per_requisition
@@ -396,72 +464,146 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
     if cap is not None and most > cap:  # the company has no such cap: arrivals go on
         base_scenario = base_scenario.with_overrides({"candidates.max_per_requisition": None})
         cap = None
+    st = structure(history) if organisation else None
+    notes: list[str] = list(st.notes) if st is not None else []
     estimates = direct_estimates(history, cap)
-    start = apply_estimates(base_scenario, history, estimates)
-    latents = _latents(start, default_free(start) if free is None else free)
+    start = apply_estimates(base_scenario, history, estimates, st, notes)
+    if free is None:  # what the records showed (a committee's day) is not fitted again
+        shown = {e.path for e in estimates}
+        free = [p for p in default_free(start) if p not in shown]
+    latents = _latents(start, free)
     observed = km_quantiles(history.waits)
     counts = history.waits["round"].value_counts()
     weights = {int(k): float(counts[k]) / float(counts.sum()) for k in counts.index}
+    trial_base = _short(start, fit_days)
 
-    def run(values: dict[str, Any]) -> tuple[float, Results]:
-        sc = _with(start, latents, values)
-        res = simulate(sc, replications=replications, seed=seed, event_log=False,
-                       workers=workers)
-        return distance(observed, weights, res), res
+    def distances(batch: list[dict[str, Any]]) -> list[float]:
+        """The distance of each set of values: one unit of work each, run side by side."""
+        from hiresim.runner import build_tables, run_units, worker_payload
 
-    def objective(trial: optuna.Trial) -> float:
-        values: dict[str, Any] = {}
-        for lat in latents:
-            if lat.kind == "scale":
-                values[lat.path] = trial.suggest_float(lat.path, 0.2, 5.0, log=True)
-            elif lat.kind == "share":
-                values[lat.path] = trial.suggest_float(lat.path, 0.0, 0.85)
-            else:
-                index = trial.suggest_int(lat.path, 0, len(COMMITTEE_WEEKS) - 1)
-                values[lat.path] = COMMITTEE_WEEKS[index]
-        return run(values)[0]
+        scenarios = [_with(trial_base, latents, values) for values in batch]
+        units = [(worker_payload(sc), range(replications)) for sc in scenarios]
+        out = [math.nan] * len(batch)
+        for k, cols in run_units(units, seed, workers, event_log=False, ordered=False):
+            tables = build_tables(cols, scenarios[k])
+            out[k] = distance(observed, weights, _Journeys(tables["journeys"]))
+        return out
 
+    width = TRIALS_AT_ONCE
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed,
+                                                                   constant_liar=True))
     study.enqueue_trial(_base_params(latents))  # the base itself is the first candidate
-    study.optimize(objective, n_trials=budget, show_progress_bar=progress)
+    bar = _bar(budget) if progress else None
+    done = 0
+    while done < budget:
+        trials = [study.ask() for _ in range(min(width, budget - done))]
+        values = [_suggest(t, latents) for t in trials]
+        for trial, d in zip(trials, distances(values), strict=True):
+            study.tell(trial, d if math.isfinite(d) else 1e12)
+        done += len(trials)
+        if bar is not None:
+            bar.update(len(trials))
+    if bar is not None:
+        bar.close()
     best = _decode(latents, study.best_params)
     best_distance = float(study.best_value)
-    # profiles: half and twice each fitted value, the others fixed at the best. A profile
-    # point better than the best is taken (a greedy polish of what the sampler found).
-    rows = []
+    # profiles: half and twice each fitted value, the others fixed at the best (all of them
+    # side by side). A profile point better than the best is taken (a greedy polish).
+    points = []
     for lat in latents:
         low_value, high_value = _neighbours(lat, best[lat.path])
-        d_low = run({**best, lat.path: low_value})[0]
-        d_high = run({**best, lat.path: high_value})[0]
+        points += [{**best, lat.path: low_value}, {**best, lat.path: high_value}]
+    profile = distances(points) if points else []
+    rows = []
+    polish: dict[str, Any] = {}
+    for i, lat in enumerate(latents):
+        low_value, high_value = _neighbours(lat, best[lat.path])
+        d_low, d_high = profile[2 * i], profile[2 * i + 1]
         change = max(abs(d_low - best_distance), abs(d_high - best_distance))
         identifiable = change > FLAT * max(best_distance, 1e-9) + 1e-12
         if identifiable and min(d_low, d_high) < best_distance:
-            best[lat.path] = low_value if d_low < d_high else high_value
-            best_distance = min(d_low, d_high)
+            polish[lat.path] = low_value if d_low < d_high else high_value
         rows.append({"path": lat.path, "kind": lat.kind, "base": _cell(lat, _base_value(lat)),
                      "fitted": _cell(lat, best[lat.path]), "profile_low": d_low,
                      "profile_high": d_high, "identifiable": identifiable})
+    if polish:  # each better profile point alone was better: check them together
+        joint = {**best, **polish}
+        d_joint = distances([joint])[0]
+        if d_joint < best_distance:
+            best, best_distance = joint, d_joint
     used = {lat.path: best[lat.path] if row["identifiable"] else _base_value(lat)
             for lat, row in zip(latents, rows, strict=True)}
     for lat, row in zip(latents, rows, strict=True):
         row["fitted"] = _cell(lat, best[lat.path])
         row["used"] = _cell(lat, used[lat.path])
-    final_distance, final = run(used)
     scenario = _with(start, latents, used).model_copy(update={
         "name": f"{start.name} (calibrated)"})
     scenario = load_scenario(scenario.model_dump(mode="json"), source="calibration")
+    final = simulate(_as_recorded(scenario), replications=replications, seed=seed,
+                     event_log=False, workers=workers)
+    final_distance = distance(observed, weights, final)
+    fit = fit_table(history, final)
+    if st is not None:
+        fit = pd.concat([fit, structure_table(st, _as_recorded(scenario), seed)],
+                        ignore_index=True)
     return Calibration(
         scenario=scenario,
         estimates=pd.DataFrame([e.__dict__ for e in estimates]),
         latent=pd.DataFrame(rows, columns=["path", "kind", "base", "fitted", "used",
                                            "profile_low", "profile_high", "identifiable"]),
-        fit=fit_table(history, final),
+        fit=fit,
         distance=final_distance,
         trials=[float(t.value) for t in study.trials if t.value is not None],
         history=history,
         results=final,
+        notes=notes,
+        structure=st,
     )
+
+
+@dataclass
+class _Journeys:
+    """A journeys table where :func:`distance` expects Results."""
+
+    journeys: pd.DataFrame
+
+
+def _bar(n: int) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=n, unit="trial", leave=False)
+
+
+def _short(scenario: Scenario, fit_days: int | None) -> Scenario:
+    """The scenario a trial simulates: ``fit_days`` after a :data:`WARMUP_DAYS` warm start
+    (the waits of the warm-up are left out), when that is shorter than the history's span;
+    nothing after the last arrival (waits open then are censored, as the records' are at the
+    export)."""
+    if fit_days is None or fit_days + WARMUP_DAYS >= scenario.horizon_days:
+        return _as_recorded(scenario)
+    return scenario.with_overrides({"horizon_days": fit_days + WARMUP_DAYS,
+                                    "warmup_days": WARMUP_DAYS, "drain_days": 0},
+                                   source="calibration")
+
+
+def _as_recorded(scenario: Scenario) -> Scenario:
+    """The scenario as its records end: no drain after the last arrival, so that waits still
+    open at the export's time are open (censored) in the simulation too."""
+    return scenario.with_overrides({"drain_days": 0}, source="calibration")
+
+
+def _suggest(trial: Any, latents: list[Latent]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for lat in latents:
+        if lat.kind == "scale":
+            values[lat.path] = trial.suggest_float(lat.path, 0.2, 5.0, log=True)
+        elif lat.kind == "share":
+            values[lat.path] = trial.suggest_float(lat.path, 0.0, 0.85)
+        else:
+            index = trial.suggest_int(lat.path, 0, len(COMMITTEE_WEEKS) - 1)
+            values[lat.path] = COMMITTEE_WEEKS[index]
+    return values
 
 
 def _base_value(lat: Latent) -> Any:
@@ -514,9 +656,19 @@ def quantile_interval(table: pd.DataFrame, levels: Sequence[float] = QUANTILES
     return pd.DataFrame(rows)
 
 
+#: Columns of :attr:`Calibration.fit`.
+FIT_COLUMNS = ("statistic", "round", "q", "observed", "observed_lower", "observed_upper",
+               "simulated", "simulated_lower", "simulated_upper", "inside")
+
+
 def fit_table(history: History, results: Results) -> pd.DataFrame:
-    """Observed against simulated quantiles per round, with intervals."""
+    """Observed against simulated quantiles of the wait for feedback per round, with intervals
+    (``statistic`` ``quantile``), and the shares of the waits' outcomes (``share <outcome>``,
+    ``round`` 0; the records' Wilson interval). ``inside`` says whether the simulated figure
+    lies inside the records' interval (NaN where the records give no interval); a simulated
+    quantile never reached where the records reach it is outside."""
     from hiresim.analysis.curves import quantiles
+    from hiresim.inference.estimates import wilson
 
     obs = quantile_interval(history.waits)
     sim = quantiles(results, q=QUANTILES, by="round", mean=False, n_boot=200)
@@ -527,14 +679,146 @@ def fit_table(history: History, results: Results) -> pd.DataFrame:
     table = obs.rename(columns={"days": "observed", "lower": "observed_lower",
                                 "upper": "observed_upper"})
     table = table.merge(sim, on=["round", "q"], how="left")
-    shares = []
-    for outcome in ("advance", "offer", "reject", "withdrawn", "ghosted", "open"):
-        shares.append({"round": 0, "q": np.nan, "statistic": f"share {outcome}",
-                       "observed": float((history.waits["outcome"] == outcome).mean()),
-                       "simulated": float((results.journeys["outcome"] == outcome).mean())})
     table["statistic"] = "quantile"
-    return pd.concat([table, pd.DataFrame(shares)], ignore_index=True)
+    shares = []
+    n_obs = len(history.waits)
+    for outcome in ("advance", "offer", "reject", "withdrawn", "ghosted", "open"):
+        k = int((history.waits["outcome"] == outcome).sum())
+        lo, hi = wilson(k, n_obs)
+        shares.append({"round": 0, "q": np.nan, "statistic": f"share {outcome}",
+                       "observed": k / n_obs if n_obs else np.nan, "observed_lower": lo,
+                       "observed_upper": hi,
+                       "simulated": float((results.journeys["outcome"] == outcome).mean())})
+    out = pd.concat([table, pd.DataFrame(shares)], ignore_index=True)
+    out["inside"] = [_inside(o, lo, hi, sim) for o, lo, hi, sim in zip(
+        out["observed"], out["observed_lower"], out["observed_upper"], out["simulated"],
+        strict=True)]
+    return out.reindex(columns=list(FIT_COLUMNS))
 
 
-__all__ = ["Calibration", "Estimate", "calibrate", "default_free", "direct_estimates",
-           "distance", "km_quantiles", "scenario_toml"]
+def _inside(observed: float, lower: float, upper: float, simulated: float) -> Any:
+    """Whether ``simulated`` lies in ``[lower, upper]``; NaN where the records say nothing. An
+    open end (NaN: the band never reaches the level) is no bound."""
+    if not np.isfinite(observed):
+        return np.nan
+    if not np.isfinite(simulated):
+        return False
+    lo = lower if np.isfinite(lower) else -np.inf
+    hi = upper if np.isfinite(upper) else np.inf
+    return bool(lo - SECOND_DAYS <= simulated <= hi + SECOND_DAYS)
+
+
+#: The records' resolution (a second, in days): exports write timestamps to the second.
+SECOND_DAYS = 1.0 / 86400.0
+
+
+#: Quantities of :func:`hiresim.structure` that the fit report compares, by pattern: the
+#: scheduling lags per round, outcome shares and lags, and people's loads per role.
+#: (Not compared: the lag from a rejection's record to its telling, and the hiring managers'
+#: seats on panels, which a simulated export does not write: ``Results.to_ats`` records a
+#: rejection when it is told and lists the panel that wrote scorecards.)
+COMPARED = ("scheduling.round_", "screening.pass_probability", "decision.round_",
+            "offers.accept_probability", "rejections.held.share",
+            "rejections.untold.after_interview", "withdrawals.hazard_per_day",
+            "load_per_person.interviewer")
+
+
+def structure_table(observed: Structure, scenario: Scenario, seed: int) -> pd.DataFrame:
+    """The records' structure beside that of one simulated replication of the calibrated
+    scenario over the same span, written as an export and read back by the same estimators
+    (:func:`hiresim.structure`): scheduling lags per round (``statistic`` ``scheduling.round_k
+    .days.pNN``), outcome shares and lags, and interviews per person and week per role
+    (``load_per_person.<role>``). Both sides are one span of records, each with its interval:
+    ``inside`` is false when the two intervals do not overlap (a difference beyond both
+    samples' noise)."""
+    import tempfile
+
+    from hiresim.inference.structure import structure
+    from hiresim.records.ats import read_ats
+    from hiresim.runner import simulate
+
+    one = simulate(scenario, replications=1, seed=seed, event_log=True)
+    with tempfile.TemporaryDirectory(prefix="hiresim-fit-") as folder:
+        one.to_ats(folder)
+        simulated = structure(read_ats(folder))
+    obs = {q.quantity: q for q in [*observed.quantities, *_loads(observed)]}
+    sim = {q.quantity: q for q in [*simulated.quantities, *_loads(simulated)]}
+    rows = []
+    for name, q in obs.items():
+        if not name.startswith(COMPARED) or not math.isfinite(q.value):
+            continue
+        s = sim.get(name)
+        parts = name.split(".")
+        rnd = next((int(p.removeprefix("round_")) for p in parts if p.startswith("round_")), 0)
+        level = next((int(p[1:]) / 100 for p in parts if p[:1] == "p" and p[1:].isdigit()),
+                     np.nan)
+        sv = s.value if s is not None else np.nan
+        slo = s.low if s is not None else np.nan
+        shi = s.high if s is not None else np.nan
+        lo = q.low if math.isfinite(q.low) else -np.inf
+        hi = q.high if math.isfinite(q.high) else np.inf
+        if not np.isfinite(sv):
+            inside: Any = False
+        else:
+            s_lo = slo if np.isfinite(slo) else -np.inf
+            s_hi = shi if np.isfinite(shi) else np.inf
+            inside = bool(s_lo <= hi + 1e-9 and lo - 1e-9 <= s_hi)
+        rows.append({"statistic": name, "round": rnd, "q": level, "observed": q.value,
+                     "observed_lower": q.low, "observed_upper": q.high, "simulated": sv,
+                     "simulated_lower": slo, "simulated_upper": shi, "inside": inside})
+    return pd.DataFrame(rows, columns=list(FIT_COLUMNS))
+
+
+def _loads(st: Structure) -> list[Quantity]:
+    """Interviews per person and week, per role: the seats a role's people filled on panels
+    over the weeks of interviews, divided by the role's people (a Garwood interval)."""
+    from hiresim.inference.estimates import rate
+
+    loads = st.loads
+    out: list[Quantity] = []
+    if not len(loads):
+        return out
+    weeks = _interview_weeks(st)
+    for role, sub in loads.groupby("role"):
+        people = len(st.people.get(str(role), ())) or len(sub)
+        seats = int(sub["interviews"].sum())
+        if not seats or not weeks:
+            continue
+        q = rate(f"load_per_person.{role}", seats, weeks * people,
+                 "interviews.csv: interviewers, start",
+                 f"{seats} seats on panels by {people} people over {weeks:.1f} weeks")
+        out.append(q)
+    return out
+
+
+def _interview_weeks(st: Structure) -> float:
+    """The weeks the records span (one row per week of :attr:`Structure.open_jobs`)."""
+    return float(len(st.open_jobs))
+
+
+def misfit_line(row: Any) -> str:
+    """One warning of :attr:`Calibration.misfit`: what, simulated, and the records."""
+    what = _what(str(row.statistic), int(row.round), row.q)
+    got = "never reached" if not np.isfinite(row.simulated) else f"{row.simulated:.3g}"
+    lo = f"{row.observed_lower:.3g}" if np.isfinite(row.observed_lower) else "-"
+    hi = f"{row.observed_upper:.3g}" if np.isfinite(row.observed_upper) else "-"
+    return (f"{what}: simulated {got}, the records {row.observed:.3g} ({lo} to {hi}); the "
+            "calibrated scenario does not reproduce it")
+
+
+def _what(statistic: str, rnd: int, q: float) -> str:
+    if statistic == "quantile":
+        return f"round {rnd} P{100 * q:.0f} of the wait for feedback (days)"
+    if statistic.startswith("share "):
+        return f"share of waits ending {statistic.removeprefix('share ')}"
+    if statistic.startswith("scheduling."):
+        return f"round {rnd} P{100 * q:.0f} of the days from round entry to interview"
+    if statistic.startswith("load_per_person."):
+        role = statistic.removeprefix("load_per_person.").replace("_", " ")
+        return f"interviews per {role} and week"
+    return statistic
+
+
+__all__ = ["COMPARED", "FIT_COLUMNS", "FIT_DAYS", "TRIALS_AT_ONCE", "WARMUP_DAYS", "Calibration",
+           "Estimate", "calibrate", "default_free", "direct_estimates", "distance", "fit_table",
+           "km_quantiles", "misfit_line", "scenario_toml", "structure_table"]

@@ -1,10 +1,11 @@
 """The ``hiresim`` command: simulate, validate, compare, ablate, promise, sweep, report, export.
 
 Exit codes: 0 success, 1 failure while running, 2 bad input (a scenario that does not
-validate, a missing file, a bad option, a plug-in that cannot be loaded), 130 and 143 stopped by
-Ctrl-C and SIGTERM (:mod:`hiresim.present.stopping`). Bad input never shows a traceback: the
-message names the file, the field path and what is allowed. Wherever a SCENARIO file is expected, a
-preset's name or ``preset:NAME`` names an embedded preset instead
+validate, a missing file, a bad option, a plug-in that cannot be loaded), 3 ``calibrate``
+wrote a scenario that does not reproduce the records (unless ``--accept-misfit``), 130 and 143
+stopped by Ctrl-C and SIGTERM (:mod:`hiresim.present.stopping`). Bad input never shows a
+traceback: the message names the file, the field path and what is allowed. Wherever a SCENARIO
+file is expected, a preset's name or ``preset:NAME`` names an embedded preset instead
 (:func:`hiresim.scenario.as_scenario`). Progress bars go to stderr, and only when it is a
 terminal.
 
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+#: ``hiresim calibrate``: the fit does not reproduce the records (see Calibration.misfit).
+EXIT_MISFIT = 3
 
 console = Console()
 errors = Console(stderr=True)
@@ -1050,14 +1053,19 @@ def ats_check(ats_dir: str, mapping: str | None) -> None:
 @click.option("--country", metavar="CODE[-REGION]",
               help="Public holidays of this country (and region), e.g. DE or DE-BE, for every "
                    "working calendar (default: the country of the mapping's time zone).")
+@click.option("--accept-misfit", is_flag=True,
+              help="Exit 0 even when the fit does not reproduce the records (the warnings "
+                   "are still printed).")
 def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: int,
               replications: int, seed: int, workers: int | None,
-              sets: tuple[str, ...], country: str | None) -> None:
+              sets: tuple[str, ...], country: str | None, accept_misfit: bool) -> None:
     """Fit a scenario to a company's ATS export (ATS_DIR) and write it as a TOML file.
 
-    What the records show (requisitions, arrivals, decisions, declines, withdrawals) is
-    estimated directly; work times, calendar loads and committee days are fitted by
-    simulation to the observed waits for feedback.
+    The company's organisation (people by id, teams, panels, rounds) and what the records show
+    (requisitions, arrivals, decisions, declines, withdrawals) are estimated directly; work
+    times, calendar loads and committee days are fitted by simulation to the observed waits
+    for feedback. Figures the fit could not reproduce are printed first as warnings; the
+    scenario is written anyway, and the command exits 3 unless --accept-misfit.
 
     \b
     Examples:
@@ -1077,8 +1085,20 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
         result = fit(history, base=base_scenario, budget=budget, replications=replications,
                      seed=seed, workers=workers, progress=_tty())
         path = result.to_toml(out)
+    misfit = result.misfit
+    if misfit:
+        console.print(_line(f"warning: the calibrated scenario does not reproduce "
+                            f"{len(misfit)} figures of the records:"))
+        for line in misfit:
+            console.print(_line(f"  - {line}"))
+    for note in result.notes:
+        console.print(_line(f"note: {note}"))
     console.print(calibration_table(result))
     console.print(_line(f"wrote {path}"))
+    if misfit and not accept_misfit:
+        console.print(_line(f"exit {EXIT_MISFIT}: the fit is outside the records' intervals "
+                            "(use --accept-misfit to accept it)"))
+        sys.exit(EXIT_MISFIT)
 
 
 def _holidays(sc: Scenario, country: str | None, mapping: str | None) -> Scenario:

@@ -54,6 +54,7 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
             problems.append((f"rounds.{i}.debrief_minutes",
                              "a round's debrief length needs a [debrief] block (who attends); "
                              "add [debrief] or remove debrief_minutes"))
+    problems.extend(_check_teams(scenario))
     last = len(scenario.rounds) - 1
     if scenario.rounds[last].decision.advance > 0:
         problems.append((f"rounds.{last}.decision.advance",
@@ -68,6 +69,41 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
     if scenario.requisitions.initial == 0 and scenario.requisitions.rate_per_month == 0:
         problems.append(("requisitions", "no requisition ever opens: set initial >= 1 or "
                                          "rate_per_month > 0"))
+    return problems
+
+
+def _check_teams(scenario: Scenario) -> list[tuple[str, str]]:
+    """``requisitions.teams``: managers of the hiring manager role, members of a panel role,
+    and teams large enough for every round's panel drawn from them."""
+    teams = scenario.requisitions.teams
+    if not teams:
+        return []
+    problems: list[tuple[str, str]] = []
+    role = scenario.roles.get(scenario.requisitions.hiring_manager_role)
+    managers = set(role.person_ids(scenario.requisitions.hiring_manager_role)) if role else set()
+    panel_people = {}
+    for rnd in scenario.rounds:
+        spec = scenario.roles.get(rnd.panel_role)
+        if spec is not None and spec.assignment == "case":
+            panel_people[rnd.panel_role] = set(spec.person_ids(rnd.panel_role))
+    everyone = set().union(*panel_people.values()) if panel_people else set()
+    for manager, members in teams.items():
+        path = f"requisitions.teams.{manager}"
+        if manager not in managers:
+            problems.append((path, f"{manager!r} is not a person of the hiring manager role "
+                                   f"{scenario.requisitions.hiring_manager_role!r}"))
+        strangers = sorted(set(members) - everyone)
+        if strangers:
+            problems.append((path, f"not people of a panel role: {', '.join(strangers)}"))
+        for i, rnd in enumerate(scenario.rounds):
+            ids = panel_people.get(rnd.panel_role)
+            if ids is None:
+                continue
+            mine = [m for m in members if m in ids]
+            if len(mine) < rnd.panel:
+                problems.append((path, f"round {i + 1} draws a panel of {rnd.panel} from "
+                                       f"{rnd.panel_role!r}, and the team has {len(mine)} "
+                                       "of them"))
     return problems
 
 

@@ -198,6 +198,12 @@ class RequisitionSpec(Block):
         description="role name of the hiring managers: one owns each requisition (taken in "
                     "turn); they attend debriefs, decide, revise sent-back offers and, under "
                     "direct, tell candidates")
+    teams: dict[PersonId, list[PersonId]] | None = Field(
+        None, max_length=MAX_PEOPLE,
+        description="who interviews for whom: per hiring manager id, the ids of the people "
+                    "their requisitions' panels are drawn from (each round draws from the "
+                    "members of its panel role); a manager not listed draws from the whole "
+                    "role (default: every panel from the whole role, one pool)")
 
 
 class ScreeningSpec(Block):
