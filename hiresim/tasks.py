@@ -66,15 +66,15 @@ class Work:
         return value * 24.0, False
 
 
-def make_work(w: World, spec: DurationSpec) -> Work:
-    """The :class:`Work` of a duration spec, drawing from a fresh sub-stream of ``work``.
+def make_work(w: World, spec: DurationSpec, mechanism: str, sampler: str) -> Work:
+    """The :class:`Work` of a duration spec, drawing from the stream ``(mechanism, sampler)``
+    (:mod:`hiresim.streams`: keyed by these names, never by the order of requests).
 
-    A constant needs no stream (and takes none, so that adding one leaves other draws alone).
-    Sub-streams are numbered in order of request: callers build their work in a fixed order.
+    A constant needs no stream (and makes none).
     """
     if isinstance(spec, ConstantDuration):
         return Work(Sampler(spec, None), spec.unit, spec.value == 0)
-    return Work(Sampler(spec, w.streams.sub_generator("work")), spec.unit, False)
+    return Work(Sampler(spec, w.streams.generator(mechanism, sampler)), spec.unit, False)
 
 
 def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: float = 0.0
