@@ -12,6 +12,7 @@ always return compact NumPy columns and the calling process builds the DataFrame
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, as_completed
@@ -252,11 +253,12 @@ def _run_into(parts: list[dict[str, pd.DataFrame]], sc: Scenario, payload: dict[
               chunk_size: int | None, bar: Any) -> None:
     """Simulate replications ``reps`` of ``sc`` and append their tables, chunk by chunk."""
     chunks = [reps[c.start:c.stop] for c in plan_chunks(len(reps), workers, chunk_size)]
-    for k, cols in run_units([(payload, chunk) for chunk in chunks], seed, workers,
-                             event_log):
-        parts.append(build_tables(cols, sc))
-        if bar is not None:
-            bar.update(len(chunks[k]))
+    units = run_units([(payload, chunk) for chunk in chunks], seed, workers, event_log)
+    with stop_on_interrupt(workers, units):
+        for k, cols in units:
+            parts.append(build_tables(cols, sc))
+            if bar is not None:
+                bar.update(len(chunks[k]))
 
 
 def _tables(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
@@ -289,18 +291,24 @@ def run_chunk(payload: dict[str, Any], seed: int, replications: Sequence[int],
 
 #: Key of a worker payload that lists the ``module:Class`` of the user mechanisms it uses.
 MECHANISMS_KEY = "__mechanisms__"
+#: Key of a worker payload that lists the ``sys.path`` folders those mechanisms come from.
+ROOTS_KEY = "__roots__"
 #: Key of a worker payload that holds named people's own calendars (hours, plain lists).
 CALENDARS_KEY = "__calendars__"
+#: Keys of a worker payload that are not fields of the scenario.
+_PAYLOAD_KEYS = (MECHANISMS_KEY, ROOTS_KEY, CALENDARS_KEY)
 
 
 def worker_payload(scenario: Scenario) -> dict[str, Any]:
     """The scenario as a plain dict for a worker process: its fields and, if it uses user
-    mechanisms, where to import them from (a worker has not imported the user's module)."""
-    from hiresim.mechanisms import mechanism_paths
+    mechanisms, where to import them from (a worker has not imported the user's module, and
+    may have started before the folder it lives in was put on ``sys.path``)."""
+    from hiresim.mechanisms import mechanism_paths, mechanism_roots
 
     payload = scenario.model_dump(mode="json")
     if scenario.extensions:
         payload[MECHANISMS_KEY] = mechanism_paths(scenario)
+        payload[ROOTS_KEY] = mechanism_roots(scenario)
     return payload
 
 
@@ -310,9 +318,9 @@ def scenario_of(payload: dict[str, Any]) -> Scenario:
     if paths:
         from hiresim.mechanisms import import_mechanisms
 
-        import_mechanisms(paths)
-    if paths or CALENDARS_KEY in payload:
-        payload = {k: v for k, v in payload.items() if k not in (MECHANISMS_KEY, CALENDARS_KEY)}
+        import_mechanisms(paths, payload.get(ROOTS_KEY, ()))
+    if any(key in payload for key in _PAYLOAD_KEYS):
+        payload = {k: v for k, v in payload.items() if k not in _PAYLOAD_KEYS}
     return Scenario.model_validate(payload)
 
 
@@ -413,7 +421,8 @@ def run_units(units: Sequence[Unit], seed: int, workers: int | Executor | None =
             replication order); ``False`` yields each unit as soon as it finishes (a sweep
             writes it to disk at once). Serial runs are always in order.
 
-    Units not yet started when the caller stops iterating (or a unit fails) are cancelled.
+    Units not yet started when the caller stops iterating (or a unit fails) are cancelled;
+    on Ctrl-C the local pool's workers are killed (see :func:`stop_on_interrupt`).
     """
     if in_process(workers):
         for k, (payload, replications) in enumerate(units):
@@ -433,9 +442,52 @@ def run_units(units: Sequence[Unit], seed: int, workers: int | Executor | None =
             columns = future.result()
             del future
             yield k, columns
+    except KeyboardInterrupt:  # while waiting: stop the workers now (see stop_on_interrupt)
+        if _own_pool(workers):
+            stop_local_pool()
+        raise
     finally:
         for future in pending:
             future.cancel()
+
+
+#: The executor :func:`local_pool` last returned (``None``: none, or stopped since).
+_pool: Executor | None = None
+
+
+@contextlib.contextmanager
+def stop_on_interrupt(workers: int | Executor | None,
+                      units: Iterator[tuple[int, Columns]]) -> Iterator[None]:
+    """Around a loop over ``units`` (a :func:`run_units`): on Ctrl-C (``KeyboardInterrupt``,
+    or an exception derived from it, such as the ``hiresim`` command's SIGTERM) while the loop
+    handles a unit, the local pool's workers are killed at once (:func:`stop_local_pool`)
+    instead of finishing the units they hold, then ``units`` is closed, and the interrupt goes
+    on. (While it waits for a unit, :func:`run_units` does the same itself.) An Executor of
+    the caller's own is left alone: its units not started are cancelled."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if _own_pool(workers):
+            stop_local_pool()  # before the units are cancelled: loky cannot fail a cancelled one
+        raise
+    finally:
+        close = getattr(units, "close", None)
+        if close is not None:
+            close()
+
+
+def _own_pool(workers: int | Executor | None) -> bool:
+    """Whether ``workers`` means the local pool (:func:`local_pool`)."""
+    return not in_process(workers) and not isinstance(workers, Executor)
+
+
+def stop_local_pool() -> None:
+    """Kill the workers of the local pool (:func:`local_pool`) and shut it down, releasing its
+    queues and semaphores; the next run starts a new one. Does nothing without a pool."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, kill_workers=True)  # type: ignore[call-arg]
 
 
 def local_pool(workers: int) -> Executor:
@@ -445,12 +497,30 @@ def local_pool(workers: int) -> Executor:
     exec and receive work by pickling, so they never re-run the caller's main module — a
     script without an ``if __name__ == "__main__":`` guard, a script fed on standard input and
     a notebook all work. They exit when idle for :data:`POOL_IDLE_SECONDS` and when this
-    process dies (see :func:`_exit_with_parent`). Asking for another size resizes the same pool.
+    process dies (see :func:`_exit_with_parent`), and leave Ctrl-C to this process
+    (:func:`_start_worker`), which kills them when it stops (:func:`stop_on_interrupt`).
+    Asking for another size resizes the same pool.
     """
     from loky import get_reusable_executor
 
-    return get_reusable_executor(max_workers=workers, timeout=POOL_IDLE_SECONDS, reuse=True,
-                                 initializer=_exit_with_parent, initargs=(os.getpid(),))
+    global _pool
+    _pool = get_reusable_executor(max_workers=workers, timeout=POOL_IDLE_SECONDS, reuse=True,
+                                  initializer=_start_worker, initargs=(os.getpid(),))
+    return _pool
+
+
+def _start_worker(parent: int) -> None:
+    """Run by each local worker as it starts: Ctrl-C is left to the parent (which kills its
+    workers when it stops: :func:`stop_on_interrupt`), and the worker ends with its parent
+    (:func:`_exit_with_parent`).
+
+    A terminal's Ctrl-C reaches every process of its foreground group, workers included: a
+    worker interrupted in the middle of a unit would send the interruption back as its
+    result, racing the parent's own stop."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
 
 
 #: Seconds between a local worker's checks that the process whose pool it is in still lives.

@@ -51,7 +51,14 @@ import numpy as np
 import pandas as pd
 
 from hiresim.results import Results, dependency_versions
-from hiresim.runner import build_tables, concat_frames, fixed_chunks, run_units, worker_payload
+from hiresim.runner import (
+    build_tables,
+    concat_frames,
+    fixed_chunks,
+    run_units,
+    stop_on_interrupt,
+    worker_payload,
+)
 from hiresim.scenario import Scenario, ScenarioError, load_scenario
 from hiresim.tables import TABLES
 
@@ -902,13 +909,15 @@ def _execute(
     for row, _ in todo:
         if row not in payloads:
             payloads[row] = worker_payload(scenarios[row])
-    units = [(payloads[row], reps) for row, reps in todo]
-    for k, columns in run_units(units, seed, workers, event_log, ordered=False):
-        row, reps = todo[k]
-        _write_unit(result.path, row, reps, build_tables(columns, scenarios[row]),
-                    result.sweep_id)
-        if bar is not None:
-            bar.update(1)
+    runs = run_units([(payloads[row], reps) for row, reps in todo], seed, workers, event_log,
+                     ordered=False)
+    with stop_on_interrupt(workers, runs):  # Ctrl-C: the workers stop now, finished units stay
+        for k, columns in runs:
+            row, reps = todo[k]
+            _write_unit(result.path, row, reps, build_tables(columns, scenarios[row]),
+                        result.sweep_id)
+            if bar is not None:
+                bar.update(1)
 
 
 def _progress(total: int, initial: int) -> Any:

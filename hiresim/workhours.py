@@ -1125,18 +1125,52 @@ def _make_holidays(
 
     supported = holidays.list_supported_countries()
     if country not in supported:
-        raise ValueError(
-            f"unknown holiday country {country!r}: use an ISO 3166 code supported by the "
-            f"'holidays' package, one of {', '.join(sorted(supported))}"
-        )
+        raise ValueError(_unknown_country(country, supported))
     try:
         return holidays.country_holidays(country, subdiv=subdivision, years=list(years) or None)
     except NotImplementedError:
-        allowed = supported[country]
-        listed = ", ".join(allowed) if allowed else "none (this country has no subdivisions)"
+        from hiresim.text import close_matches
+
+        allowed = list(supported[country])
+        if not allowed:
+            listed = "none (this country has no subdivisions): leave subdivision out"
+        elif len(allowed) <= _LISTED:
+            listed = f"allowed: {', '.join(allowed)}"
+        else:
+            listed = (f"{country} has {len(allowed)} in the 'holidays' package, e.g. "
+                      f"{', '.join(allowed[:_LISTED // 2])}, ...")
+        hint = close_matches(str(subdivision).upper(), allowed, n=1, cutoff=0.5)
+        more = f"did you mean {hint[0]!r}? " if hint else ""
         raise ValueError(
-            f"unknown subdivision {subdivision!r} of country {country!r}: allowed are {listed}"
+            f"unknown subdivision {subdivision!r} of country {country!r}: {more}{listed}"
         ) from None
+
+
+#: Most codes a message lists in full (a longer list is cut, with a did-you-mean).
+_LISTED = 12
+
+
+def _unknown_country(country: str, supported: dict[str, list[str]]) -> str:
+    """The message for a country code the ``holidays`` package does not know: a did-you-mean
+    (by code, or by the country's name, so "Germany" suggests "DE"), never the whole list."""
+    from holidays import registry
+
+    from hiresim.text import close_matches
+
+    names = {entry[0]: entry[1] for entry in registry.COUNTRIES.values()}  # "UnitedStates": "US"
+    key = "".join(ch for ch in country.title() if ch.isalpha())
+    hint = names.get(key)
+    if hint is None:
+        by_name = close_matches(key, list(names), n=1, cutoff=0.75)
+        hint = names[by_name[0]] if by_name else None
+    if hint is None:
+        codes = close_matches(country, [c for c in supported if len(c) == len(country)], n=1,
+                              cutoff=0.5)
+        hint = codes[0] if codes else None
+    more = f"; did you mean {hint!r}?" if hint else ""
+    count = sum(1 for code in supported if len(code) == 2)
+    return (f"unknown holiday country {country!r}{more} Use an ISO 3166 code such as DE, FR, "
+            f"GB or US: any of the {count} countries of the 'holidays' package")
 
 
 def _as_date(value: _dt.date | str) -> _dt.date:

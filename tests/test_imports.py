@@ -56,7 +56,7 @@ TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("what-ifs", ("analysis", "analysis.whatif", "analysis.reuse")),
     ("plotting", ("present.plotting",)),
     ("inference", ("inference.*",)),
-    ("for people", ("present.report", "present.cli")),
+    ("for people", ("present.report", "present.stopping", "present.cli")),
     ("the package", ("", "__main__")),
 )
 

@@ -746,7 +746,7 @@ def _run_chunks(payload: dict[str, Any], plan: Plan, seed: int, chunks: list[ran
                 workers: int | Executor | None, calendars: Any, tables: bool
                 ) -> Iterable[tuple[dict[str, np.ndarray], Any]]:
     """Chunks of replications in order, here or on workers (the runner's reusable pool)."""
-    from hiresim.runner import in_process, local_pool
+    from hiresim.runner import in_process, local_pool, stop_local_pool
 
     if in_process(workers):
         for chunk in chunks:
@@ -758,6 +758,10 @@ def _run_chunks(payload: dict[str, Any], plan: Plan, seed: int, chunks: list[ran
     try:
         for future in futures:
             yield future.result()
+    except KeyboardInterrupt:  # Ctrl-C: the workers stop now (before their chunks are cancelled)
+        if executor is not workers:
+            stop_local_pool()
+        raise
     finally:
         for future in futures:
             future.cancel()

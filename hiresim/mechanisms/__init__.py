@@ -22,13 +22,24 @@ The built-in mechanisms are listed in :data:`BUILT_IN` (their blocks are fields 
 extension point (:data:`SHIPPED`: ``season`` and ``disagreement``, whose blocks and causes exist
 only when a scenario has them). A user's own is registered with :func:`register` (a class
 decorator). See ``docs/how-to/add-a-mechanism.md``.
+
+**Plug-ins** are modules that register mechanisms when imported. :func:`load_plugin` imports
+one by module name or file path (what ``hiresim COMMAND --plugin MODULE`` does), and installed
+packages declare theirs in the entry-point group :data:`ENTRY_POINT_GROUP`, loaded once, when
+the registry is first read (:func:`registered`). Worker processes import the modules of the
+mechanisms a scenario uses from what :func:`mechanism_paths` and :func:`mechanism_roots` say,
+so a mechanism registered after a pool of workers started is known to them too.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import sys
 from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -275,6 +286,125 @@ def _load_shipped() -> None:
             importlib.import_module(module)
 
 
+# -- plug-ins ---------------------------------------------------------------------------------
+
+#: The entry-point group in which installed packages declare their mechanisms: each entry
+#: point names a module that registers mechanisms when imported (``name = "pkg.module"``), or
+#: a :class:`Mechanism` subclass (``name = "pkg.module:Class"``), registered if it is not yet.
+ENTRY_POINT_GROUP = "hiresim.mechanisms"
+#: Set this environment variable (to anything but empty) to load no entry point of
+#: :data:`ENTRY_POINT_GROUP` (a broken installed plug-in can then be looked at).
+NO_ENTRY_POINTS = "HIRESIM_NO_PLUGINS"
+#: Entry points of :data:`ENTRY_POINT_GROUP` loaded so far, by ``name = value``.
+_entry_points_loaded: set[str] = set()
+_entry_points_done = False
+
+
+class PluginError(ImportError):
+    """A plug-in that cannot be loaded: not found, failing while it is imported, or registering
+    no mechanism. The message names the module (and, for an entry point, its package)."""
+
+
+def _load_entry_points() -> None:
+    """Import the entry points of :data:`ENTRY_POINT_GROUP`, each once per process; a
+    :class:`PluginError` names the first that fails (it is tried again at the next read)."""
+    global _entry_points_done
+    if _entry_points_done or os.environ.get(NO_ENTRY_POINTS):
+        return
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        key = f"{point.name} = {point.value}"
+        if key in _entry_points_loaded:
+            continue
+        dist = getattr(point, "dist", None)
+        origin = (f"entry point {point.name!r} of {dist.name} {dist.version}" if dist is not None
+                  else f"entry point {point.name!r}")
+        try:
+            loaded = point.load()
+        except Exception as exc:
+            raise PluginError(
+                f"plug-in {point.value!r} ({origin}, group {ENTRY_POINT_GROUP!r}) failed to "
+                f"load: {type(exc).__name__}: {exc}; fix or uninstall the package, or set "
+                f"{NO_ENTRY_POINTS}=1 to load no installed plug-in") from exc
+        if isinstance(loaded, type) and issubclass(loaded, Mechanism):
+            register(loaded)
+        _entry_points_loaded.add(key)
+    _entry_points_done = True
+
+
+def load_plugin(module: str) -> ModuleType:
+    """Import a plug-in: a module that registers mechanisms when imported, given by its dotted
+    name (``my_company.mechanisms``) or the path of its file (``plugins/background_check.py``,
+    imported as ``background_check`` with its folder added to ``sys.path``, so that worker
+    processes import it the same way). Importing one twice does nothing more.
+
+    Raises :class:`PluginError` naming the module: not found, an error while it is imported,
+    or it registers no mechanism.
+    """
+    text = str(module).strip()
+    before = {name: _path(cls) for name, cls in registered().items()}
+    file = Path(text)
+    if text.endswith(".py") or os.sep in text or (os.altsep and os.altsep in text):
+        name = _import_file(text, file)
+    else:
+        name = text
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name != exc.name and not name.startswith(exc.name + "."):
+                raise _failed(text, exc) from exc  # the plug-in imports something missing
+            raise PluginError(
+                f"plug-in {text!r}: no module named {name!r} (is its package installed, or its "
+                "folder on PYTHONPATH? a file is given by its path, e.g. "
+                "--plugin ./background_check.py)") from None
+        except Exception as exc:
+            raise _failed(text, exc) from exc
+    loaded = sys.modules[name]
+    mine = [n for n, cls in _REGISTRY.items()
+            if cls.__module__ == name or before.get(n) != _path(cls)]
+    if not mine:
+        raise PluginError(
+            f"plug-in {text!r} registers no mechanism: a plug-in module registers its "
+            "mechanisms when imported (@hiresim.mechanisms.register on a Mechanism subclass)")
+    return loaded
+
+
+def _import_file(text: str, file: Path) -> str:
+    """Import the module in ``file`` by its name, with its folder on ``sys.path``."""
+    if not file.is_file():
+        raise PluginError(f"plug-in {text!r}: no such file")
+    if file.suffix != ".py" or not file.stem.isidentifier():
+        raise PluginError(f"plug-in {text!r}: a plug-in file is a Python module whose name "
+                          "is an identifier, e.g. background_check.py")
+    file = file.resolve()
+    name, folder = file.stem, str(file.parent)
+    present = sys.modules.get(name)
+    if present is not None:
+        where = getattr(present, "__file__", None)
+        if where is None or Path(where).resolve() != file:
+            raise PluginError(
+                f"plug-in {text!r}: a module named {name!r} is imported already (from "
+                f"{where or 'no file'}); rename the file")
+        return name
+    if folder not in sys.path:
+        sys.path.append(folder)
+    try:
+        found = importlib.import_module(name)
+    except Exception as exc:
+        raise _failed(text, exc) from exc
+    where = getattr(found, "__file__", None)
+    if where is None or Path(where).resolve() != file:
+        raise PluginError(f"plug-in {text!r}: the name {name!r} is another module's ("
+                          f"{where or 'built in'}), found first on sys.path; rename the file")
+    return name
+
+
+def _failed(text: str, exc: BaseException) -> PluginError:
+    return PluginError(f"plug-in {text!r} failed while it was imported: "
+                       f"{type(exc).__name__}: {exc}")
+
+
 def register(cls: type[Mechanism]) -> type[Mechanism]:
     """Register a user's mechanism (also usable as a class decorator): scenarios may then have
     its block, and ``without(name)`` switches it off."""
@@ -298,8 +428,10 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
 
 
 def registered() -> dict[str, type[Mechanism]]:
-    """The registered extensions by name (a copy), the shipped ones first."""
+    """The registered extensions by name (a copy), the shipped ones first (the plug-ins of
+    installed packages are loaded at the first call: :data:`ENTRY_POINT_GROUP`)."""
     _load_shipped()
+    _load_entry_points()
     return dict(_REGISTRY)
 
 
@@ -307,9 +439,14 @@ def _path(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-def import_mechanisms(paths: list[str]) -> None:
+def import_mechanisms(paths: list[str], roots: Iterable[str] = ()) -> None:
     """Import the modules of extensions by ``module:Class`` (what worker processes do before
-    they validate a scenario that uses them)."""
+    they validate a scenario that uses them), with the folders ``roots`` (from
+    :func:`mechanism_roots`) added to ``sys.path`` first if they are not on it: a worker
+    started before a module was put on the path finds it all the same."""
+    for root in roots:
+        if root not in sys.path:
+            sys.path.append(root)
     for path in paths:
         module, _, qualname = path.partition(":")
         if module == "__main__":
@@ -322,6 +459,35 @@ def import_mechanisms(paths: list[str]) -> None:
 def mechanism_paths(scenario: Scenario) -> list[str]:
     """``module:Class`` of every extension a scenario uses (for worker processes)."""
     return [_path(_REGISTRY[name]) for name in scenario.extensions]
+
+
+def mechanism_roots(scenario: Scenario) -> list[str]:
+    """The ``sys.path`` folders from which the modules of a scenario's extensions were
+    imported (for worker processes, whose ``sys.path`` is the one they started with).
+
+    Raises ``RuntimeError`` for a mechanism of a module no other process can import (defined
+    in the main script or in a module without a file).
+    """
+    roots: list[str] = []
+    for name in scenario.extensions:
+        cls = _REGISTRY[name]
+        module = sys.modules.get(cls.__module__)
+        file = getattr(module, "__file__", None)
+        if cls.__module__ == "__main__" or not file:
+            where = "the main script" if cls.__module__ == "__main__" else (
+                f"module {cls.__module__!r}, which has no file")
+            raise RuntimeError(
+                f"mechanism {cls.__qualname__} ({name!r}) is defined in {where}: worker "
+                "processes cannot import it; put it in a module of its own (then "
+                "--plugin FILE.py, or hiresim.mechanisms.load_plugin), or run with "
+                "workers=None")
+        root = Path(file).resolve().parent
+        depth = cls.__module__.count(".") + (Path(file).stem == "__init__")
+        for _ in range(depth):
+            root = root.parent
+        if str(root) not in roots:
+            roots.append(str(root))
+    return roots
 
 
 def cause_slots(scenario: Scenario) -> dict[str, int]:

@@ -1,8 +1,9 @@
 """The ``hiresim`` command: simulate, validate, compare, ablate, promise, sweep, report, export.
 
 Exit codes: 0 success, 1 failure while running, 2 bad input (a scenario that does not
-validate, a missing file, a bad option). Bad input never shows a traceback: the message names
-the file, the field path and what is allowed. Wherever a SCENARIO file is expected, a
+validate, a missing file, a bad option, a plug-in that cannot be loaded), 130 and 143 stopped by
+Ctrl-C and SIGTERM (:mod:`hiresim.present.stopping`). Bad input never shows a traceback: the
+message names the file, the field path and what is allowed. Wherever a SCENARIO file is expected, a
 preset's name or ``preset:NAME`` names an embedded preset instead
 (:func:`hiresim.scenario.as_scenario`). Progress bars go to stderr, and only when it is a
 terminal.
@@ -130,8 +131,6 @@ def _guard() -> Iterator[None]:
         yield
     except (ScenarioError, SweepError, ATSError, CalendarError, ForecastError) as exc:
         _bad_input(str(exc))
-    except KeyboardInterrupt:
-        _failure("interrupted")
     except (SystemExit, click.exceptions.Exit, click.ClickException):
         raise
     except Exception as exc:
@@ -267,10 +266,92 @@ def _precision_options(f: F) -> F:
                              "most DAYS either side.")(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: ``ctx.meta`` keys: the plug-ins loaded with ``--plugin`` (as given), and how to resume the
+#: command when it is stopped (``(sweep directory, command line)``).
+PLUGINS, RESUME = "hiresim.plugins", "hiresim.resume"
+
+
+def _load_plugins(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
+    """``--plugin``: import each module before anything else is read, after the plug-ins of
+    installed packages (the entry points); exit 2 naming the module if one cannot be loaded."""
+    from hiresim.mechanisms import PluginError, load_plugin, registered
+
+    try:
+        registered()
+        for value in values:
+            load_plugin(value)
+    except PluginError as exc:
+        _bad_input(str(exc))
+    ctx.meta.setdefault(PLUGINS, []).extend(values)
+
+
+def _plugin_option() -> click.Option:
+    return click.Option(
+        ["--plugin", "plugins"], multiple=True, metavar="MODULE", is_eager=True,
+        expose_value=False, callback=_load_plugins,
+        help="Load a plug-in first (repeatable): a module that registers mechanisms of your "
+             "own, by dotted name (my_company.mechanisms) or file (plugins/check.py).")
+
+
+class Commands(click.Group):
+    """The ``hiresim`` group: every command takes ``--plugin``; Ctrl-C and SIGTERM stop any
+    command within a second (:mod:`hiresim.present.stopping`), and a stopped sweep says how
+    to resume it."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.append(_plugin_option())
+        super().add_command(cmd, name)
+
+    #: Whether the command runs as a process of its own (its arguments from ``sys.argv``),
+    #: not called from Python (a test's ``CliRunner``): only then may a stop end the
+    #: process at once (:func:`hiresim.present.stopping.leave`).
+    whole_process = False
+
+    def main(self, args: Any = None, *more: Any, **kwargs: Any) -> Any:
+        self.whole_process = args is None
+        return super().main(args, *more, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from hiresim.present.stopping import signals_stop
+
+        with signals_stop():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt as exc:
+                _stopped(ctx, exc)
+
+
+def _stopped(ctx: click.Context, exc: KeyboardInterrupt) -> NoReturn:
+    """Stop now: kill the workers, say what is kept and how to go on, exit 130 or 143."""
+    from hiresim.present.stopping import hold_signals, leave, stop_workers, stopped_by, units_kept
+
+    hold_signals()
+    stop_workers()
+    what, code = stopped_by(exc)
+    resume = ctx.meta.get(RESUME)
+    if resume is None:
+        errors.print(_line(("stopped", "bold yellow"), f" by {what}: nothing was written"),
+                     soft_wrap=True)
+    else:
+        out, command = resume
+        errors.print(_line(("stopped", "bold yellow"), f" by {what}: {units_kept(out)}. "
+                           "To continue, run:"), soft_wrap=True)
+        errors.print(_line("  ", command), soft_wrap=True)
+    root = ctx.find_root().command
+    if isinstance(root, Commands) and root.whole_process:
+        leave(code)
+    sys.exit(code)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hiresim")
 def main() -> None:
-    """hiresim: how long after an interview until the candidate hears back, and why."""
+    """hiresim: how long after an interview until the candidate hears back, and why.
+
+    Every command takes --plugin MODULE to load mechanisms of your own first. Ctrl-C (or
+    SIGTERM) stops a command within a second; a stopped sweep keeps its finished units and
+    prints the command that resumes it.
+    """
 
 
 @main.command()
@@ -333,12 +414,43 @@ def validate(scenario: str) -> None:
       hiresim validate my_company.toml
     """
     from hiresim.scenario.sizing import check_size
+    from hiresim.scenario.slots import slot_estimates
 
     sc = _load(scenario, None)
     with _guard():
         size = check_size(sc)
-    console.print(_line(("ok", "green"), f": {scenario} ({sc.name}: {len(sc.roles)} roles, "
-                                          f"{len(sc.rounds)} rounds; {size.describe()})"))
+        slots = slot_estimates(sc)
+    console.print(_line(("ok", "green"), f": {scenario} ({sc.name}: "
+                                          f"{plural(len(sc.roles), 'role')}, "
+                                          f"{plural(len(sc.rounds), 'round')}; "
+                                          f"{size.describe()})"))
+    if slots:
+        console.print(slot_table(slots, sc.scheduling.slot_minutes))
+    for estimate in slots:
+        warning = estimate.warning()
+        if warning:
+            console.print(_line(("warning:", "bold yellow"), " ", warning), soft_wrap=True)
+
+
+def slot_table(slots: list[Any], slot_minutes: int) -> Table:
+    """One row per meeting: who must be free, the chance of a common slot on a working day,
+    and the working days to the first one (:func:`hiresim.scenario.slots.slot_estimates`)."""
+    table = _table("finding a meeting slot (estimated from the calendar loads)")
+    for name in ("meeting", "who must be free", "hour free", "working days"):
+        _column(table, name, "left" if name in ("meeting", "who must be free") else "right")
+    for e in slots:
+        days = "never" if e.working_days == float("inf") else f"{e.working_days:,.1f}"
+        free = f"{e.hour_free:.1%}" if e.hour_free < 0.1 else f"{e.hour_free:.0%}"
+        _row(table, f"{e.meeting}, {e.minutes} min" + (" (!)" if e.nearly_impossible else ""),
+             ", ".join(e.attendees), free, days)
+    table.caption = printable(
+        "Hour free: the chance that a clock hour is free for everyone, each attendee's hour "
+        "being booked with probability calendar_load (the candidate's: "
+        f"scheduling.candidate_load); a meeting takes whole {slot_minutes}-minute slots. "
+        "Working days: expected common working days searched until the first with a slot; "
+        "a lower bound, as the simulation's own meetings, absences, holidays and the notice "
+        "period make slots rarer. (!): nearly impossible, see below.")
+    return table
 
 
 @main.command()
@@ -694,7 +806,8 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
     roles.recruiter.count; an empty cell keeps the base value) and print one line per row.
 
     Every row uses the same seed and replications (common random numbers). Each finished
-    chunk is written to --out at once, so an interrupted sweep continues with --resume.
+    chunk is written to --out at once, so an interrupted sweep continues with --resume:
+    Ctrl-C or SIGTERM stops it within a second and prints the command that resumes it.
 
     \b
     Examples:
@@ -707,11 +820,19 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
       4,
       6,direct
     """
+    import shlex
+
     from hiresim.sweeps import sweep
 
     sc = _load(scenario, None)
     if not Path(overrides).is_file():
         _bad_input(f"{overrides}: no such overrides file")
+    ctx = click.get_current_context()
+    again = ["hiresim", "sweep", scenario, overrides, "--out", out, "--resume",
+             "-n", str(replications), "--seed", str(seed),
+             *(["--workers", str(workers)] if workers else []), *(["--events"] if events else []),
+             *(arg for plugin in ctx.meta.get(PLUGINS, []) for arg in ("--plugin", plugin))]
+    ctx.meta[RESUME] = (out, shlex.join(again))
     with _guard():
         result = sweep(sc, overrides, replications=replications, seed=seed, out=out,
                        workers=workers, resume=resume, event_log=events,

@@ -163,12 +163,88 @@ def validate(data: dict[str, Any], *, source: str = "<dict>", text: str | None =
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems += [_describe(err, data, text) for err in exc.errors()]
+        # the cross-checks too, in the same pass, on what is left without the faulty values
+        try:
+            left = _without_faults(data, exc)
+        except RecursionError:  # nested too deeply to copy (dotted keys by the thousand)
+            left = None
+        problems += _cross_check_problems(left, problems, text)
     if problems:
         raise ScenarioError(source, problems) from None
     problems = check_references(scenario)
     if problems:
         raise ScenarioError(source, [(p, m + _line_hint(text, p)) for p, m in problems])
     return scenario
+
+
+#: Rounds of taking faulty values out of a scenario before its cross-checks give up.
+_PRUNE_ROUNDS = 4
+
+
+def _without_faults(data: Any, exc: ValidationError) -> Scenario | None:
+    """The scenario with every value that failed its schema taken out (so that its default
+    applies; a required table taken out is put back empty, so that its fields' defaults
+    apply), if what is left validates; ``None`` when a required value is missing or cannot be
+    replaced (its cross-checks would be guesses)."""
+    import copy
+
+    pruned = copy.deepcopy(data)
+    dropped: set[tuple[Any, ...]] = set()
+    emptied: set[tuple[Any, ...]] = set()
+    for _ in range(_PRUNE_ROUNDS):
+        for err in exc.errors():
+            loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
+            if err["type"] == "missing" and loc in dropped and loc not in emptied:
+                emptied.add(loc)
+                if not _put(pruned, loc, {}):
+                    return None
+            elif err["type"] == "missing" or loc in emptied or not loc or not _put(pruned, loc):
+                return None
+            dropped.add(loc)
+        try:
+            return Scenario.model_validate(pruned)
+        except ValidationError as again:
+            exc = again
+    return None
+
+
+_GONE = object()
+
+
+def _put(data: Any, loc: tuple[Any, ...], value: Any = _GONE) -> bool:
+    """Take the value at ``loc`` out of ``data`` (a key of a table; never an item of an
+    array, which would renumber the others), or set it to ``value``; whether it could be."""
+    for part in loc[:-1]:
+        inside = (part in data if isinstance(data, dict) else
+                  isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data))
+        if not inside:
+            return False
+        data = data[part]
+    if not isinstance(data, dict):
+        return False
+    if value is not _GONE:
+        data[loc[-1]] = value
+        return True
+    if loc[-1] in data:
+        del data[loc[-1]]
+        return True
+    return False
+
+
+def _cross_check_problems(scenario: Scenario | None, found: list[tuple[str, str]],
+                          text: str | None) -> list[tuple[str, str]]:
+    """The cross-checks of ``scenario`` (the file without its faulty values), but none at or
+    under (or above) a field that already has a problem."""
+    if scenario is None:
+        return []
+    faulty = [path for path, _ in found]
+
+    def related(path: str) -> bool:
+        return any(path == f or path.startswith(f + ".") or f.startswith(path + ".")
+                   for f in faulty if f)
+
+    return [(p, m + _line_hint(text, p)) for p, m in check_references(scenario)
+            if not related(p)]
 
 
 #: Blocks renamed so that each mechanism has one name (its module, cause, ablation, stream).
@@ -249,13 +325,19 @@ def _describe(err: Any, data: dict[str, Any], text: str | None) -> tuple[str, st
     path = ".".join(str(p) for p in loc)
     message = err["msg"]
     if err["type"] == "extra_forbidden":
-        known = known_fields(Scenario, loc[:-1]) or _duration_fields(err["loc"])
+        top = len(loc) == 1
+        known = (top_level_blocks() if top else
+                 known_fields(Scenario, loc[:-1]) or _duration_fields(err["loc"]))
         message = f"unknown key {loc[-1]!r}"
         close = close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
+        message += f"; did you mean {close[0]!r}?" if close else "."
         if known:
             message += f" Allowed: {', '.join(sorted(known))}."
+        if top and not close:
+            message += (" A block of a mechanism of your own needs its plug-in loaded first: "
+                        "hiresim COMMAND --plugin MODULE_OR_FILE.py (in Python, import the "
+                        "module or call hiresim.mechanisms.load_plugin), or an installed "
+                        "package's entry point (see docs/how-to/add-a-mechanism.md).")
     elif err["type"] == "missing":
         message = "required field is missing"
     elif err["type"] == "union_tag_invalid":
@@ -268,6 +350,15 @@ def _describe(err: Any, data: dict[str, Any], text: str | None) -> tuple[str, st
                    f"{shown(err['input'])}")
     message = message.removeprefix("Value error, ")
     return path, message + _line_hint(text, path)
+
+
+def top_level_blocks() -> list[str]:
+    """The keys a scenario file may have at its top: the scenario's own fields and blocks and
+    the blocks of the registered mechanisms (shipped, installed or loaded plug-ins), but not
+    ``extensions`` (where those blocks are kept once read: never written in a file)."""
+    from hiresim.mechanisms import registered
+
+    return [*(name for name in Scenario.model_fields if name != "extensions"), *registered()]
 
 
 def _duration_fields(loc: tuple[Any, ...]) -> list[str]:

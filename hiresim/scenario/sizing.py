@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hiresim.scenario import ScenarioError
+from hiresim.text import plural
 
 if TYPE_CHECKING:
     from hiresim.scenario import Scenario
@@ -66,9 +67,13 @@ class RunSize:
         return rows * replications
 
     def describe(self) -> str:
-        return (f"about {self.candidates:,.0f} candidates, {self.events:,.0f} event-log rows, "
-                f"{self.memory_bytes / 1024**2:,.0f} MiB and {self.seconds:,.1f} s per "
-                f"replication")
+        mib = self.memory_bytes / 1024**2
+        memory = f"{mib:,.0f} MiB" if mib >= 1 else "under 1 MiB"
+        time = (f"{self.seconds:,.1f} s" if self.seconds >= 0.1 else
+                f"{self.seconds * 1000:,.0f} ms" if self.seconds >= 0.0005 else "under 1 ms")
+        return (f"about {plural(round(self.candidates), 'candidate')}, "
+                f"{plural(round(self.events), 'event-log row')}, {memory} and {time} per "
+                "replication")
 
 
 def estimate(scenario: Scenario) -> RunSize:
