@@ -14,8 +14,9 @@ from typing import Annotated, Any, ForwardRef, Literal, Union, get_args, get_ori
 from pydantic import BaseModel
 
 from hiresim import scenario as sc
+from hiresim.busy import CalendarBlocksSpec
 from hiresim.durations import parse_duration
-from hiresim.mechanisms import disagreement, season
+from hiresim.mechanisms import disagreement, recurring_meetings, season
 
 HEADER = """# Scenario file reference
 
@@ -104,6 +105,7 @@ TABLES: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", sc.Scenario),
     ("calendars.NAME", sc.CalendarSpec),
     ("roles.NAME", sc.RoleSpec),
+    ("roles.NAME.calendar_blocks", CalendarBlocksSpec),
     ("requisitions", sc.RequisitionSpec),
     ("candidates", sc.CandidateSpec),
     ("candidates.follow_up", sc.FollowUpSpec),
@@ -133,6 +135,8 @@ TABLES: list[tuple[str, type[BaseModel]]] = [
     ("[[season.periods]]", season.PeriodSpec),
     ("[[season.freezes]]", season.FreezeSpec),
     ("disagreement", disagreement.DisagreementSpec),
+    ("recurring_meetings", recurring_meetings.RecurringMeetingsSpec),
+    ("[[recurring_meetings.meetings]]", recurring_meetings.MeetingSpec),
 ]
 
 

@@ -56,14 +56,15 @@ class SlotFinder:
         self.week_slots = week_slots(slot_hours)
 
     def find(self, attendees: list[Person], earliest: float, minutes: int,
-             organizer: Person, candidate: bool) -> float:
+             organizer: Person, candidate: bool, book: bool = True) -> float:
         """Start time (hours) of the booked slot, or ``inf`` if none within the search window.
 
         The window is searched a week at a time (to the end of the week of ``earliest``, then
         week by week): most meetings find a slot within days, and only the weeks searched are
         filled (the attendees' calendar load, :mod:`hiresim.calendarload`) or drawn (the
         candidate's calendar, one uniform per hour block searched, from the ``calendar_load``
-        stream's ``candidates`` sampler).
+        stream's ``candidates`` sampler). ``book=False`` finds the slot and leaves it free (a
+        forecast's copy of an application takes nobody's time).
         """
         k = max(1, math.ceil(minutes / 60.0 / self.slot_hours - 1e-9))
         i0 = math.ceil(earliest / self.slot_hours - 1e-9)
@@ -91,7 +92,7 @@ class SlotFinder:
             base = hi - keep
             mask = mask[len(mask) - keep:]
             lo = hi
-        if self.book:
+        if self.book and book:
             for person in attendees:
                 person.free[first:first + k] = False
         return first * self.slot_hours
@@ -214,10 +215,11 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
         assert slots is not None  # the model builds the slot finder with the people
         if not slots.book:  # no slot search: no notice period either
             notice = 0.0
-        start = slots.find(attendees, enabled + notice, minutes, organizer, candidate)
+        book = act.case not in w.ghosts
+        start = slots.find(attendees, enabled + notice, minutes, organizer, candidate, book)
         if math.isinf(start) or w.reschedules is not None:
             start = yield from _book(w, attendees, organizer, minutes, candidate, notice, stop,
-                                     booked, start)
+                                     booked, start, book)
             if math.isnan(start):
                 return False
     else:
@@ -247,7 +249,7 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
 
 def _book(w: World, attendees: list[Person], organizer: Person, minutes: int, candidate: bool,
           notice: float, stop: Callable[[], bool] | None, booked: Callable[[], None] | None,
-          start: float) -> Process:
+          start: float, book: bool = True) -> Process:
     """The slot a meeting is finally held in, from a first search's ``start``; ``nan`` if it is
     not held (stopped, or no slot before the end of the simulation).
 
@@ -268,7 +270,7 @@ def _book(w: World, attendees: list[Person], organizer: Person, minutes: int, ca
             yield env.timeout(w.retry_hours)
             if stop is not None and stop():
                 return math.nan
-            start = slots.find(attendees, retry + notice, minutes, organizer, candidate)
+            start = slots.find(attendees, retry + notice, minutes, organizer, candidate, book)
         if moves is None or moved >= moves.max_moves:
             return start
         lost = moves.lost_at(len(attendees) or 1, env.now, start, candidate)
@@ -282,7 +284,7 @@ def _book(w: World, attendees: list[Person], organizer: Person, minutes: int, ca
         if stop is not None and stop():
             return math.nan
         earliest = max(lost + notice, start + max(minutes / 60.0, slots.slot_hours))
-        start = slots.find(attendees, earliest, minutes, organizer, candidate)
+        start = slots.find(attendees, earliest, minutes, organizer, candidate, book)
 
 
 def charge_meeting_wait(attendees: list[Person], organizer: Person, a: float, b: float,

@@ -42,7 +42,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hiresim.calendarload import FreeSlots, hour_blocks
+import numpy as np
+
+from hiresim.busy import BlockParams, busy_week, params_of, weekly_meetings
+from hiresim.calendarload import WEEK_HOURS, Busy, FreeSlots, WeekSampler, hour_blocks
 from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Mechanism, cause_slots, instances
 from hiresim.meetings import Reschedules, SlotFinder
@@ -128,6 +131,9 @@ class Replication:
         for role_name, role in s.roles.items():
             calendar = w.timelines[role.calendar]
             hours_per_day = calendars[role.calendar].hours_per_day
+            blocks = (None if role.calendar_blocks is None or role.calendar_load <= 0.0
+                      else params_of(role.calendar_blocks, role.calendar_load,
+                                     s.calendars[role.calendar], s.start.weekday()))
             members = []
             for person_id in role.person_ids(role_name):
                 person = Person(w.env, person_id, role_name, calendar, hours_per_day, None,
@@ -148,8 +154,10 @@ class Replication:
                     base = timeline.shared_slot_mask(slot_hours, n_slots)
                 if own is not None and len(own[2]) and search:  # booked: the search's to avoid
                     blocked.append((own[2], own[3]))
-                load = hour_blocks(role.calendar_load) if role.calendar_load > 0.0 and search \
-                    else None
+                load: WeekSampler | None = None
+                if role.calendar_load > 0.0 and search:
+                    load = (hour_blocks(role.calendar_load) if blocks is None else
+                            block_weeks(blocks, w.streams, person_id))
                 fills = FreeSlots(base, slot_hours, blocked, load,
                                   w.streams.pieces("calendar_load", person_id))
                 person.free = fills.mask
@@ -223,3 +231,20 @@ def replication_columns(scenario: Scenario, seed: int, replication: int,
     """Simulate one replication and return its records as compact columns (no pandas);
     :func:`hiresim.trace.build_tables` makes tables of any number of them."""
     return Replication(scenario, seed, replication, event_log, calendars).trace_run().columns()
+
+
+def block_weeks(params: BlockParams, streams: Any, person_id: str) -> WeekSampler:
+    """The week sampler of a person whose calendar is made of meetings (a role's
+    ``calendar_blocks``, :mod:`hiresim.busy`): their recurring meetings are drawn once, on
+    first use, from their stream ``("calendar_load", "<id> recurring")``; each week's one-off
+    meetings from the week's own piece."""
+    person: list[Any] = []
+
+    def sample(rng: Any, week: int) -> Busy:
+        if not person:
+            person.append(weekly_meetings(
+                streams.generator("calendar_load", f"{person_id} recurring"), params))
+        starts, ends = busy_week(rng, week * WEEK_HOURS, person[0])
+        return np.asarray(starts, float), np.asarray(ends, float)
+
+    return sample

@@ -62,6 +62,11 @@ StageGate = Callable[[str, Leg, "Person"], Process]
 #: What follows the debrief when the panel cannot decide (an extra debrief):
 #: ``after(candidate, round, leg, attendees)`` is a process.
 AfterDebrief = Callable[[Candidate, int, Leg, "list[Person]"], Process]
+#: Where a round's decision is taken when not at the debrief and by the decision task (a
+#: team's weekly meeting: ``recurring_meetings``): ``decided_at(candidate, round, leg)`` is
+#: ``(stage, process)`` — the process takes the place of the debrief and the decision task
+#: (stage ``debrief``) or of the decision task only (``decision``) — or ``None``: the usual way.
+DecidedAt = Callable[[Candidate, int, Leg], "tuple[str, Process] | None"]
 
 
 class Rates(Protocol):
@@ -131,6 +136,9 @@ class Pipeline:
         self.gates: list[StageGate] = []
         #: What follows a debrief, in turn (``disagreement``'s extra debrief).
         self.after_debrief: list[AfterDebrief] = []
+        #: Where a round's decision may be taken instead, the first that takes it
+        #: (``recurring_meetings``' weekly team meetings).
+        self.decided_at: list[DecidedAt] = []
         #: Steps between the decision and telling the candidate, in turn (an offer's
         #: ``approvals``, a user's background check, ``season``'s offers held in a freeze).
         self.before_telling: list[Step] = []
@@ -403,9 +411,10 @@ class Pipeline:
                 continue
             if outcome == "offer":
                 if c.draws[-1] < s.offers.accept_probability:
-                    req.filled += 1
-                    if req.filled >= req.positions:
-                        self.close_requisition(req)
+                    if c.id not in w.ghosts:  # a forecast's copy fills no position
+                        req.filled += 1
+                        if req.filled >= req.positions:
+                            self.close_requisition(req)
                     self.finish(c, "hired")
                 else:
                     c.declined = True
@@ -432,8 +441,13 @@ class Pipeline:
                 else:
                     makers = [person_task(w, p, work, act) for p in panel]
                 yield from parallel(w, leg, makers)
+        elsewhere: tuple[str, Process] | None = None
+        for where in self.decided_at:  # a team's weekly meeting, say
+            elsewhere = where(c, r, leg)
+            if elsewhere is not None:
+                break
         minutes = self.debrief_minutes[r - 1]
-        if minutes:
+        if minutes and (elsewhere is None or elsewhere[0] != "debrief"):
             assert s.debrief is not None
             attendees = [*panel, req.hiring_manager]
             if s.debrief.recruiter_attends:
@@ -447,7 +461,11 @@ class Pipeline:
         if req.hold is not None:
             yield from on_hold(w, req, leg)
         decision = self.decisions[r - 1]
-        if decision is not None and not decision.zero:
+        if elsewhere is not None:  # taken at the meeting, at its end
+            for hold in self.gates:
+                yield from hold("decision", leg, req.hiring_manager)
+            yield from elsewhere[1]
+        elif decision is not None and not decision.zero:
             for hold in self.gates:
                 yield from hold("decision", leg, req.hiring_manager)
             yield from task(w, req.hiring_manager, decision, leg,

@@ -50,17 +50,26 @@ def stream_key(seed: int, replication: int, mechanism: str, sampler: str = "") -
 class Streams:
     """The random streams of one replication, by name."""
 
-    __slots__ = ("replication", "seed")
+    __slots__ = ("_counters", "replication", "seed")
 
     def __init__(self, seed: int, replication: int) -> None:
         self.seed = int(seed)
         self.replication = int(replication)
+        self._counters: dict[str, int] = {}
 
     def generator(self, mechanism: str, sampler: str = "") -> np.random.Generator:
         """The stream ``(mechanism, sampler)`` of this replication: a new generator whose draws
         depend on these names only (the same numbers however often, or in whatever order,
         streams are asked for)."""
         return _generator(stream_key(self.seed, self.replication, mechanism, sampler))
+
+    def numbered(self, mechanism: str) -> np.random.Generator:
+        """The mechanism's next numbered sampler (``#1``, ``#2``, ... in order of request), for
+        callers that do not name their samplers yet (a forecast's replay of the recorded
+        past): their draws depend on the order of requests, everyone else's do not."""
+        j = self._counters.get(mechanism, 0) + 1
+        self._counters[mechanism] = j
+        return self.generator(mechanism, f"#{j}")
 
     def pieces(self, mechanism: str, sampler: str) -> Pieces:
         """The stream ``(mechanism, sampler)`` cut into pieces (weeks, say), for draws made

@@ -66,14 +66,19 @@ class Work:
         return value * 24.0, False
 
 
-def make_work(w: World, spec: DurationSpec, mechanism: str, sampler: str) -> Work:
+def make_work(w: World, spec: DurationSpec, mechanism: str = "work",
+              sampler: str | None = None) -> Work:
     """The :class:`Work` of a duration spec, drawing from the stream ``(mechanism, sampler)``
     (:mod:`hiresim.streams`: keyed by these names, never by the order of requests).
+    ``sampler=None`` (callers that do not name their samplers yet: a forecast's replay) takes
+    the mechanism's next numbered sampler, ``#1``, ``#2``, ... in order of request.
 
     A constant needs no stream (and makes none).
     """
     if isinstance(spec, ConstantDuration):
         return Work(Sampler(spec, None), spec.unit, spec.value == 0)
+    if sampler is None:
+        return Work(Sampler(spec, w.streams.numbered(mechanism)), spec.unit, False)
     return Work(Sampler(spec, w.streams.generator(mechanism, sampler)), spec.unit, False)
 
 
@@ -113,6 +118,9 @@ def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: f
         yield request
     now = env.now
     start, end, working = _service(w, person, work, now, enabled, extra)
+    ghost = act.case in w.ghosts
+    if ghost:  # a forecast's copy: its turn in the queue, not the person's time
+        queue.free(request)
     if now > leg.mark:  # it waited (an empty interval charges nothing)
         leg.charge(now, timeline, CONTENTION)
     else:
@@ -121,7 +129,8 @@ def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: f
     if end > now:
         yield env.timeout(end - now)
     _charge_service(leg, timeline, end, working, person.share)
-    queue.free(request)
+    if not ghost:
+        queue.free(request)
     if w.event_log:
         wt = _wait_vector(timeline, queued, start, CONTENTION)
         if pre is not None:
@@ -216,6 +225,10 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, act: Activity, extra: 
     person = pool.take(now)
     timeline = person.timeline
     start, end, working = _service(w, person, work, now, enabled, extra)
+    ghost = act.case in w.ghosts
+    if ghost:  # a forecast's copy (see :func:`task`)
+        pool.give(person)
+        pool.resource.free(request)
     wt = _wait_vector(timeline, enabled, start, CONTENTION) if w.event_log else None
     if now > leg.mark:  # it waited in the queue
         leg.charge(now, timeline, CONTENTION)
@@ -224,8 +237,9 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, act: Activity, extra: 
     if end > now:
         yield env.timeout(end - now)
     _charge_service(leg, timeline, end, working, person.share)
-    pool.give(person)
-    pool.resource.free(request)
+    if not ghost:
+        pool.give(person)
+        pool.resource.free(request)
     if wt is not None:
         w.trace.event(act, person.id, person.role, enabled, start, end, wt, suspended)
 

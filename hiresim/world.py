@@ -75,7 +75,7 @@ class World:
     requisitions); nothing here draws a random number or starts a process.
     """
 
-    __slots__ = ("delegation", "end", "env", "epoch", "event_log", "in_process", "never",
+    __slots__ = ("delegation", "end", "env", "epoch", "event_log", "ghosts", "in_process", "never",
                  "people", "pools", "recruiter_handover", "replication", "requisitions",
                  "reschedules", "restart", "retry_hours", "scheduling", "slots", "streams",
                  "timelines", "trace", "turnover_handover")
@@ -101,6 +101,11 @@ class World:
         #: Candidates in process, by id: from arrival to their final outcome (a Candidate of
         #: this module; "candidates" alone names the mechanism and its block).
         self.in_process: dict[str, Candidate] = {}
+        #: Candidates that take their turn but nobody's time (a forecast's copies of an open
+        #: application: :mod:`hiresim.inference.forecasts`): their tasks queue as any other
+        #: and hand the person on at once, their meetings book no slot, their hire fills no
+        #: position. Empty in a simulation.
+        self.ghosts: set[str] = set()
         self.requisitions: list[Requisition] = []
         #: People by role, in the scenario's order.
         self.people: dict[str, list[Person]] = {}

@@ -166,3 +166,12 @@ def test_no_estimate_without_a_slot_search():
     data = hs.preset("default").model_dump(mode="json")
     data["scheduling"]["slot_search"] = False
     assert slot_estimates(hs.load_scenario(data)) == []
+
+
+def test_no_estimate_for_a_meeting_whose_attendees_have_block_calendars():
+    """The estimate assumes independent hours; calendars made of meetings are not that."""
+    data = hs.preset("default").model_dump(mode="json")
+    data["roles"]["interviewer"]["calendar_blocks"] = {"minutes": [60]}
+    plain = slot_estimates(hs.preset("default"))
+    assert plain and all("interviewer" in " ".join(e.attendees) for e in plain)
+    assert slot_estimates(hs.load_scenario(data)) == []  # every meeting has interviewers

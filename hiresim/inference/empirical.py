@@ -413,7 +413,8 @@ def _row(app: OpenApplication, waited: float, inc: Incidence, basis: str, as_of:
         "p_never": float(at_h[1] + at_h[2]) if some else nan,
         "p_withdraw_first": float(at_h[1]) if some else nan,
         "p_after_horizon": after if some else nan,
-        "main_cause": "", "samples": inc.n, "replayed_from": None, "basis": basis,
+        "main_cause": "", "samples": inc.n, "acceptance": nan,
+        "effective_samples": float(inc.n), "replayed_from": None, "basis": basis,
     }
 
 

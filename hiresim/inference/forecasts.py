@@ -11,18 +11,28 @@ scenario's rates from then on.
 since when, but not what is happening inside the company (scorecards written? debrief booked?
 approvals under way?). So each open application is simulated from the last moment the export
 fixes — its application, its entry into the round, or its interview's end — through the days
-already waited, and a replication counts for that application only if it agrees with what is
+already waited, and a sample counts for that application only if it agrees with what is
 known on ``as_of``: the candidate has not heard, has not withdrawn, and (for one waiting for an
 interview) has not been interviewed yet. What is left of the wait is then drawn from the
-replications that agree, which is the model's distribution of the remaining wait *given* the
-time already waited, whatever stage of the work that time implies: a wait already 3 days old
-has usually passed its scorecards, and one of 20 days is more often stuck in approvals or
-forgotten. Applications for which too few replications agree get more (see ``min_samples``).
-This is rejection sampling: exact under the model, and it says how many replications agreed.
+samples that agree: the model's distribution of the remaining wait *given* the time already
+waited, whatever stage of the work that time implies.
+
+**Splitting, so that no application starves.** Rejection alone costs ``1 / P(agree)``
+replications per sample: the longest waits get the thinnest answers. After the first batch,
+an application short of ``min_samples`` agreeing samples is started again, many times, in each
+replication of the next batches: its *copies* (``World.ghosts``) take their turn in every
+queue, wait for every absence and weekly meeting, and take nobody's time, so they see the
+replication's state without changing it. A copy costs one candidate's path, not a replication
+(:func:`copies_wanted`). The answers report ``acceptance`` and ``effective_samples``.
+
+**The real past.** The replication starts :data:`REPLAY_DAYS` before the oldest open wait
+began; the closed applications of that window follow their recorded path
+(:mod:`hiresim.inference.replay`), taking their people's time as they did.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
@@ -33,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hiresim.causes import CAUSES, N_CAUSES
+from hiresim.inference.replay import Past, start_past
 from hiresim.trace import FINAL_OUTCOMES, OUTCOMES, Leg
 from hiresim.world import Candidate
 
@@ -49,13 +60,24 @@ if TYPE_CHECKING:
 #: Name of the random stream of the candidates already in process (their decisions, panels,
 #: patience): its own, so that new arrivals draw exactly as in a fresh run.
 STREAM = "forecast"
+#: The stream of the copies of open applications (splitting): the originals draw as before.
+COPIES_STREAM = "forecast_copies"
+#: Agreeing samples wanted per open application when ``min_samples`` is not given.
+MIN_SAMPLES = 50
+#: The recorded past is replayed from this many days before the earliest open wait began
+#: (no earlier than ``lookback_days`` before ``as_of``): what the closed applications' work
+#: left in the people's queues when the first open wait began.
+REPLAY_DAYS = 28
+#: At most this many copies of one application in one replication.
+MAX_COPIES = 256
 #: Where an open application waits (``waiting_for`` in :attr:`Forecast.answers`).
 WAITING_FOR = ("screening", "interview", "feedback")
 #: How :func:`forecast` answers: ``simulation`` (from the scenario, this module) or
 #: ``empirical`` (from the records' past waits alone: :mod:`hiresim.inference.empirical`).
 METHODS = ("simulation", "empirical")
-#: At most this many batches of ``replications`` are run while some application has fewer
-#: than ``min_samples`` agreeing replications (a fixed schedule: the same answers whatever
+#: At most this many batches are run while some application has fewer than ``min_samples``
+#: agreeing samples: the first of ``replications``, then batches of a tenth as many with
+#: copies of the applications still short (a fixed schedule: the same answers whatever
 #: ``workers``).
 MAX_BATCHES = 8
 _OUTCOME_OPEN = OUTCOMES.index("open")
@@ -224,14 +246,18 @@ def check_people(state: CompanyState, history: History, scenario: Scenario) -> N
     for app in state.applications:
         if app.waiting_for != "feedback":
             continue
-        role = scenario.rounds[min(app.round, len(scenario.rounds)) - 1].panel_role
+        rnd = scenario.rounds[min(app.round, len(scenario.rounds)) - 1]
+        role = rnd.panel_role
         spec = scenario.roles[role]
         if not spec.people:
             continue
+        allowed = set(spec.people)
+        if rnd.hiring_manager_attends:  # the export lists the manager among the panel
+            allowed |= set(scenario.roles[req.hiring_manager_role].people or ())
         rows = iv.loc[(iv["application_id"] == app.application_id)
                       & (iv["round"] == app.round), "row"]
         for pid in app.interviewers:
-            if pid not in spec.people:
+            if pid not in allowed:
                 problems.append(f"interviews.csv, row {int(rows.iloc[-1]) if len(rows) else '?'}"
                                 f", column interviewers: {pid!r} is not one of the people of "
                                 f"role {role!r} ({_few(spec.people)})")
@@ -263,6 +289,11 @@ class Plan:
     #: ``(application id, job index, round, waiting_for, since, applied, decided, panel ids)``.
     apps: tuple[tuple[str, int, int, str, float, float, bool, tuple[str, ...]], ...]
     jobs_known: bool
+    #: Per application, the copies started beside it in each replication (splitting: they
+    #: take their turn in every queue but nobody's time; empty: none).
+    copies: tuple[int, ...] = ()
+    #: The recorded past of the window, replayed (:mod:`hiresim.inference.replay`).
+    past: Past = field(default_factory=Past)
 
 
 def _plan(state: CompanyState, epoch: date) -> Plan:
@@ -289,12 +320,15 @@ class _Opener:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.started: list[tuple[Candidate, Leg | None]] = []
+        #: The application (index into ``plan.apps``) of each started candidate.
+        self.owner: list[int] = []
         #: Per application: the charges up to ``as_of`` of the wait in progress then.
         self.snap_before: dict[int, list[float]] = {}
         self.snap_journey: dict[int, list[float]] = {}
 
     def __call__(self, pipeline: Pipeline) -> None:
         plan, s, w = self.plan, pipeline.s, pipeline.world
+        start_past(pipeline, plan.past)
         rng = pipeline.arrival_rng
         opened = pipeline.requisition_times(plan.as_of)
         reqs: list[Requisition] = []
@@ -314,6 +348,12 @@ class _Opener:
                 w.env.process(self._offers(pipeline, reqs[i], job[4], own))
         for k, app in enumerate(plan.apps):
             self._start(pipeline, reqs, k, app, own, pick)
+        if any(plan.copies):  # after every original: their draws stay as without copies
+            own = w.streams.generator(COPIES_STREAM)
+            pick = w.streams.python_random(COPIES_STREAM)
+            for k, n in enumerate(plan.copies):
+                for j in range(1, n + 1):
+                    self._start(pipeline, reqs, k, plan.apps[k], own, pick, j)
         w.env.timeout(plan.as_of).callbacks.append(lambda _e: self._snapshot())
 
     def _offers(self, pipeline: Pipeline, req: Requisition, n: int,
@@ -330,7 +370,7 @@ class _Opener:
 
     def _start(self, pipeline: Pipeline, reqs: list[Requisition], k: int,
                app: tuple[str, int, int, str, float, float, bool, tuple[str, ...]],
-               rng: np.random.Generator, pick: Any) -> None:
+               rng: np.random.Generator, pick: Any, copy: int = 0) -> None:
         s, w = pipeline.s, pipeline.world
         app_id, job, rnd, waiting_for, since, applied, decided, panel_ids = app
         req = reqs[job]
@@ -351,9 +391,13 @@ class _Opener:
                 panels.append(pick.sample(range(len(members)), spec.panel))
         patience, answers = (pipeline.behaviour.draws(1, rng)[0]
                              if pipeline.behaviour is not None else ([], []))
-        c = Candidate(f"open:{app_id}", req, applied, draws, panels, patience, answers)
+        c = Candidate(f"copy{copy}:{app_id}" if copy else f"open:{app_id}", req, applied,
+                      draws, panels, patience, answers)
+        if copy:
+            w.ghosts.add(c.id)
         before = None if waiting_for == "feedback" else Leg(since)
         self.started.append((c, before))
+        self.owner.append(k)
         w.env.process(self._run(pipeline, c, rnd, waiting_for, since, before))
 
     def _run(self, pipeline: Pipeline, c: Candidate, rnd: int, waiting_for: str, since: float,
@@ -376,7 +420,7 @@ class _Opener:
         env, end = w.env, w.end
         if self.plan.as_of > env.now:
             yield env.timeout(self.plan.as_of - env.now)
-        targets = [app[2] for app in self.plan.apps]
+        targets = [self.plan.apps[k][2] for k in self.owner]
         while env.now + 24.0 < end:
             if all(_answered(w, c, r) for (c, _), r in zip(self.started, targets, strict=True)):
                 return
@@ -418,21 +462,18 @@ def _owners(w: World, job: tuple[str, str | None, str | None, int, int]) -> Any:
 def simulate_from(scenario: Scenario, plan: Plan, seed: int, replications: Sequence[int],
                   calendars: Any = None, tables: bool = False
                   ) -> tuple[dict[str, np.ndarray], Any]:
-    """Run replications from a :class:`Plan`; per application: when the candidate hears
-    (hours, ``inf``: never), whether they withdrew first or were still waiting at the end,
-    whether the replication agrees with the state on the date, and what the remaining wait
-    was charged to. With ``tables``, also the replications' columns (for Results)."""
+    """Run replications from a :class:`Plan`; one sample per started candidate (an open
+    application or one of its copies) and replication: its application (``app``), the
+    replication (``rep``), when the candidate hears (hours, ``inf``: never), whether they
+    withdrew first or were still waiting at the end, whether the sample agrees with the state
+    on the date, and what the remaining wait was charged to. With ``tables``, also the
+    replications' columns (for Results)."""
     from hiresim.model import Replication
     from hiresim.trace import concat_columns
 
-    n, m = len(plan.apps), len(replications)
-    heard = np.full((m, n), np.inf)
-    withdrew = np.zeros((m, n), bool)
-    beyond = np.zeros((m, n), bool)
-    agrees = np.zeros((m, n), bool)
-    charged = np.zeros((m, n, N_CAUSES))
+    parts: list[dict[str, np.ndarray]] = []
     cols = []
-    for i, r in enumerate(replications):
+    for r in replications:
         opener = _Opener(plan)
         rep = Replication(scenario, seed, r, tables, calendars, opener)
         if tables:
@@ -442,20 +483,32 @@ def simulate_from(scenario: Scenario, plan: Plan, seed: int, replications: Seque
             env.run(until=env.process(opener.watch(rep.pipeline)))
             rep.pipeline.censor()
             trace = rep.world.trace
-        _collect(trace, opener, plan, heard[i], withdrew[i], beyond[i], agrees[i], charged[i])
+        parts.append(_collect(trace, opener, plan, r))
         if tables:
             cols.append(trace.columns())
-    out = {"heard": heard, "withdrew": withdrew, "beyond": beyond, "agrees": agrees,
-           "charged": charged}
+    out = ({k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts
+           else _samples(0))
     return out, (concat_columns(cols) if tables else None)
 
 
-def _collect(trace: Any, opener: _Opener, plan: Plan, heard: np.ndarray, withdrew: np.ndarray,
-             beyond: np.ndarray, agrees: np.ndarray, charged: np.ndarray) -> None:
+def _samples(n: int) -> dict[str, np.ndarray]:
+    return {"app": np.zeros(n, np.int64), "rep": np.zeros(n, np.int64),
+            "heard": np.full(n, np.inf), "withdrew": np.zeros(n, bool),
+            "beyond": np.zeros(n, bool), "agrees": np.zeros(n, bool),
+            "charged": np.zeros((n, N_CAUSES))}
+
+
+def _collect(trace: Any, opener: _Opener, plan: Plan, replication: int
+             ) -> dict[str, np.ndarray]:
     t0 = plan.as_of
+    out = _samples(len(opener.started))
+    out["app"][:] = opener.owner
+    out["rep"][:] = replication
+    heard, withdrew, beyond, agrees, charged = (out["heard"], out["withdrew"], out["beyond"],
+                                                out["agrees"], out["charged"])
     index = {c.id: k for k, (c, _) in enumerate(opener.started)}
-    target = [app[2] for app in plan.apps]
-    found = np.zeros(len(plan.apps), bool)
+    target = [plan.apps[k][2] for k in opener.owner]
+    found = np.zeros(len(opener.started), bool)
     acc = np.frombuffer(trace.j_acc, dtype=float).reshape(-1, N_CAUSES) if len(
         trace.j_acc) else np.zeros((0, N_CAUSES))
     for j, cid in enumerate(trace.j_candidate):
@@ -463,7 +516,7 @@ def _collect(trace: Any, opener: _Opener, plan: Plan, heard: np.ndarray, withdre
         if k is None or found[k] or trace.j_round[j] != target[k]:
             continue
         found[k] = True
-        _, _, _, waiting_for, _, _, decided, _ = plan.apps[k]
+        _, _, _, waiting_for, _, _, decided, _ = plan.apps[opener.owner[k]]
         start, end, fb, code = (trace.j_start[j], trace.j_end[j], trace.j_feedback[j],
                                 trace.j_outcome[j])
         if waiting_for == "feedback":
@@ -496,6 +549,7 @@ def _collect(trace: Any, opener: _Opener, plan: Plan, heard: np.ndarray, withdre
         before = opener.started[k][1]
         if before is not None:
             charged[k] = np.asarray(before.snapshot(end)) - opener.snap_before.get(k, 0.0)
+    return out
 
 
 def forecast_chunk(payload: dict[str, Any], plan: Plan, seed: int, replications: Sequence[int],
@@ -624,13 +678,16 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
             :func:`hiresim.simulate`.
         horizon_days: days simulated after ``as_of``; a candidate who has not heard by then
             counts as not heard (``p_after_horizon``).
-        lookback_days: the simulation starts at the earliest open wait's beginning, but no
-            earlier than this many days before ``as_of`` (older waits start then: their
-            time before is not replayed, and ``replayed_from`` says so).
+        lookback_days: the simulation starts :data:`REPLAY_DAYS` before the earliest open
+            wait's beginning (the recorded past replayed from there), but no earlier than this
+            many days before ``as_of`` (older waits start then: their time before is not
+            replayed, and ``replayed_from`` says so).
         by: a date for the column ``p_by_date`` (the end of that day).
-        min_samples: agreeing replications wanted per application: while one has fewer,
-            another batch of ``replications`` is run, up to :data:`MAX_BATCHES` batches
-            (default ``None``: one batch; ``samples`` in the answers says how many agreed).
+        min_samples: agreeing samples wanted per application (default ``None``:
+            :data:`MIN_SAMPLES`, or ``replications`` when fewer): while one has fewer, further
+            batches of a tenth of ``replications`` start copies of it (splitting, see the
+            module), up to :data:`MAX_BATCHES` batches; ``samples`` in the answers says how
+            many agreed.
             For the empirical method: the past waits at risk wanted before the waits of every
             round of the kind are pooled (default
             :data:`hiresim.inference.empirical.MIN_AT_RISK`).
@@ -653,7 +710,11 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
         ``p_never``, or not within the horizon), ``p_never`` (withdraws or is never told),
         ``p_withdraw_first``, ``p_after_horizon``, ``main_cause`` (the most likely cause of the
         remaining wait: the one that most often takes its largest part), ``samples``
-        (replications that agreed with the state) and ``replayed_from``. The empirical
+        (simulated copies that agreed with the state), ``acceptance`` (the share of the
+        application's copies that agreed), ``effective_samples`` (a lower bound of the
+        independent ones: agreeing copies of one replication share its state, counted by
+        Kish's formula over replications, ``(sum n_r)^2 / sum n_r^2``) and
+        ``replayed_from``. The empirical
         method's answers have the same columns, read from the records (see
         :func:`hiresim.inference.empirical.forecast_from_records`), and ``basis``.
     """
@@ -698,33 +759,49 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
         return forecast_from_records(history, t, week_end, to_by, horizon_days, min_samples)
     state = state_at(history, t, base)
     earliest = min([a.since for a in state.applications], default=t)
+    if state.applications:  # the recorded past fills the queues before the first open wait
+        earliest -= pd.Timedelta(days=REPLAY_DAYS)
     start = max(earliest, t - pd.Timedelta(days=lookback_days)).normalize()
     days = math.ceil((t - start) / pd.Timedelta(days=1)) + horizon_days
     sc = ScenarioType.model_validate({**base.model_dump(mode="json"), "start": start.date(),
                                       "horizon_days": days, "drain_days": 0,
                                       "warmup_days": 0})
-    plan = _plan(state, sc.start)
+    from hiresim.inference.replay import merge_busy, recorded_past
+
+    past = recorded_past(history, base, t, start,
+                         {(a.application_id, a.round) for a in state.applications
+                          if a.waiting_for == "feedback"},
+                         {a.application_id for a in state.applications
+                          if a.waiting_for == "screening"})
+    plan = dataclasses.replace(_plan(state, sc.start), past=past)
     hours = None
     if calendars is not None:
         hours = calendars.hours(sc.start) if hasattr(calendars, "hours") else calendars
+    if past.busy:
+        hours = merge_busy(hours, past)
     payload = worker_payload(sc)
-    want = min_samples or 0
+    want = min(MIN_SAMPLES, replications) if min_samples is None else min_samples
     n_apps = len(plan.apps)
     parts: list[dict[str, np.ndarray]] = []
     cols: list[Any] = []
-    done = 0
+    done, size, batch_plan = 0, replications, plan
     for _batch in range(MAX_BATCHES):
         chunks = [range(done + c.start, done + c.stop)
-                  for c in plan_chunks(replications, workers, None)]
-        for out, c in _run_chunks(payload, plan, int(seed), chunks, workers, hours,
+                  for c in plan_chunks(size, workers, None)]
+        for out, c in _run_chunks(payload, batch_plan, int(seed), chunks, workers, hours,
                                   keep_results):
             parts.append(out)
             if c is not None:
                 cols.append(c)
-        done += replications
-        agreeing = sum(p["agrees"].sum(axis=0) for p in parts)
+        done += size
+        apps_of = np.concatenate([p["app"] for p in parts])
+        agrees = np.concatenate([p["agrees"] for p in parts])
+        agreeing = np.bincount(apps_of[agrees], minlength=n_apps)
         if n_apps == 0 or keep_results or int(np.min(agreeing)) >= want:
             break
+        size = max(1, math.ceil(replications / 10))
+        batch_plan = dataclasses.replace(plan, copies=copies_wanted(
+            agreeing, np.bincount(apps_of, minlength=n_apps), want, size))
     draws_all = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     labels = list(CAUSES) + list(cause_slots(sc))
     answers, causes, draws = _answers(state, plan, draws_all, t, week_end, by_t, labels,
@@ -740,6 +817,29 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
                           manifest={"seed": int(seed), "replications": done,
                                     "event_log": True, "scenario": sc.model_dump(mode="json")})
     return Forecast(t, answers, causes, state, draws, horizon_days, done, results)
+
+
+def copies_wanted(agreeing: np.ndarray, started: np.ndarray, want: int, replications: int
+                  ) -> tuple[int, ...]:
+    """Copies per application for the next batch of ``replications`` (splitting).
+
+    An application with ``agreeing`` of its ``started`` samples agreeing so far agrees at a
+    rate of about ``p = (agreeing + 1/2) / (started + 1)``; to find the ``want - agreeing``
+    samples it still lacks in the next batch, each replication starts it ``(want -
+    agreeing) / (replications * p)`` times: the original and that many copies less one (at
+    most :data:`MAX_COPIES`). A copy costs one candidate's path, not a replication: the cost
+    grows with ``1 / p`` only in copies, and the replications (the expensive part) stay as
+    many as without conditioning.
+    """
+    out = []
+    for a, n in zip(agreeing.tolist(), started.tolist(), strict=True):
+        if a >= want:
+            out.append(0)
+            continue
+        p = (a + 0.5) / (n + 1.0)
+        per_rep = (want - a) / (replications * p)
+        out.append(int(min(MAX_COPIES, max(0, math.ceil(per_rep) - 1))))
+    return tuple(out)
 
 
 def _run_chunks(payload: dict[str, Any], plan: Plan, seed: int, chunks: list[range],
@@ -814,11 +914,13 @@ def _answers(state: CompanyState, plan: Plan, d: dict[str, np.ndarray], as_of: p
     to_week_end = float((week_end - as_of) / pd.Timedelta(days=1))
     to_by = None if by is None else _days_until_end_of(by, as_of)
     for k, app in enumerate(state.applications):
-        ok = d["agrees"][:, k]
-        heard = (d["heard"][ok, k] - a_h) / 24.0
-        withdrew = d["withdrew"][ok, k]
-        beyond = d["beyond"][ok, k]
-        charged = d["charged"][ok, k, :] / 24.0
+        mine = d["app"] == k
+        ok = mine & d["agrees"]
+        heard = (d["heard"][ok] - a_h) / 24.0
+        withdrew = d["withdrew"][ok]
+        beyond = d["beyond"][ok]
+        charged = d["charged"][ok, :] / 24.0
+        per_rep = np.unique(d["rep"][ok], return_counts=True)[1].astype(float)
         draws[app.application_id] = {"heard": heard, "withdrew": withdrew, "after_horizon": beyond}
         n = int(ok.sum())
         share = _share if n else _no_share
@@ -841,6 +943,9 @@ def _answers(state: CompanyState, plan: Plan, d: dict[str, np.ndarray], as_of: p
             "p_withdraw_first": share(withdrew),
             "p_after_horizon": share(beyond),
             "main_cause": main, "samples": n,
+            "acceptance": n / int(mine.sum()) if mine.any() else math.nan,
+            "effective_samples": (float(per_rep.sum() ** 2 / (per_rep ** 2).sum()) if n
+                                  else 0.0),
             "replayed_from": max(app.since, epoch),
         })
     answers = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
@@ -872,4 +977,4 @@ def _no_share(x: np.ndarray) -> float:
 ANSWER_COLUMNS = ("application_id", "candidate_id", "job_id", "stage", "waiting_for", "since",
                   "days_waited", "p_by_week_end", "week_end", "p_by_date", "date_50",
                   "date_80", "date_90", "p_never", "p_withdraw_first", "p_after_horizon",
-                  "main_cause", "samples", "replayed_from")
+                  "main_cause", "samples", "acceptance", "effective_samples", "replayed_from")

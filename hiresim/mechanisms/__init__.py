@@ -67,7 +67,8 @@ BUILT_IN: tuple[str, ...] = ("approvals", "communication", "absence", "continuit
 
 #: Mechanisms shipped with hiresim on the extension point (their blocks are optional, their
 #: causes extension slots): imported, and so registered, when the registry is first read.
-SHIPPED: tuple[str, ...] = ("hiresim.mechanisms.season", "hiresim.mechanisms.disagreement")
+SHIPPED: tuple[str, ...] = ("hiresim.mechanisms.season", "hiresim.mechanisms.disagreement",
+                            "hiresim.mechanisms.recurring_meetings")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 

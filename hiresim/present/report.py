@@ -51,7 +51,7 @@ CAUSE_WORDS: dict[str, str] = {
     "absence": "someone involved was on vacation or sick",
     "priority": "someone involved was pulled onto a top-priority project",
     "off_hours": "nights, weekends and public holidays",
-    "batching": "waiting for the next weekly committee meeting",
+    "batching": "waiting for the next weekly committee or team meeting",
     "scheduling": "finding a free slot on everyone's calendar",
     "communication": "the decision was made but not yet passed on to the candidate",
     "contention": "people were busy with other candidates' files",
@@ -136,6 +136,9 @@ class Report:
     forecast:
         :func:`hiresim.forecast` of the applications open in the export given
         (``None`` without one): the "open candidates" section.
+    forecast_choice:
+        :func:`hiresim.inference.backtests.choose_method`: which method made ``forecast``
+        and why (the company's own backtest; ``None`` when not checked).
     """
 
     scenario: Any
@@ -149,6 +152,7 @@ class Report:
     headline: Any = None
     what_ifs: pd.DataFrame | None = None
     forecast: Any = None
+    forecast_choice: Any = None
     confidence: float = 0.8
     locale: str = "en"
     seed: int = 0
@@ -183,6 +187,7 @@ def build_report(
     as_of: Any = None,
     calendars: Any = None,
     forecast_replications: int = 200,
+    check_forecast: bool = True,
     confidence: float = 0.8,
     locale: str = "en",
     precision: float | None = None,
@@ -218,6 +223,10 @@ def build_report(
         A company's ATS export (:func:`hiresim.read_ats`): the report gains an "open
         candidates" section, the :func:`hiresim.forecast` of the applications open on
         ``as_of`` (default: the export's time), with the team's ``calendars`` if given.
+    check_forecast:
+        With ``history``: first backtest the simulation against the records' own forecast
+        on the company's past (:func:`hiresim.inference.backtests.choose_method`) and use
+        the better one; the section says which, and why, in plain words.
     confidence, locale:
         The confidence of the date promised to each open candidate, and the language and
         date format of the message (see :func:`hiresim.text.feedback_sentence`).
@@ -272,17 +281,15 @@ def build_report(
                                   tau=head.tau, baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
                                   timings=True, workers=workers)
-    open_now = None
+    open_now = choice = None
     if history is not None:
-        tick("forecasting the open candidates")
-        from hiresim.inference.forecasts import forecast
-
-        open_now = forecast(sc, history, as_of=as_of, replications=forecast_replications,
-                            seed=seed, calendars=calendars, workers=workers)
+        open_now, choice = _forecast_open(sc, history, as_of, forecast_replications, seed,
+                                          calendars, workers, check_forecast, tick)
     return Report(
         scenario=sc,
         results=results,
         forecast=open_now,
+        forecast_choice=choice,
         confidence=confidence,
         locale=locale,
         promises=promises,
@@ -297,6 +304,27 @@ def build_report(
         replications=replications,
         ablation_replications=ablation_replications if ablation or changes else 0,
     )
+
+
+def _forecast_open(sc: Any, history: Any, as_of: Any, replications: int, seed: int,
+                   calendars: Any, workers: Any, check: bool, tick: Callable[[str], None]
+                   ) -> tuple[Any, Any]:
+    """The open candidates' forecast by the method that did better on the company's own
+    backtest (the simulation unless the records alone beat it), and that choice."""
+    from hiresim.inference.backtests import choose_method
+    from hiresim.inference.forecasts import forecast
+
+    choice = None
+    method = "simulation"
+    if check:
+        tick("checking the forecast against the company's past")
+        choice = choose_method(sc, history, as_of, replications=replications, seed=seed,
+                               workers=workers, calendars=calendars)
+        method = choice.method
+    tick("forecasting the open candidates")
+    kwargs = ({"replications": replications, "seed": seed, "calendars": calendars,
+               "workers": workers} if method == "simulation" else {})
+    return forecast(sc, history, as_of=as_of, method=method, **kwargs), choice
 
 
 def _precision_note(rep: Report) -> str:
@@ -679,10 +707,14 @@ def _open_section(rep: Report) -> str:
             f'<td class="num">{percent(r.p_withdraw_first)}</td><td>{_esc(r.main_cause)}</td>'
             f'<td>{_esc(f.sentence(r.application_id, rep.confidence, rep.locale))}</td></tr>')
     week_end = f"{a['week_end'].iloc[0]:%A %d %B}" if len(a) else "Friday"
+    how = ("Each is simulated on from where it is, with the time it has already waited (only "
+           "the runs in which it has not heard by now count)." if f.method == "simulation" else
+           "Each is forecast from the same round's past waits in the records, given the time "
+           "it has already waited (no simulation).")
     intro = (f"On {f.as_of:%A %d %B %Y} the export has "
-             f"{plural(len(a), 'application')} waiting for news. Each is simulated on from "
-             "where it is, with the time it has already waited (only the runs in which it "
-             "has not heard by now count).")
+             f"{plural(len(a), 'application')} waiting for news. {how}")
+    if rep.forecast_choice is not None:
+        intro += " " + rep.forecast_choice.words()
     if not len(a):
         return f"""
 <section id="open">
@@ -718,6 +750,14 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
         if role.calendar_load:
             text += (f", with {share(role.calendar_load)} of their time already in other "
                      "meetings")
+            blocks = role.calendar_blocks
+            if blocks is not None:
+                lengths = sorted(set(blocks.minutes))
+                span = (f"{lengths[0]} minutes" if len(lengths) == 1
+                        else f"{lengths[0]} to {lengths[-1]} minutes")
+                text += (f" ({span} each, {share(blocks.recurring)} of that time weekly "
+                         f"recurring, {share(blocks.packed)} back to back"
+                         + (f", {blocks.free} kept free" if blocks.free else "") + ")")
         if role.assignment == "pool":
             text += "; tasks go to whoever is free first"
         people.append(text + ".")

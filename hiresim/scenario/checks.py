@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from hiresim.busy import room_problem
 from hiresim.fields import WEEKDAYS
 from hiresim.mechanisms import mechanisms_of, role_problems
 from hiresim.scenario.schema import CalendarSpec, Scenario
@@ -33,6 +34,12 @@ def check_references(scenario: Scenario) -> list[tuple[str, str]]:
             problems.append((f"roles.{name}.calendar",
                              f"unknown calendar {role.calendar!r}{more} Calendars defined: "
                              f"{', '.join(scenario.calendars)}."))
+        blocks = role.calendar_blocks
+        cal = scenario.calendars.get(role.calendar)
+        if blocks is not None and cal is not None:
+            problem = room_problem(blocks, cal)
+            if problem is not None:
+                problems.append((f"roles.{name}.calendar_blocks.minutes", problem))
     need_role("requisitions.recruiter_role", scenario.requisitions.recruiter_role)
     need_role("requisitions.hiring_manager_role", scenario.requisitions.hiring_manager_role)
     for i, rnd in enumerate(scenario.rounds):

@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from hiresim.busy import CalendarBlocksSpec
 from hiresim.durations import Duration
 from hiresim.durations import parse_duration as duration
 from hiresim.fields import (
@@ -128,6 +129,10 @@ class RoleSpec(Block):
     calendar_load: Real = Field(
         0.0, ge=0.0, lt=1.0,
         description="share of working time already booked with other meetings")
+    calendar_blocks: CalendarBlocksSpec | None = Field(
+        None, description="lay the booked time out as meetings (lengths, a share recurring "
+                          "weekly at the same slot, mornings or afternoons kept free) rather "
+                          "than independent hours (default: each hour booked independently)")
     capacity: Whole = Field(
         1, ge=1, description="tasks one person works on at once (1: one at a time, a queue)")
     hiring_share: Real = Field(
@@ -152,6 +157,15 @@ class RoleSpec(Block):
                 raise ValueError(f"count {data['count']!r} does not match the "
                                  f"{len(data['people'])} people named; write one or the other")
         return data
+
+    @model_validator(mode="after")
+    def _room_for_the_load(self) -> RoleSpec:
+        blocks = self.calendar_blocks
+        if blocks is not None and blocks.free is not None and self.calendar_load >= 0.5:
+            raise ValueError(f"calendar_load {self.calendar_load:g} with {blocks.free} kept "
+                             "free: the meetings must fit in the other half of each day; "
+                             "allowed: a load below 0.5")
+        return self
 
     @model_validator(mode="after")
     def _people_unique(self) -> RoleSpec:

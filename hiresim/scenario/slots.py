@@ -13,6 +13,8 @@ day's hours: the length of the run of free hours so far), and from it the expect
 common working days the organizer searches until the first one, ``1 / p`` (days are drawn
 independently). It is a lower bound of what the simulation shows: meetings booked by the
 simulation itself, absences, holidays and the notice period only make slots rarer. A meeting
+with an attendee whose role's calendar is made of meetings (``calendar_blocks``:
+:mod:`hiresim.busy`) has no estimate: its free time is not independent hours. A meeting
 whose estimate is :data:`NEARLY_IMPOSSIBLE_DAYS` working days or more is flagged: with eight
 attendees whose calendars are 60 % booked, one common free hour is rarer than one a year.
 """
@@ -22,8 +24,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from hiresim.fields import WEEKDAYS
 from hiresim.calendarload import LOAD_BLOCK_HOURS
+from hiresim.fields import WEEKDAYS
 from hiresim.scenario.schema import CalendarSpec, Scenario
 from hiresim.text import plural
 
@@ -84,7 +86,7 @@ def slot_estimates(scenario: Scenario) -> list[SlotEstimate]:
     if not (s.scheduling.enabled and s.scheduling.slot_search):
         return []
     hm, recruiter = s.requisitions.hiring_manager_role, s.requisitions.recruiter_role
-    out = []
+    out: list[SlotEstimate | None] = []
     for i, rnd in enumerate(s.rounds):
         case = s.roles[rnd.panel_role].assignment == "case"
         panel = [rnd.panel_role] * rnd.panel if case else []
@@ -99,11 +101,13 @@ def slot_estimates(scenario: Scenario) -> list[SlotEstimate]:
             debrief = panel + [hm] + ([recruiter] if s.debrief.recruiter_attends else [])
             out.append(_estimate(s, f"round {i + 1} debrief", path, minutes, debrief,
                                  candidate=False))
-    return out
+    return [e for e in out if e is not None]
 
 
 def _estimate(s: Scenario, meeting: str, path: str, minutes: int, roles: list[str],
-              candidate: bool) -> SlotEstimate:
+              candidate: bool) -> SlotEstimate | None:
+    if any(s.roles[role].calendar_blocks is not None for role in roles):
+        return None  # calendars made of meetings: the independent-hours estimate does not hold
     slot = s.scheduling.slot_minutes
     q = math.prod(1.0 - s.roles[role].calendar_load for role in roles)
     if candidate:

@@ -1,8 +1,9 @@
-"""One protocol for every delay source: each built-in mechanism, the two shipped on the
+"""One protocol for every delay source: each built-in mechanism, the three shipped on the
 extension point and a user's own (``hiresim.examples.background_check``) pass the same tests.
 
 Every mechanism is checked in one scenario that switches them all on (the golden-hash
-``intense`` scenario with a season, panels that disagree and a background check): its block
+``intense`` scenario with a season, panels that disagree, a weekly hiring sync and a
+background check): its block
 validates and round-trips, it names its stream and its cause (and the cause has its column),
 each of its ablations removes its effect (measured in a simulated replication, where the effect
 is present before), its cross-checks catch a wrong role name, and it says itself in plain words
@@ -40,6 +41,7 @@ STREAMS_AND_CAUSES: dict[str, tuple[str, str | None]] = {
     "candidates": ("candidates", None),
     "season": ("season", "freeze"),
     "disagreement": ("disagreement", "disagreement"),
+    "recurring_meetings": ("recurring_meetings", None),
     "background_check": ("background_check", "background_check"),
 }
 
@@ -50,6 +52,8 @@ def everything() -> hs.Scenario:
     data["season"] = {"candidates_by_month": [1, 0.5, 1, 1, 2, 1, 1, 1, 1, 1, 1, 3],
                       "freezes": [{"start": "12-14", "end": "12-31"}]}
     data["disagreement"] = {"score_sd": 1.0, "agree_within": 0.5, "split_at": 2.0}
+    data["recurring_meetings"] = {"meetings": [{"weekday": "Thu", "time": "10:00",
+                                                "share": [0.3, 0.65]}]}
     data["background_check"] = {"share": 0.7}
     return hs.load_scenario(data)
 
@@ -63,7 +67,8 @@ def test_every_mechanism_is_checked():
     """The built-in ones in their order, then the shipped ones and the example."""
     assert IDS[:len(built_ins())] == [cls.name for cls in built_ins()]
     assert set(IDS) == set(STREAMS_AND_CAUSES)
-    assert set(registered()) >= {"season", "disagreement", "background_check"}
+    assert set(registered()) >= {"season", "disagreement", "recurring_meetings",
+                                 "background_check"}
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +120,8 @@ def _effect(name: str, tables: dict[str, pd.DataFrame]) -> float:
     activities = events["concept:name"].astype(str)
     if name == "approvals":
         return float((stages == "approval").sum())
+    if name == "recurring_meetings":  # its wait is batching, shared with the committees
+        return float((activities == "hiring sync").sum())
     if name in ("communication_direct", "communication_handoff"):
         return float((activities == "hand-off to recruiter").sum())
     if name == "communication_ghosting":  # ghosting by the policy (not cancelled jobs)
