@@ -23,6 +23,7 @@ from hiresim.causes import N_CAUSES, OPEN, SCHEDULING, WORK
 from hiresim.durations import UniformBlock
 from hiresim.tasks import Process
 from hiresim.trace import Activity, Leg
+from hiresim.workhours import charge_causal
 
 if TYPE_CHECKING:
     from hiresim.people import Person
@@ -231,7 +232,9 @@ def meeting(w: World, attendees: list[Person], organizer: Person, minutes: int, 
     if end > env.now:  # one timeout for the wait and the meeting (the leg knows the split)
         waited = start > enabled
         if waited:
-            charge_meeting_wait(attendees, organizer, enabled, start, wt)
+            charge_meeting_wait(attendees, organizer, enabled, start, wt,
+                                search=w.slots is not None and w.slots.book,
+                                fits=minutes / 60.0)
             if end > start:
                 leg.after = (start, wt)
         else:
@@ -288,38 +291,57 @@ def _book(w: World, attendees: list[Person], organizer: Person, minutes: int, ca
 
 
 def charge_meeting_wait(attendees: list[Person], organizer: Person, a: float, b: float,
-                        acc: list[float]) -> None:
+                        acc: list[float], search: bool = True, fits: float = 0.0) -> None:
     """Charge ``[a, b)``: attendees' disruptions first, then organizer's closed time, then
-    ``scheduling``."""
+    ``scheduling``, off hours by the causal rule (:func:`~hiresim.workhours.charge_causal`
+    with ``fits``, the meeting's length, and ``search``: whether slots are searched)."""
     organizer_line = organizer.timeline
     extra: list[tuple[float, float, int]] = []
+    late: set[tuple[float, float, int]] = set()
     for person in attendees:
         if person is organizer:
             continue
         line = person.timeline
         if line.disrupted:  # off hours alone: the organizer's own charge decides those
-            extra += line.disruption_intervals(a, b)
+            pieces = line.disruption_intervals(a, b)
+            extra += pieces
+            # a disruption that begins after the search could have found a slot is where
+            # the search pushed the meeting: half of it is the search's (charge_causal)
+            if search:
+                late.update(p for p in pieces
+                            if p[0] > a and organizer_line.open_between(a, p[0]) >= fits)
     if not extra:
-        organizer_line.charge(a, b, SCHEDULING, acc)
+        charge_causal(organizer_line, a, b, SCHEDULING, acc, search=search, fits=fits)
         return
     # Cut [a, b) at the ends of the attendees' disruptions (a few intervals). Outside them the
     # organizer's timeline decides, as above; inside each piece the highest-priority
     # disruption that covers it takes every second the organizer's charge gave to a cause of
     # lower priority (off hours, scheduling, a lesser disruption). The organizer's calendar is
     # charged with its O(log n) tables, never walked segment by segment.
+    # Off hours follow the causal rule (charge_causal): those at the start of the wait are
+    # off_hours, a night after an attendee's absence belongs to that absence, the others to
+    # the search itself.
     points = sorted({p for s, e, _ in extra for p in (s, e)})
     done = a
+    prev = WORK
     for lo, hi in pairwise(points):
-        code = min((c for s, e, c in extra if s <= lo and hi <= e), default=OPEN)
+        covering = [p for p in extra if p[0] <= lo and hi <= p[1]]
+        code = min((p[2] for p in covering), default=OPEN)
         if code == OPEN:  # a gap between disruptions: charged with the next stretch
             continue
+        shared = all(p in late for p in covering if p[2] == code)
         if lo > done:
-            organizer_line.charge(done, lo, SCHEDULING, acc)
+            prev = charge_causal(organizer_line, done, lo, SCHEDULING, acc, prev, search, fits)
         part = [0.0] * N_CAUSES
-        organizer_line.charge(lo, hi, SCHEDULING, part)
+        charge_causal(organizer_line, lo, hi, SCHEDULING, part, prev, search, fits)
         for k, v in enumerate(part):
             if v:
-                acc[k if k < code else code] += v
+                if shared and k >= code:  # half the search's, half the disruption's
+                    acc[k] += v / 2.0
+                    acc[code] += v - v / 2.0
+                else:
+                    acc[k if k < code else code] += v
+        prev = code
         done = hi
     if b > done:
-        organizer_line.charge(done, b, SCHEDULING, acc)
+        charge_causal(organizer_line, done, b, SCHEDULING, acc, prev, search, fits)

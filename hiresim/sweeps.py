@@ -604,14 +604,17 @@ class Sweep:
         Columns: ``row``, one per override path (NaN where the row keeps the base value),
         ``journeys``, ``censored_share``, ``mean_days`` (the headline average: Kaplan-Meier
         restricted mean up to one horizon for every row, :func:`hiresim.analysis.headline_tau`
-        of all rows' waits) and ``p50``, ``p90``... (Kaplan-Meier quantiles), each
-        with ``_lower``/``_upper`` bootstrap bounds over replications (see
-        :func:`hiresim.analysis.quantiles`). All rows must be complete.
+        of all rows' waits pooled, never below a row's own median), ``tau`` (that horizon,
+        the same on every row, so that a row can be read beside ``hiresim run`` of its
+        scenario: ``headline(sweep.results(row), tau=tau)``) and ``p50``, ``p90``...
+        (Kaplan-Meier quantiles), each with ``_lower``/``_upper`` bootstrap bounds over
+        replications (see :func:`hiresim.analysis.quantiles`). All rows must be complete.
         """
         from hiresim.analysis.curves import quantiles
 
         journeys = self.journeys()
         stats = quantiles(_Journeys(journeys), q=q, by="row", ci=ci, n_boot=n_boot, seed=self.seed)
+        tau = stats.loc[stats["statistic"] == "restricted_mean", "tau"]
         names = np.where(
             stats["statistic"] == "restricted_mean",
             "mean_days",
@@ -630,6 +633,7 @@ class Sweep:
         counts = journeys.groupby("row").agg(
             journeys=("censored", "size"), censored_share=("censored", "mean")
         )
+        wide.insert(3, "tau", float(tau.iloc[0]) if len(tau) else float("nan"))
         out = self.overrides.reset_index()
         return out.join(counts, on="row").join(wide, on="row")
 

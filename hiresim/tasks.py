@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from hiresim.causes import CONTENTION, N_CAUSES, OFF_HOURS, WORK
 from hiresim.durations import ConstantDuration, DurationSpec, Sampler
 from hiresim.trace import Activity, Leg
-from hiresim.workhours import Availability
+from hiresim.workhours import Availability, charge_causal
 
 if TYPE_CHECKING:
     from hiresim.people import Person, Pool
@@ -206,7 +206,7 @@ def _suspended(timeline: Availability, start: float, end: float) -> float:
     if not timeline.has_closed or end <= start:
         return 0.0
     service = [0.0] * N_CAUSES
-    timeline.charge(start, end, WORK, service)
+    charge_causal(timeline, start, end, WORK, service)
     return sum(service[:OFF_HOURS])
 
 
@@ -246,7 +246,7 @@ def pool_task(w: World, pool: Pool, work: Work, leg: Leg, act: Activity, extra: 
 
 def _wait_vector(timeline: Availability, a: float, b: float, default: int) -> list[float]:
     wt = [0.0] * N_CAUSES
-    timeline.charge(a, b, default, wt)
+    charge_causal(timeline, a, b, default, wt)
     return wt
 
 

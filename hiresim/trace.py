@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from hiresim.causes import DELAY_COLUMNS, N_CAUSES, WAIT_COLUMNS, WORK
-from hiresim.workhours import Availability
+from hiresim.causes import DELAY_COLUMNS, N_CAUSES, OFF_HOURS, SCHEDULING, WAIT_COLUMNS, WORK
+from hiresim.workhours import Availability, charge_causal
 
 OUTCOMES: tuple[str, ...] = ("advance", "offer", "reject", "withdrawn", "ghosted", "open")
 FINAL_OUTCOMES: tuple[str, ...] = ("hired", "rejected", "declined", "withdrawn", "ghosted",
@@ -47,7 +47,7 @@ class Activity(NamedTuple):
 class Leg:
     """A stretch of a wait, charged cause by cause as it goes."""
 
-    __slots__ = ("acc", "after", "branches", "default", "done", "mark", "timeline")
+    __slots__ = ("acc", "after", "branches", "default", "done", "mark", "prev", "timeline")
 
     def __init__(self, t: float) -> None:
         self.acc: list[float] = [0.0] * N_CAUSES
@@ -55,6 +55,9 @@ class Leg:
         self.timeline: Availability | None = None
         self.default = WORK
         self.done = False
+        #: The cause of the last piece charged that was not off hours (``work`` when none):
+        #: a night right after it belongs to it (:func:`hiresim.workhours.charge_causal`).
+        self.prev = WORK
         #: Parallel branches in progress (scorecards, approval groups), if any.
         self.branches: list[Leg] | None = None
         #: ``(at, charges)``: one wait that turns into work at ``at`` (a meeting waited for and
@@ -68,13 +71,17 @@ class Leg:
 
     def flat(self, t: float, code: int) -> None:
         """Charge ``[mark, t)`` to one cause."""
+        if t > self.mark and code != OFF_HOURS:
+            self.prev = code
         self.acc[code] += t - self.mark
         self.mark = t
 
     def charge(self, t: float, timeline: Availability, default: int) -> None:
-        """Charge ``[mark, t)`` by a person's timeline: closed time to its cause, open time to
-        ``default``."""
-        timeline.charge(self.mark, t, default, self.acc)
+        """Charge ``[mark, t)`` by a person's timeline: disruptions to their cause, open time
+        to ``default``, off hours by the causal rule (:func:`~hiresim.workhours.charge_causal`:
+        to ``off_hours`` while working or at the start of a wait, else to the cause of the
+        piece before them)."""
+        self.prev = charge_causal(timeline, self.mark, t, default, self.acc, self.prev)
         self.mark = t
 
     def held(self, at: float, charges: list[float]) -> None:
@@ -82,6 +89,8 @@ class Leg:
         acc = self.acc
         for i, v in enumerate(charges):
             acc[i] += v
+        if charges[SCHEDULING] > 0:
+            self.prev = SCHEDULING
         self.mark = at
 
     def absorb(self, branch: Leg) -> None:
@@ -90,6 +99,7 @@ class Leg:
         for i, v in enumerate(branch.acc):
             acc[i] += v
         self.mark = branch.mark
+        self.prev = branch.prev
         self.branches = None
 
     def snapshot(self, t: float) -> list[float]:
@@ -108,7 +118,7 @@ class Leg:
             elif self.timeline is None:
                 acc[self.default] += t - self.mark
             else:
-                self.timeline.charge(self.mark, t, self.default, acc)
+                charge_causal(self.timeline, self.mark, t, self.default, acc, self.prev)
         return acc
 
     def close(self, t: float) -> None:

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
-from hiresim.causes import CAUSES, N_CAUSES, OFF_HOURS, OPEN
+from hiresim.causes import CAUSES, N_CAUSES, OFF_HOURS, OPEN, WORK
 
 if TYPE_CHECKING:  # holidays is imported when a calendar with a country is built
     from holidays import HolidayBase
 
-__all__ = ["Availability", "PersonTimeline", "Timeline", "WorkingCalendar", "to_datetime",
-           "to_hours"]
+__all__ = ["Availability", "PersonTimeline", "Timeline", "WorkingCalendar", "charge_causal",
+           "to_datetime", "to_hours"]
 
 #: Spans of at most this many segments are charged by walking them (exact and cheap); longer
 #: spans use the cumulative tables so that ``charge`` stays O(log n) whatever the interval.
@@ -721,6 +721,98 @@ class PersonTimeline:
 
 #: What holds a person's availability: a plain timeline or a calendar with own disruptions.
 Availability = Timeline | PersonTimeline
+
+
+def charge_causal(timeline: Availability, a: float, b: float, default: int,
+                  acc: list[float], before: int = WORK, search: bool = False,
+                  fits: float = 0.0) -> int:
+    """Charge ``[a, b)`` as :meth:`Timeline.charge` does, by the causal rule for off hours;
+    returns the cause of the last piece that was not off hours (``before`` if none).
+
+    The rule (docs/explanation/attribution.md): off hours are charged to ``off_hours`` only
+    where a wait exists because work stops at night, that is while work is being done
+    (``default`` is ``work``) or at the very start of a stretch of waiting (``before`` is
+    ``work``: the time until work can start again would have passed without any other
+    cause). A night or weekend *inside* a wait that exists for another reason (a queue, the
+    search for a common slot, a relay, an absence that ran into the weekend) belongs to that
+    reason: the piece just before it. ``before`` is the cause of the piece just before ``a``
+    (``work`` when the stretch starts a wait). Disruptions (absence, priority, ...) keep
+    their own time, as before.
+
+    ``search`` (the wait for a common slot): a disruption that *begins* after the timeline
+    first opened inside ``[a, b)`` is charged half to it and half to ``default``: that part
+    of the wait needs both (without the search the meeting would have been held before the
+    disruption began; without the disruption the search would have ended sooner), and the
+    Shapley value of a two-way interaction gives each cause half. One already running at
+    ``a`` keeps its own cause.
+
+    ``fits`` (hours; a meeting's length): open time counts as the wait having started only in
+    a stretch at least that long. A meeting requested at 16:45 on a Friday that needs 30
+    minutes could not have been held before Monday whatever the search: the 15 minutes are
+    ``default``, the weekend ``off_hours``.
+
+    Fast path (no disruption in ``[a, b)``): the closed time is all off hours; the first
+    stretch of it (until the timeline opens) goes to ``before`` (or ``off_hours``), the rest
+    to ``default`` (or ``off_hours`` while working). Otherwise the pieces are walked in order.
+    """
+    if b <= a:
+        return before
+    if default == WORK and before == WORK and not timeline.disrupted:
+        timeline.charge(a, b, WORK, acc)  # work and nights only: the plain charge
+        return WORK
+    part = [0.0] * N_CAUSES
+    timeline.charge(a, b, default, part)
+    off = part[OFF_HOURS]
+    mine = part[default]
+    # time of disruptions: everything that is neither off hours nor the default (one C-level
+    # sum; charges are sums of non-negative pieces)
+    disrupted = sum(part) - off - mine > 1e-12 * (b - a)
+    if not disrupted:
+        if not off:  # open time only (the most common case)
+            acc[default] += mine
+            return default if mine else before
+        if default == WORK and before == WORK:
+            acc[WORK] += mine
+            acc[OFF_HOURS] += off
+            return WORK if mine else before
+        opens = timeline.next_open(a)
+        if not fits or timeline.open_between(opens, opens + fits) >= fits - 1e-9:
+            lead = (opens if opens < b else b) - a
+            if lead > off:  # float rounding of the tables: never more than the off hours
+                lead = off
+            acc[before if before != WORK else OFF_HOURS] += lead
+            acc[default if default != WORK else OFF_HOURS] += off - lead
+            acc[default] += mine
+            return default if mine else before
+    # disruptions (or a meeting's short first stretch): walk the pieces in order
+    walked = [0.0] * N_CAUSES
+    prev = before
+    lo = a
+    opened = False
+    for start, end, code in timeline.closed_intervals(a, b):
+        if start > lo:  # open time before this piece
+            walked[default] += start - lo
+            if start - lo >= fits - 1e-9:  # long enough for the work to have started
+                prev = default
+                opened = True
+        if code == OFF_HOURS:
+            walked[prev if prev != WORK else OFF_HOURS] += end - start
+        elif search and opened:
+            half = (end - start) / 2.0
+            walked[default] += half
+            walked[code] += (end - start) - half
+            prev = code
+        else:
+            walked[code] += end - start
+            prev = code
+        lo = end
+    if lo < b:
+        walked[default] += b - lo
+        prev = default
+    for i, v in enumerate(walked):
+        if v:
+            acc[i] += v
+    return prev
 
 
 def layers_of(pieces: list[tuple[float, float, int]]

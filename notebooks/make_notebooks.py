@@ -115,8 +115,12 @@ ax.set_title("Default scenario: time from interview to feedback");
     md("""
 ## Where the days go: attribution by round
 
-Every interval of the wait is charged to one cause (`off_hours`, `absence`, `contention`, …).
-The table gives mean days per cause and their shares; the plot stacks them per round.
+Every interval of the wait is charged to one cause (`off_hours`, `absence`, `contention`, …); a
+night inside a wait belongs to the reason the wait exists (a queue, a slot search, an absence),
+`off_hours` only to nights at the start of a wait and during work. The table gives mean days per
+cause and their shares; the plot splits each round's headline average by those shares (the
+number every table quotes). For what each source *causes*, `an.effects` gives its Shapley value
+(see the docs' "Attribution and causal effects").
 """),
     code('''
 attr = an.attribution(results, by="round")
@@ -125,7 +129,7 @@ attr.pivot(index="cause", columns="round", values="mean_days").sort_values(1, as
     code('''
 fig, ax = plt.subplots(figsize=(7, 4))
 hp.plot_attribution(results, by="round", ax=ax)
-ax.set_title("Mean days of waiting per cause, by round");
+ax.set_title("Average wait per round, split by cause");
 '''),
     md("""
 ## One candidate's journey

@@ -538,6 +538,7 @@ def test_ablate_with_stub_simulator(monkeypatch, res, res_uncensored):
         "change",
         "lower",
         "upper",
+        "tau",
     ]
     off = out[out["source"] == "bureaucracy"]
     assert (off["change"] == 0).all() and (off["lower"] == 0).all() and (off["upper"] == 0).all()

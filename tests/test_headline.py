@@ -60,11 +60,19 @@ def test_summary_quotes_the_headline(results, value):
     assert results.headline().value == value
 
 
-def test_cli_run_table_quotes_the_headline(value):
+def _headline_cell(header: list[str]) -> int:
+    """The column of the headline average: its name, with its horizon beside it."""
+    found = [i for i, cell in enumerate(header) if cell.startswith("average wait")]
+    assert len(found) == 1, header
+    return found[0]
+
+
+def test_cli_run_table_quotes_the_headline(results, value):
     out = _cli("run", "--preset", "default", "-n", str(N), "--seed", str(SEED))
     header = _row(out, "round")
     cells = _row(out, "all")
-    assert cells[header.index("average wait")] == f"{value:.1f}"
+    assert cells[_headline_cell(header)] == f"{value:.1f}"
+    assert header[_headline_cell(header)] == f"average wait (cap {headline_tau(results):g} d)"
     assert "counting any wait longer than" in out
 
 
@@ -72,7 +80,7 @@ def test_cli_run_table_explains_itself_in_plain_words(results):
     out = _cli("run", "--preset", "default", "-n", str(N), "--seed", str(SEED))
     header = _row(out, "round")
     assert "ended unanswered" in header and "censored" not in header
-    assert "each counts as lasting at least as long as it was seen to" in " ".join(out.split())
+    assert "counting as lasting at least as long as it was seen to" in " ".join(out.split())
     interviewed = results.journeys["candidate"].nunique()
     applied = results.candidates["candidate"].nunique()
     assert interviewed < applied  # some never reach an interview: the table says so
@@ -81,35 +89,83 @@ def test_cli_run_table_explains_itself_in_plain_words(results):
             in " ".join(out.split()))
 
 
-def test_compare_quotes_the_headline_of_the_first_run(results, value):
-    slower = hs.simulate(hs.preset("default").with_overrides({"roles.recruiter.count": 1}),
-                         replications=N, seed=SEED)
-    table = analysis.compare({"now": results, "one recruiter": slower}, n_boot=20)
-    mean = table[(table["statistic"] == "restricted_mean")].set_index("name")
-    assert mean.loc["now", "value"] == value
-    assert table.attrs["tau"] == headline_tau(results)  # the baseline's ruler for both
-    assert mean.loc["one recruiter", "value"] == headline(slower, tau=headline_tau(results)).value
-    out = _cli("compare", "--preset", "default", "--set", "roles.recruiter.count=1",
-               "-n", str(N), "--seed", str(SEED))
-    assert _row(out, "default")[1:3] == ["average wait", f"{value:.1f}"]
+def test_cli_footnote_and_report_use_one_rule_for_never_hearing(scenario, results):
+    """The footnote's promise is the report's: withdrawn and ghosted candidates never hear."""
+    out = " ".join(_cli("run", "--preset", "default", "-n", str(N), "--seed",
+                        str(SEED)).split())
+    row = analysis.promise(results, confidence=0.9, n_boot=20).iloc[0]
+    if np.isfinite(row["promise_days"]):
+        assert f"90 % of candidates hear back within {row['promise_days']:.0f} days" in out
+    else:
+        assert "90 % cannot be promised" in out
+    html = build_report(scenario, replications=N, seed=SEED, ablation=False,
+                        n_boot=20).to_html()
+    promised = re.search(r'data-promise="calendar-0.9">([^<]+)<', html)
+    assert promised is not None
+    expected = "never" if not np.isfinite(row["promise_days"]) else f"{row['promise_days']:.0f}"
+    assert promised.group(1) == expected
 
 
-def test_ablate_quotes_the_headline_as_its_baseline(scenario, results, value):
+@pytest.fixture(scope="module")
+def slower():
+    return hs.simulate(hs.preset("mmc"), replications=N, seed=SEED)
+
+
+def test_compare_quotes_one_average_on_every_surface_in_both_orders(results, slower):
+    """``compare A B`` and ``compare B A``: one horizon from both runs pooled, and each run's
+    average the same number in the API table (both orders), from ``headline`` with that
+    horizon, and in the command's table (both orders)."""
+    ab = analysis.compare({"default": results, "mmc": slower}, n_boot=20)
+    ba = analysis.compare({"mmc": slower, "default": results}, n_boot=20)
+    tau = ab.attrs["tau"]
+    assert tau == ba.attrs["tau"] == headline_tau(results, slower) == headline_tau(slower,
+                                                                                    results)
+    means = []
+    for table in (ab, ba):
+        mean = table[table["statistic"] == "restricted_mean"].set_index("name")
+        assert (mean["tau"] == tau).all()
+        means.append(mean["value"].sort_index())
+    pd.testing.assert_series_equal(means[0], means[1])
+    expected = {"default": headline(results, tau=tau).value,
+                "mmc": headline(slower, tau=tau).value}
+    assert means[0].to_dict() == expected
+    label = f"average wait (cap {tau:g} d)"
+    for order in (("preset:default", "preset:mmc"), ("preset:mmc", "preset:default")):
+        out = _cli("compare", *order, "-n", str(N), "--seed", str(SEED))
+        for name, number in expected.items():
+            assert _row(out, name)[1:3] == [label, f"{number:.1f}"], order
+
+
+def test_no_average_is_reported_below_its_own_median(results, slower):
+    table = analysis.compare({"default": results, "mmc": slower}, q=(0.5,), n_boot=20)
+    for _, rows in table.groupby("name"):
+        mean = rows.loc[rows["statistic"] == "restricted_mean", "value"].iloc[0]
+        median = rows.loc[rows["statistic"] == "quantile", "value"].iloc[0]
+        assert mean >= median
+
+
+def test_ablate_quotes_the_headline_on_its_horizon(scenario, results):
     table = analysis.ablate(scenario, ["priority"], replications=N, seed=SEED, n_boot=20)
-    assert (table["baseline"][table["statistic"] == "restricted_mean"] == value).all()
+    tau = table.attrs["tau"]
+    base = headline(results, tau=tau).value
+    mean = table[table["statistic"] == "restricted_mean"]
+    assert (mean["baseline"] == base).all() and (mean["tau"] == tau).all()
     reused = analysis.ablate(scenario, ["priority"], replications=N, seed=SEED, n_boot=20,
                              baseline=results)
     pd.testing.assert_frame_equal(reused, table)
     out = _cli("ablate", "--preset", "default", "-n", str(N), "--seed", str(SEED),
                "--source", "priority")
     header = _row(out, "source")
-    assert _row(out, "priority")[header.index("average wait now")] == f"{value:.1f}"
+    assert header[1] == f"average wait (cap {tau:g} d) now"
+    assert _row(out, "priority")[1] == f"{base:.1f}"
 
 
-def test_report_quotes_the_headline_in_both_sections(scenario, value):
+def test_report_quotes_the_headline_in_both_sections(scenario, results):
     rep = build_report(scenario, replications=N, seed=SEED, ablation_replications=N,
                        sources=["priority"], n_boot=20)
-    assert rep.headline.value == value
+    tau = rep.ablation.attrs["tau"]
+    value = headline(results, tau=tau).value
+    assert rep.headline.value == value and rep.headline.tau == tau
     html = rep.to_html()
     for section in ("causes", "whatif"):
         found = re.search(rf'data-headline="{section}">([0-9.]+) ', html)

@@ -53,7 +53,7 @@ TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   "analysis.precision")),
     ("records", ("records.*",)),
     ("running", ("results", "runner", "sweeps")),
-    ("what-ifs", ("analysis", "analysis.whatif", "analysis.reuse")),
+    ("what-ifs", ("analysis", "analysis.whatif", "analysis.reuse", "analysis.shapley")),
     ("plotting", ("present.plotting",)),
     ("inference", ("inference.*",)),
     ("for people", ("present.report", "present.stopping", "present.cli")),

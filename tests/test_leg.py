@@ -20,13 +20,18 @@ def _vector(**by_cause: float) -> list[float]:
     return out
 
 
-def test_pending_by_timeline_charges_closed_time_to_its_cause() -> None:
+def test_pending_by_timeline_charges_closed_time_by_the_causal_rule() -> None:
     leg = Leg(16.0)  # Monday 16:00
     leg.pending(CAL, CONTENTION)
     snap = leg.snapshot(24.0 + 10.0)  # Tuesday 10:00
-    assert snap == pytest.approx(_vector(contention=2.0, off_hours=16.0))
+    # the night comes inside a wait that exists because of the queue: the queue's
+    assert snap == pytest.approx(_vector(contention=18.0))
     leg.close(34.0)
     assert leg.acc == snap and leg.mark == 34.0
+    # a wait that starts at night: the night until work can start is off hours
+    late = Leg(18.0)  # Monday 18:00
+    late.pending(CAL, CONTENTION)
+    assert late.snapshot(34.0) == pytest.approx(_vector(off_hours=15.0, contention=1.0))
 
 
 def test_meeting_split_before_the_meeting_is_charged_like_a_wait() -> None:

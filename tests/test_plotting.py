@@ -129,7 +129,17 @@ def test_plot_attribution(res, by):
     assert sorted(legend, key=CAUSES.index) == list(CAUSES)
     n_groups = {"round": 3, "stage": 3, None: 1}[by]
     assert len(ax.patches) == n_groups * len(CAUSES)
-    assert ax.get_ylabel() == "mean days per wait"
+    # the headline average split by cause; by stage (not waits for feedback) the plain mean
+    tau = an.attribution(res, by=by).attrs["tau"] if by != "stage" else None
+    assert ax.get_ylabel() == ("plain mean days per wait (as far as seen)" if by == "stage"
+                               else f"average wait (cap {tau:g} d), split by cause (days)")
+    if by != "stage":  # each bar is its group's headline average
+        heights = {}
+        for patch in ax.patches:
+            x = round(patch.get_x(), 6)
+            heights[x] = heights.get(x, 0.0) + patch.get_height()
+        table = an.quantiles(res, q=(), by=by, n_boot=1)
+        assert sorted(heights.values()) == pytest.approx(sorted(table["days"]))
 
 
 def test_plot_attribution_colors_are_the_cause_colors(res):

@@ -40,15 +40,16 @@ def with_absence(data: dict, pid: str = "interviewer-1", start: float = FRIDAY_J
 def test_no_slot_in_the_window_is_searched_again_until_one_is_found():
     """The only interviewer is away for 16 days from the Friday the interview is due; the
     5-day window finds nothing on Jan 9 or Jan 16; the search of Jan 23 finds Monday Jan 26
-    09:00. The wait is charged to the absence, then to the organizer's off hours."""
+    09:00. The wait is charged to the absence, the night after it included (a night inside a
+    wait belongs to the piece before it: docs/explanation/attribution.md)."""
     tables = with_absence(scheduled()).run()
     row = tables["journeys"].iloc[0]
     assert row["interview_end"] == pd.Timestamp("2026-01-26 10:00")
     assert row["outcome"] == "reject" and row["days_to_feedback"] == pytest.approx(2 * H)
     interview = tables["events"].query("`concept:name` == 'interview 1'").iloc[0]
     assert interview["start_timestamp"] == pd.Timestamp("2026-01-26 09:00")
-    assert interview["wt_absence"] == pytest.approx((SUNDAY_JAN_25 - FRIDAY_JAN_9) / 24)
-    assert interview["wt_off_hours"] == pytest.approx((MONDAY_JAN_26_9AM - SUNDAY_JAN_25) / 24)
+    assert interview["wt_absence"] == pytest.approx((MONDAY_JAN_26_9AM - FRIDAY_JAN_9) / 24)
+    assert interview["wt_off_hours"] == pytest.approx(0.0)
     assert interview["wt_scheduling"] == pytest.approx(0.0)
 
 

@@ -43,14 +43,17 @@ def test_what_if_rows_are_paired_with_the_baseline(scenario, baseline):
     table = analysis.what_if(scenario, [same, "roles.interviewer.count=2", WEEKDAYS],
                              replications=N, seed=SEED, baseline=baseline, n_boot=50)
     assert list(table.columns) == ["what_if", "statistic", "q", "baseline", "value", "change",
-                                   "lower", "upper"]
+                                   "lower", "upper", "tau"]
     mean = table[table["statistic"] == "restricted_mean"].set_index("what_if")
     # an unchanged scenario changes nothing, exactly: common random numbers
     assert mean.loc[same, ["change", "lower", "upper"]].tolist() == [0.0, 0.0, 0.0]
     fewer = mean.loc["roles.interviewer.count=2"]
     assert fewer["lower"] <= fewer["upper"]  # (two replications: the point may sit outside)
     assert fewer["change"] > 0  # two interviewers instead of fourteen: a longer wait
-    assert (mean["baseline"] == analysis.headline(baseline).value).all()
+    # the baseline's average on the comparison's one horizon (all runs' waits pooled)
+    tau = table.attrs["tau"]
+    assert (mean["tau"] == tau).all()
+    assert (mean["baseline"] == analysis.headline(baseline, tau=tau).value).all()
     assert np.isfinite(mean.loc[WEEKDAYS, "change"])
 
 

@@ -20,6 +20,7 @@ arrived by then.
 :func:`compare`                    side-by-side statistics with paired bootstrap differences
 :func:`ablate`                     causal effect of each delay source (switch it off, same seed)
 :func:`what_if`                    your own changes (``"roles.recruiter.count=3"``), paired likewise
+:func:`effects`                    Shapley values: the days of the average wait each source causes
 :func:`days_to_answer`             application to the final answer, as Glassdoor measures it
 :func:`first_interview_to_offer`   first interview to the offer, as NACE measures it
 =================================  ==============================================================
@@ -45,6 +46,7 @@ from hiresim.analysis.published import Estimate, days_to_answer, first_interview
 from hiresim.analysis.waits import business_days_between, stage_waits
 
 if TYPE_CHECKING:  # at run time these come from __getattr__ below, on first use
+    from hiresim.analysis.shapley import effect_sources, effects
     from hiresim.analysis.whatif import (
         ablate,
         compare,
@@ -64,6 +66,8 @@ __all__ = [
     "cause_intervals",
     "compare",
     "days_to_answer",
+    "effect_sources",
+    "effects",
     "end_of_week_deadline",
     "end_of_week_promise",
     "first_interview_to_offer",
@@ -85,6 +89,8 @@ __all__ = [
 #: ``summary`` uses the measures of this package): they are loaded on first use, and importing
 #: a measure (``hiresim.analysis.curves``) never imports the runner.
 _WHAT_IFS = frozenset({"ablate", "compare", "parse_what_if", "what_if", "what_if_scenario"})
+#: The Shapley values run simulations too (:mod:`hiresim.analysis.shapley`).
+_EFFECTS = frozenset({"effect_sources", "effects"})
 
 
 def __getattr__(name: str) -> object:
@@ -94,8 +100,14 @@ def __getattr__(name: str) -> object:
         value = getattr(whatif, name)
         globals()[name] = value
         return value
+    if name in _EFFECTS:
+        from hiresim.analysis import shapley as module
+
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'hiresim.analysis' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHAT_IFS])
+    return sorted([*globals(), *_WHAT_IFS, *_EFFECTS])

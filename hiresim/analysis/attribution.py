@@ -9,19 +9,21 @@ effect of removing a source (interactions included) is :func:`hiresim.analysis.a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from hiresim import arguments
-from hiresim.analysis.waits import as_list, groups
+from hiresim.analysis.headline import common_tau, rmst
+from hiresim.analysis.waits import as_list, groups, waits
 from hiresim.causes import CAUSES, cause_columns
 
 if TYPE_CHECKING:
     from hiresim.tables import ResultsLike
 
-ATTRIBUTION_COLUMNS = ("cause", "mean_days", "median_days", "total_days", "share", "n")
+ATTRIBUTION_COLUMNS = ("cause", "mean_days", "median_days", "total_days", "share",
+                       "headline_days", "n")
 _CAUSE_TYPE = pd.CategoricalDtype(list(CAUSES), ordered=True)
 
 
@@ -48,7 +50,15 @@ def attribution(results: ResultsLike, by: str | Sequence[str] | None = None) -> 
     -------
     Long DataFrame: group columns, ``cause`` (ordered categorical, priority order),
     ``mean_days`` and ``median_days`` (over waits, zeros included), ``total_days``, ``share``
-    (of the group's total; shares add up to 1 per group) and ``n`` (number of waits).
+    (of the group's total; shares add up to 1 per group), ``headline_days`` (the group's
+    headline average, :func:`hiresim.analysis.headline`, split by those shares, so the
+    causes of a group add up to the average every other table quotes; one horizon for all
+    groups, given in ``attrs["tau"]``; NaN by stage, whose waits are not waits for feedback)
+    and ``n`` (number of waits).
+
+    ``mean_days`` is the plain mean of each wait as far as it was seen (a wait cut short
+    counts as long as it lasted), so its causes add up to more or less than the headline
+    average; ``headline_days`` is what a chart beside the headline average should show.
 
     Examples
     --------
@@ -67,6 +77,7 @@ def attribution(results: ResultsLike, by: str | Sequence[str] | None = None) -> 
             raise KeyError(f"cannot group by {missing}: not a column of journeys")
         cols = cause_columns(table.columns)
     causes = [c.split("_", 1)[1] for c in cols]
+    heads = _headlines(results, by) if "stage" not in by else {}
     frames = []
     for key, sub in groups(table, by):
         values = sub[cols].to_numpy(dtype=float)
@@ -79,6 +90,8 @@ def attribution(results: ResultsLike, by: str | Sequence[str] | None = None) -> 
                 "median_days": np.median(values, axis=0) if len(sub) else np.nan,
                 "total_days": total,
                 "share": total / grand if grand > 0 else np.nan,
+                "headline_days": (total / grand if grand > 0 else np.nan)
+                * heads.get(tuple(key.values()), np.nan),
                 "n": len(sub),
             }
         )
@@ -87,7 +100,24 @@ def attribution(results: ResultsLike, by: str | Sequence[str] | None = None) -> 
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=[*by, *ATTRIBUTION_COLUMNS])
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["tau"] = heads.get("tau", np.nan)
+    return out
+
+
+def _headlines(results: ResultsLike, by: list[str]) -> dict[Any, float]:
+    """The headline average of each group of waits (key: the tuple of its ``by`` values), on
+    one horizon for all (:func:`~hiresim.analysis.headline.common_tau`), and ``"tau"``."""
+    table = waits(results, by)
+    parts = [(tuple(key.values()), sub["time"].to_numpy(dtype=float),
+              sub["event"].to_numpy(dtype=bool)) for key, sub in groups(table, by)]
+    tau = common_tau([(t, e) for _, t, e in parts])
+    out: dict[Any, float] = {"tau": tau}
+    for key, time, event in parts:
+        rep = np.zeros(time.size, dtype=np.int64)
+        out[key] = float(rmst(time, event, rep, np.ones((1, 1)), tau)[0]) if time.size \
+            else np.nan
+    return out
 
 
 def _stage_table(results: ResultsLike, by: list[str]) -> tuple[pd.DataFrame, list[str]]:

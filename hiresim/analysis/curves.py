@@ -15,7 +15,7 @@ import pandas as pd
 
 from hiresim import arguments
 from hiresim.analysis import km
-from hiresim.analysis.headline import tau_of
+from hiresim.analysis.headline import common_tau
 from hiresim.analysis.waits import (
     as_list,
     check_bootstrap,
@@ -97,6 +97,7 @@ def quantiles(
     days: str = "calendar",
     mean: bool = True,
     tau: float | None = None,
+    measure: str = "feedback",
 ) -> pd.DataFrame:
     """Kaplan-Meier quantiles of the wait and its restricted mean, with bootstrap intervals.
 
@@ -109,9 +110,18 @@ def quantiles(
 
     With ``mean=True`` a row ``statistic="restricted_mean"`` gives the area under the curve up to
     ``tau``: by default the horizon of the headline average
-    (:func:`hiresim.analysis.headline_tau` of the whole table, the same for every group), so
-    the ungrouped row *is* :func:`hiresim.analysis.headline`. With ``tau`` at least the longest
+    (:func:`hiresim.analysis.headline_tau` of the groups' waits pooled, the same for every
+    group and never below a group's median: see :func:`hiresim.analysis.headline.common_tau`),
+    so the ungrouped row *is* :func:`hiresim.analysis.headline`. With ``tau`` at least the longest
     wait and no censoring it equals the sample mean.
+
+    ``measure="final_answer"`` measures each interviewed candidate's whole process instead of
+    each wait for feedback: from the end of the first interview to the final answer (an offer,
+    accepted or declined, or a rejection they were told of), censored where the candidate
+    withdrew, was ghosted, saw the job cancelled or was still waiting
+    (:func:`hiresim.analysis.waits.final_answer_waits`); ``by="outcome"`` then groups by the
+    final outcome. Unlike "first interview to offer" figures, which count only candidates who
+    got an offer, it keeps the long processes that ended otherwise.
 
     Returns
     -------
@@ -134,9 +144,10 @@ def quantiles(
     arguments.flag("mean", mean)
     arguments.number("tau", tau, 0.0, above=True, none=True)
     by = as_list(by)
-    table = waits(results, by, days)
+    table = waits(results, by, days, measure)
     if tau is None:  # one ruler for every group: the headline's horizon
-        tau = tau_of(table["time"].to_numpy(dtype=float))
+        tau = common_tau([(sub["time"].to_numpy(dtype=float), sub["event"].to_numpy(dtype=bool))
+                          for _, sub in groups(table, by)])
     universe = np.unique(table["replication"].to_numpy())
     weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     frames = []

@@ -123,14 +123,72 @@ def stage_waits(results: ResultsLike) -> pd.DataFrame:
     return out
 
 
-def waits(results: JourneysLike, by: Sequence[str] = (), days: str = "calendar") -> pd.DataFrame:
+#: What a what-if measures: each wait for feedback after an interview (the headline), or each
+#: interviewed candidate's whole process from the first interview to the final answer.
+MEASURES = ("feedback", "final_answer")
+
+#: Final outcomes of a candidate who got a final answer: an offer (accepted or declined) or a
+#: rejection they were told of. Ghosted, withdrawn, cancelled and open candidates got none.
+ANSWERED = ("hired", "declined", "rejected")
+
+
+def check_measure(measure: str) -> str:
+    return arguments.choice("measure", measure, MEASURES)
+
+
+def final_answer_waits(results: ResultsLike) -> pd.DataFrame:
+    """One row per interviewed candidate: the wait from the end of their first interview to
+    their final answer (an offer, accepted or declined, or a rejection they were told of).
+
+    Censoring-aware: a candidate who withdrew, was ghosted, whose requisition was cancelled or
+    who was still in the process at the end of the run has a censored wait (up to then), not
+    a missing one: counting only candidates who got an offer (as "interview to offer" figures
+    do) leaves out exactly the long processes. Columns: ``replication``, ``candidate``,
+    ``round`` (the number of rounds the candidate reached), ``requisition``, ``outcome``
+    (``final_outcome``), ``days_to_feedback`` (days of this wait), ``business_days_to_feedback``
+    and ``censored``."""
+    j = results.journeys
+    c = results.candidates
+    firsts = (j.groupby(["replication", "candidate"], observed=True, sort=True)
+              .agg(first=("interview_end", "min"), round=("round", "max")).reset_index())
+    both = firsts.merge(c[["replication", "candidate", "requisition", "applied_at",
+                           "final_outcome", "days_in_process"]],
+                        on=["replication", "candidate"], how="inner", validate="one_to_one")
+    start = both["first"].to_numpy(dtype="datetime64[ns]")
+    span = (both["days_in_process"].to_numpy(dtype=float) * 86_400e9).astype("int64")
+    end = both["applied_at"].to_numpy(dtype="datetime64[ns]") + span.astype("timedelta64[ns]")
+    outcome = both["final_outcome"].astype(str)
+    return pd.DataFrame({
+        "replication": both["replication"].to_numpy(),
+        "candidate": both["candidate"].to_numpy(),
+        "round": both["round"].to_numpy(),
+        "requisition": both["requisition"].to_numpy(),
+        "outcome": outcome.to_numpy(),
+        "days_to_feedback": np.maximum((end - start) / DAY, 0.0),
+        "business_days_to_feedback": np.maximum(business_days_between(start, end), 0.0)
+        if len(both) else np.zeros(0),
+        "censored": ~outcome.isin(ANSWERED).to_numpy(),
+    })
+
+
+def waits(results: JourneysLike, by: Sequence[str] = (), days: str = "calendar",
+          measure: str = "feedback") -> pd.DataFrame:
     """The table of waits to analyse: ``replication``, ``time``, ``event`` (heard back), the
     ``outcome`` when known, and the ``by`` columns. ``by`` containing ``"stage"`` switches to
-    :func:`stage_waits` (one wait per candidate, round and stage, from the event log)."""
+    :func:`stage_waits` (one wait per candidate, round and stage, from the event log);
+    ``measure="final_answer"`` to :func:`final_answer_waits` (one per interviewed candidate)."""
     check_days(days)
+    check_measure(measure)
     by = list(by)
     # by="stage" also reads results.events: having them is the caller's side of that option
-    src = stage_waits(cast("ResultsLike", results)) if "stage" in by else results.journeys
+    if measure == "final_answer":
+        if "stage" in by:
+            raise ValueError("measure='final_answer' is one wait per candidate: 'stage' is "
+                             "not allowed in by")
+        src = final_answer_waits(cast("ResultsLike", results))
+    else:
+        src = (stage_waits(cast("ResultsLike", results)) if "stage" in by
+               else results.journeys)
     missing = [c for c in by if c not in src]
     if missing:
         raise KeyError(f"cannot group by {missing}: not a column of the table ({list(src)})")

@@ -17,9 +17,17 @@ import pandas as pd
 
 from hiresim import arguments, runner
 from hiresim.analysis import km
-from hiresim.analysis.headline import rmst, tau_of
+from hiresim.analysis.headline import common_tau, rmst
 from hiresim.analysis.reuse import idle_replications, same_scenario
-from hiresim.analysis.waits import check_bootstrap, check_days, replication_codes, waits
+from hiresim.analysis.waits import (
+    as_list,
+    check_bootstrap,
+    check_days,
+    check_measure,
+    groups,
+    replication_codes,
+    waits,
+)
 
 if TYPE_CHECKING:
     import os
@@ -46,6 +54,7 @@ COMPARE_COLUMNS = (
     "diff",
     "diff_lower",
     "diff_upper",
+    "tau",
 )
 
 
@@ -63,6 +72,8 @@ def compare(
     days: str = "calendar",
     tau: float | None = None,
     *,
+    by: str | Sequence[str] | None = None,
+    measure: str = "feedback",
     simulate: Simulate | None = None,
     **simulate_kwargs: Any,
 ) -> pd.DataFrame:
@@ -85,22 +96,37 @@ def compare(
     days:
         ``"calendar"`` or ``"business"``.
     tau:
-        Horizon of the restricted mean, common to all runs. Default: the headline average's
-        horizon of the *first* run (:func:`hiresim.analysis.headline_tau`: the 90th percentile
-        of its waits, ended or censored, rounded up to whole days), so the baseline's row is
-        :func:`hiresim.analysis.headline` of it and every variant is measured with the same
-        ruler. The longest wait seen would make the mean hinge on a handful of extreme,
-        heavily censored waits (it flipped the sign of small effects).
+        Horizon of the restricted mean, common to all runs. Default: one horizon computed
+        from the waits of *all* runs pooled (:func:`hiresim.analysis.headline_tau` of them
+        all: the 90th percentile of the waits, ended or censored, rounded up to whole days,
+        raised where needed so that no run's average is below its own median), so every run
+        is measured with the same ruler and the order of ``runs`` changes no number. Each
+        row's value is :func:`hiresim.analysis.headline` of that run with this ``tau``; the
+        table's ``tau`` column (and ``attrs["tau"]``) gives it. The longest wait seen would
+        make the mean hinge on a handful of extreme, heavily censored waits (it flipped the
+        sign of small effects).
+    by:
+        Column(s) of the waits to compare group by group: ``"round"``, ``"outcome"`` (each
+        run's own outcome of the wait: ``offer``, ``reject``, ...), ``"requisition"``. One
+        horizon for all runs and groups; each group's difference is paired by replication.
+    measure:
+        ``"feedback"`` (each wait for feedback after an interview: the headline) or
+        ``"final_answer"``: each interviewed candidate's whole process, from the end of the
+        first interview to the final answer (an offer or a told rejection), censored where the
+        candidate withdrew, was ghosted or was still waiting
+        (:func:`hiresim.analysis.waits.final_answer_waits`); with ``by="outcome"`` grouped by
+        the candidate's final outcome.
     simulate:
         The function that runs the values that are not Results: default
         :func:`hiresim.simulate`.
 
     Returns
     -------
-    Long DataFrame: ``name``, ``statistic`` (``"restricted_mean"``: the headline average, or
-    ``"quantile"``), ``q``,
+    Long DataFrame: ``name``, the ``by`` columns, ``statistic`` (``"restricted_mean"``: the
+    headline average, or ``"quantile"``), ``q``,
     ``value``, ``lower``, ``upper``, ``diff`` (value minus the baseline's), ``diff_lower``,
-    ``diff_upper``. Identical inputs give differences of exactly zero.
+    ``diff_upper``, ``tau`` (the horizon of the average, on its rows; NaN on quantiles).
+    Identical inputs give differences of exactly zero.
 
     Examples
     --------
@@ -115,6 +141,12 @@ def compare(
     arguments.whole("replications", replications, 1)
     check_days(days)
     arguments.number("tau", tau, 0.0, above=True, none=True)
+    arguments.columns("by", by)
+    by = as_list(by)
+    check_measure(measure)
+    if "stage" in by:
+        raise ValueError("compare is about waits for feedback (or the whole process): "
+                         "'stage' is not allowed in by")
     run = _simulator(simulate)
     done: dict[str, ResultsLike] = {}
     # the comparison reads the journeys only: an event log would cost time and memory
@@ -124,32 +156,62 @@ def compare(
             done[name] = value
         else:
             done[name] = run(value, replications=replications, seed=seed, **simulate_kwargs)
-    tables = {name: waits(res, (), days) for name, res in done.items()}
-    universe = np.unique(np.concatenate([t["replication"].to_numpy() for t in tables.values()]))
-    if tau is None:  # the baseline's ruler for every run
-        tau = tau_of(next(iter(tables.values()))["time"].to_numpy(dtype=float))
+    keys, tables = _group_tables(done, by, days, measure)
+    universe = np.unique(np.concatenate([t["replication"].to_numpy()
+                                         for t in tables.values()]))
+    if tau is None:  # one ruler for every run and group, from all of them: order changes nothing
+        tau = common_tau([(t["time"].to_numpy(dtype=float), t["event"].to_numpy(dtype=bool))
+                          for t in tables.values()])
     weights = km.replication_weights(universe.size, n_boot, np.random.default_rng(seed))
     ones = np.ones((1, universe.size))
-    stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for name, t in tables.items():
+    stats: dict[tuple[str, tuple[Any, ...]], tuple[np.ndarray, np.ndarray]] = {}
+    for (name, key), t in tables.items():
         args = (
             t["time"].to_numpy(dtype=float),
             t["event"].to_numpy(dtype=bool),
             replication_codes(t["replication"].to_numpy(), universe),
         )
-        stats[name] = (_stats(*args, ones, qs, tau)[0], _stats(*args, weights, qs, tau))
+        stats[name, key] = (_stats(*args, ones, qs, tau)[0], _stats(*args, weights, qs, tau))
     labels = [("restricted_mean", np.nan)] + [("quantile", float(level)) for level in qs]
-    base_point, base_boot = next(iter(stats.values()))
+    first = next(iter(done))
     rows = []
-    for name, (point, boot) in stats.items():
-        lo, hi = km.percentile_interval(boot, ci)
-        d_lo, d_hi = km.percentile_interval(boot - base_boot, ci)
-        diff = point - base_point
-        for k, (stat, level) in enumerate(labels):
-            rows.append((name, stat, level, point[k], lo[k], hi[k], diff[k], d_lo[k], d_hi[k]))
-    out = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
-    out.attrs["tau"] = tau
+    for name in done:
+        for key in keys:
+            point, boot = stats[name, key]
+            base_point, base_boot = stats[first, key]
+            lo, hi = km.percentile_interval(boot, ci)
+            d_lo, d_hi = km.percentile_interval(boot - base_boot, ci)
+            diff = point - base_point
+            for k, (stat, level) in enumerate(labels):
+                rows.append((name, *key, stat, level, point[k], lo[k], hi[k], diff[k], d_lo[k],
+                             d_hi[k]))
+    out = pd.DataFrame(rows, columns=["name", *by, *COMPARE_COLUMNS[1:-1]])
+    out["tau"] = np.where(out["statistic"] == "restricted_mean", float(tau), np.nan)
+    out.attrs["tau"] = float(tau)
+    out.attrs["measure"] = measure
     return out
+
+
+def _group_tables(done: Mapping[str, ResultsLike], by: list[str], days: str, measure: str
+                  ) -> tuple[list[tuple[Any, ...]], dict[tuple[str, tuple[Any, ...]],
+                                                          pd.DataFrame]]:
+    """The waits of every run split by the ``by`` columns: the sorted union of the groups of
+    all runs (a group that a run lacks is an empty table: its statistics are NaN), and the
+    table of each (run, group)."""
+    tables = {name: waits(res, by, days, measure) for name, res in done.items()}
+    if not by:
+        return [()], {(name, ()): t for name, t in tables.items()}
+    split: dict[tuple[str, tuple[Any, ...]], pd.DataFrame] = {}
+    found: set[tuple[Any, ...]] = set()
+    for name, t in tables.items():
+        for values, sub in groups(t, by):
+            split[name, tuple(values.values())] = sub
+            found.add(tuple(values.values()))
+    keys = sorted(found, key=lambda k: tuple(str(v) for v in k))
+    for name, t in tables.items():
+        for key in keys:
+            split.setdefault((name, key), t.iloc[:0])
+    return keys, split
 
 
 def _simulator(simulate: Simulate | None) -> Simulate:
@@ -185,6 +247,9 @@ def ablate(
     days: str = "calendar",
     *,
     tau: float | None = None,
+    groups: Mapping[str, Iterable[str]] | None = None,
+    by: str | Sequence[str] | None = None,
+    measure: str = "feedback",
     baseline: Any = None,
     step: Callable[[str], None] | None = None,
     timings: bool = False,
@@ -205,8 +270,24 @@ def ablate(
     Parameters
     ----------
     tau:
-        Horizon of the restricted mean (the headline average); default the baseline run's
-        :func:`hiresim.analysis.headline_tau`, so ``baseline`` is its headline average.
+        Horizon of the restricted mean (the headline average); default one horizon from the
+        waits of the baseline and every variant pooled, as in :func:`compare` (so the
+        ``baseline`` column is :func:`hiresim.analysis.headline` of the baseline run with
+        this ``tau``, given in the ``tau`` column).
+    groups:
+        Sources switched off *together*, each group one more row named by its key:
+        ``{"people away": ["absence", "priority", "turnover"]}``. A group's effect includes
+        the interactions between its members, so it is not the sum of theirs. With
+        ``sources=[]`` only the groups are run.
+    by:
+        ``"round"``, ``"outcome"`` (or another column of the waits): the effect in each group
+        of waits, one row per source, group and statistic (see :func:`compare`). An effect on
+        all waits can hide a large one on a few: an approval chain that adds a day on average
+        may add weeks to the candidates who get an offer.
+    measure:
+        ``"feedback"`` (each wait for feedback, the headline) or ``"final_answer"`` (each
+        interviewed candidate's process from the first interview to the final answer,
+        censoring-aware; see :func:`compare`).
     baseline:
         :class:`hiresim.Results` of ``scenario`` already simulated with this ``seed`` and
         ``replications`` (e.g. the main run of the HR report): used as the baseline instead of
@@ -235,15 +316,19 @@ def ablate(
 
     Returns
     -------
-    DataFrame: ``source``, ``statistic``, ``q``, ``baseline``, ``value``, ``change`` (value minus
-    baseline; negative = the source made waits longer by that much), ``lower``, ``upper``, and
-    ``seconds`` with ``timings=True``.
+    DataFrame: ``source``, the ``by`` columns, ``statistic``, ``q``, ``baseline``, ``value``,
+    ``change`` (value minus
+    baseline; negative = the source made waits longer by that much), ``lower``, ``upper``,
+    ``tau`` (the horizon of the averages, on their rows), and ``seconds`` with
+    ``timings=True``.
 
     Examples
     --------
     >>> import hiresim as hs                                      # doctest: +SKIP
     >>> effects = ablate(hs.preset("default"), replications=100)  # doctest: +SKIP
     >>> effects.query("statistic == 'restricted_mean'").sort_values("change")  # doctest: +SKIP
+    >>> ablate(hs.preset("default"), [], groups={"people away": ["absence", "priority"]},
+    ...        by="outcome", measure="final_answer", replications=100)  # doctest: +SKIP
     """
     from hiresim.scenario import DELAY_SOURCES
 
@@ -259,14 +344,27 @@ def ablate(
         sources = listed
     _check_effect_arguments(replications, seed, q, ci, n_boot, days, step, timings)
     arguments.flag("reuse", reuse)
+    arguments.columns("by", by)
+    check_measure(measure)
+    bundles = _check_groups(groups)
     run = _simulator(simulate)
     # the comparison reads the journeys only: an event log would cost time and memory
     simulate_kwargs.setdefault("event_log", False)
     # the built-in sources, then the scenario's user mechanisms (switched off by name)
     own = list(getattr(scenario, "extensions", None) or ())
     chosen = list([*DELAY_SOURCES, *own] if sources is None else sources)
-    if "baseline" in chosen:
+    if "baseline" in chosen or "baseline" in bundles:
         raise ValueError("'baseline' is not a delay source")
+    clash = sorted(set(chosen) & set(bundles))
+    if clash:
+        raise ValueError(f"groups: {clash[0]!r} is also a source of its own; name the group "
+                         "differently")
+    variants = {source: scenario.without(source) for source in chosen}
+    for name, members in bundles.items():  # checked (names are validated) before any run
+        variant = scenario
+        for member in members:
+            variant = variant.without(member)
+        variants[name] = variant
     tick = step or (lambda label: None)
     if baseline is not None:
         _check_baseline(baseline, scenario, replications, seed)
@@ -275,9 +373,27 @@ def ablate(
         tick("baseline")
         runs = {"baseline": run(scenario, replications=replications, seed=seed,
                                 **simulate_kwargs)}
-    variants = {source: scenario.without(source) for source in chosen}
     return _effects(scenario, variants, runs, replications, seed, q, ci, n_boot, days, tau,
-                    tick, timings, "source", simulate_kwargs, reuse, simulate)
+                    tick, timings, "source", simulate_kwargs, reuse, simulate,
+                    by=as_list(by), measure=measure)
+
+
+def _check_groups(groups: Any) -> dict[str, list[str]]:
+    """``groups`` of :func:`ablate`: ``{name: [source, ...]}`` with at least one source."""
+    if groups is None:
+        return {}
+    example = "{'people away': ['absence', 'priority', 'turnover']}"
+    arguments.mapping("groups", groups, example)
+    out: dict[str, list[str]] = {}
+    for name, members in groups.items():
+        listed = (None if isinstance(members, str) or not isinstance(members, Iterable)
+                  else list(members))
+        if not isinstance(name, str) or not listed or not all(isinstance(m, str)
+                                                              for m in listed):
+            raise TypeError(f"groups must map a name to a list of delay sources, such as "
+                            f"{example}; got {name!r}: {members!r}")
+        out[name] = listed
+    return out
 
 
 def _check_effect_arguments(replications: Any, seed: Any, q: Any, ci: Any, n_boot: Any,
@@ -296,7 +412,8 @@ def _effects(scenario: Scenario, variants: Mapping[str, Scenario], runs: dict[st
              replications: int, seed: int, q: Sequence[float], ci: float, n_boot: int,
              days: str, tau: float | None, tick: Callable[[str], None], timings: bool,
              label: str, simulate_kwargs: dict[str, Any], reuse: bool = True,
-             simulate: Simulate | None = None) -> pd.DataFrame:
+             simulate: Simulate | None = None, *, by: list[str] | None = None,
+             measure: str = "feedback") -> pd.DataFrame:
     """Simulate each variant with the baseline's seed and replications; the paired change of
     each statistic to ``runs["baseline"]`` (the table of :func:`ablate` and :func:`what_if`).
     With ``reuse``, a variant equal to the scenario is the baseline run, and (with the
@@ -319,19 +436,23 @@ def _effects(scenario: Scenario, variants: Mapping[str, Scenario], runs: dict[st
         else:
             runs[name] = run(variant, replications=replications, seed=seed, **simulate_kwargs)
         seconds[name] = time.perf_counter() - started
-    table = compare(runs, q=q, ci=ci, n_boot=n_boot, seed=seed, days=days, tau=tau)
+    by = by or []
+    table = compare(runs, q=q, ci=ci, n_boot=n_boot, seed=seed, days=days, tau=tau, by=by,
+                    measure=measure)
     base = table.loc[table["name"] == "baseline", "value"].to_numpy()
     out = table[table["name"] != "baseline"].drop(columns=["lower", "upper"])
     out["baseline"] = np.tile(base, len(variants))
     out = out.rename(
         columns={"name": label, "diff": "change", "diff_lower": "lower", "diff_upper": "upper"}
     )
-    cols = [label, "statistic", "q", "baseline", "value", "change", "lower", "upper"]
+    cols = [label, *by, "statistic", "q", "baseline", "value", "change", "lower", "upper",
+            "tau"]
     if timings:
         out["seconds"] = out[label].map(seconds)
         cols.append("seconds")
     out = out[cols].reset_index(drop=True)
     out.attrs["tau"] = table.attrs.get("tau")
+    out.attrs["measure"] = measure
     return out
 
 

@@ -30,7 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hiresim.scenario import PRESET_PREFIX
-from hiresim.text import days, plural
+from hiresim.text import days, percent, plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -210,7 +210,7 @@ def feedback_table(results: ResultsLike, title: str) -> Table:
     journeys = results.journeys
     head = headline(results, n_boot=50)
     table = _table(title)
-    for name in ("round", "P10", "P50", "P90", "P95", HEADLINE_COLUMN, "ended unanswered",
+    for name in ("round", "P10", "P50", "P90", "P95", headline_label(head.tau), "ended unanswered",
                  "waits", "candidates"):
         _column(table, name)
     overall = quantiles(results, q=QUANTILES, n_boot=50, seed=0, tau=head.tau).assign(round="all")
@@ -226,17 +226,41 @@ def feedback_table(results: ResultsLike, title: str) -> Table:
     applied = results.candidates["candidate"].nunique()
     never = applied - interviewed
     table.caption = printable(
-        "Calendar days from the end of an interview to the answer. P50 / P90: half / nine in "
-        "ten had heard back within that many days. 'ended unanswered': the candidate withdrew, "
-        "was never told, or was still waiting when the simulation stopped; such waits are not "
-        "dropped: each counts as lasting at least as long as it was seen to (the Kaplan-Meier "
-        f"method). {head.definition}. 'candidates': those with at least one interview "
-        f"({plural(never, 'more candidate')} applied but never reached one).")
+        "Calendar days from the end of an interview to the answer. P50 / P90: the day by which "
+        "half / nine in ten of the waits are over, a wait that ended unanswered counting as "
+        "lasting at least as long as it was seen to (the Kaplan-Meier method). 'ended "
+        "unanswered': the candidate withdrew, was never told, or was still waiting when the "
+        f"simulation stopped. {head.definition}. 'candidates': those with at least one "
+        f"interview ({plural(never, 'more candidate')} applied but never reached one). "
+        f"{promise_sentence(results)}")
     return table
+
+
+def promise_sentence(results: ResultsLike, confidence: float = 0.9) -> str:
+    """What can be promised to nine in ten candidates, by the HR report's rule: a candidate
+    who withdrew or was never told *never* hears (:func:`hiresim.analysis.promise`), so the
+    command line and the report never disagree about "nine in ten heard within N days"."""
+    from hiresim.analysis import promise
+
+    row = promise(results, confidence=confidence, n_boot=20, seed=0).iloc[0]
+    level = percent(confidence)
+    never = float(row["p_never"])
+    if row["promise_days"] == row["promise_days"]:  # not NaN: the share is reached
+        return (f"Promise (as the HR report: a candidate who withdrew or was never told never "
+                f"hears): {level} of candidates hear back within "
+                f"{plural(int(row['promise_days']), 'day')}.")
+    return (f"Promise (as the HR report: a candidate who withdrew or was never told never "
+            f"hears): {level} cannot be promised: only {percent(1 - never)} ever hear.")
 
 
 #: The header of the headline average in every table of the CLI.
 HEADLINE_COLUMN = "average wait"
+
+
+def headline_label(tau: float) -> str:
+    """The headline average's name with its horizon beside it (``average wait (cap 15 d)``):
+    a comparison's average is read on the comparison's horizon, which a reader must see."""
+    return HEADLINE_COLUMN if tau != tau else f"{HEADLINE_COLUMN} (cap {tau:g} d)"
 
 
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
@@ -634,13 +658,15 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
     for col in ("scenario", "statistic", "value", "95 % CI", "diff vs first", "diff CI"):
         _column(out, col, "left" if col in ("scenario", "statistic") else "right")
     for row in table.itertuples():
-        stat = HEADLINE_COLUMN if row.statistic == "restricted_mean" else f"P{100 * row.q:g}"
+        stat = (headline_label(out_tau) if row.statistic == "restricted_mean"
+                else f"P{100 * row.q:g}")
         first_row = row.name == names[0]
         _row(out, row.name, stat, _days(row.value), _interval(row.lower, row.upper),
              "" if first_row else f"{row.diff:+.1f}",
              "" if first_row else _interval(row.diff_lower, row.diff_upper))
-    out.caption = printable(f"{definition(out_tau, 'business' if business else 'calendar')} (the "
-                        f"horizon of {names[0]}, used for every scenario); P50/P90: the day "
+    out.caption = printable(f"{definition(out_tau, 'business' if business else 'calendar')} (one "
+                        "horizon for every scenario, from all their waits pooled: the order "
+                        "of the scenarios changes no number); P50/P90: the day "
                         "by which half / nine in ten had heard back; negative diff = shorter "
                         "than the first")
     console.print(out)
@@ -724,17 +750,18 @@ def ablation_table(table: pd.DataFrame, title: str) -> Table:
     mean = table[table["statistic"] == "restricted_mean"].sort_values("change")
     p90 = table[(table["statistic"] == "quantile") & (table["q"] == 0.9)].set_index("source")
     out = _table(title)
-    for col in ("source", f"{HEADLINE_COLUMN} now", f"{HEADLINE_COLUMN} without",
+    tau = float(table.attrs.get("tau") or float("nan"))
+    for col in ("source", f"{headline_label(tau)} now", f"{HEADLINE_COLUMN} without",
                 "days saved", "95 % CI", "P90 saved", "seconds"):
         _column(out, col, "left" if col == "source" else "right")
     for row in mean.itertuples():
         saved90 = -p90.loc[row.source, "change"] if row.source in p90.index else float("nan")
         _row(out, row.source, _days(row.baseline), _days(row.value), f"{-row.change:+.1f}",
              _interval(-row.upper, -row.lower), _days(saved90), f"{row.seconds:.1f}")
-    tau = float(table.attrs.get("tau") or float("nan"))
     out.caption = printable(f"days saved > 0: the wait is shorter without that source. "
-                        f"{definition(tau)}. P90 saved: change of the day by which nine in ten "
-                        "had heard back")
+                        f"{definition(tau)} (one horizon for the run and every rerun, from "
+                        "all their waits pooled). P90 saved: change of the day by which nine "
+                        "in ten had heard back")
     return out
 
 
@@ -840,11 +867,12 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
         summary = result.summary(n_boot=100)
     table = _table(f"sweep of {sc.name} ({replications} replications per row, seed {seed}) → "
                    f"{out}")
-    hidden = {"journeys", "censored_share"}
+    hidden = {"journeys", "censored_share", "tau"}
+    tau = float(summary["tau"].iloc[0]) if len(summary) else float("nan")
     stat_cols = [c for c in summary.columns if c.endswith(("_lower", "_upper"))]
     columns = [c for c in summary.columns if c not in hidden and c not in stat_cols]
     for col in columns:
-        _column(table, col)
+        _column(table, headline_label(tau) if col == "mean_days" else col)
     _column(table, "censored")
     for _, row in summary.iterrows():
         cells = []
@@ -856,7 +884,11 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
             else:
                 cells.append(str(value))
         _row(table, *cells, f"{row['censored_share']:.1%}")
-    table.caption = "days to feedback (Kaplan-Meier); empty override cell = the base value"
+    from hiresim.analysis.headline import definition
+
+    table.caption = printable(f"days to feedback (Kaplan-Meier); {definition(tau)} (one horizon "
+                              "for every row, from all rows' waits pooled); empty override "
+                              "cell = the base value")
     console.print(table)
 
 
@@ -1057,6 +1089,9 @@ def calibration_table(result: Any) -> Table:
               type=click.IntRange(min=1), help="Replications of each what-if run.")
 @click.option("--no-ablation", is_flag=True,
               help="Skip 'what would help most' (the slow part).")
+@click.option("--effects", is_flag=True,
+              help="Also compute each source's causal effect (Shapley values; many runs of "
+                   "--ablation-replications) and show it beside where the days go.")
 @_what_if_option
 @click.option("--ats", "ats_dir", type=click.Path(file_okay=False),
               help="A company's ATS export: adds an 'open candidates' section (a forecast).")
@@ -1071,7 +1106,8 @@ def calibration_table(result: Any) -> Table:
 @_precision_options
 def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
            workers: int | None, out: str, ablation_replications: int,
-           no_ablation: bool, what_ifs: tuple[str, ...], ats_dir: str | None, as_of: Any,
+           no_ablation: bool, effects: bool, what_ifs: tuple[str, ...], ats_dir: str | None,
+           as_of: Any,
            calendars: str | None, locale: str, confidence: float, precision: float | None,
            max_replications: int) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
@@ -1111,7 +1147,7 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
 
                 team = read_calendars(calendars, people=sc)
         rep = build_report(sc, replications=replications, seed=seed, workers=workers,
-                           ablation=not no_ablation,
+                           ablation=not no_ablation, effects=effects,
                            ablation_replications=ablation_replications, step=step,
                            what_ifs=list(what_ifs), history=history, as_of=as_of,
                            calendars=team, locale=locale, confidence=confidence,

@@ -239,28 +239,54 @@ def plot_attribution(
     data: ResultsLike | pd.DataFrame,
     by: str | None = "round",
     ax: Axes | None = None,
-    value: str = "mean_days",
+    value: str | None = None,
+    effects: pd.DataFrame | None = None,
 ) -> Axes:
     """Stacked bars of the wait by cause, one bar per group (stage, round, outcome, ...).
 
+    With ``effects`` (the table of :func:`hiresim.analysis.effects`) and no groups
+    (``by=None``), a second bar beside the attribution shows the causal effects: each
+    source's Shapley value in its cause's colour (hatched), and the rest of the wait (every
+    source off) in grey, so both bars add up to the same average wait; the sources whose
+    attributed days differ from their Shapley value (beyond its interval) are named under
+    the bars.
+
     ``data`` is a :class:`hiresim.Results` (then :func:`hiresim.analysis.attribution` is called
-    with ``by``) or an attribution DataFrame. ``value`` is ``"mean_days"``, ``"median_days"``,
-    ``"total_days"`` or ``"share"``. Colours come from :data:`CAUSE_COLORS`.
+    with ``by``) or an attribution DataFrame. ``value`` is ``"headline_days"`` (the default
+    where the table has it: each bar is the group's headline average, the number every table
+    quotes, split by the causes' shares), ``"mean_days"`` (plain means of the waits as far as
+    they were seen; the default by stage, whose waits are not waits for feedback),
+    ``"median_days"``, ``"total_days"`` or ``"share"``. The y label says which, and the
+    horizon of the average. Colours come from :data:`CAUSE_COLORS`.
 
     >>> ax = plot_attribution(results, by="stage")                 # doctest: +SKIP
     """
     arguments.results_or_frame("data", data, "hiresim.analysis.attribution")
     if isinstance(data, pd.DataFrame):
-        arguments.frame("data", data, "hiresim.analysis.attribution", ("cause", value))
+        arguments.frame("data", data, "hiresim.analysis.attribution",
+                        ("cause",) if value is None else ("cause", value))
     arguments.columns("by", by)
     arguments.axes("ax", ax)
-    arguments.choice("value", value, ("mean_days", "median_days", "total_days", "share"))
-    ax = _axes(ax)
+    values = ("headline_days", "mean_days", "median_days", "total_days", "share")
+    if value is not None:
+        arguments.choice("value", value, values)
     table = analysis.attribution(data, by=by) if _is_results(data) else data
+    if value is None:
+        has_headline = ("headline_days" in table
+                        and bool(np.isfinite(table["headline_days"].to_numpy(float)).any()))
+        value = "headline_days" if has_headline else "mean_days"
+    if value not in table:
+        raise ValueError(f"value={value!r}: not a column of this attribution table "
+                         f"(it has {[c for c in values if c in table]})")
+    if effects is not None and value == "headline_days" and "total" in effects.attrs:
+        # one average for both bars: the effects' (its horizon pools every coalition's waits)
+        table = table.assign(headline_days=table["share"] * float(effects.attrs["total"]))
+        table.attrs["tau"] = float(effects.attrs.get("tau", float("nan")))
+    ax = _axes(ax)
     group_cols = [
         c
         for c in table.columns
-        if c not in ("cause", "mean_days", "median_days", "total_days", "share", "n")
+        if c not in ("cause", *values, "n")
     ]
     if group_cols:
         wide = table.pivot_table(
@@ -281,12 +307,23 @@ def plot_attribution(
         ax.bar(x, height, bottom=bottom, color=cause_color(cause, order), label=cause,
                width=0.7)
         bottom += height
+    if effects is not None:
+        if group_cols:
+            raise ValueError("effects= is drawn beside the attribution of all waits: use "
+                             "by=None")
+        arguments.frame("effects", effects, "hiresim.analysis.effects",
+                        ("source", "cause", "shapley", "lower", "upper", "agrees",
+                         "attributed"))
+        x, labels = _effects_bar(ax, effects, order, x, labels)
     crowded = len(labels) * max((len(t) for t in labels), default=0) > 40
     ax.set_xticks(x, labels, rotation=30 if crowded else 0, ha="right" if crowded else "center")
     ax.set_xlabel(", ".join(group_cols) if group_cols else "")
+    tau = table.attrs.get("tau", float("nan"))
+    cap = f" (cap {tau:g} d)" if isinstance(tau, float) and np.isfinite(tau) else ""
     ax.set_ylabel(
         {
-            "mean_days": "mean days per wait",
+            "headline_days": f"average wait{cap}, split by cause (days)",
+            "mean_days": "plain mean days per wait (as far as seen)",
             "median_days": "median days per wait",
             "total_days": "total days",
             "share": "share of waiting time",
@@ -302,6 +339,33 @@ def plot_attribution(
         bbox_to_anchor=(1.0, 1.0),
     )
     return ax
+
+
+def _effects_bar(ax: Axes, effects: pd.DataFrame, order: list[str], x: np.ndarray,
+                 labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The bar of causal effects beside the attribution (see :func:`plot_attribution`)."""
+    where = float(len(x))
+    bottom = 0.0
+    for row in effects.sort_values("shapley", ascending=False).itertuples():
+        cause = str(row.cause) or str(row.source)
+        height = float(row.shapley)
+        if not height > 0:
+            continue
+        ax.bar([where], [height], bottom=bottom, width=0.7, hatch="//", edgecolor="white",
+               color=cause_color(cause, [*order, cause]), label=f"{row.source} (effect)")
+        bottom += height
+    rest = float(effects.attrs.get("rest", float("nan")))
+    if np.isfinite(rest) and rest > 0:
+        ax.bar([where], [rest], bottom=bottom, width=0.7, color="#d0d0d0",
+               label="the rest (every source off)")
+    differ = effects[~effects["agrees"].astype(bool) & (effects["cause"] != "")]
+    if len(differ):
+        words = "\n".join(f"{r.source}: attributed {r.attributed:.1f} days, causal effect "
+                           f"{r.shapley:.1f} ({r.lower:.1f} to {r.upper:.1f})"
+                           for r in differ.itertuples())
+        ax.annotate(f"attribution and causal effect differ:\n{words}", (0.0, -0.45),
+                    xycoords="axes fraction", fontsize="small", va="top")
+    return np.append(x, where), [*labels, "causal effects (Shapley)"]
 
 
 def plot_ablation(

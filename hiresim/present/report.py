@@ -126,9 +126,13 @@ class Report:
         columns plus ``seconds``, the time each source's rerun took.
     what_ifs:
         :func:`hiresim.analysis.what_if` of the what-ifs asked for (``None`` when none).
+    effects:
+        :func:`hiresim.analysis.effects` (``None`` unless asked for): the causal effect of
+        each source, shown beside the attribution.
     headline:
         :func:`hiresim.analysis.headline` of ``results``: the average wait every section
-        quotes.
+        quotes, on the what-ifs' horizon when the page has them (one horizon from the main
+        run and every rerun pooled, as :func:`hiresim.analysis.compare` does).
     loss:
         :func:`hiresim.analysis.candidate_loss`.
     end_of_week:
@@ -151,6 +155,7 @@ class Report:
     end_of_week: pd.DataFrame
     headline: Any = None
     what_ifs: pd.DataFrame | None = None
+    effects: pd.DataFrame | None = None
     forecast: Any = None
     forecast_choice: Any = None
     confidence: float = 0.8
@@ -192,6 +197,7 @@ def build_report(
     locale: str = "en",
     precision: float | None = None,
     max_replications: int = 2000,
+    effects: bool = False,
 ) -> Report:
     """Simulate ``scenario`` and compute everything the HR report shows.
 
@@ -236,6 +242,11 @@ def build_report(
         this many days either side (see ``hiresim.simulate``); the page says how many it took.
     max_replications:
         With ``precision``: the most replications of the main run.
+    effects:
+        Also compute the causal effect of each source that has a cause of its own
+        (:func:`hiresim.analysis.effects`, Shapley values, with ``ablation_replications``
+        per coalition: ``2**n`` runs up to five sources, sampled orders beyond) and show it
+        beside the attribution, saying where the two differ.
     """
     from hiresim import analysis, runner
     from hiresim.scenario import delay_sources, load_scenario
@@ -254,7 +265,6 @@ def build_report(
         results = runner.simulate(sc, seed=seed, workers=workers, precision=precision,
                                   max_replications=max_replications, confidence=LEVELS)
         replications = results.replications
-    head = analysis.headline(results, n_boot=n_boot, seed=seed)
     promises = pd.concat(
         [analysis.promise(results, confidence=c, n_boot=n_boot, seed=seed) for c in LEVELS],
         ignore_index=True,
@@ -263,24 +273,37 @@ def build_report(
     stage = None
     if results.events is not None and len(results.events):
         stage = analysis.attribution(results, by="stage")
-    effects = None
+    ablated = None
     if ablation:
         chosen = list(delay_sources(sc) if sources is None else sources)
         # the main run is the ablation's baseline when it has the same replications (same
         # seed and scenario by construction): one simulation fewer
         reuse = results if ablation_replications == replications else None
-        # on the main run's ruler: the same horizon as the headline average
-        effects = analysis.ablate(sc, chosen, ablation_replications, seed, n_boot=n_boot,
-                                  tau=head.tau, baseline=reuse,
+        # one horizon from the main run and every rerun pooled (compare's rule): the page's
+        # headline average below is read on it, so "now" is the same number everywhere
+        ablated = analysis.ablate(sc, chosen, ablation_replications, seed, n_boot=n_boot,
+                                  baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
                                   timings=True, workers=workers)
     custom = None
     if changes:
         reuse = results if ablation_replications == replications else None
         custom = analysis.what_if(sc, changes, ablation_replications, seed, n_boot=n_boot,
-                                  tau=head.tau, baseline=reuse,
+                                  tau=None if ablated is None else ablated.attrs.get("tau"),
+                                  baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
                                   timings=True, workers=workers)
+    shapley = None
+    if effects:
+        from hiresim.analysis.shapley import NO_CAUSE, effect_sources
+
+        players = [p for p in effect_sources(sc) if p not in NO_CAUSE]
+        shapley = analysis.effects(sc, players, ablation_replications, seed, n_boot=n_boot,
+                                   step=lambda label: tick(f"causal effects: {label}"),
+                                   workers=workers)
+    compared = ablated if ablated is not None else custom
+    tau = None if compared is None else compared.attrs.get("tau")
+    head = analysis.headline(results, tau=tau, n_boot=n_boot, seed=seed)
     open_now = choice = None
     if history is not None:
         open_now, choice = _forecast_open(sc, history, as_of, forecast_replications, seed,
@@ -295,14 +318,15 @@ def build_report(
         promises=promises,
         attribution=attribution,
         stage_attribution=stage,
-        ablation=effects,
+        ablation=ablated,
         what_ifs=custom,
+        effects=shapley,
         headline=head,
         loss=analysis.candidate_loss(results),
         end_of_week=analysis.end_of_week_promise(results, n_boot=n_boot, seed=seed),
         seed=seed,
         replications=replications,
-        ablation_replications=ablation_replications if ablation or changes else 0,
+        ablation_replications=ablation_replications if ablation or changes or effects else 0,
     )
 
 
@@ -511,27 +535,78 @@ def _attribution_section(rep: Report) -> str:
             plotting.plot_attribution(stage, ax=ax, value="mean_days")
             ax.set_title("Waiting before each step of the process, by cause")
             ax.set_xlabel("step (stage)")
-            ax.set_ylabel("mean waiting days per candidate at that step")
+            ax.set_ylabel("days waited before the step's work started\n"
+                          "(mean per candidate who reached the step)")
 
         figs = (
-            "<p>The same days, seen step by step over the whole process (from the recruiter's "
-            "screen to the last message): how long each step's work waited to be picked up, "
-            "and why.</p>"
+            "<p>A different measure from the table above, over the whole process (from the "
+            "recruiter's screen to the last message): each bar is the time a step's work "
+            "waited to be picked up (for a free slot, a person back from leave, a queue), "
+            "summed over that step's tasks and averaged over the candidates who reached the "
+            "step, split by cause. It does not include the work itself, and it counts every "
+            "round's waits and the time before the first interview, so a bar can be longer "
+            "than the average wait for feedback above.</p>"
             + _img(_figure_png(draw, (9.0, 4.2)), "waiting days before each stage, by cause")
         )
+    causal = _causal_part(rep)
     return f"""
 <section id="causes">
 <h2>Where the days go</h2>
-<p>{lead} Every day of every simulated wait is charged to exactly one cause; when several hold at
-once (a vacation over a weekend) the day goes to the first of them in the order of this list of
-causes: reorganization, requirements, turnover, absence, priority, off hours, batching,
-scheduling, communication, contention, work.</p>
+<p>{lead} Every day of every simulated wait is charged to exactly one cause. A night or weekend
+inside a wait belongs to the reason the wait exists (a queue, the search for a free slot, an
+absence that ran into the weekend); “off hours” are only the nights before work on a wait could
+start and those while work was being done. When several causes hold at once (a vacation over a
+weekend) the day goes to the first of them in the order of this list of causes:
+reorganization, requirements, turnover, absence, priority, off hours, batching, scheduling,
+communication, contention, work.</p>
 <table class="data" id="cause-table">
 <thead><tr><th>cause</th><th>what it means</th><th>days per wait (plain mean of all waits,
 each to where it ended)</th><th>share</th></tr>
 </thead><tbody>{''.join(rows)}</tbody></table>
+{causal}
 {figs}
 </section>"""
+
+
+def _causal_part(rep: Report) -> str:
+    """The causal effects beside the attribution (when computed), and where they differ."""
+    from hiresim.present import plotting
+
+    fx = rep.effects
+    if fx is None or not len(fx):
+        return ("<p>This split describes where the days of the simulated waits went. How "
+                "much shorter the wait would be without a source is a different question, "
+                "answered under “What would help most”; the two can differ (a night inside "
+                "a slot search is counted here, but goes away with the search).</p>")
+    rows = []
+    for r in fx.itertuples():
+        verdict = ("agree" if r.agrees else "differ") if r.cause else "no cause of its own"
+        rows.append(
+            f"<tr><th>{_esc(r.source)}</th><td class=\"num\">"
+            f"{'–' if not r.cause else f'{r.attributed:.1f}'}</td>"
+            f'<td class="num" data-effect="{_esc(r.source)}">{r.shapley:.1f}</td>'
+            f'<td class="num">{r.lower:.1f} to {r.upper:.1f}</td>'
+            f'<td class="num">{r.ablation:.1f}</td><td>{verdict}</td></tr>')
+    differ = [str(r.source) for r in fx.itertuples() if r.cause and not r.agrees]
+    summary = ("They agree for every source." if not differ else
+               f"They differ for <b>{_esc(', '.join(differ))}</b>: there the split above is "
+               "not what switching that source off would save.")
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        plotting.plot_attribution(rep.results, by=None, ax=ax, effects=fx)
+        ax.set_title("Where the days go (left) and what each source causes (right)")
+
+    return (
+        f"<p>The causal effect of each source (its Shapley value: what switching it off saves, "
+        f"averaged over every order of switching the sources off, the same candidates with "
+        f"the same luck; {plural(rep.ablation_replications, 'run')} per combination) beside "
+        f"the days attributed to its cause. {summary}</p>"
+        '<table class="data" id="effects-table"><thead><tr><th>source</th>'
+        "<th>attributed days</th><th>causal effect (days)</th><th>range</th>"
+        "<th>saved if switched off alone</th><th>verdict</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        + _img(_figure_png(draw, (9.0, 4.6)), "attributed days beside causal effects"))
 
 
 #: Why switching a source off can make the average wait longer, in plain words (the report
