@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -149,17 +150,34 @@ def callable_or_none(name: str, value: Any) -> Any:
     raise TypeError(f"{name} must be None or a function, got {_shown(value)}")
 
 
+#: The one date and time form accepted from text: ISO 8601, ``YYYY-MM-DD`` with an optional
+#: time (``T`` or a space, ``HH:MM`` or ``HH:MM:SS[.fff]``) and an optional offset (``Z``,
+#: ``+01:00``). ``3.11.2025`` or ``11/03/2025`` mean different days in different countries, so
+#: they are refused rather than guessed.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
+                      r"(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
+
+
 def timestamp(name: str, value: Any) -> Any:
-    """A date or time (a text such as ``"2026-03-02"`` or ``"2026-03-02T14:00"``, a
+    """A date or time (an ISO 8601 text such as ``"2026-03-02"`` or ``"2026-03-02T14:00"``, a
     ``date``, a ``datetime`` or a pandas ``Timestamp``) as a time-zone-naive
-    ``pandas.Timestamp`` in the years 1990 to 2200."""
+    ``pandas.Timestamp`` in the years 1990 to 2200.
+
+    Text in any other form (``3.11.2025``, ``11/03/2025``, ``March 3``) is refused with a
+    message saying the form expected: such dates read differently by country, and a guess
+    that flips day and month is worse than a refusal.
+    """
     import datetime as dt
 
     import pandas as pd
 
     if isinstance(value, str | dt.date | pd.Timestamp):  # datetime is a date
+        if isinstance(value, str) and not ISO_DATE.fullmatch(value.strip()):
+            raise ValueError(f"{name} must be a date or time in ISO 8601 form, YYYY-MM-DD "
+                             f"with an optional THH:MM (e.g. '2026-03-02' or "
+                             f"'2026-03-02T14:00'), got {value!r}")
         try:
-            t = pd.Timestamp(value)
+            t = pd.Timestamp(value.strip() if isinstance(value, str) else value)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"{name} must be a date or time (e.g. '2026-03-02'), got "
                              f"{value!r}") from exc

@@ -50,7 +50,7 @@ TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the builder", ("model",)),
     ("measures", ("analysis.waits", "analysis.km", "analysis.curves", "analysis.headline",
                   "analysis.attribution", "analysis.promises", "analysis.published",
-                  "analysis.precision")),
+                  "analysis.precision", "analysis.observed")),
     ("records", ("records.*",)),
     ("running", ("results", "runner", "sweeps")),
     ("what-ifs", ("analysis", "analysis.whatif", "analysis.reuse", "analysis.shapley")),

@@ -40,6 +40,7 @@ import pandas as pd
 from hiresim.analysis.km import curve_quantiles, km_table
 from hiresim.records.ats import require_waits
 from hiresim.scenario import Scenario, as_scenario, load_scenario
+from hiresim.scenario.writing import scenario_toml
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -113,7 +114,9 @@ class Calibration:
         """Write the calibrated scenario as a TOML file; every estimated or fitted value
         carries a comment saying from which data it came."""
         out = Path(path)
-        out.write_text(scenario_toml(self.scenario, self._comments()), encoding="utf-8")
+        out.write_text(scenario_toml(self.scenario, self._comments(),
+                                     f"{self.scenario.name}: written by hiresim.calibrate"),
+                       encoding="utf-8")
         return out
 
     def _comments(self) -> dict[str, str]:
@@ -531,68 +534,6 @@ def fit_table(history: History, results: Results) -> pd.DataFrame:
                        "simulated": float((results.journeys["outcome"] == outcome).mean())})
     table["statistic"] = "quantile"
     return pd.concat([table, pd.DataFrame(shares)], ignore_index=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing a scenario as TOML, with comments
-
-
-def scenario_toml(scenario: Scenario, comments: dict[str, str] | None = None) -> str:
-    """A scenario as a TOML text that :func:`hiresim.load_scenario` reads back unchanged;
-    ``comments`` (by dotted path) are written after the values they describe."""
-    import tomlkit
-
-    notes = comments or {}
-    data = scenario.model_dump(mode="json", exclude_none=True)
-    data.pop("extensions", None)
-    doc = tomlkit.document()
-    doc.add(tomlkit.comment(f"{scenario.name}: written by hiresim.calibrate"))
-    _fill(doc, data, "", notes)
-    return tomlkit.dumps(doc)
-
-
-def _fill(table: Any, data: dict[str, Any], prefix: str, notes: dict[str, str]) -> None:
-    import tomlkit
-
-    scalars = {k: v for k, v in data.items() if not _is_table(v)}
-    nested = {k: v for k, v in data.items() if _is_table(v)}
-    for key, value in scalars.items():
-        item = tomlkit.item(_inline(value))
-        path = f"{prefix}{key}"
-        if path in notes:
-            item.comment(notes[path])
-        table.add(key, item)
-    for key, value in nested.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, list):
-            array = tomlkit.aot()
-            for i, element in enumerate(value):
-                sub = tomlkit.table()
-                _fill(sub, element, f"{path}.{i}.", notes)
-                array.append(sub)
-            table.add(key, array)
-        else:
-            sub = tomlkit.table()
-            _fill(sub, value, f"{path}.", notes)
-            table.add(key, sub)
-
-
-def _is_table(value: Any) -> bool:
-    """A sub-table (not a duration, which is written inline) or an array of tables."""
-    if isinstance(value, dict):
-        return "dist" not in value
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(v, dict) and "dist" not in v for v in value)
-
-
-def _inline(value: Any) -> Any:
-    import tomlkit
-
-    if isinstance(value, dict):
-        inline = tomlkit.inline_table()
-        inline.update(value)
-        return inline
-    return value
 
 
 __all__ = ["Calibration", "Estimate", "calibrate", "default_free", "direct_estimates",

@@ -328,7 +328,8 @@ def _kind(app: OpenApplication) -> tuple[str, int]:
 
 def forecast_from_records(history: History, as_of: pd.Timestamp, week_end: pd.Timestamp,
                           to_by: float | None, horizon_days: int,
-                          min_samples: int | None = None) -> Forecast:
+                          min_samples: int | None = None,
+                          owed_cutoff_days: float | None = None) -> Forecast:
     """The records' own forecast for the applications open on ``as_of`` (see the module).
 
     Called by :func:`hiresim.forecast` with ``method="empirical"``, which checks the arguments
@@ -354,7 +355,7 @@ def forecast_from_records(history: History, as_of: pd.Timestamp, week_end: pd.Ti
 
     want = MIN_AT_RISK if min_samples is None else int(min_samples)
     known = history.cut(as_of) if as_of < history.exported_at else history
-    state = state_at(known, as_of)
+    state = state_at(known, as_of, owed_cutoff_days=owed_cutoff_days)
     by_round, pooled = _groups(past_waits(known))
     horizon = float(horizon_days)
     to_week_end = float((week_end - as_of) / pd.Timedelta(days=1))

@@ -131,9 +131,46 @@ class OpenJob:
     offers_out: int = 0
 
 
+@dataclass(frozen=True)
+class OwedRejection:
+    """A candidate owed a rejection on the forecast's date: the decision is made (recorded
+    more than the owed cut-off ago, or their job is closed) and they have not been told. Not
+    a wait to forecast: only the company can end it, by telling them."""
+
+    application_id: str
+    candidate_id: str
+    job_id: str
+    #: The export's stage, mapped (``screening``, ``round:1``, ...).
+    stage: str
+    #: Since when they are owed it: the rejection's record, or the job's closing.
+    since: pd.Timestamp
+    days_owed: float
+    #: ``rejected`` (a rejection recorded, not told) or ``job closed`` (still active on a job
+    #: that ``jobs.csv`` closed).
+    reason: str
+
+
+@dataclass(frozen=True)
+class OfferOut:
+    """An offer made and not yet answered on the forecast's date (the candidate has heard:
+    the company awaits their answer)."""
+
+    application_id: str
+    candidate_id: str
+    job_id: str
+    offered_at: pd.Timestamp
+    days_waiting: float
+
+
+#: Days an untold rejection may have been recorded and still count as a decision on its way
+#: to the candidate when the records give no lag to go by (no rejection told after its record).
+OWED_CUTOFF_DAYS = 14.0
+
+
 @dataclass
 class CompanyState:
-    """What the export says on ``as_of``: the open applications and jobs."""
+    """What the export says on ``as_of``: the open applications and jobs, the candidates
+    owed a rejection and the offers awaiting an answer."""
 
     as_of: pd.Timestamp
     applications: list[OpenApplication]
@@ -142,21 +179,53 @@ class CompanyState:
     #: scenario's ``requisitions.initial`` jobs are taken to be open.
     jobs_known: bool = True
     notes: list[str] = field(default_factory=list)
+    owed: list[OwedRejection] = field(default_factory=list)
+    offers: list[OfferOut] = field(default_factory=list)
+    #: The owed cut-off used (days): an untold rejection recorded longer ago is owed.
+    owed_cutoff_days: float = OWED_CUTOFF_DAYS
 
 
-def state_at(history: History, as_of: Any, scenario: Scenario | None = None) -> CompanyState:
+def owed_cutoff(history: History) -> float:
+    """The default owed cut-off (days) of ``history``: the 95th percentile of the lag from a
+    rejection's record (``closed_at``) to its telling (``notified_at``) among the rejections
+    told, at least one day; :data:`OWED_CUTOFF_DAYS` when none was told after its record.
+
+    An untold rejection younger than that is a decision the company usually still tells in
+    its own time (a relay through HR, a held runner-up): it is forecast. An older one is
+    not on its way: the candidate is owed it."""
+    apps = history.applications
+    told = apps.loc[(apps["status"] == "rejected") & apps["notified_at"].notna()
+                    & apps["closed_at"].notna()]
+    import pandas as pd
+
+    lag = ((told["notified_at"] - told["closed_at"]) / pd.Timedelta(days=1)).to_numpy(float)
+    lag = lag[np.isfinite(lag) & (lag >= 0)]
+    if lag.size == 0:
+        return OWED_CUTOFF_DAYS
+    return max(1.0, float(np.quantile(lag, 0.95)))
+
+
+def state_at(history: History, as_of: Any, scenario: Scenario | None = None,
+             owed_cutoff_days: float | None = None) -> CompanyState:
     """The open applications and jobs of ``history`` on ``as_of``.
 
     An application is open when it was made by ``as_of`` and the candidate had not heard its
-    last decision by then: not withdrawn, no offer made, no rejection told (a rejection
-    recorded but not yet told is open, with its outcome known). People's ids (recruiter,
-    hiring manager, interviewers) are checked against ``scenario``'s roles: an id unknown to
-    a role whose people the scenario names is an error naming the file and row.
+    last decision by then: not withdrawn, no offer made, no rejection told. Two kinds of
+    untold ends are not open waits and are listed apart: a rejection recorded more than
+    ``owed_cutoff_days`` before ``as_of`` (default :func:`owed_cutoff`), or any rejection or
+    active application on a job that ``jobs.csv`` closed by then, is *owed*
+    (:attr:`CompanyState.owed`: forecasting it would reopen the job or wait for a telling
+    that is not on its way); an
+    offer made and not answered is *out* (:attr:`CompanyState.offers`). A rejection
+    recorded more recently and not yet told is open, with its outcome known. People's ids
+    (recruiter, hiring manager, interviewers) are checked against ``scenario``'s roles: an id
+    unknown to a role whose people the scenario names is an error naming the file and row.
     """
     import pandas as pd
 
     t = pd.Timestamp(as_of)
     h = history.cut(t) if t < history.exported_at else history
+    cutoff = owed_cutoff(h) if owed_cutoff_days is None else float(owed_cutoff_days)
     apps = h.applications
     stages = h.stages
     iv = h.interviews
@@ -172,7 +241,14 @@ def state_at(history: History, as_of: Any, scenario: Scenario | None = None) -> 
                   .groupby("application_id").tail(1).set_index("application_id"))
     last_iv = (iv.sort_values("end", kind="stable").groupby("application_id").tail(1)
                .set_index("application_id"))
+    jt = h.jobs
+    closed_jobs: dict[str, pd.Timestamp] = {}
+    if len(jt):
+        shut = jt.loc[jt["closed_at"].notna() & (jt["closed_at"] <= t)]
+        closed_jobs = dict(zip(shut["job_id"].astype(str), shut["closed_at"], strict=True))
+    day = pd.Timedelta(days=1)
     out: list[OpenApplication] = []
+    owed: list[OwedRejection] = []
     for row in open_apps.itertuples(index=False):
         app = str(row.application_id)
         stage = str(last_stage["stage"].get(app, "screening"))
@@ -180,26 +256,44 @@ def state_at(history: History, as_of: Any, scenario: Scenario | None = None) -> 
         k = int(stage.split(":")[1]) if stage.startswith("round:") else 0
         decided = row.status == "rejected"
         interviewed = app in last_iv.index and int(last_iv.loc[app, "round"]) == k and k > 0
+        job = str(row.job_id)
+        recorded = pd.Timestamp(row.closed_at) if decided and pd.notna(row.closed_at) else None
+        if decided and (recorded is None or (t - recorded) / day > cutoff
+                        or not interviewed or job in closed_jobs):
+            since = recorded if recorded is not None else pd.Timestamp(row.applied_at)
+            owed.append(OwedRejection(app, str(row.candidate_id), job, stage, since,
+                                      max(0.0, (t - since) / day), "rejected"))
+            continue
+        if job in closed_jobs:
+            since = pd.Timestamp(closed_jobs[job])
+            owed.append(OwedRejection(app, str(row.candidate_id), job, stage, since,
+                                      max(0.0, (t - since) / day), "job closed"))
+            continue
         if interviewed:
-            out.append(OpenApplication(app, str(row.candidate_id), str(row.job_id), stage,
+            out.append(OpenApplication(app, str(row.candidate_id), job, stage,
                                        "feedback", k, pd.Timestamp(last_iv.loc[app, "end"]),
                                        pd.Timestamp(row.applied_at), decided,
                                        tuple(last_iv.loc[app, "interviewers"])))
-        elif decided:
-            notes.append(f"application {app}: rejected before an interview and not yet told; "
-                         "left out (the model tells such candidates at once)")
         elif k == 0:
-            out.append(OpenApplication(app, str(row.candidate_id), str(row.job_id), "screening",
+            out.append(OpenApplication(app, str(row.candidate_id), job, "screening",
                                        "screening", 0, pd.Timestamp(row.applied_at),
                                        pd.Timestamp(row.applied_at)))
         else:
-            out.append(OpenApplication(app, str(row.candidate_id), str(row.job_id), stage,
+            out.append(OpenApplication(app, str(row.candidate_id), job, stage,
                                        "interview", k, pd.Timestamp(entered),
                                        pd.Timestamp(row.applied_at)))
+    waiting_offers: list[OfferOut] = []
+    offer_stage = stages.loc[stages["stage"] == "offer"].sort_values("entered_at",
+                                                                       kind="stable")
+    offered_at = offer_stage.groupby("application_id")["entered_at"].last()
+    for row in pending_offers.itertuples(index=False):
+        app = str(row.application_id)
+        when = pd.Timestamp(offered_at.get(app, row.applied_at))
+        waiting_offers.append(OfferOut(app, str(row.candidate_id), str(row.job_id), when,
+                               max(0.0, (t - when) / day)))
     hires = apps.loc[apps["status"] == "hired"].groupby("job_id").size()
     offers = pending_offers.groupby("job_id").size()
     jobs: list[OpenJob] = []
-    jt = h.jobs
     open_jobs = jt.loc[jt["closed_at"].isna()] if len(jt) else jt
     listed = set()
     for row in open_jobs.itertuples(index=False):
@@ -214,7 +308,8 @@ def state_at(history: History, as_of: Any, scenario: Scenario | None = None) -> 
                              "jobs.csv: taken to be open")
             jobs.append(OpenJob(job, None, None, int(hires.get(job, 0)),
                                 int(offers.get(job, 0))))
-    state = CompanyState(t, out, jobs, jobs_known=bool(len(jt)) or bool(out), notes=notes)
+    state = CompanyState(t, out, jobs, jobs_known=bool(len(jt)) or bool(out), notes=notes,
+                         owed=owed, offers=waiting_offers, owed_cutoff_days=cutoff)
     if scenario is not None:
         check_people(state, history, scenario)
     return state
@@ -660,7 +755,8 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
              as_of: Any = None, replications: int = 500, seed: int = 0, calendars: Any = None,
              workers: int | Executor | None = None, horizon_days: int = 120,
              lookback_days: int = 365, by: Any = None, min_samples: int | None = None,
-             keep_results: bool = False, method: str = "simulation") -> Forecast:
+             keep_results: bool = False, method: str = "simulation",
+             owed_cutoff_days: float | None = None) -> Forecast:
     """Forecast when each application open on ``as_of`` hears back (a warm start).
 
     Args:
@@ -692,6 +788,12 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
             round of the kind are pooled (default
             :data:`hiresim.inference.empirical.MIN_AT_RISK`).
         keep_results: keep the forward simulation's tables in :attr:`Forecast.results`.
+        owed_cutoff_days: how many days before ``as_of`` a rejection may have been recorded
+            without being told and still count as a decision on its way (forecast); an older
+            one is owed (:attr:`CompanyState.owed`, listed in the report, never forecast).
+            Default: from the records (:func:`owed_cutoff`). Candidates on a job closed by
+            then are owed whatever their age; offers awaiting an answer are in
+            :attr:`CompanyState.offers`.
         method: ``"simulation"`` (default: simulate on from the state, as above) or
             ``"empirical"``: the records' own forecast, from the same round's past waits in
             ``history`` up to ``as_of``, conditioned on the days already waited, without
@@ -734,6 +836,8 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
     min_samples = check.whole("min_samples", min_samples, 1, none=True)
     keep_results = check.flag("keep_results", keep_results)
     method = check.choice("method", method, METHODS)
+    if owed_cutoff_days is not None:
+        owed_cutoff_days = check.number("owed_cutoff_days", owed_cutoff_days, 0.0, 3660.0)
     from hiresim.records.history import History as HistoryType
 
     if not isinstance(history, HistoryType):
@@ -756,8 +860,9 @@ def forecast(scenario: Scenario | str | dict[str, Any] | None, history: History,
         from hiresim.inference.empirical import forecast_from_records
 
         to_by = None if by_t is None else _days_until_end_of(by_t, t)
-        return forecast_from_records(history, t, week_end, to_by, horizon_days, min_samples)
-    state = state_at(history, t, base)
+        return forecast_from_records(history, t, week_end, to_by, horizon_days, min_samples,
+                                     owed_cutoff_days)
+    state = state_at(history, t, base, owed_cutoff_days)
     earliest = min([a.since for a in state.applications], default=t)
     if state.applications:  # the recorded past fills the queues before the first open wait
         earliest -= pd.Timedelta(days=REPLAY_DAYS)

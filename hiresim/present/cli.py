@@ -191,6 +191,14 @@ def _days(x: float, digits: int = 1) -> str:
     return days(x, digits, unknown="never")
 
 
+def _range(lo: float, hi: float) -> str:
+    """`` (12–15)``: an interval in whole days after a figure (``?`` for an end not
+    reached; nothing without a lower end)."""
+    if lo != lo:
+        return ""
+    return f" ({lo:.0f}–{'?' if hi != hi else f'{hi:.0f}'})"
+
+
 def _interval(lo: float, hi: float) -> str:
     return "–" if lo != lo or hi != hi else f"{lo:.1f} to {hi:.1f}"
 
@@ -515,6 +523,30 @@ def schema(output: str | None) -> None:
         click.echo(text)
 
 
+def _force_option(f: F) -> F:
+    """``--force``: run even when the run's estimated size is above the limits
+    (:func:`hiresim.scenario.sizing.check_size` refuses it otherwise, before simulating)."""
+    return click.option("--force", is_flag=True,
+                        help="Run even if the run's estimated size is above the limits.")(f)
+
+
+def _mapping_option(f: F) -> F:
+    """``--mapping M``: the TOML mapping of an export's columns and stage names."""
+    return click.option("--mapping", type=click.Path(dir_okay=False),
+                        help="TOML mapping of the export's columns and stage names "
+                             "(see `hiresim ats check`).")(f)
+
+
+def _owed_option(f: F) -> F:
+    """``--owed-cutoff DAYS``: how old an untold rejection may be and still be forecast."""
+    return click.option(
+        "--owed-cutoff", "owed_cutoff", type=click.FloatRange(min=0, max=3660), default=None,
+        metavar="DAYS",
+        help="A rejection recorded more than DAYS ago and not told is listed as owed, not "
+             "forecast (default: from the records, the lag within which 95 % of the "
+             "rejections told were told).")(f)
+
+
 def _scenario_argument(f: F) -> F:
     f = click.option("--preset", "preset_name",
                      help="Use an embedded preset instead of a file.")(f)
@@ -535,6 +567,7 @@ def _simulation_options(replications: int) -> Callable[[F], F]:
 
 def _simulate(sc: Scenario, replications: int, seed: int, workers: int | None,
               **kwargs: Any) -> Results:
+    """:func:`hiresim.simulate` with the command's options (``force`` among ``kwargs``)."""
     from hiresim.runner import simulate
 
     return simulate(sc, **_count(replications, kwargs), seed=seed, workers=workers,
@@ -615,8 +648,10 @@ def _print_precision(results: ResultsLike) -> None:
 @_simulation_options(100)
 @click.option("--business", is_flag=True, help="Count working days (Mon-Fri) instead of "
               "calendar days.")
+@_force_option
 def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tuple[str, ...],
-            replications: int, seed: int, workers: int | None, business: bool) -> None:
+            replications: int, seed: int, workers: int | None, business: bool,
+            force: bool) -> None:
     """Compare scenarios side by side: mean, P50 and P90 of days to feedback, and the
     difference to the first with a paired confidence interval (common random numbers).
 
@@ -649,7 +684,7 @@ def compare(scenarios: tuple[str, ...], preset_names: tuple[str, ...], sets: tup
         with _steps(len(loaded), "simulating") as step:
             for name, (_, sc) in zip(names, loaded, strict=True):
                 step(f"simulating {name}")
-                runs[name] = _simulate(sc, replications, seed, workers)
+                runs[name] = _simulate(sc, replications, seed, workers, force=force)
         table = compare_runs(runs, q=(0.5, 0.9), seed=seed,
                              days="business" if business else "calendar")
     unit = "working days" if business else "calendar days"
@@ -690,8 +725,10 @@ def _unique_names(labels: Iterable[str]) -> list[str]:
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Delay source to switch off (repeatable; default: all). See below.")
 @_what_if_option
+@_force_option
 def ablate(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-           workers: int | None, sources: tuple[str, ...], what_ifs: tuple[str, ...]) -> None:
+           workers: int | None, sources: tuple[str, ...], what_ifs: tuple[str, ...],
+           force: bool) -> None:
     """What would help most: switch each delay source off in turn, rerun with the same seed,
     and show how much shorter the wait gets (with a paired confidence interval).
 
@@ -724,10 +761,10 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
         variants = _what_if_variants(sc, what_ifs)  # checked before anything runs
     with _guard(), _steps(len(chosen) + 1 + len(variants), "ablation") as step:
         step("what-ifs: baseline")
-        base = _simulate(sc, replications, seed, workers)  # one baseline for both tables
+        base = _simulate(sc, replications, seed, workers, force=force)  # both tables' baseline
         table = ablate_sources(sc, chosen, replications=replications, seed=seed, n_boot=200,
                                baseline=base, step=lambda label: step(f"what-ifs: {label}"),
-                               timings=True, workers=workers)
+                               timings=True, workers=workers, force=force)
         if what_ifs:
             import pandas as pd
 
@@ -736,7 +773,7 @@ def ablate(scenario: str | None, preset_name: str | None, replications: int, see
             custom = what_if(sc, list(what_ifs), replications=replications, seed=seed,
                              n_boot=200, baseline=base, tau=table.attrs.get("tau"),
                              step=lambda label: step(f"what-ifs: {label}"), timings=True,
-                             workers=workers)
+                             workers=workers, force=force)
             table = pd.concat([table, custom.rename(columns={"what_if": "source"})],
                               ignore_index=True).pipe(_keep_attrs, table.attrs)
     console.print(ablation_table(table, f"{sc.name}: each delay source switched off "
@@ -770,10 +807,15 @@ def ablation_table(table: pd.DataFrame, title: str) -> Table:
 @_simulation_options(100)
 @click.option("--confidence", "levels", default="0.5,0.8,0.9,0.95", show_default=True,
               help="Comma-separated shares of candidates the promise must hold for.")
+@click.option("--ats", "ats_dir", type=click.Path(file_okay=False),
+              help="The company's ATS export: its own figures (with intervals) beside the "
+                   "scenario's, and a warning when they disagree.")
+@_mapping_option
 @_precision_options
+@_force_option
 def promise(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-            workers: int | None, levels: str, precision: float | None,
-            max_replications: int) -> None:
+            workers: int | None, levels: str, ats_dir: str | None, mapping: str | None,
+            precision: float | None, max_replications: int, force: bool) -> None:
     """What to promise candidates: the number of days within which a share of them hears
     back after an interview (withdrawn and ghosted candidates count as never hearing back).
 
@@ -782,9 +824,11 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
       hiresim promise --preset default -n 200
       hiresim promise my_company.toml --confidence 0.75,0.9
       hiresim promise --preset default --precision 1
+      hiresim promise my_company.toml --ats exports/today/ --mapping mapping.toml
     """
     from hiresim.analysis import end_of_week_promise
     from hiresim.analysis import promise as promise_table
+    from hiresim.analysis.observed import disagreements, observed_promise
 
     try:
         confidences = [float(x) for x in levels.split(",") if x.strip()]
@@ -792,24 +836,39 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
         _bad_input(f"--confidence {levels!r}: expected numbers like 0.5,0.9")
     if not confidences or any(not 0 < c < 1 for c in confidences):
         _bad_input(f"--confidence {levels!r}: every level must be between 0 and 1")
+    if mapping is not None and ats_dir is None:
+        _bad_input("--mapping needs --ats (it maps the export's columns and stage names)")
     sc = _load(scenario, preset_name)
+    observed = None
     with _guard():
-        results = _simulate(sc, replications, seed, workers,
+        if ats_dir is not None:  # read first: a bad export stops before the simulation
+            from hiresim.records.ats import read_ats
+
+            observed = observed_promise(read_ats(ats_dir, mapping=mapping), confidences)
+        results = _simulate(sc, replications, seed, workers, force=force,
                             **_precision_kwargs(precision, max_replications, confidences))
         table = promise_table(results, confidence=confidences, n_boot=200, seed=seed)
         eow = end_of_week_promise(results, n_boot=200, seed=seed).set_index("interview_day")
+    if observed is not None:
+        warn_misfit(disagreements(table, observed))
     out = _table(f"{sc.name}: what to promise candidates ({results.replications} "
                  f"replications, seed {seed})")
     for col in ("confidence", "calendar days", "working days", "95 % CI (calendar)"):
         _column(out, col)
+    if observed is not None:
+        _column(out, "records (95 % interval)")
     never = float("nan")
     calendar = table[table["days_kind"] == "calendar"].reset_index(drop=True)
     business = table[table["days_kind"] == "business"].reset_index(drop=True)
     for k in range(len(confidences)):
         cal, bus = calendar.iloc[k], business.iloc[k]
         never = float(cal["p_never"])
-        _row(out, f"{cal['confidence']:.0%}", _days(cal["promise_days"], 0),
-             _days(bus["promise_days"], 0), _interval(cal["lower"], cal["upper"]))
+        cells = [f"{cal['confidence']:.0%}", _days(cal["promise_days"], 0),
+                 _days(bus["promise_days"], 0), _interval(cal["lower"], cal["upper"])]
+        if observed is not None:
+            o = observed.iloc[k]
+            cells.append(f"{_days(o['promise_days'], 0)} ({_interval(o['lower'], o['upper'])})")
+        _row(out, *cells)
     out.caption = (f"{never:.0%} of waits end without an answer (withdrawn or ghosted): a share "
                    f"above {1 - never:.0%} can never be promised")
     console.print(out)
@@ -817,6 +876,17 @@ def promise(scenario: str | None, preset_name: str | None, replications: int, se
         console.print(_line(f"\"We'll let you know by the end of the week\" is kept for "
                             f"{eow.loc['all', 'p_kept']:.0%} of candidates."))
     _print_precision(results)
+
+
+def warn_misfit(problems: list[str]) -> None:
+    """A warning in words above the numbers: the scenario disagrees with the records beyond
+    their intervals (nothing when they agree)."""
+    if not problems:
+        return
+    errors.print(_line(("warning:", "bold yellow"),
+                       " the scenario does not match the company's records: "
+                       + "; ".join(problems) + ". Its numbers are not this company's until it "
+                       "is calibrated (hiresim calibrate)."), soft_wrap=True)
 
 
 @main.command(name="sweep")
@@ -892,6 +962,71 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
     console.print(table)
 
 
+@main.group(cls=Commands)
+def ats() -> None:
+    """A company's ATS export: check how it reads before calibrating or forecasting."""
+
+
+@ats.command(name="check")
+@click.argument("ats_dir", type=click.Path(file_okay=False))
+@_mapping_option
+def ats_check(ats_dir: str, mapping: str | None) -> None:
+    """Read the export ATS_DIR: what was read, every row left out and why, and the observed
+    waits for feedback per round (with 95 % intervals).
+
+    \b
+    Examples:
+      hiresim ats check exports/today/
+      hiresim ats check exports/today/ --mapping mapping.toml
+    """
+    from hiresim.analysis.observed import observed_waits
+    from hiresim.records.ats import read_ats
+
+    with _guard():
+        history = read_ats(ats_dir, mapping=mapping)
+        waits = observed_waits(history, q=(0.5, 0.8, 0.9))
+    apps = history.applications
+    console.print(_line(("read", "green"), f" {ats_dir}: {plural(len(apps), 'application')}, "
+                        f"{plural(len(history.stages), 'stage visit')}, "
+                        f"{plural(len(history.interviews), 'interview')}, "
+                        f"{plural(len(history.jobs), 'job')}; exported "
+                        f"{history.exported_at:%Y-%m-%d %H:%M}"), soft_wrap=True)
+    status = apps["status"].value_counts()
+    console.print(_line("statuses: " + ", ".join(f"{k} {v:,}" for k, v in status.items())),
+                      soft_wrap=True)
+    untold = int(((apps["status"] == "rejected") & apps["notified_at"].isna()).sum())
+    if untold:
+        console.print(_line(f"{plural(untold, 'rejection')} recorded and never told (shown as "
+                            "owed a rejection in forecasts once older than the owed cut-off)"),
+                      soft_wrap=True)
+    left = history.left_out
+    if len(left):
+        table = _table(f"left out: {plural(len(left), 'row')}")
+        for col in ("file", "rows", "why", "first rows"):
+            _column(table, col, "right" if col == "rows" else "left")
+        for (file, reason), group in left.groupby(["file", "reason"], sort=False):
+            rows = group["row"].dropna().astype(int).tolist()
+            first = ", ".join(str(r) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
+            _row(table, file, f"{len(group):,}", reason, first)
+        console.print(table)
+    else:
+        console.print(_line("left out: nothing (every row was used)"))
+    table = _table("observed waits for feedback, per round (calendar days, 95 % intervals)")
+    for col in ("round", "waits", "heard", "withdrew", "never told", "still open", "P50",
+                "P80", "P90"):
+        _column(table, col)
+    for k, group in waits.groupby("round", sort=True):
+        first = group.iloc[0]
+        cells = [_days(r.days) + _range(r.lower, r.upper) for r in group.itertuples()]
+        _row(table, k, *(f"{int(first[c]):,}" for c in ("waits", "heard", "withdrawn",
+                                                          "never_told", "still_open")), *cells)
+    table.caption = printable(
+        "From the end of an interview to the answer (next round, offer or a rejection told). "
+        "Waits that ended without an answer count as lasting at least as long as they were "
+        "seen to (Kaplan-Meier); 'never': fewer than that share ever heard.")
+    console.print(table)
+
+
 @main.command()
 @click.argument("ats_dir", type=click.Path(file_okay=False))
 @click.option("--base", default="default", show_default=True,
@@ -908,8 +1043,16 @@ def sweep_command(scenario: str, overrides: str, out: str, resume: bool, replica
               help="Random seed (a whole number >= 0).")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Local worker processes (default: this process).")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Change the base before the fit (repeatable; after --country), e.g. "
+                   "roles.recruiter.count=6 or 'roles.recruiter.people=[\"ann\",\"bo\"]'. "
+                   "VALUE is JSON or text.")
+@click.option("--country", metavar="CODE[-REGION]",
+              help="Public holidays of this country (and region), e.g. DE or DE-BE, for every "
+                   "working calendar (default: the country of the mapping's time zone).")
 def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: int,
-              replications: int, seed: int, workers: int | None) -> None:
+              replications: int, seed: int, workers: int | None,
+              sets: tuple[str, ...], country: str | None) -> None:
     """Fit a scenario to a company's ATS export (ATS_DIR) and write it as a TOML file.
 
     What the records show (requisitions, arrivals, decisions, declines, withdrawals) is
@@ -919,6 +1062,7 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
     \b
     Examples:
       hiresim calibrate exports/2026/ --base default --out my_company.toml
+      hiresim calibrate exports/2026/ --set roles.recruiter.count=6 --out my_company.toml
       hiresim report my_company.toml --out report.html
     """
     from hiresim.inference.calibration import calibrate as fit
@@ -927,11 +1071,43 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
     with _guard():
         history = read_ats(ats_dir, mapping=mapping)
         base_scenario = _load(base, None)
+        base_scenario = _holidays(base_scenario, country, mapping)
+        if sets:
+            base_scenario = base_scenario.with_overrides(_parse_sets(sets), source="--set")
         result = fit(history, base=base_scenario, budget=budget, replications=replications,
                      seed=seed, workers=workers, progress=_tty())
         path = result.to_toml(out)
     console.print(calibration_table(result))
     console.print(_line(f"wrote {path}"))
+
+
+def _holidays(sc: Scenario, country: str | None, mapping: str | None) -> Scenario:
+    """``sc`` with the public holidays of ``country`` (``DE`` or ``DE-BE``), or of the
+    country of the mapping's time zone, on every working calendar (one line says which)."""
+    source = "--country"
+    if country is None:
+        from hiresim.records.ats import load_mapping
+        from hiresim.records.regions import country_of_timezone
+
+        tz = load_mapping(mapping).timezone
+        country = country_of_timezone(tz)
+        source = f"the export's time zone {tz}"
+        if country is None:
+            return sc
+    code, _, region = country.strip().partition("-")
+    changes: dict[str, Any] = {}
+    for name, cal in sc.calendars.items():
+        if cal.always_open:
+            continue
+        if cal.country != code.upper() or cal.subdivision != (region.upper() or None):
+            changes[f"calendars.{name}.country"] = code.upper()
+            changes[f"calendars.{name}.subdivision"] = region.upper() or None
+    if not changes:
+        return sc
+    errors.print(_line(f"public holidays: {code.upper()}"
+                       f"{'-' + region.upper() if region else ''} (from {source})"),
+                 soft_wrap=True)
+    return sc.with_overrides(changes, source=source)
 
 
 def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -975,10 +1151,11 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="Language and date format of the messages (en, en_GB, de, de_CH, ...).")
 @click.option("--by", "by", callback=_date_option,
               help="Also give each candidate's probability of hearing by this date.")
+@_owed_option
 def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
              mapping: str | None, out: str | None, replications: int,
              min_samples: int | None, seed: int, workers: int | None, horizon_days: int,
-             confidence: float, locale: str, by: Any) -> None:
+             confidence: float, locale: str, by: Any, owed_cutoff: float | None) -> None:
     """When will each open candidate hear back? A forecast from the export's state.
 
     SCENARIO is the company's scenario (a TOML file, e.g. from `hiresim calibrate`, or a
@@ -1008,7 +1185,7 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
             team = read_calendars(calendars, people=sc)
         result = run(sc, history, as_of=as_of, replications=replications, seed=seed,
                      calendars=team, workers=workers, horizon_days=horizon_days, by=by,
-                     min_samples=min_samples)
+                     min_samples=min_samples, owed_cutoff_days=owed_cutoff)
         messages = [result.sentence(a, confidence, locale)
                     for a in result.answers["application_id"]]
         if out is not None:  # cells a spreadsheet would run as a formula are neutralised
@@ -1017,6 +1194,8 @@ def forecast(scenario: str, ats_dir: str, as_of: Any, calendars: str | None,
             table = result.answers.assign(**{f"message_{round(confidence * 100)}": messages})
             write_csv(table, out)
     console.print(forecast_table(result, confidence))
+    for table in owed_tables(result.state):
+        console.print(table)
     if out is not None:
         console.print(_line(f"wrote {out}"))
 
@@ -1064,6 +1243,37 @@ def forecast_table(result: Any, confidence: float = 0.8) -> Table:
     return table
 
 
+def owed_tables(state: Any) -> list[Table]:
+    """The candidates owed a rejection (a decision made, not told) and the offers awaiting an
+    answer on the forecast's date: not forecast, listed so that nobody is forgotten."""
+    out = []
+    if state.owed:
+        table = _table(f"Owed a rejection: {plural(len(state.owed), 'candidate')} (decided, "
+                       "not told)")
+        for col in ("application", "job", "stage", "owed since", "days owed", "why"):
+            _column(table, col, "right" if col == "days owed" else "left")
+        for o in sorted(state.owed, key=lambda o: -o.days_owed):
+            why = ("rejection recorded, never told" if o.reason == "rejected"
+                   else "the job is closed, the application still open")
+            _row(table, o.application_id, o.job_id, o.stage, f"{o.since:%Y-%m-%d}",
+                 f"{o.days_owed:.0f}", why)
+        table.caption = printable(
+            f"Not forecast: only telling them ends the wait. A rejection recorded up to "
+            f"{state.owed_cutoff_days:.0f} days ago and not yet told is forecast as a decision "
+            "on its way (--owed-cutoff); candidates on a job already closed are owed one "
+            "whatever its age.")
+        out.append(table)
+    if state.offers:
+        table = _table(f"Offer made, awaiting answer: {plural(len(state.offers), 'candidate')}")
+        for col in ("application", "job", "offer made", "days waiting"):
+            _column(table, col, "right" if col == "days waiting" else "left")
+        for f in sorted(state.offers, key=lambda f: -f.days_waiting):
+            _row(table, f.application_id, f.job_id, f"{f.offered_at:%Y-%m-%d}",
+                 f"{f.days_waiting:.0f}")
+        out.append(table)
+    return out
+
+
 def calibration_table(result: Any) -> Table:
     """Observed against simulated quantiles of the wait, per round."""
     table = Table(title=printable(f"{result.scenario.name}: observed and simulated waits (days)"))
@@ -1103,13 +1313,16 @@ def calibration_table(result: Any) -> Table:
               help="Language and date format of the candidates' messages (en, de, ...).")
 @click.option("--confidence", default=0.8, show_default=True,
               type=click.FloatRange(0.05, 0.99), help="Confidence of the candidates' messages.")
+@_mapping_option
+@_owed_option
 @_precision_options
+@_force_option
 def report(scenario: str | None, preset_name: str | None, replications: int, seed: int,
            workers: int | None, out: str, ablation_replications: int,
            no_ablation: bool, effects: bool, what_ifs: tuple[str, ...], ats_dir: str | None,
-           as_of: Any,
-           calendars: str | None, locale: str, confidence: float, precision: float | None,
-           max_replications: int) -> None:
+           as_of: Any, calendars: str | None, locale: str, confidence: float,
+           mapping: str | None, owed_cutoff: float | None, precision: float | None,
+           max_replications: int, force: bool) -> None:
     """Write the HR report: one HTML page with what to promise candidates, the wait curve,
     where the days go, what would help most, candidates lost, and the assumptions.
 
@@ -1118,7 +1331,8 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
       hiresim report --preset default --out report.html
       hiresim report my_company.toml -n 300 --seed 7 --out report.html
       hiresim report --preset default --out report.html --what-if roles.recruiter.count=3
-      hiresim report my_company.toml --ats exports/today/ --locale de --out report.html
+      hiresim report my_company.toml --ats exports/today/ --mapping mapping.toml \\
+          --locale de --out report.html
       hiresim report --preset default --precision 1 --out report.html
     """
     from hiresim.present.report import build_report
@@ -1132,6 +1346,10 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
         _bad_input("--as-of needs --ats (the export whose open candidates to forecast)")
     if calendars is not None and ats_dir is None:
         _bad_input("--calendars needs --ats (they are used for the open candidates)")
+    if mapping is not None and ats_dir is None:
+        _bad_input("--mapping needs --ats (it maps the export's columns and stage names)")
+    if owed_cutoff is not None and ats_dir is None:
+        _bad_input("--owed-cutoff needs --ats (it sorts the export's untold rejections)")
     with _guard(), _steps(steps, "report") as step:
         try:
             language_of(locale)
@@ -1141,7 +1359,7 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
         if ats_dir is not None:
             from hiresim.records.ats import read_ats
 
-            history = read_ats(ats_dir)
+            history = read_ats(ats_dir, mapping=mapping)
             if calendars is not None:
                 from hiresim.records.ical import read_calendars
 
@@ -1151,6 +1369,7 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
                            ablation_replications=ablation_replications, step=step,
                            what_ifs=list(what_ifs), history=history, as_of=as_of,
                            calendars=team, locale=locale, confidence=confidence,
+                           owed_cutoff_days=owed_cutoff, force=force,
                            **_report_precision(precision, max_replications))
         path = rep.write(out)
     _print_precision(rep.results)
@@ -1168,8 +1387,10 @@ def report(scenario: str | None, preset_name: str | None, replications: int, see
 @click.option("--from-results", "from_results", type=click.Path(file_okay=False),
               help="Export the event log of a saved run (`hiresim run --out DIR`) instead of "
                    "simulating.")
+@_force_option
 def export(scenario: str | None, preset_name: str | None, replications: int, seed: int,
-           workers: int | None, out: str, fmt: str | None, from_results: str | None) -> None:
+           workers: int | None, out: str, fmt: str | None, from_results: str | None,
+           force: bool) -> None:
     """Export the event log for process mining: CSV or Parquet (one row per activity, with
     enabled/start/complete times and waiting time by cause) or XES (start/complete events,
     read by PM4Py, ProM, Disco, Celonis).
@@ -1197,7 +1418,7 @@ def export(scenario: str | None, preset_name: str | None, replications: int, see
             results = Results.read_parquet(from_results)
         else:
             sc = _load(scenario, preset_name)
-            results = _simulate(sc, replications, seed, workers)
+            results = _simulate(sc, replications, seed, workers, force=force)
         if results.events is None or not len(results.events):
             _bad_input("the results have no event log (run without --no-events)")
         path = export_events(results, out, kind)

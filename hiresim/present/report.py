@@ -86,6 +86,36 @@ SOURCE_WORDS: dict[str, str] = {
 }
 
 
+#: A cause in two or three words, for table cells (the technical name goes in a tooltip).
+CAUSE_NAMES: dict[str, str] = {
+    "reorganization": "reorganization", "requirements": "job rethought",
+    "turnover": "person left", "absence": "vacation or sick leave",
+    "priority": "urgent projects", "off_hours": "nights, weekends, holidays",
+    "batching": "weekly committee", "scheduling": "finding a slot",
+    "communication": "decision not yet passed on", "contention": "busy with other files",
+    "work": "actual work", "freeze": "hiring freeze", "disagreement": "panel disagreed",
+}
+
+
+def cause_name(cause: str) -> str:
+    """A cause in a few plain words (:data:`CAUSE_NAMES`; a user mechanism's cause: its name
+    with spaces)."""
+    return CAUSE_NAMES.get(cause, cause.replace("_", " "))
+
+
+def what_if_words(text: str) -> str:
+    """A what-if (``roles.recruiter.count=3``) in words: ``recruiter count: 3``; several
+    changes joined by ``and``."""
+    parts = []
+    for change in str(text).split(";"):
+        path, _, value = change.partition("=")
+        words = [w for w in path.strip().split(".") if w and w not in ("roles", "steps")]
+        words = [f"no. {int(w) + 1}" if w.isdigit() else w.replace("_", " ") for w in words]
+        shown = value.strip().strip("\"'").replace('","', ", ").strip("[]\"")
+        parts.append(f"{' '.join(words)}: {shown}")
+    return " and ".join(parts)
+
+
 def cause_words(cause: str) -> str:
     """What a cause label means, in an HR reader's words (a user mechanism's cause: its
     name)."""
@@ -157,6 +187,9 @@ class Report:
     what_ifs: pd.DataFrame | None = None
     effects: pd.DataFrame | None = None
     forecast: Any = None
+    #: :func:`hiresim.analysis.observed.observed_promise` of the export at :data:`LEVELS`
+    #: (``None`` without one): the records' own promises beside the scenario's.
+    observed: pd.DataFrame | None = None
     forecast_choice: Any = None
     confidence: float = 0.8
     locale: str = "en"
@@ -197,6 +230,8 @@ def build_report(
     locale: str = "en",
     precision: float | None = None,
     max_replications: int = 2000,
+    owed_cutoff_days: float | None = None,
+    force: bool = False,
     effects: bool = False,
 ) -> Report:
     """Simulate ``scenario`` and compute everything the HR report shows.
@@ -242,6 +277,13 @@ def build_report(
         this many days either side (see ``hiresim.simulate``); the page says how many it took.
     max_replications:
         With ``precision``: the most replications of the main run.
+    owed_cutoff_days:
+        With ``history``: how old an untold rejection may be and still be forecast (see
+        :func:`hiresim.forecast`); older ones, and candidates on closed jobs, are listed as
+        owed a rejection.
+    force:
+        Run even when the run's estimated size is above the limits
+        (:func:`hiresim.scenario.sizing.check_size`).
     effects:
         Also compute the causal effect of each source that has a cause of its own
         (:func:`hiresim.analysis.effects`, Shapley values, with ``ablation_replications``
@@ -260,10 +302,12 @@ def build_report(
     tick = step or (lambda label: None)
     tick("simulating the scenario")
     if precision is None:
-        results = runner.simulate(sc, replications=replications, seed=seed, workers=workers)
+        results = runner.simulate(sc, replications=replications, seed=seed, workers=workers,
+                                  force=force)
     else:
         results = runner.simulate(sc, seed=seed, workers=workers, precision=precision,
-                                  max_replications=max_replications, confidence=LEVELS)
+                                  max_replications=max_replications, confidence=LEVELS,
+                                  force=force)
         replications = results.replications
     promises = pd.concat(
         [analysis.promise(results, confidence=c, n_boot=n_boot, seed=seed) for c in LEVELS],
@@ -284,7 +328,7 @@ def build_report(
         ablated = analysis.ablate(sc, chosen, ablation_replications, seed, n_boot=n_boot,
                                   baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
-                                  timings=True, workers=workers)
+                                  timings=True, workers=workers, force=force)
     custom = None
     if changes:
         reuse = results if ablation_replications == replications else None
@@ -292,7 +336,7 @@ def build_report(
                                   tau=None if ablated is None else ablated.attrs.get("tau"),
                                   baseline=reuse,
                                   step=lambda label: tick(f"what-ifs: {label}"),
-                                  timings=True, workers=workers)
+                                  timings=True, workers=workers, force=force)
     shapley = None
     if effects:
         from hiresim.analysis.shapley import NO_CAUSE, effect_sources
@@ -304,14 +348,19 @@ def build_report(
     compared = ablated if ablated is not None else custom
     tau = None if compared is None else compared.attrs.get("tau")
     head = analysis.headline(results, tau=tau, n_boot=n_boot, seed=seed)
-    open_now = choice = None
+    open_now = choice = observed = None
     if history is not None:
+        from hiresim.analysis.observed import observed_promise
+
+        observed = observed_promise(history, LEVELS)
         open_now, choice = _forecast_open(sc, history, as_of, forecast_replications, seed,
-                                          calendars, workers, check_forecast, tick)
+                                          calendars, workers, check_forecast, tick,
+                                          owed_cutoff_days)
     return Report(
         scenario=sc,
         results=results,
         forecast=open_now,
+        observed=observed,
         forecast_choice=choice,
         confidence=confidence,
         locale=locale,
@@ -331,8 +380,8 @@ def build_report(
 
 
 def _forecast_open(sc: Any, history: Any, as_of: Any, replications: int, seed: int,
-                   calendars: Any, workers: Any, check: bool, tick: Callable[[str], None]
-                   ) -> tuple[Any, Any]:
+                   calendars: Any, workers: Any, check: bool, tick: Callable[[str], None],
+                   owed_cutoff_days: float | None = None) -> tuple[Any, Any]:
     """The open candidates' forecast by the method that did better on the company's own
     backtest (the simulation unless the records alone beat it), and that choice."""
     from hiresim.inference.backtests import choose_method
@@ -348,7 +397,8 @@ def _forecast_open(sc: Any, history: Any, as_of: Any, replications: int, seed: i
     tick("forecasting the open candidates")
     kwargs = ({"replications": replications, "seed": seed, "calendars": calendars,
                "workers": workers} if method == "simulation" else {})
-    return forecast(sc, history, as_of=as_of, method=method, **kwargs), choice
+    return forecast(sc, history, as_of=as_of, method=method,
+                    owed_cutoff_days=owed_cutoff_days, **kwargs), choice
 
 
 def _precision_note(rep: Report) -> str:
@@ -373,6 +423,29 @@ def write_report(scenario: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
 
 def _esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
+
+
+def _day(rep: Report, day: Any) -> str:
+    """A date in the page's one format: the locale's medium date (``12 Feb 2026`` in
+    en_GB, ``Feb 12, 2026`` in en, ``12.02.2026`` in de)."""
+    from babel.dates import format_date
+
+    d = pd.Timestamp(day).date()
+    return str(format_date(d, "medium", locale=rep.locale.replace("-", "_")))
+
+
+def _round(x: float) -> str:
+    """A number for people: whole above 10, one decimal below (``4.06113`` → ``4.1``)."""
+    if x != x:
+        return "–"
+    return f"{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{x:.1f}"
+
+
+def _days_range(lo: float, hi: float) -> str:
+    """`` (12–15)`` after a number of days; nothing without a lower end."""
+    if lo != lo:
+        return ""
+    return f" ({lo:.0f}–{'?' if hi != hi else f'{hi:.0f}'})"
 
 
 def _signed(x: float) -> str:
@@ -408,6 +481,12 @@ def _promise_section(rep: Report) -> str:
         bus = p[(p["days_kind"] == "business") & np.isclose(p["confidence"], level)].iloc[0]
         reached = np.isfinite(cal["promise_days"])
         key = f"{level:g}"
+        seen = ""
+        if rep.observed is not None:
+            o = rep.observed[np.isclose(rep.observed["confidence"], level)].iloc[0]
+            value = "never" if o["days"] != o["days"] else f"{o['promise_days']:.0f}"
+            seen = (f'<td class="num" data-observed="{key}">{value}'
+                    f'{_days_range(o["lower"], o["upper"])}</td>')
         if reached:
             cells = (
                 f'<td class="num" data-promise="calendar-{key}">{cal["promise_days"]:.0f}</td>'
@@ -426,7 +505,7 @@ def _promise_section(rep: Report) -> str:
                 '<td class="num">–</td>'
             )
             unreachable.append(f"{level:.0%}")
-        rows.append(f"<tr><th>{level:.0%}</th>{cells}</tr>")
+        rows.append(f"<tr><th>{level:.0%}</th>{cells}{seen}</tr>")
     if unreachable:
         levels = (unreachable[0] if len(unreachable) == 1
                   else ", ".join(unreachable[:-1]) + " or " + unreachable[-1])
@@ -442,6 +521,8 @@ def _promise_section(rep: Report) -> str:
         f"{d} {percent(float(eow.loc[d, 'p_kept']))}"
         for d in WORKWEEK if d in eow.index
     )
+    observed_head = ("<th>your records (range), calendar days</th>"
+                     if rep.observed is not None else "")
     return f"""
 <section id="promise">
 <h2>What to promise candidates</h2>
@@ -451,7 +532,7 @@ the waits you can honestly announce, from the simulated interviews of this scena
 <ul class="promises">{''.join(sentences)}</ul>
 <table class="data" id="promise-table">
 <thead><tr><th>confidence</th><th>calendar days</th><th>working days (Mon–Fri)</th>
-<th>range of the estimate (calendar days)</th></tr></thead>
+<th>range of the estimate (calendar days)</th>{observed_head}</tr></thead>
 <tbody>{''.join(rows)}</tbody>
 </table>
 <p><b data-never="{never:.6f}">{percent(never)}</b> of waits end without an answer (the candidate
@@ -509,8 +590,9 @@ def _attribution_section(rep: Report) -> str:
             continue
         cause = str(row.cause)
         rows.append(
-            f'<tr><th>{_esc(cause)}</th><td>{_esc(cause_words(cause))}</td>'
-            f'<td class="num" data-cause-days="{cause}">{row.mean_days:.2f}</td>'
+            f'<tr><th title="{_esc(cause)}">{_esc(cause_name(cause))}</th>'
+            f'<td>{_esc(cause_words(cause))}</td>'
+            f'<td class="num" data-cause-days="{cause}">{row.mean_days:.1f}</td>'
             f'<td class="num" data-cause-share="{cause}">{percent(row.share, 1)}</td></tr>'
         )
     top = a.sort_values("share", ascending=False).iloc[0] if len(a) else None
@@ -647,14 +729,20 @@ def _effect_rows(table: pd.DataFrame, label: str, words: Callable[[str], str],
             verdict = "no clear change (the small increase is within the noise)"
         else:
             verdict = "no clear change"
+        seconds = getattr(row, "seconds", float("nan"))
+        tip = f"{src}" + (f" (computed in {seconds:.1f} s)" if seconds == seconds else "")
         rows.append(
-            f'<tr><th>{_esc(src)}</th><td>{_esc(words(src))}</td>'
+            f'<tr><th title="{_esc(tip)}">{_esc(words(src))}</th>'
             f'<td class="num" data-{data}="{_esc(src)}">{_signed(change)}</td>'
             f'<td class="num">{_signed(-row.upper)} to {_signed(-row.lower)}</td>'
-            f'<td class="num">{_signed(p90_change)}</td><td>{verdict}</td>'
-            f'<td class="num small">{row.seconds:.1f} s</td></tr>'
+            f'<td class="num">{_signed(p90_change)}</td><td>{verdict}</td></tr>'
         )
     return rows, longer
+
+
+def _effect_words(src: str) -> str:
+    """A row of the what-would-help table in words: a delay source's or a what-if's."""
+    return source_words(src) if "=" not in src else f"What if {what_if_words(src)}"
 
 
 def _ablation_section(rep: Report) -> str:
@@ -694,15 +782,16 @@ def _ablation_section(rep: Report) -> str:
         figure = _img(_figure_png(draw),
                       "change in the mean wait when each delay source is switched off")
     if custom is not None and len(custom):
-        more, more_longer = _effect_rows(custom, "what_if", lambda t: f"what if {t}",
-                                         "what-if")
-        rows.append('<tr><th colspan="7">your what-ifs</th></tr>')
+        more, more_longer = _effect_rows(custom, "what_if",
+                                         lambda t: f"What if {what_if_words(t)}", "what-if")
+        rows.append('<tr><th colspan="5">your what-ifs</th></tr>')
         rows += more
         longer += more_longer
     explained = ""
     if longer:
         items = "".join(
-            f"<li><b>{_esc(src)}</b>: {_signed(change)} days. "
+            f"<li><b title=\"{_esc(src)}\">{_esc(_effect_words(src))}</b>: "
+            f"{_signed(change)} days. "
             f"{_esc(WHY_LONGER.get(src, WHY_LONGER_DEFAULT)).capitalize()}.</li>"
             for src, change in longer)
         explained = (
@@ -723,8 +812,8 @@ clear at this number of runs (a small negative number there is noise, not harm).
 already absent from the scenario change nothing. What each switch changes, exactly, is listed
 in the documentation (“what-ifs”).</p>
 <table class="data" id="whatif-table">
-<thead><tr><th>delay source</th><th>if …</th><th>days saved (average)</th><th>range</th>
-<th>days saved (90 % wait)</th><th>verdict</th><th>compute time</th></tr></thead>
+<thead><tr><th>if …</th><th>days saved (average)</th><th>range</th>
+<th>days saved (90 % wait)</th><th>verdict</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 {explained}
 {figure}
@@ -760,8 +849,10 @@ the outcome.{declined} The longer the silence, the more candidates leave:</p>
 
 
 def _open_section(rep: Report) -> str:
-    """Each application open in the export: where it waits, how long, and what to tell the
-    candidate (the date by which they hear with the report's confidence)."""
+    """Each application open in the export, one compact line each (sortable and filterable in
+    the page): where it waits, how long, and the date by which the candidate hears with the
+    report's confidence (the candidate's message in the row's tooltip); then the candidates
+    owed a rejection and the offers awaiting an answer, which are not forecast."""
     f = rep.forecast
     if f is None:
         return ""
@@ -770,48 +861,174 @@ def _open_section(rep: Report) -> str:
     rows = []
     for r in a.itertuples():
         day = f.promised_day(r.application_id, rep.confidence)
-        when = "no date yet" if day is None else f"{day:%a %d %b}"
-        waiting = (r.waiting_for if r.waiting_for == "screening"
-                   else f"{r.waiting_for} after round {str(r.stage).removeprefix('round:')}"
-                   if r.waiting_for == "feedback"
-                   else f"interview, round {str(r.stage).removeprefix('round:')}")
+        when = "no date yet" if day is None else _day(rep, day)
+        order = "99999999" if day is None else f"{pd.Timestamp(day):%Y%m%d}"
+        k = str(r.stage).removeprefix("round:")
+        waiting = ("screening" if r.waiting_for == "screening"
+                   else f"feedback, round {k}" if r.waiting_for == "feedback"
+                   else f"interview, round {k}")
+        cause = str(r.main_cause or "")
         rows.append(
-            f'<tr><th>{_esc(r.application_id)}</th><td>{_esc(waiting)}</td>'
-            f'<td class="num">{r.days_waited:.0f}</td>'
-            f'<td class="num">{percent(r.p_by_week_end)}</td><td class="num">{_esc(when)}</td>'
-            f'<td class="num">{percent(r.p_withdraw_first)}</td><td>{_esc(r.main_cause)}</td>'
-            f'<td>{_esc(f.sentence(r.application_id, rep.confidence, rep.locale))}</td></tr>')
-    week_end = f"{a['week_end'].iloc[0]:%A %d %B}" if len(a) else "Friday"
+            f'<tr title="{_esc(f.sentence(r.application_id, rep.confidence, rep.locale))}">'
+            f'<td>{_esc(r.application_id)}</td><td>{_esc(waiting)}</td>'
+            f'<td class="num" data-sort="{r.days_waited:.3f}">{r.days_waited:.0f}</td>'
+            f'<td class="num" data-sort="{r.p_by_week_end:.4f}">{percent(r.p_by_week_end)}</td>'
+            f'<td class="num" data-sort="{order}">{_esc(when)}</td>'
+            f'<td class="num" data-sort="{r.p_withdraw_first:.4f}">'
+            f'{percent(r.p_withdraw_first)}</td>'
+            f'<td title="{_esc(cause)}">{_esc(cause_name(cause) if cause else "–")}</td></tr>')
+    week_end = _day(rep, a["week_end"].iloc[0]) if len(a) else "Friday"
+    s = f.state
     how = ("Each is simulated on from where it is, with the time it has already waited (only "
            "the runs in which it has not heard by now count)." if f.method == "simulation" else
            "Each is forecast from the same round's past waits in the records, given the time "
            "it has already waited (no simulation).")
-    intro = (f"On {f.as_of:%A %d %B %Y} the export has "
-             f"{plural(len(a), 'application')} waiting for news. {how}")
+    intro = (f"On {_day(rep, f.as_of)} the export has {plural(len(a), 'candidate')} waiting "
+             f"for news. {how}")
     if rep.forecast_choice is not None:
         intro += " " + rep.forecast_choice.words()
-    if not len(a):
-        return f"""
-<section id="open">
-<h2>Open candidates</h2>
-<p>{_esc(intro)}</p>
-</section>"""
+    table = ""
+    if len(a):
+        table = f"""
+<p>“By {_esc(week_end)}”: the chance of hearing by the end of this week; “{q} % by”: the day by
+which the candidate hears back with {q} % probability (“no date yet”: they may never hear, or
+not within {plural(f.horizon_days, 'day')}). Point at a row for the message to send. Click a
+heading to sort; type to filter.</p>
+<p><input type="search" id="open-filter" placeholder="filter: an id, a round, a cause…"
+ aria-label="filter the open candidates"></p>
+<div class="wide"><table class="data compact sortable" id="open-table">
+<thead><tr><th>application</th><th>waiting for</th><th>days waited</th>
+<th>by {_esc(week_end)}</th><th>{q} % by</th><th>withdraws first</th><th>mostly</th>
+</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"""
     return f"""
 <section id="open">
 <h2>Open candidates</h2>
-<p>{_esc(intro)} “By {_esc(week_end)}” is the chance of hearing by the end of this week;
-“{q} % by” is the day by which the candidate hears back with {q} % probability (“no date yet”:
-they may never hear, or not within {plural(f.horizon_days, 'day')}); the message promises that
-day.</p>
-<table class="data" id="open-table">
-<thead><tr><th>application</th><th>waiting for</th><th>days waited</th>
-<th>by {_esc(week_end)}</th><th>{q} % by</th><th>withdraws first</th><th>mostly</th>
-<th>message for the candidate</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+<p>{_esc(intro)}</p>{table}
+{_owed_section(rep, s)}
+{_offers_section(rep, s)}
 </section>"""
 
 
-def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
-    """The scenario's key assumptions in plain words: ``[(heading, [sentence, ...]), ...]``."""
+def _owed_section(rep: Report, state: Any) -> str:
+    """Candidates owed a rejection: decided, never told. Not a wait to forecast."""
+    owed = sorted(getattr(state, "owed", []), key=lambda o: -o.days_owed)
+    if not owed:
+        return ""
+    rows = "".join(
+        f'<tr><td>{_esc(o.application_id)}</td><td>{_esc(o.job_id)}</td>'
+        f'<td>{_esc(o.stage.replace("round:", "round "))}</td>'
+        f'<td class="num" data-sort="{o.since:%Y%m%d}">{_esc(_day(rep, o.since))}</td>'
+        f'<td class="num" data-sort="{o.days_owed:.3f}">{o.days_owed:.0f}</td>'
+        f'<td>{"rejection recorded, not told" if o.reason == "rejected" else "job closed"}</td>'
+        '</tr>' for o in owed)
+    return f"""
+<h3 id="owed">Owed a rejection: {plural(len(owed), 'candidate')}</h3>
+<p>A decision was made and the candidate was never told: only telling them ends their wait, so
+they are not forecast. A rejection recorded up to {state.owed_cutoff_days:.0f} days ago and not
+yet told counts as on its way (it is forecast above); candidates on a job already closed are
+owed one whatever its age.</p>
+<div class="wide"><table class="data compact sortable" id="owed-table">
+<thead><tr><th>application</th><th>job</th><th>stage</th><th>owed since</th>
+<th>days owed</th><th>why</th></tr></thead><tbody>{rows}</tbody></table></div>"""
+
+
+def _offers_section(rep: Report, state: Any) -> str:
+    offers = sorted(getattr(state, "offers", []), key=lambda o: -o.days_waiting)
+    if not offers:
+        return ""
+    rows = "".join(
+        f'<tr><td>{_esc(o.application_id)}</td><td>{_esc(o.job_id)}</td>'
+        f'<td class="num">{_esc(_day(rep, o.offered_at))}</td>'
+        f'<td class="num">{o.days_waiting:.0f}</td></tr>' for o in offers)
+    return f"""
+<h3 id="offers">Offer made, awaiting answer: {plural(len(offers), 'candidate')}</h3>
+<div class="wide"><table class="data compact" id="offers-table">
+<thead><tr><th>application</th><th>job</th><th>offer made</th><th>days waiting</th></tr>
+</thead><tbody>{rows}</tbody></table></div>"""
+
+
+def _misfit(rep: Report) -> list[str]:
+    """Where the scenario's promises fall outside the records' intervals (in words)."""
+    if rep.observed is None:
+        return []
+    from hiresim.analysis.observed import disagreements
+
+    return disagreements(rep.promises, rep.observed)
+
+
+def _summary_section(rep: Report) -> str:
+    """The first screen: the warning when the scenario does not match the records, what to
+    promise, who waits and for how long, who is owed a rejection, and the one or two things
+    that would help most, each in days."""
+    items = []
+    p = rep.promises[rep.promises["days_kind"] == "calendar"]
+    promised = [(c, d) for c, d in zip(p["confidence"], p["promise_days"], strict=True)
+                if np.isclose(c, (0.5, 0.8, 0.9)).any() and np.isfinite(d)]
+    if promised:
+        items.append("<li><b>Promise</b>: " + "; ".join(
+            f"{c:.0%} of candidates hear within <b>{d:.0f} days</b>" for c, d in promised)
+            + " of their interview.</li>")
+    else:
+        items.append("<li><b>Promise</b>: no wait can be promised to half of the candidates: "
+                     "too many never hear back.</li>")
+    f = rep.forecast
+    if f is not None:
+        a = f.answers
+        if len(a):
+            items.append(
+                f"<li><b>{plural(len(a), 'candidate')} wait</b> for news now, for "
+                f"<b>{_round(float(a['days_waited'].median()))} days</b> so far (half of them "
+                f"longer; the longest {_round(float(a['days_waited'].max()))} days).</li>")
+        owed = getattr(f.state, "owed", [])
+        if owed:
+            oldest = max(o.days_owed for o in owed)
+            items.append(f'<li><b><a href="#owed">{plural(len(owed), "candidate")} are owed a '
+                         f"rejection</a></b>: decided and never told, the longest for "
+                         f"<b>{_round(oldest)} days</b>. Tell them.</li>")
+        offers = getattr(f.state, "offers", [])
+        if offers:
+            items.append(f'<li><a href="#offers">{plural(len(offers), "offer")}</a> await the '
+                         "candidate's answer.</li>")
+    else:
+        head = rep.headline
+        if head is not None:
+            items.append(f"<li>On average a candidate waits <b>{_round(head.value)} days</b> "
+                         "after an interview.</li>")
+    ab = rep.ablation
+    if ab is not None and len(ab):
+        mean = ab[(ab["statistic"] == "restricted_mean") & (ab["source"] != "calendar")
+                  & (ab["upper"] < 0)].sort_values("change")
+        best = [f"{source_words(str(r.source)).split(':')[0].split(' (')[0]} "
+                f"(<b>{-r.change:.0f} days</b> shorter on average)"
+                for r in mean.head(2).itertuples() if -r.change >= 0.5]
+        if best:
+            items.append('<li><b><a href="#whatif">What would help most</a></b>: '
+                         + "; ".join(best) + ".</li>")
+    warning = ""
+    problems = _misfit(rep)
+    if problems:
+        warning = ('<p class="warning" id="misfit"><b>Warning: this scenario does not match '
+                   "your records.</b> " + _esc("; ".join(problems)).capitalize()
+                   + ". Its promises are not your company's until it is calibrated to them "
+                   "(<code>hiresim calibrate</code>).</p>")
+    return f"""
+<section id="summary">
+<h2>In two minutes</h2>
+{warning}
+<ul class="summary">{''.join(items)}</ul>
+</section>"""
+
+
+def _people_number(x: float) -> float:
+    """A rate rounded for people: whole above 10, one decimal below."""
+    return float(round(x)) if abs(x) >= 10 else round(float(x), 1)
+
+
+def assumptions(scenario: Any, locale: str = "en") -> list[tuple[str, list[str]]]:
+    """The scenario's key assumptions in plain words: ``[(heading, [sentence, ...]), ...]``
+    (dates in ``locale``'s medium format)."""
+    from babel.dates import format_date
+
     sc = scenario
     out: list[tuple[str, list[str]]] = []
     people = []
@@ -856,12 +1073,14 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
     req = sc.requisitions
     flow = [
         f"{plural(req.initial, 'open position')} at the start, "
-        f"{plural(req.rate_per_month, 'new one')} a month; "
-        f"{plural(sc.candidates.rate_per_week, 'candidate')} a week per open position reach "
+        f"{plural(_people_number(req.rate_per_month), 'new one')} a month; "
+        f"{plural(_people_number(sc.candidates.rate_per_week), 'candidate')} a week per open "
+        "position reach "
         "the interviews"
         + (f" (at most {sc.candidates.max_per_requisition} per position)."
            if sc.candidates.max_per_requisition else "."),
-        f"Candidates arrive over {plural(sc.horizon_days, 'day')} from {sc.start:%d %B %Y}.",
+        f"Candidates arrive over {plural(sc.horizon_days, 'day')} from "
+        f"{format_date(sc.start, 'medium', locale=locale.replace('-', '_'))}.",
     ]
     if sc.screening:
         flow.append(f"A recruiter screen first ({duration_words(sc.screening.work)}); "
@@ -902,7 +1121,7 @@ def assumptions(scenario: Any) -> list[tuple[str, list[str]]]:
 def _assumptions_section(rep: Report) -> str:
     blocks = "".join(
         f"<h3>{_esc(head)}</h3><ul>{''.join(f'<li>{_esc(s)}</li>' for s in items)}</ul>"
-        for head, items in assumptions(rep.scenario) if items
+        for head, items in assumptions(rep.scenario, rep.locale) if items
     )
     return f"""
 <section id="assumptions">
@@ -927,7 +1146,46 @@ td.never{color:#b2182b;font-weight:600}.small{color:#57606a;font-size:.85rem}
 ul.promises li{margin:.3rem 0}figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 nav a{margin-right:1rem}footer{margin-top:3rem;color:#57606a;font-size:.9rem;
 border-top:1px solid #d0d7de;padding-top:.8rem}code{background:#f6f8fa;padding:0 .2rem}
+table.data td{overflow-wrap:anywhere}table.data th{overflow-wrap:break-word}
+div.wide{max-width:100%;overflow-x:auto}
+table.compact td,table.compact th{padding:.15rem .5rem;white-space:nowrap;
+overflow-wrap:normal}table.sortable thead th{cursor:pointer;user-select:none}
+table.sortable thead th[aria-sort=ascending]::after{content:" ▲"}
+table.sortable thead th[aria-sort=descending]::after{content:" ▼"}
+p.warning{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem .8rem}
+ul.summary li{margin:.35rem 0;font-size:1.05rem}#open-filter{width:20rem;max-width:100%}
+header p{margin:.3rem 0}
 """
+
+#: Sorting and filtering of the tables marked ``sortable`` (no external resources): a click
+#: on a heading sorts by the cells' ``data-sort`` (or their text), again to reverse; the
+#: search box above the open candidates hides the rows that do not contain its text.
+_JS = """
+document.querySelectorAll('table.sortable').forEach(function(t){
+ t.querySelectorAll('thead th').forEach(function(th,i){
+  th.addEventListener('click',function(){
+   var b=t.tBodies[0],rows=Array.from(b.rows),up=th.getAttribute('aria-sort')!=='ascending';
+   t.querySelectorAll('thead th').forEach(function(h){h.removeAttribute('aria-sort');});
+   th.setAttribute('aria-sort',up?'ascending':'descending');
+   function key(r){var c=r.cells[i];var v=c.getAttribute('data-sort');
+    if(v===null){v=c.textContent.trim();}var n=parseFloat(v);
+    return isNaN(n)||!/^-?[0-9.]+$/.test(v)?v.toLowerCase():n;}
+   rows.sort(function(x,y){var a=key(x),c=key(y);var r=a<c?-1:a>c?1:0;return up?r:-r;});
+   rows.forEach(function(r){b.appendChild(r);});});});});
+var box=document.getElementById('open-filter');
+if(box){box.addEventListener('input',function(){var q=box.value.toLowerCase();
+ document.querySelectorAll('#open-table tbody tr').forEach(function(r){
+  r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});});}
+"""
+
+
+def _created(rep: Report) -> str:
+    """When the page was made, its date in the page's one format."""
+    try:
+        when = pd.Timestamp(rep.created)
+    except ValueError:
+        return rep.created
+    return f"{_day(rep, when)} {when:%H:%M}"
 
 
 def render(rep: Report) -> str:
@@ -940,7 +1198,7 @@ def render(rep: Report) -> str:
     cands = len(rep.results.candidates)
     title = f"How long candidates wait — {sc.name}"
     nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (
-        ("promise", "Promise"),
+        ("summary", "Summary"), ("promise", "Promise"),
         *([("open", "Open candidates")] if rep.forecast is not None else []),
         ("curve", "The wait"), ("causes", "Where the days go"),
         ("whatif", "What would help"), ("loss", "Candidates lost"),
@@ -958,11 +1216,13 @@ def render(rep: Report) -> str:
 <header>
 <h1>{_esc(title)}</h1>
 <p class="sub">{_esc(sc.description)}</p>
-<p>From {plural(rep.replications, "simulated run")} of {plural(sc.horizon_days, "day")} each:
-{plural(cands, "candidate")} and {plural(waits, "wait")} for feedback after an interview.
-Days are calendar days unless marked “working days”.</p>
+<p class="small">From {plural(rep.replications, "simulated run")} of
+{plural(sc.horizon_days, "day")} each: {plural(cands, "candidate")} and
+{plural(waits, "wait")} for feedback after an interview. Days are calendar days unless marked
+“working days”.</p>
 <nav>{nav}</nav>
 </header>
+{_summary_section(rep)}
 {_promise_section(rep)}
 {_open_section(rep)}
 {_survival_section(rep)}
@@ -970,12 +1230,13 @@ Days are calendar days unless marked “working days”.</p>
 {_ablation_section(rep)}
 {_loss_section(rep)}
 {_assumptions_section(rep)}
-<footer>Made with hiresim {version} on {rep.created}: scenario “{_esc(sc.name)}”,
+<footer>Made with hiresim {version} on {_esc(_created(rep))}: scenario “{_esc(sc.name)}”,
 {plural(rep.replications, "replication")}{_precision_note(rep)}, seed {rep.seed}
 {f"; what-ifs with {plural(rep.ablation_replications, 'replication')} each"
  if rep.ablation is not None or rep.what_ifs is not None else ""}. The same command with the
 same seed gives the same numbers. This is a simulation: it shows what the stated assumptions
 imply, not a measurement of your company.</footer>
+<script>{_JS}</script>
 </body>
 </html>
 """

@@ -19,6 +19,9 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str
                    ) -> Scenario:
     """Replace values by dotted path (``"roles.recruiter.count"``, ``"rounds.0.panel"``).
 
+    A role's ``count`` and ``people`` need not both be set: setting ``people`` sets the count
+    to the number of people named, and setting a different ``count`` alone on a role that
+    names its people numbers them instead (``recruiter-1``, ...).
     Unknown paths and invalid values raise :class:`ScenarioError` naming the path, before
     anything runs.
     """
@@ -58,7 +61,28 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, source: str
                 problems.append((dotted, "cannot set a field inside a plain value"))
     if problems:
         raise ScenarioError(source, problems)
+    _count_with_people(data, [_renamed_path(d, source) for d in overrides])
     return validate(data, source=source)
+
+
+def _count_with_people(data: dict[str, Any], paths: list[str]) -> None:
+    """A role's ``count`` follows its ``people`` when only the people were set, and named
+    people give way to numbered ones when only a different ``count`` was set: one of the
+    two says it all, as in a file (where ``count`` is implied by ``people``)."""
+    roles = data.get("roles")
+    if not isinstance(roles, dict):
+        return
+    for name, role in roles.items():
+        if not isinstance(role, dict):
+            continue
+        set_people = f"roles.{name}.people" in paths
+        set_count = f"roles.{name}.count" in paths
+        people = role.get("people")
+        if set_people and not set_count and isinstance(people, list):
+            role["count"] = len(people)
+        elif set_count and not set_people and isinstance(people, list) \
+                and role.get("count") != len(people):
+            role["people"] = None
 
 
 def _renamed_path(dotted: str, source: str) -> str:

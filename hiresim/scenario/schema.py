@@ -3,7 +3,9 @@ field (pydantic models that forbid unknown keys)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -431,6 +433,16 @@ class Scenario(Block):
         from hiresim.scenario.edits import with_overrides
 
         return with_overrides(self, overrides, source=source)
+
+    def to_toml(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The scenario as TOML text that :func:`hiresim.load_scenario` reads back equal to
+        this one; written to ``path`` as well when one is given (UTF-8)."""
+        from hiresim.scenario.writing import scenario_toml
+
+        text = scenario_toml(self)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
 
     def without(self, source: str) -> Scenario:
         """A copy with one delay source switched off (see :data:`DELAY_SOURCES`)."""
