@@ -33,8 +33,9 @@ lint: $(STAMP)
 	$(BIN)/python -m mypy
 	$(BIN)/ruff format --check .
 
+# OLD_TREE=path/to/a/checkout times ablate against an older tree (issue 20's target)
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(if $(OLD_TREE),--old-tree $(OLD_TREE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache docs/_build docs/notebooks

@@ -32,8 +32,9 @@ and the calendar is a little less full than asked).
 The sampler is a function of a week: :func:`weekly_meetings` ``(rng, params)`` draws a
 person's recurring meetings once (a :class:`PersonWeek`), and :func:`busy_week` ``(rng,
 week_start, person)`` gives one week's busy intervals, so that a caller may draw weeks lazily,
-each from a stream of its own; :func:`busy_span` draws a person's recurring meetings and then
-every week of a span from one generator, as the model does now.
+each from a stream of its own, as the model does (:func:`hiresim.model.block_weeks`);
+:func:`busy_span` draws a person's recurring meetings and then every week of a span from one
+generator.
 """
 
 from __future__ import annotations

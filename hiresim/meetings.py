@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hiresim.calendarload import LOAD_BLOCK_HOURS, week_slots
 from hiresim.causes import N_CAUSES, OPEN, SCHEDULING, WORK
 from hiresim.durations import UniformBlock
 from hiresim.tasks import Process
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
     from hiresim.people import Person
     from hiresim.scenario import SchedulingSpec
     from hiresim.world import World
-
-#: Existing meetings come in blocks of this many hours (calendar load is drawn per block).
-LOAD_BLOCK_HOURS = 1.0
-
 
 class SlotFinder:
     """Finds the earliest meeting slot in which every attendee is free.
@@ -56,77 +53,62 @@ class SlotFinder:
         self.search_slots = search_slots
         self.candidate_load = candidate_load
         self.rng = rng
-        #: Slots of the first stretch searched with the candidate's calendar (a week).
-        self.week_slots = round(7 * 24 / slot_hours)
+        #: Slots of a week: the window is searched a week at a time.
+        self.week_slots = week_slots(slot_hours)
 
     def find(self, attendees: list[Person], earliest: float, minutes: int,
              organizer: Person, candidate: bool, book: bool = True) -> float:
-        """Start time (hours) of the booked slot, or ``inf`` if none within the search window;
-        ``book=False`` finds the slot and leaves it free (a forecast's copy of an application
-        takes nobody's time)."""
+        """Start time (hours) of the booked slot, or ``inf`` if none within the search window.
+
+        The window is searched a week at a time (to the end of the week of ``earliest``, then
+        week by week): most meetings find a slot within days, and only the weeks searched are
+        filled (the attendees' calendar load, :mod:`hiresim.calendarload`) or drawn (the
+        candidate's calendar, one uniform per hour block searched, from the ``calendar_load``
+        stream's ``candidates`` sampler). ``book=False`` finds the slot and leaves it free (a
+        forecast's copy of an application takes nobody's time).
+        """
         k = max(1, math.ceil(minutes / 60.0 / self.slot_hours - 1e-9))
         i0 = math.ceil(earliest / self.slot_hours - 1e-9)
         stop = min(i0 + self.search_slots, self.n_slots)
         if stop - i0 < k:
             return math.inf
         people = attendees if attendees else [organizer]
-        if candidate and self.candidate_load > 0.0:
-            hit = self._with_candidate(people, i0, stop, k)
-        else:
-            hit = _first_run(_common(people, i0, stop), k)
-        if hit < 0:
-            return math.inf
-        first = i0 + hit
+        load = self.candidate_load if candidate else 0.0
+        ws = self.week_slots
+        base = lo = i0  # mask[0] is slot base; slots [lo, ...) are not searched yet
+        mask: np.ndarray | None = None
+        while True:
+            hi = min(stop, (lo // ws + 1) * ws)
+            part = _common(people, lo, hi)
+            if load > 0.0:
+                part &= busy_blocks(self.rng, load, self.slot_hours, lo, hi)
+            mask = part if mask is None or not len(mask) else np.concatenate((mask, part))
+            hit = _first_run(mask, k)
+            if hit >= 0:
+                first = base + hit
+                break
+            if hi >= stop:
+                return math.inf
+            keep = min(len(mask), k - 1)  # a run may start in this week and end in the next
+            base = hi - keep
+            mask = mask[len(mask) - keep:]
+            lo = hi
         if self.book and book:
             for person in attendees:
                 person.free[first:first + k] = False
         return first * self.slot_hours
 
-    def _with_candidate(self, people: list[Person], i0: int, stop: int, k: int) -> int:
-        """:meth:`find`'s first common run of ``k`` slots from ``i0``, the candidate's calendar
-        (:func:`busy_blocks` of ``[i0, stop)``) included, or -1.
-
-        Most interviews find a slot within days, yet the candidate's calendar was drawn over
-        the whole search window (90 days: 2,160 numbers) every time. It is now drawn for the
-        first week, and for the rest only if no slot is found there; when one is, the stream
-        is advanced past the numbers not drawn (``bit_generator.advance``), so the stream, the
-        slot found and every later draw are the same as drawing them all.
-        """
-        rng, load = self.rng, self.candidate_load
-        per_block = max(1, round(LOAD_BLOCK_HOURS / self.slot_hours))
-        b0 = i0 // per_block
-        blocks = -(-stop // per_block) - b0
-        offset = i0 - b0 * per_block
-        mid = min(i0 + self.week_slots, stop)
-        part = -(-mid // per_block) - b0
-        ok = rng.random(part) >= load
-        mask = _common(people, i0, mid)
-        mask &= _slots_of(ok, per_block)[offset:offset + mid - i0]
-        hit = _first_run(mask, k)
-        if hit >= 0 or mid == stop:
-            if blocks > part:
-                _skip(rng, blocks - part)
-            return hit
-        ok = np.concatenate((ok, rng.random(blocks - part) >= load))
-        mask = _common(people, i0, stop)
-        mask &= _slots_of(ok, per_block)[offset:offset + stop - i0]
-        return _first_run(mask, k)
-
-
-def _skip(rng: np.random.Generator, n: int) -> None:
-    """Move ``rng`` past the ``n`` numbers ``rng.random(n)`` would draw (one 64-bit output
-    each), without drawing them when its bit generator can jump ahead."""
-    bits = rng.bit_generator
-    if isinstance(bits, np.random.PCG64):
-        bits.advance(n)
-    else:
-        rng.random(n)
-
 
 def _common(people: list[Person], i0: int, stop: int) -> np.ndarray:
-    """Slots ``[i0, stop)`` free for every one of ``people`` (a new array)."""
-    mask = people[0].free[i0:stop].copy()
+    """Slots ``[i0, stop)`` free for every one of ``people`` (a new array), their weeks filled
+    first if they were not yet (:class:`hiresim.calendarload.FreeSlots`)."""
+    first = people[0]
+    if first.fills is not None:
+        first.fills.fill(i0, stop)
+    mask = first.free[i0:stop].copy()
     for person in people[1:]:
+        if person.fills is not None:
+            person.fills.fill(i0, stop)
         mask &= person.free[i0:stop]
     return mask
 

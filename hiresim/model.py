@@ -1,11 +1,14 @@
 """Builds one replication from a Scenario and a seed — its :class:`~hiresim.world.World`,
 people with their disruptions, the pipeline and the mechanisms — and runs it.
 
-Everything random is drawn from the replication's per-mechanism streams
-(:class:`~hiresim.streams.Streams`). What does not depend on the simulation's course (when
-requisitions open, when candidates arrive, their decision draws and interview panels, every
-person's absences, projects, vacancies and freezes) is drawn up front, so that a what-if which
-changes the course of events leaves these draws unchanged (common random numbers).
+Everything random is drawn from the replication's streams, each keyed by its names
+(:class:`~hiresim.streams.Streams`: seed, replication, mechanism, sampler), never by the order
+in which it is requested. What does not depend on the simulation's course (when requisitions
+open, when candidates arrive, their decision draws and interview panels, every person's
+absences, projects, vacancies and freezes) is drawn up front, so that a what-if which changes
+the course of events leaves these draws unchanged (common random numbers). A person's calendar
+load is drawn week by week, when a meeting search first reaches the week, from the person's own
+stream for that week (:mod:`hiresim.calendarload`).
 
 A replication is built in five phases, always in this order (:class:`Replication`):
 
@@ -15,28 +18,23 @@ A replication is built in five phases, always in this order (:class:`Replication
    An instance makes its up-front draws from its own stream as it is built (the
    reorganizations' onsets).
 2. **Spells.** People, role by role and person by person; each person's spells from every
-   mechanism that lays them (:meth:`~hiresim.mechanisms.Mechanism.layer`), in the mechanisms'
-   order; then the person's meeting slots, less their calendar load.
+   mechanism that lays them (:meth:`~hiresim.mechanisms.Mechanism.layer`, from the
+   mechanism's stream for that person); then the person's meeting slots (filled lazily).
 3. **Work samplers.** The pipeline's own (screening, scorecards, decision), then each
-   mechanism's (:meth:`~hiresim.mechanisms.Mechanism.build`) in the order of
-   :data:`WORK_ORDER`, then those of the others in the mechanisms' order.
+   mechanism's (:meth:`~hiresim.mechanisms.Mechanism.build`), in the mechanisms' order.
 4. **Hooks.** Each mechanism installs its hooks on the world and the pipeline
    (:meth:`~hiresim.mechanisms.Mechanism.install`), in the mechanisms' order: hooks of one
    kind run in that order (an offer's approvals before a user's step). Then the rounds' own
-   work samplers, after every other one, so that a round's own duration leaves every other
-   sampler alone.
+   work samplers.
 5. **Processes.** Requisitions open (or a forecast's ``opener`` opens them), each starting its
    arrivals and what a mechanism does when a requisition opens (``requirements`` draws its
    rethinks); then each mechanism's own processes (:meth:`~hiresim.mechanisms.Mechanism.start`),
    in the mechanisms' order.
 
-Two of these orders are part of every result, bit for bit: the order in which samplers are
-requested (they are numbered sub-streams: of ``work`` in phases 3 and 4, of ``absence``,
-``priority`` and ``turnover`` person by person in phase 2) and the order in which SimPy
-processes start (phase 5). That is why phase 3 has an order of its own: :data:`WORK_ORDER` is
-the order in which the built-in mechanisms' samplers were requested before they shared one
-protocol, and any other order would change every result for a given seed. Every other phase
-follows the mechanisms' order.
+The order of phases 1 to 4 is not part of any result: every sampler's stream is keyed by its
+names, so building them in another order draws the same numbers. What is part of every result,
+bit for bit, is the order in which SimPy processes start (phase 5: simultaneous events are
+processed in the order they were scheduled) and the order of hooks of one kind (phase 4).
 """
 
 from __future__ import annotations
@@ -44,29 +42,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hiresim.busy import HOURS_PER_WEEK, busy_span, params_of
+import numpy as np
+
+from hiresim.busy import BlockParams, busy_week, params_of, weekly_meetings
+from hiresim.calendarload import WEEK_HOURS, Busy, FreeSlots, WeekSampler, hour_blocks
 from hiresim.causes import ABSENCE
 from hiresim.mechanisms import Mechanism, cause_slots, instances
-from hiresim.meetings import Reschedules, SlotFinder, busy_blocks
+from hiresim.meetings import Reschedules, SlotFinder
 from hiresim.people import Person, Pool
 from hiresim.pipeline import Pipeline
 from hiresim.scenario import CalendarSpec, Scenario, calendar_from_spec
 from hiresim.trace import Trace, build_tables, drop_warmup
-from hiresim.workhours import PersonTimeline, WorkingCalendar, block_slots
+from hiresim.workhours import PersonTimeline, WorkingCalendar
 from hiresim.world import World
-
-#: The order in which mechanisms build their work samplers (phase 3): each sampler takes the
-#: next sub-stream of ``work``, so this order is part of every result. Mechanisms not listed
-#: build after these, in their order (:data:`hiresim.mechanisms.BUILT_IN`, then a scenario's
-#: own); a new built-in mechanism needs no entry.
-WORK_ORDER: tuple[str, ...] = ("communication", "approvals", "requirements", "turnover",
-                               "reorganization", "continuity")
-
-
-def _work_rank(m: Mechanism) -> int:
-    """A mechanism's place in :data:`WORK_ORDER` (a stable sort keeps the rest in order)."""
-    return WORK_ORDER.index(m.name) if m.name in WORK_ORDER else len(WORK_ORDER)
-
 
 #: Extra days of calendar beyond the simulated span, so that work and meeting searches that run
 #: past the end still see real working hours.
@@ -111,10 +99,10 @@ class Replication:
         # 2. people, with every mechanism's spells laid over their calendars
         days = s.total_days + s.scheduling.search_days + CALENDAR_MARGIN_DAYS
         self._build_people(days, [m for m in self.mechanisms if m.lays_spells])
-        # 3. work samplers: the pipeline's own, then the mechanisms' in WORK_ORDER
+        # 3. work samplers: the pipeline's own, then the mechanisms'
         self.pipeline = pipeline = Pipeline(w, s)
         pipeline.build_work()
-        for m in sorted(self.mechanisms, key=_work_rank):
+        for m in self.mechanisms:
             m.build(pipeline)
         # 4. hooks, then the rounds' own samplers
         for m in self.mechanisms:
@@ -137,8 +125,6 @@ class Replication:
         n_slots = int(days * 24 / slot_hours)
         calendars = {name: _calendar(spec) for name, spec in s.calendars.items()}
         w.timelines = {name: cal.timeline(w.epoch, days) for name, cal in calendars.items()}
-        load_rng = w.streams.generator("calendar_load")
-        weeks = int(-(-n_slots * slot_hours // HOURS_PER_WEEK))
         # without the slot search (the scheduling ablation) calendars carry no load: only
         # working hours and absences block a meeting
         search = s.scheduling.slot_search
@@ -156,21 +142,26 @@ class Replication:
                 own = self.calendars.get(person_id)
                 if own is not None and len(own[0]):
                     layers.append((list(own[0]), list(own[1]), ABSENCE))
-                person.timeline = PersonTimeline.over(calendar, layers)
-                # the calendar's mask (cached across replications) with the person's own
-                # disruptions blocked on top
-                free = person.timeline.slot_mask(slot_hours, n_slots)
-                if role.calendar_load > 0.0 and search:
-                    if blocks is None:
-                        free &= busy_blocks(load_rng, role.calendar_load, slot_hours, 0,
-                                            n_slots)
-                    else:  # meetings: a generator of the person's own (calendar_load)
-                        busy = busy_span(w.streams.sub_generator("calendar_load"), blocks,
-                                         weeks)
-                        block_slots(free, *busy, slot_hours)
+                person.timeline = timeline = PersonTimeline.over(calendar, layers)
+                # the person's slots, filled week by week when a search first reaches them:
+                # the calendar's mask (shared), their own disruptions, their booked time and
+                # their calendar load (drawn per week from their own stream)
+                blocked: list[tuple[Sequence[float], Sequence[float]]] = []
+                if isinstance(timeline, PersonTimeline):
+                    base = timeline.calendar.shared_slot_mask(slot_hours, n_slots)
+                    blocked.append(timeline.own_intervals)
+                else:
+                    base = timeline.shared_slot_mask(slot_hours, n_slots)
                 if own is not None and len(own[2]) and search:  # booked: the search's to avoid
-                    block_slots(free, own[2], own[3], slot_hours)
-                person.free = free
+                    blocked.append((own[2], own[3]))
+                load: WeekSampler | None = None
+                if role.calendar_load > 0.0 and search:
+                    load = (hour_blocks(role.calendar_load) if blocks is None else
+                            block_weeks(blocks, w.streams, person_id))
+                fills = FreeSlots(base, slot_hours, blocked, load,
+                                  w.streams.pieces("calendar_load", person_id))
+                person.free = fills.mask
+                person.fills = fills
                 person.share = role.hiring_share
                 members.append(person)
             w.people[role_name] = members
@@ -181,7 +172,7 @@ class Replication:
         w.slots = SlotFinder(slot_hours, n_slots,
                              int(s.scheduling.search_days * 24 / slot_hours),
                              s.scheduling.candidate_load if search else 0.0,
-                             w.streams.sub_generator("calendar_load"), book=search)
+                             w.streams.generator("calendar_load", "candidates"), book=search)
         w.reschedules = Reschedules.of(s.scheduling, lambda: w.streams.generator("reschedules"))
 
     # -- running -----------------------------------------------------------------------------
@@ -240,3 +231,20 @@ def replication_columns(scenario: Scenario, seed: int, replication: int,
     """Simulate one replication and return its records as compact columns (no pandas);
     :func:`hiresim.trace.build_tables` makes tables of any number of them."""
     return Replication(scenario, seed, replication, event_log, calendars).trace_run().columns()
+
+
+def block_weeks(params: BlockParams, streams: Any, person_id: str) -> WeekSampler:
+    """The week sampler of a person whose calendar is made of meetings (a role's
+    ``calendar_blocks``, :mod:`hiresim.busy`): their recurring meetings are drawn once, on
+    first use, from their stream ``("calendar_load", "<id> recurring")``; each week's one-off
+    meetings from the week's own piece."""
+    person: list[Any] = []
+
+    def sample(rng: Any, week: int) -> Busy:
+        if not person:
+            person.append(weekly_meetings(
+                streams.generator("calendar_load", f"{person_id} recurring"), params))
+        starts, ends = busy_week(rng, week * WEEK_HOURS, person[0])
+        return np.asarray(starts, float), np.asarray(ends, float)
+
+    return sample

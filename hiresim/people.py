@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 import numpy as np
 import simpy
 
+from hiresim.calendarload import FreeSlots
 from hiresim.queues import WorkQueue
 from hiresim.workhours import Availability, Timeline
 
@@ -23,8 +24,8 @@ from hiresim.workhours import Availability, Timeline
 class Person:
     """One person of a role; their work queue is a SimPy resource of capacity one."""
 
-    __slots__ = ("calendar", "free", "hours_per_day", "id", "joins", "pool", "resource",
-                 "role", "share", "timeline")
+    __slots__ = ("calendar", "fills", "free", "hours_per_day", "id", "joins", "pool",
+                 "resource", "role", "share", "timeline")
 
     def __init__(self, env: simpy.Environment, person_id: str, role: str, timeline: Timeline,
                  hours_per_day: float, free: np.ndarray | None = None, capacity: int = 1
@@ -42,6 +43,9 @@ class Person:
         #: Meeting slots in which the person is at work, present and not booked (set by the
         #: model once the person's disruptions are laid over their calendar).
         self.free: np.ndarray = np.zeros(0, dtype=bool) if free is None else free
+        #: What fills ``free`` week by week when a search first reaches it (set by the model;
+        #: ``None``: ``free`` is complete).
+        self.fills: FreeSlots | None = None
         #: The person's role is a pool: a task meant for them goes to whoever of it is free
         #: first (set by the model); ``None``: their tasks are theirs.
         self.pool: Pool | None = None

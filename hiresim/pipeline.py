@@ -40,6 +40,9 @@ from hiresim.tasks import (
 from hiresim.trace import Activity, Leg
 from hiresim.world import Candidate, Requisition
 
+#: The stream name of the pipeline's own work samplers (:mod:`hiresim.streams`).
+PIPELINE = "pipeline"
+
 if TYPE_CHECKING:
     from hiresim.people import Person, Pool
     from hiresim.scenario import DecisionProbabilities, RoundSpec, Scenario
@@ -183,12 +186,14 @@ class Pipeline:
             self.team_draws[manager] = draws
 
     def build_work(self) -> None:
-        """The pipeline's own work (screening, scorecards, decision), in this order: each
-        takes the next sub-stream of ``work``."""
+        """The pipeline's own work (screening, scorecards, decision), each from its stream
+        ``("pipeline", what)``."""
         s, w = self.s, self.world
-        self.screening = make_work(w, s.screening.work) if s.screening else None
-        self.scorecard = make_work(w, s.scorecards.work)
-        self.decision = make_work(w, s.decision.work) if s.decision else None
+        self.screening = make_work(w, s.screening.work, PIPELINE, "screening") if s.screening \
+            else None
+        self.scorecard = make_work(w, s.scorecards.work, PIPELINE, "scorecard")
+        self.decision = make_work(w, s.decision.work, PIPELINE, "decision") if s.decision \
+            else None
         #: Per round: the scorecard work, the decision work (``None``: no decision task) and
         #: the debrief's minutes (0: no debrief); rounds' own values in :meth:`build_round_work`.
         self.scorecards = [self.scorecard] * len(s.rounds)
@@ -197,14 +202,16 @@ class Pipeline:
 
     def build_round_work(self) -> None:
         """Rounds' own work durations (``scorecard_work``, ``decision_work``,
-        ``debrief_minutes``), after every other sampler of the replication: a round's own
-        duration takes a new sub-stream of ``work`` and leaves every other one alone."""
+        ``debrief_minutes``): a round's own duration draws from a stream of its own
+        (``("pipeline", "round 2 scorecard")``) and leaves every other one alone."""
         s, w = self.s, self.world
         for k, rnd in enumerate(s.rounds):
             if rnd.scorecard_work is not None:
-                self.scorecards[k] = make_work(w, rnd.scorecard_work)
+                self.scorecards[k] = make_work(w, rnd.scorecard_work, PIPELINE,
+                                               f"round {k + 1} scorecard")
             if rnd.decision_work is not None:
-                self.decisions[k] = make_work(w, rnd.decision_work)
+                self.decisions[k] = make_work(w, rnd.decision_work, PIPELINE,
+                                              f"round {k + 1} decision")
             if rnd.debrief_minutes is not None and s.debrief is not None:
                 self.debrief_minutes[k] = rnd.debrief_minutes
 

@@ -66,16 +66,20 @@ class Work:
         return value * 24.0, False
 
 
-def make_work(w: World, spec: DurationSpec, stream: str = "work") -> Work:
-    """The :class:`Work` of a duration spec, drawing from a fresh sub-stream of ``stream``
-    (``work``; a forecast's replay of the recorded past draws from its own).
+def make_work(w: World, spec: DurationSpec, mechanism: str = "work",
+              sampler: str | None = None) -> Work:
+    """The :class:`Work` of a duration spec, drawing from the stream ``(mechanism, sampler)``
+    (:mod:`hiresim.streams`: keyed by these names, never by the order of requests).
+    ``sampler=None`` (callers that do not name their samplers yet: a forecast's replay) takes
+    the mechanism's next numbered sampler, ``#1``, ``#2``, ... in order of request.
 
-    A constant needs no stream (and takes none, so that adding one leaves other draws alone).
-    Sub-streams are numbered in order of request: callers build their work in a fixed order.
+    A constant needs no stream (and makes none).
     """
     if isinstance(spec, ConstantDuration):
         return Work(Sampler(spec, None), spec.unit, spec.value == 0)
-    return Work(Sampler(spec, w.streams.sub_generator(stream)), spec.unit, False)
+    if sampler is None:
+        return Work(Sampler(spec, w.streams.numbered(mechanism)), spec.unit, False)
+    return Work(Sampler(spec, w.streams.generator(mechanism, sampler)), spec.unit, False)
 
 
 def task(w: World, person: Person, work: Work, leg: Leg, act: Activity, extra: float = 0.0

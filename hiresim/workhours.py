@@ -384,10 +384,18 @@ class Timeline:
 
         Meeting scheduling intersects these masks across attendees to find common free slots.
         """
+        return self.shared_slot_mask(slot_hours, n_slots).copy()
+
+    def shared_slot_mask(self, slot_hours: float, n_slots: int) -> np.ndarray:
+        """:meth:`slot_mask` itself, cached with the timeline and shared by everyone on it (read
+        only: a person's slots are filled from it week by week,
+        :class:`hiresim.calendarload.FreeSlots`)."""
         if slot_hours <= 0:
             raise ValueError(f"slot_hours must be > 0, got {slot_hours!r}")
         if not self._n:
-            return np.ones(n_slots, dtype=bool)
+            ones = np.ones(n_slots, dtype=bool)
+            ones.flags.writeable = False
+            return ones
         key = (float(slot_hours), int(n_slots))
         if self._masks is None:
             self._masks = {}
@@ -401,7 +409,8 @@ class Timeline:
             blocked = j < len(cs)
             blocked[blocked] = cs[j[blocked]] < ends[blocked]
             mask = self._masks[key] = ~blocked
-        return mask.copy()
+            mask.flags.writeable = False
+        return mask
 
     def _closed_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         if self._closed_np is None:
@@ -489,6 +498,11 @@ class PersonTimeline:
     def calendar(self) -> Timeline:
         """The shared calendar under the person's own pieces."""
         return self._cal
+
+    @property
+    def own_intervals(self) -> tuple[list[float], list[float]]:
+        """``(starts, ends)`` of the person's own disruptions (sorted, disjoint; not copied)."""
+        return self._s, self._e
 
     @property
     def pieces(self) -> list[tuple[float, float, int]]:

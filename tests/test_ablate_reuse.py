@@ -13,38 +13,31 @@ from hiresim.analysis.whatif import _partly_reused
 from hiresim.results import RESULT_TABLES
 from hiresim.scenario import Scenario
 
-CONSTANT = {"dist": "constant", "value": 1.0, "unit": "working_hours"}
-
 
 def idle_scenario() -> Scenario:
-    """The germany preset with constant hand-overs (so that removing a source moves no other
-    draw) and rare departures: reorganization and turnover are idle in many replications."""
+    """The germany preset with rare departures: reorganization and turnover are idle in many
+    replications. Its hand-overs stay random: each draws from a stream of its own, so removing
+    a source moves no other draw whatever they are."""
     d = hs.preset("germany").model_dump(mode="python")
-    d["continuity"]["roles"]["recruiter"]["handover"] = CONSTANT
-    d["turnover"].update(annual_rate=0.02, handover=CONSTANT)
+    d["turnover"].update(annual_rate=0.02)
     return Scenario.model_validate(d)
 
 
 SOURCES = ["reorganization", "turnover", "requirements"]
 
 
-def test_presets_prove_nothing_per_replication() -> None:
-    # every preset's continuity hand-over is random and requested after the sources' own
+def test_presets_prove_their_idle_replications() -> None:
+    """Streams keyed by name: every preset that has the source (and no user mechanism) reuses
+    the replications in which it drew nothing, the default preset included."""
     for name in hs.presets():
         sc = hs.preset(name)
-        assert not provable(sc, "reorganization") and not provable(sc, "turnover")
+        for source in ("reorganization", "turnover"):
+            has = getattr(sc, source) is not None and not sc.extensions
+            assert provable(sc, source) is has, (name, source)
+    assert provable(hs.preset("default"), "turnover")
     sc = idle_scenario()
     assert provable(sc, "reorganization") and provable(sc, "turnover")
     assert not provable(sc, "absence") and not provable(sc, "requirements")
-
-
-def test_a_random_handover_of_the_source_needs_constant_later_ones() -> None:
-    d = idle_scenario().model_dump(mode="python")
-    d["turnover"]["handover"] = {"dist": "exponential", "mean": 2.0, "unit": "working_hours"}
-    # reorganization's random hand-over comes after turnover's: it would move
-    assert not provable(Scenario.model_validate(d), "turnover")
-    d["reorganization"]["handover"] = CONSTANT
-    assert provable(Scenario.model_validate(d), "turnover")
 
 
 def test_the_continuity_policy_must_not_hinge_on_the_source() -> None:
@@ -79,7 +72,7 @@ def test_ablate_with_reuse_is_ablate_without() -> None:
 
 @pytest.mark.parametrize("preset", ["mmc", "default"])
 def test_ablate_with_reuse_is_ablate_without_on_presets(preset: str) -> None:
-    # mmc: most sources are off (whole runs reused); default: nothing is provably unchanged
+    # mmc: most sources are off (whole runs reused); default: idle replications are reused
     sc = hs.preset(preset)
     sources = None if preset == "mmc" else ["reorganization", "turnover"]
     kwargs = {"sources": sources, "replications": 3, "seed": 1, "n_boot": 50}

@@ -57,6 +57,8 @@ def test_slot_finder_without_booking_books_nothing():
     rng = np.random.default_rng(0)
 
     class Someone:
+        fills = None  # the whole mask is there (nothing filled lazily)
+
         def __init__(self, free):
             self.free = np.asarray(free, dtype=bool)
 

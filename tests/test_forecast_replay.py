@@ -101,6 +101,10 @@ def test_recorded_interviews_are_the_peoples_busy_time_before_the_date(tmp_path)
     slot = run_sc.scheduling.slot_minutes / 60.0
     before = round(4 * 24 / slot)  # slots before Friday 00:00
     for pid in ("ines.w", "hugo.b", "rita.r"):
+        for rep in (with_past, without):  # weeks are filled when first searched: fill these
+            fills = rep.world.person(pid).fills
+            assert fills is not None
+            fills.fill(0, before)
         a = with_past.world.person(pid).free[:before]
         b = without.world.person(pid).free[:before]
         blocked = np.flatnonzero(b & ~a) * slot

@@ -41,7 +41,7 @@ ROOT = PACKAGE.parent
 TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vocabulary", ("causes", "streams", "durations", "fields", "text", "arguments", "queues",
                     "flows", "deprecation", "tables")),
-    ("time", ("workhours", "spells", "busy", "trace")),
+    ("time", ("workhours", "spells", "busy", "calendarload", "trace")),
     ("state", ("people", "world")),
     ("primitives", ("tasks", "meetings")),
     ("mechanisms", ("mechanisms", "mechanisms.*", "examples", "examples.*")),

@@ -55,7 +55,7 @@ def _hours_since_start(stamps: pd.Series, start: dt.date) -> np.ndarray:
 MMC_SETTINGS = [
     pytest.param((0.12, 3, 0.05, 24_000), id="c3-rho0.80"),
     pytest.param((0.075, 2, 0.05, 21_000), id="c2-rho0.75"),
-    pytest.param((0.135, 3, 0.05, 45_000), id="c3-rho0.90"),
+    pytest.param((0.135, 3, 0.05, 63_000), id="c3-rho0.90"),
 ]
 
 

@@ -1,25 +1,42 @@
-"""SlotFinder.find searches a week first and skips the candidate's draws it does not need:
-the same slots, the same bookings and the same random stream as searching the whole window."""
+"""SlotFinder.find searches a week at a time and draws the candidate's calendar only for the
+weeks it searched: the same slots and bookings as searching the whole window at once, and the
+stream advanced by exactly the weeks searched."""
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
+from hiresim.calendarload import FreeSlots
 from hiresim.meetings import SlotFinder, busy_blocks
 
 
 @dataclass
 class _Attendee:
     free: np.ndarray
+    fills: FreeSlots | None = None
+
+
+def _chunks(i0: int, stop: int, week: int) -> list[tuple[int, int]]:
+    """``[i0, stop)`` cut at week boundaries."""
+    out = []
+    lo = i0
+    while lo < stop:
+        hi = min(stop, (lo // week + 1) * week)
+        out.append((lo, hi))
+        lo = hi
+    return out
 
 
 def _reference_find(rng, slot_hours, n_slots, search_slots, load, attendees, earliest,
                     minutes, organizer, candidate) -> float:
-    """``SlotFinder.find`` as it was: the candidate's calendar drawn over the whole window."""
+    """The whole window at once: the candidate's calendar drawn week by week over all of it
+    (from a copy of the stream), the first run of ``k`` common slots found by brute force; the
+    stream is then advanced by the weeks up to the one where that run ends."""
     k = max(1, math.ceil(minutes / 60.0 / slot_hours - 1e-9))
     i0 = math.ceil(earliest / slot_hours - 1e-9)
     stop = min(i0 + search_slots, n_slots)
@@ -29,16 +46,24 @@ def _reference_find(rng, slot_hours, n_slots, search_slots, load, attendees, ear
     mask = people[0].free[i0:stop].copy()
     for person in people[1:]:
         mask &= person.free[i0:stop]
+    chunks = _chunks(i0, stop, round(7 * 24 / slot_hours))
     if candidate and load > 0.0:
-        mask &= busy_blocks(rng, load, slot_hours, i0, stop)
-    if k > 1:
-        n = mask.size - k + 1
-        run = mask[:n].copy()
-        for j in range(1, k):
-            run &= mask[j:j + n]
-        mask = run
-    hit = int(mask.argmax())
-    if not mask[hit]:
+        ahead = copy.deepcopy(rng)
+        mask &= np.concatenate([busy_blocks(ahead, load, slot_hours, lo, hi)
+                                for lo, hi in chunks])
+    n = mask.size - k + 1
+    run = mask[:n].copy()
+    for j in range(1, k):
+        run &= mask[j:j + n]
+    hit = int(run.argmax()) if n > 0 else 0
+    found = n > 0 and bool(run[hit])
+    last = i0 + hit + k - 1 if found else stop - 1
+    if candidate and load > 0.0:
+        for lo, hi in chunks:
+            if lo > last:
+                break
+            busy_blocks(rng, load, slot_hours, lo, hi)
+    if not found:
         return math.inf
     first = i0 + hit
     for person in attendees:
@@ -51,7 +76,7 @@ def _reference_find(rng, slot_hours, n_slots, search_slots, load, attendees, ear
 def test_find_equals_the_whole_window_search(slot_minutes: int, busy: float) -> None:
     """Many finds in a row on shared masks and one stream: every slot, every mask and the
     stream's state after each find are the same; busy calendars make slots beyond the first
-    week (and none at all) common."""
+    week, runs across a week's end (long meetings) and no slot at all common."""
     slot_hours = slot_minutes / 60.0
     n_slots = int(200 * 24 / slot_hours)
     search = int(30 * 24 / slot_hours)

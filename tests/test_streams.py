@@ -1,55 +1,122 @@
-"""Streams: the same random numbers as NumPy's SeedSequence with the documented spawn keys."""
+"""Streams are keyed by name: the same names give the same draws, whatever was asked for
+before and in whatever order; different names (or seeds, replications, pieces) give different
+ones; building a replication in another order, or with another mechanism switched off, leaves
+every stream's draws unchanged."""
 
 from __future__ import annotations
-
-import random
 
 import numpy as np
 import pytest
 
-from hiresim.streams import STREAM_NAMES, Streams, stream_index
-
-SEEDS = [0, 1, 7, 1234, 2**32 - 1, 2**32, 2**63 + 11, 2**128 + 5, 2**200 + 3]
-
-
-def _reference(seed: int, key: tuple[int, ...]) -> np.random.SeedSequence:
-    return np.random.SeedSequence(seed, spawn_key=key)
+import hiresim as hs
+from hiresim.calendarload import FreeSlots, hour_blocks, week_slots
+from hiresim.streams import Streams, stream_key
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_states_equal_numpys_seed_sequence(seed: int) -> None:
-    rng = random.Random(seed % 1000)
-    for replication in [0, 1, 917, 2**32 + 1, rng.getrandbits(40)]:
-        streams = Streams(seed, replication)
-        for name in [*STREAM_NAMES, "my_mechanism"]:
-            index = stream_index(name)
-            for sub in [(), (0,), (1,), (2,), (rng.getrandbits(36),)]:
-                ours = streams._sequence(name, *sub)
-                ref = _reference(seed, (replication, index, *sub))
-                for n_words, dtype in [(4, np.uint32), (4, np.uint64), (7, np.uint32),
-                                       (3, np.uint64)]:
-                    a = ours.generate_state(n_words, dtype)
-                    b = ref.generate_state(n_words, dtype)
-                    assert a.dtype == b.dtype and a.tolist() == b.tolist(), (seed, name, sub)
+def _draws(rng: np.random.Generator) -> list[float]:
+    return rng.random(4).tolist()
 
 
-def test_generators_draw_what_seed_sequence_generators_draw() -> None:
+def test_the_same_names_give_the_same_draws_in_any_order() -> None:
+    names = [("work", ""), ("pipeline", "screening"), ("absence", "recruiter-1"),
+             ("approvals", "step 0"), ("my_mechanism", "")]
+    first = {n: _draws(Streams(42, 3).generator(*n)) for n in names}
     streams = Streams(42, 3)
-    ours = [streams.generator("arrivals"), streams.sub_generator("work"),
-            streams.sub_generator("work")]
-    ref = [np.random.Generator(np.random.PCG64(_reference(42, key)))
-           for key in [(3, stream_index("arrivals")), (3, stream_index("work"), 1),
-                       (3, stream_index("work"), 2)]]
-    for a, b in zip(ours, ref, strict=True):
-        assert a.random(50).tolist() == b.random(50).tolist()
-        assert a.bit_generator.state == b.bit_generator.state
-    state = _reference(42, (3, stream_index("assignment"), 0)).generate_state(4)
-    expected = random.Random(int.from_bytes(state.tobytes(), "little")).random()
-    assert streams.python_random("assignment").random() == expected
+    again = {n: _draws(streams.generator(*n)) for n in reversed(names)}
+    assert first == again
+    assert len({tuple(v) for v in first.values()}) == len(names)
 
 
-def test_an_unsupported_dtype_is_refused_like_numpy() -> None:
-    with pytest.raises(ValueError, match="uint32 or uint64"):
-        Streams(1, 0)._sequence("work", 1).generate_state(4, np.int64)
-    with pytest.raises(ValueError):
-        _reference(1, (0, 1, 1)).generate_state(4, np.int64)
+def test_seed_replication_and_piece_are_part_of_the_key() -> None:
+    base = _draws(Streams(1, 0).generator("absence", "hm-1"))
+    assert _draws(Streams(2, 0).generator("absence", "hm-1")) != base
+    assert _draws(Streams(1, 1).generator("absence", "hm-1")) != base
+    pieces = Streams(1, 0).pieces("calendar_load", "hm-1")
+    weeks = [_draws(pieces(w)) for w in range(3)]
+    assert len({tuple(x) for x in [base, *weeks]}) == 4
+    # a piece does not depend on which pieces were drawn before, or how much of them
+    other = Streams(1, 0).pieces("calendar_load", "hm-1")
+    other(1).random(1000)
+    assert _draws(other(2)) == weeks[2]
+    assert _draws(other(0)) == weeks[0] == _draws(Streams(1, 0).generator("calendar_load",
+                                                                            "hm-1"))
+
+
+def test_keys_are_unambiguous() -> None:
+    """Names are length-prefixed: moving a character from one name to the next is another
+    key."""
+    assert stream_key(1, 0, "ab", "c") != stream_key(1, 0, "a", "bc")
+    assert stream_key(12, 3, "a") != stream_key(1, 23, "a")
+
+
+def test_python_random_is_keyed_too() -> None:
+    a = Streams(5, 2).python_random("assignment").random()
+    b = Streams(5, 2).python_random("assignment").random()
+    c = Streams(5, 3).python_random("assignment").random()
+    assert a == b != c
+
+
+@pytest.mark.parametrize("slot_minutes", [15, 30, 45, 60])
+def test_calendar_load_filled_lazily_is_the_same_in_any_order(slot_minutes: int) -> None:
+    """A person's slots filled week by week, in any order, equal the slots filled in one go:
+    each week's load comes from the week's own stream."""
+    slot_hours = slot_minutes / 60.0
+    n = int(60 * 24 / slot_hours)
+    calendar = np.random.default_rng(0).random(n) >= 0.5
+    blocked = [([10.0, 300.5], [30.25, 400.0])]
+    pieces = Streams(9, 4).pieces("calendar_load", "p")
+
+    def slots() -> FreeSlots:
+        return FreeSlots(calendar, slot_hours, blocked, hour_blocks(0.4),
+                         lambda w: pieces(w))
+
+    whole = slots()
+    whole.fill(0, n)
+    ws = week_slots(slot_hours)
+    bits = slots()
+    order = np.random.default_rng(1).permutation(n // ws + 1)
+    for week in order:
+        lo = int(week) * ws
+        bits.fill(lo + 3, min(n, lo + 5))
+    assert np.array_equal(whole.mask, bits.mask)
+    # any week sampler plugs in: the built-in one called as a plain function (busy intervals)
+    # gives the mask its fast path gives
+    load = hour_blocks(0.4)
+    plain = FreeSlots(calendar, slot_hours, blocked, lambda rng, week: load(rng, week),
+                      lambda w: pieces(w))
+    plain.fill(0, n)
+    assert np.array_equal(whole.mask, plain.mask)
+    # the mask is the calendar less the blocked hours less roughly 40 % of the hours
+    assert not (whole.mask & ~calendar).any()
+    assert not whole.mask[int(10.0 / slot_hours):int(30.25 / slot_hours)].any()
+    if 60 % slot_minutes == 0:  # a slot lies in one hour block: free with probability 0.6
+        share = whole.mask.sum() / calendar.sum()
+        assert 0.5 < share < 0.7
+
+
+def _work_draws(rep) -> dict[str, float]:
+    """One draw of each of a replication's work samplers that draws (not a constant)."""
+    p = rep.pipeline
+    works = {"screening": p.screening, "scorecard": p.scorecard, "decision": p.decision}
+    for m in rep.mechanisms:
+        for name, value in vars(m).items():
+            if hasattr(value, "draw") and hasattr(value, "zero"):
+                works[f"{m.name}.{name}"] = value
+    return {k: w.draw() for k, w in works.items()
+            if w is not None and getattr(w.draw, "rng", None) is not None}
+
+
+def test_build_order_and_other_sources_do_not_move_draws(monkeypatch) -> None:
+    """Every work sampler draws the same numbers when the mechanisms are built in reverse
+    order, or when another source is switched off: nothing is numbered by order any more."""
+    import hiresim.model as model
+
+    s = hs.preset("default")
+    base = _work_draws(model.Replication(s, 11, 2, event_log=False))
+    assert len(base) >= 3
+    for source in ("turnover", "reorganization", "priority"):
+        other = _work_draws(model.Replication(s.without(source), 11, 2, event_log=False))
+        assert {k: v for k, v in base.items() if not k.startswith(source)} == other
+    real = model.instances
+    monkeypatch.setattr(model, "instances", lambda *a: list(reversed(real(*a))))
+    assert _work_draws(model.Replication(s, 11, 2, event_log=False)) == base

@@ -7,18 +7,16 @@ Only proofs that are cheap and sound are used; every other replication is simula
   scenario (same fields) and gives the same results;
 * **a replication in which the source drew nothing**, for ``reorganization`` (no onset in the
   span) and ``turnover`` (no seat's holder leaves in the span). Both draw up front, from their
-  own streams, when the replication is built, so drawing them (without running anything) tells. A
-  source that drew nothing lays no spell over anyone's calendar and starts no process, so the
-  run is the same without it, provided that removing its block moves no other random draw:
+  own streams, when the replication is built, so drawing them (without running anything) tells.
+  A source that drew nothing lays no spell over anyone's calendar and starts no process, and
+  removing its block moves no other random draw (every stream is keyed by its names,
+  :mod:`hiresim.streams`: its hand-over's stream is its own, and nothing is numbered after
+  it), so the run is the same without it, provided that
 
-  - its hand-over work takes a sub-stream of ``work`` (numbered in order of request) unless
-    it is a constant; every sampler requested after it would then draw from the next one.
-    So the hand-over must be a constant, or no later sampler may take a sub-stream (the
-    later ones: ``reorganization``'s hand-over after ``turnover``'s, then the continuity
-    policy's hand-overs);
-  - the continuity policy is installed only while some source can make people absent, so
-    another one must remain, or no role delegates;
-  - a user mechanism may read anything: a scenario with one gets no per-replication reuse.
+  - the continuity policy, which is installed only while some source can make people absent,
+    stays installed: another such source remains, or no role delegates;
+  - no user mechanism is there (it may read anything): a scenario with one gets no
+    per-replication reuse.
 
 Other sources (``absence``, ``priority``, ``requirements``, ...) act in practically every
 replication of a realistic scenario or draw during the run; they are always simulated.
@@ -28,8 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-from hiresim.durations import ConstantDuration
 
 if TYPE_CHECKING:
     from hiresim.scenario import Scenario
@@ -48,13 +44,6 @@ def provable(scenario: Scenario, source: str) -> bool:
     unchanged (the structural conditions of the module's docstring)."""
     s = scenario
     if source not in PER_REPLICATION or getattr(s, source) is None or s.extensions:
-        return False
-    own = getattr(s, source).handover
-    later = [r.handover for r in _delegating(s)]
-    if source == "turnover" and s.reorganization is not None:
-        later.insert(0, s.reorganization.handover)
-    if not isinstance(own, ConstantDuration) and not all(
-            isinstance(h, ConstantDuration) for h in later):
         return False
     others = [getattr(s, name) for name in ("absence", "priority", "turnover", "reorganization")
               if name != source]

@@ -60,8 +60,8 @@ if TYPE_CHECKING:
 
 #: The built-in mechanisms, one module of this package each, in their fixed order: the order
 #: of their ablations (:data:`hiresim.DELAY_SOURCES`), of the report's assumptions, of their
-#: cross-checks, and of every phase of a replication but one (the work samplers:
-#: :data:`hiresim.model.WORK_ORDER`). A new one is its module plus its name here.
+#: cross-checks, and of every phase of a replication. A new one is its module plus its name
+#: here (its streams are keyed by its name: its place here changes no draw).
 BUILT_IN: tuple[str, ...] = ("approvals", "communication", "absence", "continuity", "priority",
                              "turnover", "reorganization", "requirements", "candidates")
 
@@ -93,8 +93,10 @@ class Mechanism:
     An instance lives for one replication: ``self.world`` is its state, ``self.spec`` (and,
     typed by a subclass, ``self.block``) the validated block, ``self.code`` the cause code to
     charge (:meth:`hiresim.trace.Leg.flat`, :func:`hiresim.tasks.wait_until`), and :attr:`rng`
-    its own stream. ``__init__`` is the place for draws made up front (before people and
-    requisitions exist), from the mechanism's own stream.
+    its own stream (:meth:`sampler` gives it more, keyed by name; work samplers come from
+    ``hiresim.tasks.make_work(world, spec, self.stream, name)``). ``__init__`` is the place
+    for draws made up front (before people and requisitions exist), from the mechanism's own
+    stream.
     """
 
     name: ClassVar[str]
@@ -127,6 +129,12 @@ class Mechanism:
         if self._rng is None:
             self._rng = self.world.streams.generator(self.stream)
         return self._rng
+
+    def sampler(self, name: str) -> np.random.Generator:
+        """Another stream of the mechanism's own, keyed by ``name`` (one per sampler, or per
+        person: ``self.sampler(person.id)``): its draws depend on the names alone, never on
+        what else was drawn or built first (:mod:`hiresim.streams`)."""
+        return self.world.streams.generator(self.stream, name)
 
     # -- the scenario side: class methods, read before anything runs -------------------------
 

@@ -83,9 +83,9 @@ class Absence(RoleSpells):
         self.day_cdf = vacation_day_cdf(spec.seasonality, self.months, world.end)
 
     def layer(self, person: Person) -> Layer:
-        """The person's vacations and sick spells, from their own sub-stream of ``absence``."""
+        """The person's vacations and sick spells, from their own stream (keyed by their id)."""
         spec = self.block
-        rng = self.world.streams.sub_generator(NAME)
+        rng = self.world.streams.generator(NAME, person.id)
         calendar, hpd = person.calendar, person.hours_per_day
         vs, ve = vacation_blocks(rng, spec.vacation_days_per_year, spec.vacation_block,
                                  spec.seasonality, self.months, calendar, hpd, self.span,

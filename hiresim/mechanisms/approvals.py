@@ -184,7 +184,8 @@ class Committee:
 @built_in
 class Approvals(Mechanism):
     """One replication's approval chain: each step's work, the revision, the send-back draws
-    (a sub-stream of ``decisions``: a send-back is a decision), and the committees."""
+    (the ``decisions`` stream's ``send back`` sampler: a send-back is a decision), and the
+    committees."""
 
     name = NAME
     spec = ApprovalsSpec
@@ -240,13 +241,14 @@ class Approvals(Mechanism):
         self.gates: list[Callable[[str, Leg, Person], Process]] = []
 
     def build(self, pipeline: Pipeline) -> None:
-        """Each step's work, then the revision (sub-streams of ``work``); the send-back draws;
+        """Each step's work and the revision (a stream of its own each); the send-back draws;
         each committee on its first role's calendar."""
         w, spec = self.world, self.block
         calendars = {role: w.timelines[r.calendar] for role, r in pipeline.s.roles.items()}
-        self.work: list[Work] = [make_work(w, step.work) for step in spec.steps]
-        self.revision = make_work(w, spec.revision)
-        self.send_back = UniformBlock(w.streams.sub_generator(self.stream))
+        self.work: list[Work] = [make_work(w, step.work, self.stream, f"step {j}")
+                                 for j, step in enumerate(spec.steps)]
+        self.revision = make_work(w, spec.revision, self.stream, "revision")
+        self.send_back = UniformBlock(w.streams.generator(self.stream, "send back"))
         self.committees: list[Committee | None] = [
             None if step.committee is None else
             Committee.of(step.committee, step.roles[0], calendars[step.roles[0]], w.epoch)

@@ -147,13 +147,13 @@ class Communication(Mechanism):
         self.silent = False
 
     def build(self, pipeline: Pipeline) -> None:
-        """The hand-off, the message and the legal review, in this order (sub-streams of
-        ``work``), and the ghosting draws."""
+        """The hand-off, the message and the legal review (a stream of its own each), and
+        the ghosting draws (the main stream)."""
         w, spec = self.world, self.block
         self.last_round = len(pipeline.rounds)
-        self.handoff = make_work(w, spec.handoff)
-        self.message = make_work(w, spec.message)
-        self.legal: Work | None = (make_work(w, spec.legal_review.work)
+        self.handoff = make_work(w, spec.handoff, NAME, "handoff")
+        self.message = make_work(w, spec.message, NAME, "message")
+        self.legal: Work | None = (make_work(w, spec.legal_review.work, NAME, "legal review")
                                    if spec.legal_review else None)
         self.u = UniformBlock(w.streams.generator(NAME))
         #: Nothing to hand off, review, hold, ghost or send for any outcome: skipped (and no

@@ -9,8 +9,9 @@ pays a hand-over. The policy is installed on the world as a hook every task cons
 arrives (:class:`Delegation`), in replications where someone can be away at all.
 
 It is not a delay source of its own: it has no cause (the waits it shortens or adds are the
-absent person's causes and the hand-over's work), no stream (the hand-overs take sub-streams
-of ``work``) and no ablation (its off position is its default, ``wait``).
+absent person's causes and the hand-over's work), no stream of its own (each role's hand-over
+draws from ``work``'s sampler ``handover ROLE``) and no ablation (its off position is its
+default, ``wait``).
 """
 
 from __future__ import annotations
@@ -157,8 +158,8 @@ class Continuity(Mechanism):
         self.handover: dict[str, Work] = {}
 
     def build(self, pipeline: Pipeline) -> None:
-        """The rule and hand-over of each role that delegates, in the roles' order (a
-        sub-stream of ``work`` each); a pool role needs none (whoever is free works)."""
+        """The rule and hand-over of each role that delegates (a stream of its own each,
+        keyed by the role); a pool role needs none (whoever is free works)."""
         w, spec = self.world, self.block
         for role_name, role in pipeline.s.roles.items():
             rule = spec.roles.get(role_name, spec.default)
@@ -166,7 +167,8 @@ class Continuity(Mechanism):
                 continue
             hpd = w.people[role_name][0].hours_per_day
             self.rules[role_name] = (rule.policy, rule.after_days * hpd)
-            self.handover[role_name] = make_work(w, rule.handover)
+            self.handover[role_name] = make_work(w, rule.handover, self.stream,
+                                                 f"handover {role_name}")
 
     def install(self, pipeline: Pipeline) -> None:
         """Every task consults the policy when it arrives (:func:`hiresim.tasks.task`)."""

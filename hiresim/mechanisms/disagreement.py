@@ -22,7 +22,6 @@ so that a what-if elsewhere leaves every panel's scores unchanged (common random
 
 from __future__ import annotations
 
-import zlib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +29,6 @@ from pydantic import Field, model_validator
 
 from hiresim.mechanisms import Mechanism, MechanismSpec, register
 from hiresim.meetings import meeting
-from hiresim.streams import stream_index
 from hiresim.tasks import Process
 from hiresim.trace import Activity, Leg
 
@@ -103,7 +101,6 @@ class Disagreement(Mechanism):
 
     def __init__(self, world: Any, spec: Any, code: int) -> None:
         super().__init__(world, spec, code)
-        self._key = (world.replication, stream_index(NAME))
         self.minutes = 30
         self.panels: list[int] = []
 
@@ -117,9 +114,7 @@ class Disagreement(Mechanism):
 
     def draws(self, candidate: Candidate, rnd: int) -> tuple[np.ndarray, float]:
         """The panel's scores and the "no decision" uniform of a candidate's round."""
-        key = (*self._key, zlib.crc32(candidate.id.encode()), rnd)
-        rng = np.random.Generator(np.random.PCG64(
-            np.random.SeedSequence(self.world.streams.seed, spawn_key=key)))
+        rng = self.world.streams.generator(self.stream, f"{candidate.id} round {rnd}")
         scores = rng.normal(0.0, self.block.score_sd, self.panels[rnd - 1])
         return scores, float(rng.random())
 

@@ -49,7 +49,7 @@ class PrioritySpec(Block):
 
 @built_in
 class Priority(RoleSpells):
-    """One replication's project draws: a sub-stream of ``priority`` per person."""
+    """One replication's project draws: a stream of ``priority`` per person (keyed by id)."""
 
     name = NAME
     spec = PrioritySpec
@@ -65,7 +65,7 @@ class Priority(RoleSpells):
 
     def layer(self, person: Person) -> Layer:
         spec = self.block
-        rng = self.world.streams.sub_generator(NAME)
+        rng = self.world.streams.generator(NAME, person.id)
         ps, pe = poisson_spells(rng, spec.rate_per_year, spec.duration, person.calendar,
                                 person.hours_per_day, self.span)
         ps, pe = part_time(person.calendar, ps, pe, spec.share)

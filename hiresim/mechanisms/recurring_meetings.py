@@ -34,17 +34,14 @@ The ablation (``without("recurring_meetings")``) takes every decision the usual 
 from __future__ import annotations
 
 import math
-import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from hiresim.causes import BATCHING, N_CAUSES, WORK
 from hiresim.fields import WEEKDAYS, ClockTime, Name, Real, Weekday, Whole
 from hiresim.mechanisms import Mechanism, MechanismSpec, register
-from hiresim.streams import stream_index
 from hiresim.tasks import Process, wait_until
 from hiresim.text import share
 from hiresim.trace import Activity, Leg
@@ -241,7 +238,6 @@ class RecurringMeetings(Mechanism):
 
     def __init__(self, world: Any, spec: Any, code: int) -> None:
         super().__init__(world, spec, code)
-        self._key = (world.replication, stream_index(NAME))
         #: Per hiring manager id, their team's session.
         self.sessions: dict[str, Session] = {}
 
@@ -267,9 +263,7 @@ class RecurringMeetings(Mechanism):
             return False
         if share >= 1.0:
             return True
-        key = (*self._key, zlib.crc32(candidate.id.encode()), rnd)
-        rng = np.random.Generator(np.random.PCG64(
-            np.random.SeedSequence(self.world.streams.seed, spawn_key=key)))
+        rng = self.world.streams.generator(self.stream, f"{candidate.id} round {rnd}")
         return float(rng.random()) < share
 
     def decided_at(self, candidate: Candidate, rnd: int, leg: Leg

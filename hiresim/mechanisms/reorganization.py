@@ -90,8 +90,8 @@ class Reorganization(RoleSpells):
         return list(self.onsets), ends, REORGANIZATION
 
     def build(self, pipeline: Pipeline) -> None:
-        """The hand-over a recruiter new to a requisition pays (a sub-stream of ``work``)."""
-        self.handover = make_work(self.world, self.block.handover)
+        """The hand-over a recruiter new to a requisition pays (its own stream)."""
+        self.handover = make_work(self.world, self.block.handover, NAME, "handover")
 
     def install(self, pipeline: Pipeline) -> None:
         """Every task reads the hand-over from the world
@@ -102,7 +102,7 @@ class Reorganization(RoleSpells):
     def start(self) -> None:
         """Start reassigning recruiters at each onset, if the scenario says so."""
         if self.block.reassign_recruiters and self.onsets:
-            rng = self.world.streams.sub_generator(NAME)
+            rng = self.world.streams.generator(NAME, "reassign")
             self.world.env.process(reassign_recruiters(self.world, self.recruiter_role,
                                                        self.onsets, rng))
 

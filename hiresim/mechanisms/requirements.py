@@ -109,9 +109,9 @@ class Requirements(Mechanism):
         self._close: Callable[[Requisition], None] | None = None
 
     def build(self, pipeline: Pipeline) -> None:
-        """The work of each reclassification step, in order (sub-streams of ``work``)."""
-        self.work: list[Work] = [make_work(self.world, step.work)
-                                 for step in self.block.approvals]
+        """The work of each reclassification step (a stream of its own each)."""
+        self.work: list[Work] = [make_work(self.world, step.work, self.stream, f"step {j}")
+                                 for j, step in enumerate(self.block.approvals)]
 
     def install(self, pipeline: Pipeline) -> None:
         """Each requisition's rethinks are drawn when it opens; a split opens another one,

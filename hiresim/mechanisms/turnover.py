@@ -48,7 +48,7 @@ class TurnoverSpec(Block):
 
 @built_in
 class Turnover(RoleSpells):
-    """One replication's departures: a sub-stream of ``turnover`` per seat."""
+    """One replication's departures: a stream of ``turnover`` per seat (keyed by its id)."""
 
     name = NAME
     spec = TurnoverSpec
@@ -64,16 +64,16 @@ class Turnover(RoleSpells):
 
     def layer(self, person: Person) -> Layer:
         """The seat's vacancies; the replacements' arrival times go to ``person.joins``."""
-        rng = self.world.streams.sub_generator(NAME)
+        rng = self.world.streams.generator(NAME, person.id)
         leaves, joins = vacancies(rng, self.block.annual_rate, self.block.replacement_lag,
                                   person.calendar, person.hours_per_day, self.span)
         person.joins = joins
         return leaves, joins, TURNOVER
 
     def build(self, pipeline: Pipeline) -> None:
-        """The hand-over a replacement pays for work that waited across the change (a
-        sub-stream of ``work``)."""
-        self.handover = make_work(self.world, self.block.handover)
+        """The hand-over a replacement pays for work that waited across the change (its
+        own stream)."""
+        self.handover = make_work(self.world, self.block.handover, NAME, "handover")
 
     def install(self, pipeline: Pipeline) -> None:
         """Every task reads the hand-over from the world (:mod:`hiresim.tasks`)."""

@@ -3,7 +3,7 @@
 The simulation books each meeting (an interview, a debrief) into the first run of slots in which
 every attendee is at work and free. A person's calendar load is drawn per clock hour: each hour
 is already taken with probability ``calendar_load``, independently (see
-:func:`hiresim.meetings.busy_blocks`); the candidate's ``candidate_load`` likewise, for
+:class:`hiresim.calendarload.HourBlocks`); the candidate's ``candidate_load`` likewise, for
 interviews. So an hour is free for all attendees with probability ``q``, the product of their
 ``1 - load``, and a meeting of ``k`` slots fits at a start slot when every hour it touches is free.
 
@@ -24,8 +24,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from hiresim.calendarload import LOAD_BLOCK_HOURS
 from hiresim.fields import WEEKDAYS
-from hiresim.meetings import LOAD_BLOCK_HOURS
 from hiresim.scenario.schema import CalendarSpec, Scenario
 from hiresim.text import plural
 
