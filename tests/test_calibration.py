@@ -156,3 +156,30 @@ def test_plot_shows_observed_and_simulated_curves(calibrated):
     ax = cal.plot()
     labels = [line.get_label() for line in ax.get_lines()]
     assert "round 1, observed" in labels and "round 1, simulated" in labels
+
+
+def test_a_value_set_by_the_user_wins_over_the_records_and_is_not_fitted(tmp_path):
+    """``calibrate --set roles.recruiter.count=N`` (``fixed=``): the records name the
+    recruiters, yet the user's headcount is the one the calibrated scenario has, it is not
+    among the fitted parameters, and a note says so."""
+    from importlib.resources import files
+
+    from click.testing import CliRunner
+
+    from hiresim.present.cli import main
+
+    example = Path(str(files("hiresim") / "examples" / "acme_ats"))
+    history = hs.read_ats(example)
+    learned = calibrate(history, base="default", budget=1, replications=1, seed=1)
+    count = learned.scenario.roles["recruiter"].count + 3
+    cal = calibrate(history, base="default", budget=1, replications=1, seed=1,
+                    fixed={"roles.recruiter.count": count})
+    assert cal.scenario.roles["recruiter"].count == count
+    assert "roles.recruiter.count" not in set(cal.latent["path"])
+    assert any(n.startswith("roles.recruiter.count") for n in cal.notes)
+    out = tmp_path / "acme.toml"
+    result = CliRunner().invoke(main, ["calibrate", str(example), "--out", str(out),
+                                       "--budget", "1", "-n", "1", "--accept-misfit",
+                                       "--set", f"roles.recruiter.count={count}"])
+    assert result.exit_code == 0, result.output
+    assert hs.load_scenario(out).roles["recruiter"].count == count

@@ -417,7 +417,8 @@ def distance(observed: dict[int, np.ndarray], weights: dict[int, float],
 def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default",
               free: Sequence[str] | None = None, budget: int = 40, replications: int = 4,
               seed: int = 0, workers: Any = None, progress: bool = False,
-              fit_days: int | None = FIT_DAYS, organisation: bool = True) -> Calibration:
+              fit_days: int | None = FIT_DAYS, organisation: bool = True,
+              fixed: dict[str, Any] | None = None) -> Calibration:
     """Fit a scenario to a company's history (see the module docstring for the method).
 
     Args:
@@ -444,6 +445,9 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
             calibrated scenario and its fit report always span the whole history.
         organisation: build the company's organisation from :func:`hiresim.structure`
             (``False``: keep the base's people, teams and panels, as before issue 21).
+        fixed: ``{dotted path: value}`` that you know better than the records (a headcount,
+            a committee day): applied after the records' estimates, so they win over them,
+            and never fitted (``hiresim calibrate --set``). A note lists each.
     """
     import optuna
 
@@ -468,8 +472,12 @@ def calibrate(history: History, base: Scenario | str | dict[str, Any] = "default
     notes: list[str] = list(st.notes) if st is not None else []
     estimates = direct_estimates(history, cap)
     start = apply_estimates(base_scenario, history, estimates, st, notes)
+    if fixed:
+        start = start.with_overrides(dict(fixed), source="fixed")
+        notes += [f"{path} = {value!r}: set by you, kept over the records' estimate and not "
+                  "fitted" for path, value in fixed.items()]
     if free is None:  # what the records showed (a committee's day) is not fitted again
-        shown = {e.path for e in estimates}
+        shown = {e.path for e in estimates} | set(fixed or ())
         free = [p for p in default_free(start) if p not in shown]
     latents = _latents(start, free)
     observed = km_quantiles(history.waits)

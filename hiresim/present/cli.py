@@ -1047,7 +1047,8 @@ def ats_check(ats_dir: str, mapping: str | None) -> None:
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Local worker processes (default: this process).")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-              help="Change the base before the fit (repeatable; after --country), e.g. "
+              help="Fix a value you know better than the records (repeatable): it wins "
+                   "over the records' estimate and is not fitted, e.g. "
                    "roles.recruiter.count=6 or 'roles.recruiter.people=[\"ann\",\"bo\"]'. "
                    "VALUE is JSON or text.")
 @click.option("--country", metavar="CODE[-REGION]",
@@ -1080,10 +1081,11 @@ def calibrate(ats_dir: str, base: str, mapping: str | None, out: str, budget: in
         history = read_ats(ats_dir, mapping=mapping)
         base_scenario = _load(base, None)
         base_scenario = _holidays(base_scenario, country, mapping)
-        if sets:
-            base_scenario = base_scenario.with_overrides(_parse_sets(sets), source="--set")
+        fixed = _parse_sets(sets) if sets else None
+        if fixed:  # checked on the base first: a bad path is refused before any simulation
+            base_scenario.with_overrides(fixed, source="--set")
         result = fit(history, base=base_scenario, budget=budget, replications=replications,
-                     seed=seed, workers=workers, progress=_tty())
+                     seed=seed, workers=workers, progress=_tty(), fixed=fixed)
         path = result.to_toml(out)
     misfit = result.misfit
     if misfit:
