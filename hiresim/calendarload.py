@@ -19,7 +19,6 @@ distribution, some recurring weekly) is another week sampler.
 
 from __future__ import annotations
 
-import itertools
 import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -174,12 +173,20 @@ class FreeSlots:
 
     def _block_own(self, free: np.ndarray, a: int, b: int) -> None:
         """Mark the own intervals meeting slots ``[a, b)`` busy in ``free`` (those slots)."""
-        if self._blocked:
-            sh = self.slot_hours
-            j = bisect_right(self._ends, a * sh)  # the first own interval ending in the week
-            hi_h = b * sh
-            _block(free, a, sh, itertools.takewhile(lambda x: x[0] < hi_h,
-                                                    itertools.islice(self._blocked, j, None)))
+        blocked = self._blocked
+        if not blocked:
+            return
+        sh = self.slot_hours
+        j = bisect_right(self._ends, a * sh)  # the first own interval ending in the week
+        n, hi_h = len(blocked), b * sh
+        while j < n and blocked[j][0] < hi_h:  # the test of _block, without its iterators
+            s, e = blocked[j]
+            j += 1
+            if e > s:
+                lo = max(0, math.floor(s / sh) - a)
+                hi = min(b - a, math.ceil(e / sh) - a)
+                if hi > lo:
+                    free[lo:hi] = False
 
 
 def _union(pairs: list[tuple[float, float]]) -> list[tuple[float, float]]:
