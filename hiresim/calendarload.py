@@ -151,6 +151,10 @@ class FreeSlots:
             out = self.mask[a:b]
             if ph == 1:
                 np.logical_and(self._calendar[a:b], hours, out=out)
+            elif ph <= 4:  # a few strided copies beat a broadcast (the same mask)
+                for j in range(ph):
+                    out[j::ph] = hours
+                out &= self._calendar[a:b]
             else:
                 np.logical_and(self._calendar[a:b].reshape(-1, ph), hours[:, None],
                                out=out.reshape(-1, ph))

@@ -109,7 +109,7 @@ def test_pieces_random_is_the_pieces_draws_in_any_order() -> None:
         assert np.array_equal(a.random(k, n), b(k).random(n)), (i, k, n)
 
 
-@pytest.mark.parametrize("slot_minutes", [15, 30, 60])
+@pytest.mark.parametrize("slot_minutes", [5, 15, 30, 45, 60])
 def test_calendar_load_from_pieces_is_the_same_as_from_any_stream(slot_minutes: int) -> None:
     """Slots filled from a ``Pieces`` (the relative jumps of ``Pieces.random``), weeks in a
     shuffled order, equal those filled from a plain ``week -> generator`` function."""
