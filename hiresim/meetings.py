@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hiresim.calendarload import LOAD_BLOCK_HOURS, week_slots
-from hiresim.causes import N_CAUSES, OPEN, SCHEDULING, WORK
+from hiresim.causes import N_CAUSES, OFF_HOURS, OPEN, SCHEDULING, WORK
 from hiresim.durations import UniformBlock
 from hiresim.tasks import Process
 from hiresim.trace import Activity, Leg
@@ -319,8 +319,9 @@ def charge_meeting_wait(attendees: list[Person], organizer: Person, a: float, b:
     # lower priority (off hours, scheduling, a lesser disruption). The organizer's calendar is
     # charged with its O(log n) tables, never walked segment by segment.
     # Off hours follow the causal rule (charge_causal): those at the start of the wait are
-    # off_hours, a night after an attendee's absence belongs to that absence, the others to
-    # the search itself.
+    # off_hours, even under an attendee's absence (with the default scheduling, charge_causal
+    # charges off_hours only to the lead), a night after an attendee's absence belongs to that
+    # absence, the others to the search itself.
     points = sorted({p for s, e, _ in extra for p in (s, e)})
     done = a
     prev = WORK
@@ -333,15 +334,20 @@ def charge_meeting_wait(attendees: list[Person], organizer: Person, a: float, b:
         if lo > done:
             prev = charge_causal(organizer_line, done, lo, SCHEDULING, acc, prev, search, fits)
         part = [0.0] * N_CAUSES
-        charge_causal(organizer_line, lo, hi, SCHEDULING, part, prev, search, fits)
+        last = charge_causal(organizer_line, lo, hi, SCHEDULING, part, prev, search, fits)
+        took = False
         for k, v in enumerate(part):
             if v:
+                if k == OFF_HOURS:  # only the wait's lead is off_hours here: it stays so
+                    acc[k] += v
+                    continue
+                took = True
                 if shared and k >= code:  # half the search's, half the disruption's
                     acc[k] += v / 2.0
                     acc[code] += v - v / 2.0
                 else:
                     acc[k if k < code else code] += v
-        prev = code
+        prev = code if took else last
         done = hi
     if b > done:
         charge_causal(organizer_line, done, b, SCHEDULING, acc, prev, search, fits)

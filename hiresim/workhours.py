@@ -216,6 +216,23 @@ class Timeline:
             return t
         return self._next_starts()[i]
 
+    def calendar_off_until(self, t: float) -> float:
+        """The end of the working calendar's off hours running at ``t`` (``t`` itself when the
+        calendar is not in off hours at ``t``).
+
+        For the causal rule (:func:`charge_causal`): the off hours at the start of a wait would
+        have passed whatever else happened, even under a disruption. A plain timeline cannot
+        see its calendar under a disruption segment, so there it answers ``t`` (the disruption
+        keeps the time); :meth:`PersonTimeline.calendar_off_until` looks through the pieces.
+        Adjacent segments of one code are merged, so the off hours at ``t`` are one segment.
+        """
+        if not self._n:
+            return t
+        i = bisect_right(self._b, t) - 1
+        if self._code_at(i) != OFF_HOURS:
+            return t
+        return self._b[i + 1]
+
     # -- working-time arithmetic ------------------------------------------------------------
 
     def _measure(self, code: int, i: int, t: float) -> float:
@@ -590,6 +607,12 @@ class PersonTimeline:
             while j + 1 < n and s[j + 1] <= t:
                 j += 1
 
+    def calendar_off_until(self, t: float) -> float:
+        """:meth:`Timeline.calendar_off_until` of the working calendar alone, the own pieces
+        looked through: a vacation that starts at midnight covers a night that would have been
+        off hours anyway (unlike the materialized timeline, which cannot see under it)."""
+        return self._cal.calendar_off_until(t)
+
     # -- working-time arithmetic --------------------------------------------------------------
 
     def add_open(self, t: float, hours: float) -> float:
@@ -737,7 +760,12 @@ def charge_causal(timeline: Availability, a: float, b: float, default: int,
     search for a common slot, a relay, an absence that ran into the weekend) belongs to that
     reason: the piece just before it. ``before`` is the cause of the piece just before ``a``
     (``work`` when the stretch starts a wait). Disruptions (absence, priority, ...) keep
-    their own time, as before.
+    their own time, working time and the nights and weekends inside them, except the off
+    hours of the working calendar that lead the stretch (from ``a`` until the calendar
+    would first open, :meth:`Timeline.calendar_off_until`): those would have passed without
+    the disruption and are charged as the lead is (to ``before``, or ``off_hours`` when the
+    stretch starts a wait). A vacation from Friday 00:00 leaves Friday 00:00-09:00 to
+    ``off_hours`` and takes exactly the days it adds to the wait.
 
     ``search`` (the wait for a common slot): a disruption that *begins* after the timeline
     first opened inside ``[a, b)`` is charged half to it and half to ``default``: that part
@@ -789,14 +817,25 @@ def charge_causal(timeline: Availability, a: float, b: float, default: int,
     prev = before
     lo = a
     opened = False
+    leading = True  # still in the wait's lead: nothing has been charged to a cause of its own
     for start, end, code in timeline.closed_intervals(a, b):
         if start > lo:  # open time before this piece
             walked[default] += start - lo
             if start - lo >= fits - 1e-9:  # long enough for the work to have started
                 prev = default
                 opened = True
+                leading = False
         if code == OFF_HOURS:
             walked[prev if prev != WORK else OFF_HOURS] += end - start
+        elif leading and (off := timeline.calendar_off_until(start)) > start:
+            # a disruption over the calendar's off hours in the lead: those hours lead the wait
+            # as they would without it; the disruption takes the rest of its piece (if any)
+            cut = off if off < end else end
+            walked[prev if prev != WORK else OFF_HOURS] += cut - start
+            if cut < end:
+                walked[code] += end - cut
+                prev = code
+                leading = False
         elif search and opened:
             half = (end - start) / 2.0
             walked[default] += half
@@ -805,6 +844,7 @@ def charge_causal(timeline: Availability, a: float, b: float, default: int,
         else:
             walked[code] += end - start
             prev = code
+            leading = False
         lo = end
     if lo < b:
         walked[default] += b - lo

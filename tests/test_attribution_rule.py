@@ -5,20 +5,23 @@ with long absences."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 import hiresim as hs
 from hiresim import analysis
 from hiresim.causes import ABSENCE, CONTENTION, N_CAUSES, OFF_HOURS, OPEN, SCHEDULING, WORK
-from hiresim.workhours import Timeline, charge_causal
+from hiresim.meetings import charge_meeting_wait
+from hiresim.workhours import Availability, PersonTimeline, Timeline, charge_causal
 
 # a day: open 9-17, closed (off hours) 17-33 (next 9:00), open 33-41, ...
 NIGHTS = Timeline([0.0, 9.0, 17.0, 33.0, 41.0, 57.0, 65.0, 200.0],
                   [OFF_HOURS, OPEN, OFF_HOURS, OPEN, OFF_HOURS, OPEN, OFF_HOURS])
 
 
-def _charge(line: Timeline, a: float, b: float, default: int, before: int = WORK,
+def _charge(line: Availability, a: float, b: float, default: int, before: int = WORK,
             search: bool = False, fits: float = 0.0) -> tuple[dict[int, float], int]:
     acc = [0.0] * N_CAUSES
     last = charge_causal(line, a, b, default, acc, before, search, fits)
@@ -70,6 +73,84 @@ def test_a_meeting_that_could_not_fit_before_the_night_waits_for_the_night():
     # a 15-minute meeting could have been held at 16:45: the night is the search's
     got, _ = _charge(NIGHTS, 16.75, 34.0, SCHEDULING, fits=0.25)
     assert got == {SCHEDULING: 17.25}
+
+
+# two working weeks from Monday 00:00: open 09-17 on weekdays, off hours otherwise, so that
+# Thursday 17:00 = 89, Friday 00:00 = 96, 09:00 = 105, 17:00 = 113, Saturday 00:00 = 120,
+# Monday 00:00 = 168, 09:00 = 177, Tuesday 00:00 = 192, Friday 00:00 = 264, 09:00 = 273
+_OPEN = [(24.0 * d + 9.0, 24.0 * d + 17.0) for d in (0, 1, 2, 3, 4, 7, 8, 9, 10, 11)]
+WEEKS = Timeline([0.0] + [x for pair in _OPEN for x in pair] + [336.0],
+                 [OFF_HOURS, OPEN] * len(_OPEN) + [OFF_HOURS])
+
+
+def _away(start: float, end: float) -> Availability:
+    """Someone on the WEEKS calendar, absent over ``[start, end)`` (as the model builds it)."""
+    line = PersonTimeline.over(WEEKS, [([start], [end], ABSENCE)])
+    assert isinstance(line, PersonTimeline)
+    return line
+
+
+def test_an_absence_from_midnight_leaves_the_night_before_work_to_off_hours():
+    # away Friday 00:00 to the next Friday 00:00; the file arrives Friday 00:00 and takes two
+    # hours of queue once work starts. Without the absence: 9 h off hours + 2 h (ends 107).
+    # With it the wait ends 7 days (168 h) later at 275, and the absence takes exactly those:
+    # 96-105 would have been off hours anyway (the lead), 105-264 is the absence, the night
+    # 264-273 after it is the absence's (the piece before it).
+    got, last = _charge(_away(96.0, 264.0), 96.0, 275.0, CONTENTION)
+    assert got == {OFF_HOURS: 9.0, ABSENCE: 159.0 + 9.0, CONTENTION: 2.0}
+    assert last == CONTENTION
+    assert _charge(WEEKS, 96.0, 107.0, CONTENTION)[0] == {OFF_HOURS: 9.0, CONTENTION: 2.0}
+    # arriving Thursday 17:00: the whole night until Friday 09:00 is the lead
+    got, _ = _charge(_away(96.0, 264.0), 89.0, 275.0, CONTENTION)
+    assert got == {OFF_HOURS: 7.0 + 9.0, ABSENCE: 168.0, CONTENTION: 2.0}
+    # a stretch that continues a queue into the night: the lead is the queue's, as without
+    # the absence
+    got, _ = _charge(_away(96.0, 264.0), 89.0, 275.0, CONTENTION, before=CONTENTION)
+    assert got == {CONTENTION: 7.0 + 9.0 + 2.0, ABSENCE: 168.0}
+    # while work is being done, the same split
+    got, _ = _charge(_away(96.0, 264.0), 96.0, 275.0, WORK)
+    assert got == {OFF_HOURS: 9.0, ABSENCE: 168.0, WORK: 2.0}
+
+
+def test_an_absence_from_mid_day_keeps_its_time_and_the_weekend_after_it():
+    # the file arrives Thursday 20:00; the queue starts Friday 09:00; away Friday 12:00-17:00;
+    # the weekend after it is the absence's, then an hour of queue on Monday
+    got, last = _charge(_away(108.0, 113.0), 92.0, 178.0, CONTENTION)
+    assert got == {OFF_HOURS: 13.0, CONTENTION: 3.0 + 1.0, ABSENCE: 5.0 + 64.0}
+    assert last == CONTENTION
+
+
+def test_an_absence_over_a_weekend_that_leads_the_wait_takes_nothing():
+    # arrives Friday 18:00; away Saturday 00:00 to Monday 00:00: the file would have waited
+    # until Monday 09:00 anyway, so the absence adds nothing and is charged nothing
+    got, last = _charge(_away(120.0, 168.0), 114.0, 178.0, CONTENTION)
+    assert got == {OFF_HOURS: 6.0 + 48.0 + 9.0, CONTENTION: 1.0} and last == CONTENTION
+    # away until Tuesday 00:00: it takes Monday (15 h from 09:00) and the night after it
+    # (9 h): the 24 h it adds to the wait (without it the wait ends Monday 10:00 = 178)
+    got, _ = _charge(_away(120.0, 192.0), 114.0, 202.0, CONTENTION)
+    assert got == {OFF_HOURS: 63.0, ABSENCE: 15.0 + 9.0, CONTENTION: 1.0}
+    # the same absence as a materialized timeline: the calendar under it cannot be seen, so
+    # the absence keeps its whole piece (the rule as before)
+    line = WEEKS.overlay([120.0], [192.0], ABSENCE)
+    got, _ = _charge(line, 114.0, 202.0, CONTENTION)
+    assert got == {OFF_HOURS: 6.0, ABSENCE: 72.0 + 9.0, CONTENTION: 1.0}
+
+
+def test_an_attendees_absence_leaves_the_lead_of_a_meeting_wait_to_off_hours():
+    # the organizer has no absence; an attendee is away Friday 00:00 to the next Friday
+    # 00:00; the debrief is asked for Friday 00:00 and held the next Friday at 10:00. Without
+    # the absence: 9 h off hours + 1 h search. The absence takes the 168 h it adds.
+    organizer = SimpleNamespace(timeline=WEEKS)
+    away = SimpleNamespace(timeline=_away(96.0, 264.0))
+    acc = [0.0] * N_CAUSES
+    charge_meeting_wait([organizer, away], organizer, 96.0, 274.0, acc)  # type: ignore[list-item, arg-type]
+    assert {i: v for i, v in enumerate(acc) if v} == {OFF_HOURS: 9.0, ABSENCE: 168.0,
+                                                      SCHEDULING: 1.0}
+    # away over the weekend that leads the wait: the absence is charged nothing
+    away = SimpleNamespace(timeline=_away(120.0, 168.0))
+    acc = [0.0] * N_CAUSES
+    charge_meeting_wait([organizer, away], organizer, 114.0, 178.0, acc)  # type: ignore[list-item, arg-type]
+    assert {i: v for i, v in enumerate(acc) if v} == {OFF_HOURS: 63.0, SCHEDULING: 1.0}
 
 
 SOURCES = ["scheduling", "absence", "contention", "priority"]

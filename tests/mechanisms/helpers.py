@@ -21,6 +21,7 @@ from hiresim.causes import DELAY_COLUMNS
 from hiresim.model import Replication
 from hiresim.people import Person
 from hiresim.scenario import load_scenario
+from hiresim.workhours import PersonTimeline, layers_of
 
 H = 1.0 / 24.0  #: one hour, in days
 #: Hours since the epoch (Monday 2026-01-05 00:00) of Friday 2026-01-09 00:00, when the single
@@ -73,9 +74,16 @@ def person(rep: Replication, pid: str) -> Person:
 
 
 def overlay(rep: Replication, pid: str, start: float, end: float, code: int) -> None:
-    """Lay ``[start, end)`` (hours) of cause ``code`` over a person's timeline (and free mask)."""
+    """Lay ``[start, end)`` (hours) of cause ``code`` over a person's timeline (and free mask),
+    as the model does: their calendar with their own pieces (:meth:`PersonTimeline.over`), so
+    that the causal rule sees the working calendar under a disruption."""
     p = person(rep, pid)
-    p.timeline = p.timeline.overlay([start], [end], code)
+    line = p.timeline
+    layers = [([start], [end], code)]
+    if isinstance(line, PersonTimeline):
+        layers += layers_of(line.pieces)
+        line = line.calendar
+    p.timeline = PersonTimeline.over(line, layers)
     p.free = p.timeline.slot_mask(rep.slots.slot_hours, rep.slots.n_slots)
 
 
