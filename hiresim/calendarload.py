@@ -19,12 +19,13 @@ distribution, some recurring weekly) is another week sampler.
 
 from __future__ import annotations
 
-import itertools
 import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
+
+from hiresim.streams import Pieces
 
 #: Hours in a week: week ``w`` is ``[w * WEEK_HOURS, (w + 1) * WEEK_HOURS)`` since the epoch.
 WEEK_HOURS = 168.0
@@ -138,8 +139,28 @@ class FreeSlots:
         b = min(a + ws, len(self.mask))
         if b <= a:
             return
-        free = self._calendar[a:b].copy()
         load, streams = self._load, self._streams
+        ph = self._per_hour
+        if ph and b - a == ws and streams is not None:
+            # the fast path of HourBlocks on a whole week: the week's hours straight into the
+            # mask (no copy of the calendar, no np.repeat), the same numbers as free_hours
+            assert isinstance(load, HourBlocks)
+            u = (streams.random(week, load.PER_WEEK) if isinstance(streams, Pieces)
+                 else streams(week).random(load.PER_WEEK))
+            hours = u >= load.load
+            out = self.mask[a:b]
+            if ph == 1:
+                np.logical_and(self._calendar[a:b], hours, out=out)
+            elif ph <= 4:  # a few strided copies beat a broadcast (the same mask)
+                for j in range(ph):
+                    out[j::ph] = hours
+                out &= self._calendar[a:b]
+            else:
+                np.logical_and(self._calendar[a:b].reshape(-1, ph), hours[:, None],
+                               out=out.reshape(-1, ph))
+            self._block_own(out, a, b)
+            return
+        free = self._calendar[a:b].copy()
         if load is not None and streams is not None:
             rng = streams(week)
             if self._per_hour:
@@ -151,12 +172,25 @@ class FreeSlots:
                 starts, ends = load(rng, week)
                 _block(free, a, sh, zip(np.asarray(starts, float).tolist(),
                                         np.asarray(ends, float).tolist(), strict=True))
-        if self._blocked:
-            j = bisect_right(self._ends, a * sh)  # the first own interval ending in the week
-            hi_h = b * sh
-            _block(free, a, sh, itertools.takewhile(lambda x: x[0] < hi_h,
-                                                    itertools.islice(self._blocked, j, None)))
+        self._block_own(free, a, b)
         self.mask[a:b] = free
+
+    def _block_own(self, free: np.ndarray, a: int, b: int) -> None:
+        """Mark the own intervals meeting slots ``[a, b)`` busy in ``free`` (those slots)."""
+        blocked = self._blocked
+        if not blocked:
+            return
+        sh = self.slot_hours
+        j = bisect_right(self._ends, a * sh)  # the first own interval ending in the week
+        n, hi_h = len(blocked), b * sh
+        while j < n and blocked[j][0] < hi_h:  # the test of _block, without its iterators
+            s, e = blocked[j]
+            j += 1
+            if e > s:
+                lo = max(0, math.floor(s / sh) - a)
+                hi = min(b - a, math.ceil(e / sh) - a)
+                if hi > lo:
+                    free[lo:hi] = False
 
 
 def _union(pairs: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -94,6 +94,40 @@ def test_calendar_load_filled_lazily_is_the_same_in_any_order(slot_minutes: int)
         assert 0.5 < share < 0.7
 
 
+def test_pieces_random_is_the_pieces_draws_in_any_order() -> None:
+    """``Pieces.random`` (a relative jump from where the last call left the generator) gives
+    the numbers of ``pieces(k).random(n)`` (a jump from the stream's start), whatever pieces
+    came before, backwards too, and with a piece's generator handed out in between."""
+    a = Streams(3, 1).pieces("calendar_load", "p")
+    b = Streams(3, 1).pieces("calendar_load", "p")
+    order = np.random.default_rng(2)
+    for i in range(200):
+        k = int(order.integers(0, 60))
+        n = int(order.choice([1, 5, 168, 336]))
+        if i % 17 == 0:
+            a(int(order.integers(0, 60))).random(3)
+        assert np.array_equal(a.random(k, n), b(k).random(n)), (i, k, n)
+
+
+@pytest.mark.parametrize("slot_minutes", [5, 15, 30, 45, 60])
+def test_calendar_load_from_pieces_is_the_same_as_from_any_stream(slot_minutes: int) -> None:
+    """Slots filled from a ``Pieces`` (the relative jumps of ``Pieces.random``), weeks in a
+    shuffled order, equal those filled from a plain ``week -> generator`` function."""
+    slot_hours = slot_minutes / 60.0
+    n = int(60 * 24 / slot_hours)
+    calendar = np.random.default_rng(0).random(n) >= 0.3
+    blocked = [([10.0, 300.5, 1000.0], [30.25, 400.0, 1000.5])]
+    ref = Streams(9, 4).pieces("calendar_load", "p")
+    plain = FreeSlots(calendar, slot_hours, blocked, hour_blocks(0.4), lambda w: ref(w))
+    plain.fill(0, n)
+    direct = FreeSlots(calendar, slot_hours, blocked, hour_blocks(0.4),
+                       Streams(9, 4).pieces("calendar_load", "p"))
+    ws = week_slots(slot_hours)
+    for week in np.random.default_rng(1).permutation(n // ws + 1):
+        direct.fill(int(week) * ws, min(n, int(week) * ws + 1))
+    assert np.array_equal(plain.mask, direct.mask)
+
+
 def _work_draws(rep) -> dict[str, float]:
     """One draw of each of a replication's work samplers that draws (not a constant)."""
     p = rep.pipeline
