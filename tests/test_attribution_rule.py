@@ -5,6 +5,7 @@ with long absences."""
 
 from __future__ import annotations
 
+from itertools import combinations
 from types import SimpleNamespace
 
 import numpy as np
@@ -12,7 +13,19 @@ import pytest
 
 import hiresim as hs
 from hiresim import analysis
-from hiresim.causes import ABSENCE, CONTENTION, N_CAUSES, OFF_HOURS, OPEN, SCHEDULING, WORK
+from hiresim.analysis import km
+from hiresim.analysis.headline import rmst
+from hiresim.analysis.waits import replication_codes, waits
+from hiresim.causes import (
+    ABSENCE,
+    CONTENTION,
+    N_CAUSES,
+    OFF_HOURS,
+    OPEN,
+    SCHEDULING,
+    WORK,
+    cause_columns,
+)
 from hiresim.meetings import charge_meeting_wait
 from hiresim.workhours import Availability, PersonTimeline, Timeline, charge_causal
 
@@ -169,19 +182,76 @@ def _absences() -> hs.Scenario:
 @pytest.fixture(scope="module", params=["slot search", "absences"])
 def effects(request):
     scenario = _slot_search() if request.param == "slot search" else _absences()
-    table = analysis.effects(scenario, SOURCES, replications=6, seed=5, n_boot=100)
-    return request.param, table.set_index("source")
+    runs = []
+
+    def record(variant, **kwargs):
+        results = hs.simulate(variant, **kwargs)
+        runs.append(results)
+        return results
+
+    table = analysis.effects(scenario, SOURCES, replications=6, seed=5, n_boot=100,
+                             simulate=record)
+    return request.param, table.set_index("source"), runs
+
+
+def _replicate_rows(runs, tau: float, seed: int, n_boot: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ablation and attributed days of each source (rows in SOURCES order), point estimate
+    then the bootstrap resamples over replications, recomputed as :func:`analysis.effects`
+    does (the same resample weights, so paired differences keep their correlation).
+    ``runs[0]`` is the baseline, ``runs[1 + i]`` the run without ``SOURCES[i]`` (effects
+    simulates coalitions smallest first, in source order)."""
+    tables = [waits(r, (), "calendar", "feedback") for r in runs[:1 + len(SOURCES)]]
+    universe = np.unique(np.concatenate([t["replication"].to_numpy() for t in tables]))
+    weights = np.vstack([np.ones((1, universe.size)),
+                         km.replication_weights(universe.size, n_boot,
+                                                np.random.default_rng(seed))])
+    value = [rmst(t["time"].to_numpy(dtype=float), t["event"].to_numpy(dtype=bool),
+                  replication_codes(t["replication"].to_numpy(), universe), weights, tau)
+             for t in tables]
+    ablation = np.array([value[0] - v for v in value[1:]])
+    journeys = runs[0].journeys
+    cols = cause_columns(journeys.columns)
+    per_rep = np.zeros((universe.size, len(cols)))
+    np.add.at(per_rep, replication_codes(journeys["replication"].to_numpy(), universe),
+              journeys[cols].to_numpy(dtype=float))
+    days = weights @ per_rep
+    attributed = np.array([days[:, cols.index(f"delay_{s}")] / days.sum(axis=1) * value[0]
+                           for s in SOURCES])
+    return ablation, attributed
 
 
 @pytest.mark.slow
 def test_ranking_by_attribution_is_the_ranking_by_ablation(effects):
     """``ablation`` is the days saved by switching each source off alone (ablate's
     ``-change``, same seed and replications), ``attributed`` the days attributed to its
-    cause, both on the comparison's one average."""
-    _, table = effects
-    by_attribution = list(table["attributed"].sort_values(ascending=False).index)
-    by_ablation = list(table["ablation"].sort_values(ascending=False).index)
-    assert by_attribution == by_ablation
+    cause, both on the comparison's one average.
+
+    Rankings are compared only where both separate a pair: a pair of sources whose paired
+    difference exceeds 3 of its standard errors (bootstrap over replications, the resamples
+    of :func:`analysis.effects`) by ablation *and* by attribution must be in the same order;
+    a pair tied (within 3 standard errors) in either ranking may come in either order, since
+    the draws alone decide it (one false alarm in about 370 pairs when the true order holds).
+    Measured on the long absences (6 replications, seed 5): contention and scheduling are
+    attributed 1.60 and 1.46 days (difference -0.14, standard error 0.60: a tie) while their
+    ablations are 0.97 and 1.73 (difference 0.75, standard error 0.17); the stream layout of
+    issue 20 flipped the tied attribution order."""
+    _, table, runs = effects
+    ablation, attributed = _replicate_rows(runs, table.attrs["tau"], seed=5, n_boot=100)
+    # the recomputed point estimates are the table's (the rows are the same computation)
+    assert ablation[:, 0] == pytest.approx(table.loc[SOURCES, "ablation"].to_numpy(), abs=1e-9)
+    assert attributed[:, 0] == pytest.approx(table.loc[SOURCES, "attributed"].to_numpy(),
+                                             abs=1e-9)
+    separated = 0
+    for i, j in combinations(range(len(SOURCES)), 2):
+        signs = []
+        for rows in (ablation, attributed):
+            diff = rows[i] - rows[j]
+            if abs(diff[0]) > 3.0 * diff[1:].std(ddof=1):
+                signs.append(np.sign(diff[0]))
+        if len(signs) == 2:
+            separated += 1
+            assert signs[0] == signs[1], (SOURCES[i], SOURCES[j], ablation[:, 0], attributed[:, 0])
+    assert separated >= 2  # the comparison is not empty
 
 
 def _small_interaction(table):
@@ -201,7 +271,7 @@ def test_attributed_days_lie_within_the_shapley_interval_where_interactions_are_
     Shapley value of 185.7 (179.3 to 191.6), a difference of 3.2 standard errors, although
     its ablation (192.6) is within 3 standard errors of its Shapley value: its interactions
     with absence and priority cancel in the ablation but not in the attribution."""
-    name, table = effects
+    name, table, _ = effects
     if name == "slot search":
         request.applymarker(pytest.mark.xfail(strict=True, reason=(
             "slot search: scheduling attributed 163.9 vs Shapley 185.7 (179.3 to 191.6)")))
