@@ -6,8 +6,7 @@ the Python API and every command line that takes the file:
 
 * ATS: ``hs.read_ats``; ``hs.calibrate`` (on the histories with nothing to calibrate);
   ``hs.forecast`` (on the ones read); ``hiresim calibrate``, ``hiresim forecast --out`` and
-  ``hiresim report --ats`` (the last one only without a mapping: ``report`` has no
-  ``--mapping``);
+  ``hiresim report --ats`` (each with the case's ``--mapping``);
 * ``.ics``: ``hs.read_calendars`` (with the scenario's people, and with anyone);
   ``hiresim run --calendars``, ``hiresim forecast --calendars``, ``hiresim report --ats
   --calendars``.
@@ -100,9 +99,9 @@ def _ats_jobs(case: AtsCase, folder: Path, work: Path) -> tuple[dict[str, str], 
                                  *with_mapping])
     job("forecast", "cli", ["forecast", str(SCENARIO), export, "-n", "2", "--out",
                             "{out}/forecast.csv", *with_mapping])
-    if mapping is None and (not case.accepted or case.report):
+    if not case.accepted or case.report:
         job("report", "cli", ["report", str(SCENARIO), "--ats", export, "-n", "2",
-                              "--no-ablation", "--out", "{out}/report.html"])
+                              "--no-ablation", "--out", "{out}/report.html", *with_mapping])
     return {"export": export, "mapping": mapping or ""}, jobs
 
 
@@ -336,8 +335,7 @@ def test_ats_command_line(ats_case: str, command: str, outcomes: dict[str, Any])
     case = ATS_BY_ID[ats_case]
     key = f"ats/{ats_case}/{command}"
     if key not in outcomes:
-        pytest.skip("report has no --mapping" if case.mapping is not None else
-                    "read by the API alone" if case.checks is not None else
+        pytest.skip("read by the API alone" if case.checks is not None else
                     "records like the base's: the report runs on the base")
     inputs = outcomes["_inputs"][f"ats/{ats_case}"]
     if not case.accepted:
