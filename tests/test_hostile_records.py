@@ -94,9 +94,11 @@ def _ats_jobs(case: AtsCase, folder: Path, work: Path) -> tuple[dict[str, str], 
     if case.accepted and not case.empty and not case.form_only:
         job("api_forecast", "api", ["forecast", export, api_mapping, str(SCENARIO)])
     if not case.form_only:
+        # one trial is a rough fit: the corpus checks how the file is read, not the fit, so
+        # a misfit (exit 3, issue 21) is accepted
         job("calibrate", "cli", ["calibrate", export, "--base", str(SCENARIO), "--budget",
                                  "1", "-n", "1", "--out", "{out}/calibrated.toml",
-                                 *with_mapping])
+                                 "--accept-misfit", *with_mapping])
     job("forecast", "cli", ["forecast", str(SCENARIO), export, "-n", "2", "--out",
                             "{out}/forecast.csv", *with_mapping])
     if not case.accepted or case.report:
