@@ -29,10 +29,16 @@ def germany() -> hs.Scenario:
     return hs.preset("germany")
 
 
+#: Days of half width asked of the precise run. Re-derived for the streams keyed by name
+#: (issue 20; it was 4.0, which needed 80 replications with the old draws and 20 with the
+#: new): the 80 % promise's half width is 3.13 days at 20 replications and 2.54 at 30.
+PRECISION = 2.6
+
+
 @pytest.fixture(scope="module")
 def precise() -> hs.Results:
-    # 4 days: too wide for the 80 % promise at 20, 30 and 50 replications, narrow at 80
-    return hs.simulate(germany(), precision=4.0, seed=4, confidence=(0.5, 0.8),
+    # too wide for the 80 % promise at 20 replications, narrow enough at 30
+    return hs.simulate(germany(), precision=PRECISION, seed=4, confidence=(0.5, 0.8),
                        event_log=False)
 
 
@@ -53,7 +59,7 @@ def test_schedule_is_fixed_and_ends_at_the_maximum() -> None:
 def test_a_precise_run_is_simulate_with_the_count_it_needed(precise: hs.Results) -> None:
     n = precise.replications
     info = precise.manifest["precision"]
-    assert n == 80  # it needed four batches (see the fixture)
+    assert n == 30  # it needed two batches (see the fixture)
     assert info["reached_max"] is False
     assert [c["replications"] for c in info["checks"]] == [
         m for m in precision_schedule(2000) if m <= n]
@@ -68,9 +74,9 @@ def test_it_stops_at_the_first_check_that_is_precise_enough(precise: hs.Results)
     before = schedule[schedule.index(n) - 1]
     earlier = hs.simulate(germany(), replications=before, seed=4, event_log=False)
     now = headline_figures(precise, (0.5, 0.8), n_boot=PRECISION_BOOT, seed=4)
-    assert is_precise(now, 4.0)
+    assert is_precise(now, PRECISION)
     assert not is_precise(
-        headline_figures(earlier, (0.5, 0.8), n_boot=PRECISION_BOOT, seed=4), 4.0)
+        headline_figures(earlier, (0.5, 0.8), n_boot=PRECISION_BOOT, seed=4), PRECISION)
     widths = precise.manifest["precision"]["half_width"]
     assert widths["mean_wait"] == pytest.approx(now["half_width"].iloc[-1], abs=0)
     assert set(widths) == {"promise 50%", "promise 80%", "mean_wait"}
@@ -78,7 +84,7 @@ def test_it_stops_at_the_first_check_that_is_precise_enough(precise: hs.Results)
 
 @pytest.mark.slow
 def test_the_same_with_two_workers(precise: hs.Results) -> None:
-    other = hs.simulate(germany(), precision=4.0, seed=4, confidence=(0.5, 0.8),
+    other = hs.simulate(germany(), precision=PRECISION, seed=4, confidence=(0.5, 0.8),
                         event_log=False, workers=2)
     assert other.manifest["precision"] == precise.manifest["precision"]
     _assert_same(other, precise)
