@@ -129,7 +129,12 @@ def test_plugin_option_through_workers(command, tmp_path):
     if command == "run":
         journeys = hs.Results.read_parquet(tmp_path / "res").journeys
         offers = journeys[journeys["outcome"] == "offer"]
-        assert len(offers) and np.allclose(offers[f"delay_{name}"], 3.0)
+        # three days each, and the night or weekend the wait pushes the offer into when it
+        # ends out of working hours (the causal rule of issue 23: that night exists because
+        # of the plug-in's wait, so it is charged to it)
+        days = offers[f"delay_{name}"].to_numpy()
+        assert len(offers) and (days >= 3.0 - 1e-9).all() and np.isclose(days, 3.0).any()
+        assert (days <= 3.0 + 2.75 + 1e-9).all()  # at most a weekend: Fri 17:00 to Mon 9:00
     elif command == "ablate":
         assert name in result.output
     else:  # where the days go: the plug-in's cause has its share
